@@ -1,0 +1,63 @@
+#include "app/bootstrap.hpp"
+
+#include <sodium.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "http/log.hpp"
+
+namespace tickler::app {
+
+void init_process(const std::string& log_level) {
+  auto logger = spdlog::stdout_logger_mt("tickler");
+  logger->set_pattern("%v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::flush_on(spdlog::level::info);
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+}
+
+std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_dir, int readers) {
+  std::filesystem::create_directories(data_dir);
+  const auto path = (std::filesystem::path{data_dir} / "tickler.db").string();
+  auto store = store::sqlite::SqliteStore::open({path, readers});
+  if (!store) throw std::runtime_error("cannot open " + path + ": " + store.error().message);
+  auto applied = (*store)->migrate();
+  if (!applied) throw std::runtime_error("migrations failed: " + applied.error().message);
+  http::log_json(spdlog::level::info, "store ready",
+                 {{"path", path}, {"migrations_applied", *applied}});
+  return std::move(*store);
+}
+
+std::string jwt_secret(const std::string& data_dir) {
+  if (const char* env = std::getenv("TICKLER_JWT_SECRET"); env && *env) {
+    if (std::string{env}.size() < 32) {
+      throw std::runtime_error("TICKLER_JWT_SECRET must be at least 32 characters");
+    }
+    return env;
+  }
+  const auto path = std::filesystem::path{data_dir} / "jwt.secret";
+  if (std::ifstream in{path}; in) {
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() >= 32) return secret;
+  }
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  const auto old_mask = umask(077);
+  std::ofstream out{path, std::ios::trunc};
+  umask(old_mask);
+  out << hex << "\n";
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+  return hex;
+}
+
+}  // namespace tickler::app

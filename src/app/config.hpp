@@ -1,0 +1,26 @@
+#pragma once
+// Command-line and environment configuration of every role. Only src/app reads configuration;
+// everything else gets settings structs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tickler::app {
+
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string data_dir = "./data";
+  int io_threads = 2;
+  int db_threads = 4;
+  std::vector<std::string> cors_origins;
+  std::string log_level = "info";
+  int token_ttl_seconds = 24 * 3600;
+  int shutdown_grace_seconds = 10;
+};
+
+struct MigrateConfig {
+  std::string data_dir = "./data";
+};
+
+}  // namespace tickler::app

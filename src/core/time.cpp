@@ -1,0 +1,50 @@
+#include "core/time.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <sstream>
+
+namespace tickler::core {
+
+Instant now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::int64_t to_millis(Instant t) { return t.time_since_epoch().count(); }
+
+Instant from_millis(std::int64_t ms) { return Instant{std::chrono::milliseconds{ms}}; }
+
+std::optional<Instant> parse_rfc3339(std::string_view text) {
+  // The grammar is strict (RFC 3339 §5.6); date::parse checks field ranges and calendar validity.
+  if (text.size() < 20 || text.size() > 40) return std::nullopt;
+  std::string s{text};
+  if (s[10] == 't' || s[10] == ' ') s[10] = 'T';
+  if (s.back() == 'z') s.back() = 'Z';
+  if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
+  std::istringstream in{s};
+  in.imbue(std::locale::classic());
+  date::sys_time<std::chrono::microseconds> tp;
+  if (s.back() == 'Z') {
+    in >> date::parse("%FT%TZ", tp);
+  } else {
+    in >> date::parse("%FT%T%Ez", tp);
+  }
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(tp);
+}
+
+std::string format_rfc3339(Instant t) { return date::format("%FT%TZ", t); }
+
+bool is_known_time_zone(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+}  // namespace tickler::core

@@ -1,0 +1,171 @@
+#include "http/pipeline.hpp"
+
+#include <sodium.h>
+
+#include <boost/url/parse.hpp>
+#include <chrono>
+
+#include "http/log.hpp"
+#include "http/response.hpp"
+
+namespace tickler::http {
+namespace {
+
+using beast_http::field;
+using beast_http::verb;
+
+constexpr std::string_view k_allowed_headers =
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+constexpr std::string_view k_exposed_headers =
+    "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After";
+
+std::string allow_list(const std::vector<verb>& methods) {
+  std::string out;
+  for (auto m : methods) {
+    if (!out.empty()) out += ", ";
+    out += std::string{beast_http::to_string(m)};
+  }
+  return out;
+}
+
+bool is_json_content_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  auto media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() != 16) return false;
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != "application/json"[i]) return false;
+  }
+  return true;
+}
+
+core::Error not_found() { return core::make_error(core::Errc::not_found, "no such route"); }
+
+}  // namespace
+
+std::string request_id_for(std::string_view given) {
+  const bool sane = !given.empty() && given.size() <= 128 &&
+                    std::all_of(given.begin(), given.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                             c == '-';
+                    });
+  if (sane) return std::string{given};
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return hex;
+}
+
+net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name) {
+  auto& req = ctx.request;
+  auto parsed = boost::urls::parse_origin_form(req.target());
+  if (!parsed) {
+    co_return error_response(
+        core::make_error(core::Errc::invalid_parameter, "malformed request target"));
+  }
+  const std::string path = parsed->path();
+  for (const auto& p : parsed->params()) ctx.query.emplace_back(p.key, p.value);
+
+  if (req.method() == verb::options) {
+    auto m = router_.match(verb::options, path);
+    if (!m.path_known) co_return error_response(not_found());
+    Response res = empty_response(beast_http::status::no_content);
+    res.set(field::allow, allow_list(m.allowed));
+    const auto origin = req[field::origin];
+    if (!origin.empty() && settings_.cors_origins.contains(std::string{origin})) {
+      res.set(field::access_control_allow_methods, allow_list(m.allowed) + ", OPTIONS");
+      res.set(field::access_control_allow_headers, k_allowed_headers);
+      res.set(field::access_control_max_age, "600");
+    }
+    co_return res;
+  }
+
+  auto match = router_.match(req.method(), path);
+  if (!match.route) {
+    if (!match.path_known) co_return error_response(not_found());
+    Response res = error_response(core::make_error(
+        core::Errc::method_not_allowed,
+        std::string{"method "} + std::string{req.method_string()} + " is not allowed here"));
+    res.set(field::allow, allow_list(match.allowed));
+    co_return res;
+  }
+  route_name = match.route->pattern;
+  ctx.path_params = std::move(match.params);
+
+  if (!req.body().empty()) {
+    const auto ct = req[field::content_type];
+    if (!ct.empty() && !is_json_content_type(ct)) {
+      co_return error_response(core::make_error(core::Errc::unsupported_media_type,
+                                                "request bodies must be application/json"));
+    }
+  }
+
+  if (match.route->authenticated) {
+    const auto header = req[field::authorization];
+    constexpr std::string_view bearer = "Bearer ";
+    if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
+      co_return error_response(core::make_error(
+          core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)"));
+    }
+    const auto token = header.substr(bearer.size());
+    auto user = co_await authenticate_(token);
+    if (!user) co_return error_response(user.error());
+    ctx.user_id = *user;
+  }
+  co_return co_await match.route->handler(ctx);
+}
+
+net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {
+  const auto start = std::chrono::steady_clock::now();
+  RequestContext ctx{request, {}, {}, {}, request_id_for(request["X-Request-Id"]),
+                     remote_address};
+  std::string route_name = "unmatched";
+  Response res;
+  bool failed = false;
+  std::string what;
+  try {
+    res = co_await dispatch(ctx, route_name);
+  } catch (const std::exception& e) {
+    failed = true;
+    what = e.what();
+  }
+  if (failed) {
+    log_json(spdlog::level::err, "handler failed",
+             {{"request_id", ctx.request_id}, {"route", route_name}, {"error", what}});
+    res = error_response(core::make_error(core::Errc::internal, "internal error"));
+  }
+  finish(&request, res, ctx.request_id);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto status = res.result_int();
+  metrics_.observe(route_name, request.method_string(), status, seconds);
+  log_json(spdlog::level::info, "request",
+           {{"request_id", ctx.request_id},
+            {"method", request.method_string()},
+            {"route", route_name},
+            {"target", request.target()},
+            {"status", status},
+            {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
+            {"remote", ctx.remote_address},
+            {"user_id", ctx.user_id ? *ctx.user_id : 0}});
+  co_return res;
+}
+
+void Pipeline::finish(const Request* request, Response& res, std::string_view request_id) const {
+  res.set("X-Request-Id", request_id);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  if (res.find(field::cache_control) == res.end()) res.set(field::cache_control, "no-store");
+  if (request) {
+    const auto origin = (*request)[field::origin];
+    if (!origin.empty() && settings_.cors_origins.contains(std::string{origin})) {
+      res.set(field::access_control_allow_origin, origin);
+      res.set(field::access_control_expose_headers, k_exposed_headers);
+      res.set(field::vary, "Origin");
+    }
+  }
+}
+
+}  // namespace tickler::http

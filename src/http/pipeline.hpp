@@ -1,0 +1,47 @@
+#pragma once
+// The request pipeline every request goes through, around the router: request id, CORS,
+// content-type check, authentication, the handler, security headers, metrics and the JSON access
+// log line. Exceptions from handlers become a logged 500, never a crash.
+#include <set>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace tickler::http {
+
+// Verifies a bearer token and answers the user it stands for.
+// The token stays valid until the awaitable completes.
+using Authenticator =
+    std::function<net::awaitable<core::Result<core::UserId>>(std::string_view token)>;
+
+struct PipelineSettings {
+  std::set<std::string> cors_origins;  // exact origins, e.g. "http://localhost:5173"
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineSettings settings, const Router& router, Metrics& metrics,
+           Authenticator authenticate)
+      : settings_(std::move(settings)),
+        router_(router),
+        metrics_(metrics),
+        authenticate_(std::move(authenticate)) {}
+
+  net::awaitable<Response> handle(Request& request, const std::string& remote_address);
+  // For requests the server rejects before the pipeline (oversize, unparsable): the same headers.
+  void finish(const Request* request, Response& response, std::string_view request_id) const;
+
+ private:
+  net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name);
+  PipelineSettings settings_;
+  const Router& router_;
+  Metrics& metrics_;
+  Authenticator authenticate_;
+};
+
+// The caller's X-Request-Id if it is 1–128 chars of [A-Za-z0-9._-], else a new random one.
+[[nodiscard]] std::string request_id_for(std::string_view given);
+
+}  // namespace tickler::http

@@ -1,0 +1,37 @@
+#pragma once
+// Maps (method, path) to a handler. Patterns are literal segments and {name} parameters, e.g.
+// "/api/tasks/{id}"; a route's pattern is also its name in metrics and logs.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/types.hpp"
+
+namespace tickler::http {
+
+struct Route {
+  beast_http::verb method;
+  std::string pattern;
+  bool authenticated = true;
+  Handler handler;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;                       // null: no route for this method
+  std::map<std::string, std::string> params;          // from {name} segments
+  std::vector<beast_http::verb> allowed;              // methods of the path, when route is null
+  bool path_known = false;
+};
+
+class Router {
+ public:
+  void add(beast_http::verb method, std::string pattern, bool authenticated, Handler handler);
+  // path is the decoded path, without query.
+  [[nodiscard]] RouteMatch match(beast_http::verb method, std::string_view path) const;
+  [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace tickler::http

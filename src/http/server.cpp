@@ -1,0 +1,182 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/log.hpp"
+#include "http/response.hpp"
+
+namespace tickler::http {
+
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
+
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // guarded by Server::mutex_
+};
+
+Server::Server(net::io_context& ioc, ServerSettings settings, Pipeline& pipeline)
+    : ioc_(ioc), settings_(std::move(settings)), pipeline_(pipeline), acceptor_(ioc) {}
+
+core::Status Server::start() {
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(settings_.host, ec);
+  if (ec) {
+    return core::make_error(core::Errc::internal, "bad listen address '" + settings_.host + "'");
+  }
+  const tcp::endpoint endpoint{address, settings_.port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return core::make_error(core::Errc::unavailable, "cannot listen on " + settings_.host + ":" +
+                                                         std::to_string(settings_.port) + ": " +
+                                                         ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
+  return {};
+}
+
+net::awaitable<void> Server::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), k_tuple);
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) {
+      log_json(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock{mutex_};
+      if (stopping_) co_return;
+      connections_.insert(conn);
+    }
+    auto ex = conn->stream.get_executor();
+    net::co_spawn(ex, session(std::move(conn)), net::detached);
+  }
+}
+
+net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
+  auto& stream = conn->stream;
+  beast::flat_buffer buffer;
+  boost::system::error_code peer_ec;
+  const auto peer = stream.socket().remote_endpoint(peer_ec);
+  const std::string remote = peer_ec ? "" : peer.address().to_string();
+
+  for (;;) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(settings_.body_limit);
+
+    stream.expires_after(settings_.idle_timeout);
+    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, k_tuple);
+    if (hec) {
+      if (hec == beast_http::error::header_limit) {
+        Response res = error_response(core::make_error(core::Errc::payload_too_large,
+                                                       "request headers exceed 16 KiB"));
+        pipeline_.finish(nullptr, res, request_id_for(""));
+        res.keep_alive(false);
+        stream.expires_after(settings_.write_timeout);
+        co_await beast_http::async_write(stream, res, k_tuple);
+      } else if (hec != beast_http::error::end_of_stream && hec != net::error::operation_aborted &&
+                 hec != beast::error::timeout && hec != net::error::eof &&
+                 hec != net::error::connection_reset) {
+        Response res = error_response(
+            core::make_error(core::Errc::invalid_parameter, "malformed HTTP request"));
+        pipeline_.finish(nullptr, res, request_id_for(""));
+        res.keep_alive(false);
+        stream.expires_after(settings_.write_timeout);
+        co_await beast_http::async_write(stream, res, k_tuple);
+      }
+      break;
+    }
+    {
+      std::lock_guard lock{mutex_};
+      conn->busy = true;
+    }
+    // A declared oversize body is refused before reading it.
+    const auto declared = parser.content_length();
+    Response res;
+    bool have_response = false;
+    if (declared && *declared > settings_.body_limit) {
+      res = error_response(core::make_error(core::Errc::payload_too_large,
+                                            "request body exceeds 64 KiB"));
+      pipeline_.finish(&parser.get(), res, request_id_for(parser.get()["X-Request-Id"]));
+      res.keep_alive(false);
+      have_response = true;
+    } else {
+      stream.expires_after(settings_.read_timeout);
+      auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, k_tuple);
+      if (bec == beast_http::error::body_limit) {
+        res = error_response(core::make_error(core::Errc::payload_too_large,
+                                              "request body exceeds 64 KiB"));
+        pipeline_.finish(&parser.get(), res, request_id_for(""));
+        res.keep_alive(false);
+        have_response = true;
+      } else if (bec) {
+        break;
+      }
+    }
+    if (!have_response) {
+      auto& req = parser.get();
+      res = co_await pipeline_.handle(req, remote);
+      res.version(req.version());
+      res.keep_alive(req.keep_alive());
+    }
+    bool stopping = false;
+    {
+      std::lock_guard lock{mutex_};
+      conn->busy = false;
+      stopping = stopping_;
+    }
+    if (stopping) res.keep_alive(false);
+    stream.expires_after(settings_.write_timeout);
+    auto [wec, wn] = co_await beast_http::async_write(stream, res, k_tuple);
+    if (wec || !res.keep_alive()) break;
+  }
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.close();
+  std::lock_guard lock{mutex_};
+  connections_.erase(conn);
+}
+
+net::awaitable<void> Server::stop(std::chrono::milliseconds grace) {
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  net::steady_timer timer{co_await net::this_coro::executor};
+  for (;;) {
+    std::vector<std::shared_ptr<Connection>> to_close;
+    {
+      std::lock_guard lock{mutex_};
+      stopping_ = true;
+      if (connections_.empty()) break;
+      const bool late = std::chrono::steady_clock::now() >= deadline;
+      for (const auto& c : connections_) {
+        if (!c->busy || late) to_close.push_back(c);
+      }
+    }
+    for (auto& c : to_close) {
+      // Cancel on the connection's own strand; its coroutine then ends and unregisters.
+      net::post(c->stream.get_executor(), [c] { c->stream.cancel(); });
+    }
+    timer.expires_after(std::chrono::milliseconds{20});
+    co_await timer.async_wait(k_tuple);
+  }
+}
+
+}  // namespace tickler::http

@@ -1,0 +1,56 @@
+#pragma once
+// The HTTP/1.1 server: an acceptor coroutine and one coroutine per connection (Beast, Asio
+// awaitables), with body and header limits and read/idle timeouts. stop() closes the acceptor,
+// lets in-flight requests finish (bounded by a grace period) and closes idle connections.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/pipeline.hpp"
+
+namespace tickler::http {
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;               // 0 = any free port
+  std::size_t body_limit = 64 * 1024;      // larger bodies answer 413
+  std::chrono::seconds idle_timeout{60};   // waiting for the next request on a connection
+  std::chrono::seconds read_timeout{15};   // reading one request once it started
+  std::chrono::seconds write_timeout{15};
+};
+
+class Server {
+ public:
+  Server(net::io_context& ioc, ServerSettings settings, Pipeline& pipeline);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens, then accepts in the background. Failing to bind is an error value.
+  core::Status start();
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  // Stops accepting and waits (at most grace) until every connection is done.
+  net::awaitable<void> stop(std::chrono::milliseconds grace);
+
+ private:
+  struct Connection;
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(std::shared_ptr<Connection> conn);
+
+  net::io_context& ioc_;
+  ServerSettings settings_;
+  Pipeline& pipeline_;
+  net::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+
+  std::mutex mutex_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  bool stopping_ = false;
+};
+
+}  // namespace tickler::http

@@ -1,0 +1,80 @@
+#include "services/api/api_service.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <functional>
+
+#include "http/log.hpp"
+
+namespace tickler::services::api {
+
+const std::vector<std::pair<std::string_view, std::string_view>>& embedded_openapi();
+
+std::string_view openapi_document() { return embedded_openapi().front().second; }
+
+ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
+                       http::Metrics& metrics)
+    : store_(store),
+      offload_(offload),
+      metrics_(metrics),
+      limiter_(settings.login_limits),
+      auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_),
+      tasks_(store) {
+  metrics_.add_source([&store](std::string& out) {
+    const auto s = store.pool_stats();
+    out += "# HELP tickler_db_pool_connections Store connections by state.\n";
+    out += "# TYPE tickler_db_pool_connections gauge\n";
+    out += "tickler_db_pool_connections{state=\"total\"} " + std::to_string(s.size) + "\n";
+    out += "tickler_db_pool_connections{state=\"in_use\"} " + std::to_string(s.in_use) + "\n";
+    out += "# HELP tickler_db_pool_waits_total Checkouts that waited for a free connection.\n";
+    out += "# TYPE tickler_db_pool_waits_total counter\n";
+    out += "tickler_db_pool_waits_total " + std::to_string(s.waits) + "\n";
+  });
+}
+
+void ApiService::register_routes(http::Router& router) {
+  using http::beast_http::verb;
+  auto add = [&](verb method, std::string pattern, bool authenticated, auto member) {
+    router.add(method, std::move(pattern), authenticated, std::bind_front(member, this));
+  };
+  add(verb::post, "/api/auth/signup", false, &ApiService::signup);
+  add(verb::post, "/api/auth/login", false, &ApiService::login);
+  add(verb::get, "/api/me", true, &ApiService::me);
+  add(verb::get, "/api/tasks", true, &ApiService::list_tasks);
+  add(verb::post, "/api/tasks", true, &ApiService::create_task);
+  add(verb::get, "/api/tasks/{id}", true, &ApiService::get_task);
+  add(verb::patch, "/api/tasks/{id}", true, &ApiService::update_task);
+  add(verb::delete_, "/api/tasks/{id}", true, &ApiService::delete_task);
+  add(verb::post, "/api/tasks/{id}/complete", true, &ApiService::complete_task);
+  add(verb::post, "/api/tasks/{id}/reopen", true, &ApiService::reopen_task);
+  add(verb::get, "/api/tags", true, &ApiService::tags);
+  add(verb::get, "/healthz", false, &ApiService::healthz);
+  add(verb::get, "/readyz", false, &ApiService::readyz);
+  add(verb::get, "/metrics", false, &ApiService::metrics);
+  add(verb::get, "/api/openapi.json", false, &ApiService::openapi);
+}
+
+void ApiService::start(net::io_context& ioc) {
+  purge_timer_ = std::make_unique<net::steady_timer>(ioc);
+  net::co_spawn(ioc, purge_loop(), net::detached);
+}
+
+void ApiService::stop() {
+  if (purge_timer_) purge_timer_->cancel();
+}
+
+net::awaitable<void> ApiService::purge_loop() {
+  for (;;) {
+    const auto now = core::now();
+    auto st = co_await offload_.call(&TaskService::purge_idempotency, &tasks_, now);
+    if (!st) {
+      http::log_json(spdlog::level::warn, "idempotency purge failed", {{"error", st.error().message}});
+    }
+    purge_timer_->expires_after(std::chrono::hours{1});
+    auto [ec] = co_await purge_timer_->async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
+}  // namespace tickler::services::api

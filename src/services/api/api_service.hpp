@@ -1,0 +1,71 @@
+#pragma once
+// The api role: REST handlers for auth and tasks plus the operational routes. Owns the auth and
+// task logic; runs every blocking call through Offload. Register its routes, then start().
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "auth/jwt.hpp"
+#include "http/metrics.hpp"
+#include "http/offload.hpp"
+#include "http/router.hpp"
+#include "services/api/auth_service.hpp"
+#include "services/api/login_limiter.hpp"
+#include "services/api/task_service.hpp"
+#include "store/store.hpp"
+
+namespace tickler::services::api {
+
+namespace net = boost::asio;
+
+struct ApiSettings {
+  auth::JwtSettings jwt;
+  LoginLimiterSettings login_limits;
+};
+
+class ApiService {
+ public:
+  ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
+             http::Metrics& metrics);
+
+  void register_routes(http::Router& router);
+  // Verifies bearer tokens for the pipeline.
+  // token must stay valid until the returned awaitable completes.
+  net::awaitable<core::Result<core::UserId>> authenticate(std::string_view token);
+  // Starts the hourly purge of expired idempotency keys.
+  void start(net::io_context& ioc);
+  void stop();
+
+ private:
+  using Ctx = http::RequestContext;
+  using Res = http::Response;
+  net::awaitable<Res> signup(Ctx& ctx);
+  net::awaitable<Res> login(Ctx& ctx);
+  net::awaitable<Res> me(Ctx& ctx);
+  net::awaitable<Res> list_tasks(Ctx& ctx);
+  net::awaitable<Res> create_task(Ctx& ctx);
+  net::awaitable<Res> get_task(Ctx& ctx);
+  net::awaitable<Res> update_task(Ctx& ctx);
+  net::awaitable<Res> delete_task(Ctx& ctx);
+  net::awaitable<Res> complete_task(Ctx& ctx);
+  net::awaitable<Res> reopen_task(Ctx& ctx);
+  net::awaitable<Res> tags(Ctx& ctx);
+  net::awaitable<Res> healthz(Ctx& ctx);
+  net::awaitable<Res> readyz(Ctx& ctx);
+  net::awaitable<Res> metrics(Ctx& ctx);
+  net::awaitable<Res> openapi(Ctx& ctx);
+  net::awaitable<void> purge_loop();
+
+  store::Store& store_;
+  http::Offload& offload_;
+  http::Metrics& metrics_;
+  LoginLimiter limiter_;
+  AuthService auth_;
+  TaskService tasks_;
+  std::unique_ptr<net::steady_timer> purge_timer_;
+};
+
+// The OpenAPI 3.1 document served at /api/openapi.json (embedded at build time).
+[[nodiscard]] std::string_view openapi_document();
+
+}  // namespace tickler::services::api

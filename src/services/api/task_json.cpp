@@ -1,0 +1,124 @@
+#include "services/api/task_json.hpp"
+
+#include "http/json_fields.hpp"
+
+namespace tickler::services::api {
+namespace {
+
+using http::JsonFields;
+
+boost::json::value instant_or_null(const std::optional<core::Instant>& t) {
+  if (!t) return nullptr;
+  return boost::json::value(core::format_rfc3339(*t));
+}
+
+core::Result<std::optional<core::Priority>> priority_field(const JsonFields& f) {
+  auto raw = f.string("priority");
+  if (!raw) return raw.error();
+  if (!*raw) return std::optional<core::Priority>{};
+  auto p = core::parse_priority(**raw);
+  if (!p) return core::field_error("priority", "must be one of high, medium, low, none");
+  return std::optional<core::Priority>{*p};
+}
+
+// Absent → nullopt; null → optional holding nullopt; a string → the instant or an error.
+core::Result<std::optional<std::optional<core::Instant>>> due_field(const JsonFields& f) {
+  using Out = std::optional<std::optional<core::Instant>>;
+  if (!f.has("due_at")) return Out{};
+  if (f.is_null("due_at")) return Out{std::optional<core::Instant>{}};
+  auto raw = f.string("due_at");
+  if (!raw) return raw.error();
+  auto t = core::parse_rfc3339(**raw);
+  if (!t) {
+    return core::field_error("due_at", "must be an RFC 3339 date-time like 2026-12-01T09:00:00Z");
+  }
+  return Out{std::optional<core::Instant>{*t}};
+}
+
+core::Status only_task_fields(const JsonFields& f) {
+  return f.only({"title", "description", "priority", "tags", "due_at", "time_zone"});
+}
+
+}  // namespace
+
+boost::json::object task_to_json(const core::Task& t) {
+  boost::json::array tags;
+  tags.reserve(t.tags.size());
+  for (const auto& tag : t.tags) tags.emplace_back(tag);
+  return {{"id", t.id},
+          {"title", t.title},
+          {"description", t.description},
+          {"status", core::to_string(t.status)},
+          {"priority", core::to_string(t.priority)},
+          {"tags", std::move(tags)},
+          {"due_at", instant_or_null(t.due_at)},
+          {"time_zone", t.time_zone},
+          {"created_at", core::format_rfc3339(t.created_at)},
+          {"updated_at", core::format_rfc3339(t.updated_at)},
+          {"completed_at", instant_or_null(t.completed_at)},
+          {"version", t.version}};
+}
+
+boost::json::object user_to_json(const core::User& u) {
+  return {{"id", u.id},
+          {"email", u.email},
+          {"name", u.name},
+          {"created_at", core::format_rfc3339(u.created_at)}};
+}
+
+core::Result<core::TaskDraft> draft_from_json(const boost::json::object& body) {
+  JsonFields f{body};
+  if (auto st = only_task_fields(f); !st) return st.error();
+  core::TaskDraft d;
+  auto title = f.required_string("title");
+  if (!title) return title.error();
+  d.title = std::move(*title);
+  auto desc = f.string("description");
+  if (!desc) return desc.error();
+  if (*desc) d.description = std::move(**desc);
+  auto prio = priority_field(f);
+  if (!prio) return prio.error();
+  if (*prio) d.priority = **prio;
+  auto tags = f.string_list("tags");
+  if (!tags) return tags.error();
+  if (*tags) d.tags = std::move(**tags);
+  auto due = due_field(f);
+  if (!due) return due.error();
+  if (*due) d.due_at = **due;
+  auto tz = f.string("time_zone");
+  if (!tz) return tz.error();
+  if (*tz) d.time_zone = std::move(**tz);
+  if (auto st = core::validate(d); !st) return st.error();
+  return d;
+}
+
+core::Result<core::TaskPatch> patch_from_json(const boost::json::object& body) {
+  JsonFields f{body};
+  if (auto st = only_task_fields(f); !st) return st.error();
+  core::TaskPatch p;
+  for (auto key : {"title", "description", "time_zone"}) {
+    if (f.is_null(key)) return core::field_error(key, "must not be null");
+  }
+  auto title = f.string("title");
+  if (!title) return title.error();
+  p.title = std::move(*title);
+  auto desc = f.string("description");
+  if (!desc) return desc.error();
+  p.description = std::move(*desc);
+  auto prio = priority_field(f);
+  if (!prio) return prio.error();
+  p.priority = *prio;
+  auto tags = f.string_list("tags");
+  if (!tags) return tags.error();
+  p.tags = std::move(*tags);
+  auto due = due_field(f);
+  if (!due) return due.error();
+  p.due_at = *due;
+  auto tz = f.string("time_zone");
+  if (!tz) return tz.error();
+  p.time_zone = std::move(*tz);
+  if (auto st = core::validate(p); !st) return st.error();
+  return p;
+}
+
+}  // namespace tickler::services::api

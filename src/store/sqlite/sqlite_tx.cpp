@@ -1,0 +1,255 @@
+#include "store/sqlite/sqlite_tx.hpp"
+
+#include <sstream>
+
+#include "store/sqlite/task_query_sql.hpp"
+
+namespace tickler::store::sqlite {
+namespace {
+
+using core::to_millis;
+
+// Named statements (userver style): the SQL a transaction runs, in one place.
+constexpr const char* k_select_user_by_email =
+    "SELECT id, email, name, password_hash, created_at FROM users WHERE email = ?";
+constexpr const char* k_select_user_by_id =
+    "SELECT id, email, name, password_hash, created_at FROM users WHERE id = ?";
+constexpr const char* k_insert_user =
+    "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)";
+constexpr const char* k_insert_task =
+    "INSERT INTO tasks (user_id, title, description, status, priority, tags, due_at, time_zone, "
+    "created_at, updated_at, completed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* k_update_task =
+    "UPDATE tasks SET title = ?, description = ?, status = ?, priority = ?, tags = ?, due_at = ?, "
+    "time_zone = ?, updated_at = ?, completed_at = ?, version = ? WHERE id = ? AND user_id = ?";
+constexpr const char* k_delete_task = "DELETE FROM tasks WHERE id = ? AND user_id = ?";
+constexpr const char* k_insert_tag = "INSERT INTO task_tags (user_id, tag, task_id) VALUES (?, ?, ?)";
+constexpr const char* k_delete_tags = "DELETE FROM task_tags WHERE task_id = ?";
+constexpr const char* k_select_tag_counts =
+    "SELECT tag, count(*) AS n FROM task_tags WHERE user_id = ? GROUP BY tag "
+    "ORDER BY n DESC, tag ASC";
+constexpr const char* k_select_idempotent =
+    "SELECT request_hash, status, body FROM idempotency_keys "
+    "WHERE user_id = ? AND key = ? AND created_at >= ?";
+constexpr const char* k_upsert_idempotent =
+    "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET "
+    "request_hash = excluded.request_hash, status = excluded.status, body = excluded.body, "
+    "created_at = excluded.created_at";
+constexpr const char* k_purge_idempotency = "DELETE FROM idempotency_keys WHERE created_at < ?";
+
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
+
+std::vector<std::string> split_tags(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in{s};
+  for (std::string t; in >> t;) out.push_back(std::move(t));
+  return out;
+}
+
+std::optional<std::int64_t> opt_millis(const std::optional<core::Instant>& t) {
+  if (!t) return std::nullopt;
+  return to_millis(*t);
+}
+
+std::optional<core::Instant> opt_instant(const std::optional<std::int64_t>& ms) {
+  if (!ms) return std::nullopt;
+  return core::from_millis(*ms);
+}
+
+// Reads the k_task_columns of the current row.
+core::Task read_task(const Statement& s) {
+  core::Task t;
+  t.id = s.int64(0);
+  t.user_id = s.int64(1);
+  t.title = s.text(2);
+  t.description = s.text(3);
+  t.status = s.int64(4) == 1 ? core::TaskStatus::completed : core::TaskStatus::pending;
+  t.priority = static_cast<core::Priority>(s.int64(5));
+  t.tags = split_tags(s.text(6));
+  t.due_at = opt_instant(s.opt_int64(7));
+  t.time_zone = s.text(8);
+  t.created_at = core::from_millis(s.int64(9));
+  t.updated_at = core::from_millis(s.int64(10));
+  t.completed_at = opt_instant(s.opt_int64(11));
+  t.version = s.int64(12);
+  return t;
+}
+
+core::User read_user(const Statement& s) {
+  return {s.int64(0), s.text(1), s.text(2), s.text(3), core::from_millis(s.int64(4))};
+}
+
+}  // namespace
+
+Result<std::optional<core::User>> SqliteTx::one_user(const std::string& sql, auto bind_value) {
+  auto s = conn_.prepare(sql);
+  if (!s) return s.error();
+  s->bind(1, bind_value);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<core::User>{};
+  return std::optional<core::User>{read_user(*s)};
+}
+
+Result<std::optional<core::User>> SqliteTx::user_by_email(std::string_view email) {
+  return one_user(k_select_user_by_email, email);
+}
+
+Result<std::optional<core::User>> SqliteTx::user_by_id(core::UserId id) {
+  return one_user(k_select_user_by_id, id);
+}
+
+Result<core::Task> SqliteTx::task(core::UserId user, core::TaskId id) {
+  static const std::string sql =
+      std::string{"SELECT "} + k_task_columns + " FROM tasks t WHERE t.id = ? AND t.user_id = ?";
+  auto s = conn_.prepare(sql);
+  if (!s) return s.error();
+  s->bind(1, id).bind(2, user);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return core::make_error(core::Errc::not_found, "task not found");
+  return read_task(*s);
+}
+
+Result<core::TaskPage> SqliteTx::tasks(const core::TaskQuery& query) {
+  const auto built = build_task_query(query);
+  auto s = conn_.prepare(built.sql);
+  if (!s) return s.error();
+  int i = 1;
+  for (const auto& p : built.params) {
+    std::visit([&](const auto& v) { s->bind(i, v); }, p);
+    ++i;
+  }
+  core::TaskPage page;
+  page.items.reserve(static_cast<std::size_t>(query.limit));
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (page.items.size() == static_cast<std::size_t>(query.limit)) {
+      page.next = core::keyset_of(page.items.back(), query.sort);
+      break;
+    }
+    page.items.push_back(read_task(*s));
+  }
+  return page;
+}
+
+Result<std::vector<core::TagCount>> SqliteTx::tag_counts(core::UserId user) {
+  auto s = conn_.prepare(k_select_tag_counts);
+  if (!s) return s.error();
+  s->bind(1, user);
+  std::vector<core::TagCount> out;
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({s->text(0), s->int64(1)});
+  }
+  return out;
+}
+
+Result<std::optional<IdempotentResponse>> SqliteTx::idempotent_response(core::UserId user,
+                                                                        std::string_view key,
+                                                                        core::Instant not_before) {
+  auto s = conn_.prepare(k_select_idempotent);
+  if (!s) return s.error();
+  s->bind(1, user).bind(2, key).bind(3, to_millis(not_before));
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<IdempotentResponse>{};
+  return std::optional<IdempotentResponse>{
+      IdempotentResponse{s->text(0), static_cast<int>(s->int64(1)), s->text(2)}};
+}
+
+Result<core::User> SqliteTx::insert_user(core::User user) {
+  auto s = conn_.prepare(k_insert_user);
+  if (!s) return s.error();
+  s->bind(1, user.email).bind(2, user.name).bind(3, user.password_hash);
+  s->bind(4, to_millis(user.created_at));
+  if (auto st = s->run(); !st) return st.error();
+  user.id = conn_.last_insert_id();
+  return user;
+}
+
+Status SqliteTx::insert_tags(const core::Task& task) {
+  for (const auto& tag : task.tags) {
+    auto s = conn_.prepare(k_insert_tag);
+    if (!s) return s.error();
+    s->bind(1, task.user_id).bind(2, tag).bind(3, task.id);
+    if (auto st = s->run(); !st) return st;
+  }
+  return {};
+}
+
+Result<core::Task> SqliteTx::insert_task(core::Task task) {
+  auto s = conn_.prepare(k_insert_task);
+  if (!s) return s.error();
+  s->bind(1, task.user_id).bind(2, task.title).bind(3, task.description);
+  s->bind(4, std::int64_t{task.status == core::TaskStatus::completed ? 1 : 0});
+  s->bind(5, static_cast<std::int64_t>(task.priority)).bind(6, join_tags(task.tags));
+  s->bind(7, opt_millis(task.due_at)).bind(8, task.time_zone);
+  s->bind(9, to_millis(task.created_at)).bind(10, to_millis(task.updated_at));
+  s->bind(11, opt_millis(task.completed_at)).bind(12, task.version);
+  if (auto st = s->run(); !st) return st.error();
+  task.id = conn_.last_insert_id();
+  if (auto st = insert_tags(task); !st) return st.error();
+  return task;
+}
+
+Status SqliteTx::update_task(const core::Task& task) {
+  auto s = conn_.prepare(k_update_task);
+  if (!s) return s.error();
+  s->bind(1, task.title).bind(2, task.description);
+  s->bind(3, std::int64_t{task.status == core::TaskStatus::completed ? 1 : 0});
+  s->bind(4, static_cast<std::int64_t>(task.priority)).bind(5, join_tags(task.tags));
+  s->bind(6, opt_millis(task.due_at)).bind(7, task.time_zone);
+  s->bind(8, to_millis(task.updated_at)).bind(9, opt_millis(task.completed_at));
+  s->bind(10, task.version).bind(11, task.id).bind(12, task.user_id);
+  if (auto st = s->run(); !st) return st;
+  if (sqlite3_changes(conn_.handle()) == 0) {
+    return core::make_error(core::Errc::not_found, "task not found");
+  }
+  auto del = conn_.prepare(k_delete_tags);
+  if (!del) return del.error();
+  del->bind(1, task.id);
+  if (auto st = del->run(); !st) return st;
+  return insert_tags(task);
+}
+
+Status SqliteTx::delete_task(core::UserId user, core::TaskId id) {
+  auto s = conn_.prepare(k_delete_task);
+  if (!s) return s.error();
+  s->bind(1, id).bind(2, user);
+  if (auto st = s->run(); !st) return st;
+  if (sqlite3_changes(conn_.handle()) == 0) {
+    return core::make_error(core::Errc::not_found, "task not found");
+  }
+  return {};
+}
+
+Status SqliteTx::save_idempotent_response(core::UserId user, std::string_view key,
+                                          const IdempotentResponse& response, core::Instant at) {
+  auto s = conn_.prepare(k_upsert_idempotent);
+  if (!s) return s.error();
+  s->bind(1, user).bind(2, key).bind(3, response.request_hash);
+  s->bind(4, std::int64_t{response.status}).bind(5, response.body).bind(6, to_millis(at));
+  return s->run();
+}
+
+Status SqliteTx::purge_idempotency(core::Instant older_than) {
+  auto s = conn_.prepare(k_purge_idempotency);
+  if (!s) return s.error();
+  s->bind(1, to_millis(older_than));
+  return s->run();
+}
+
+}  // namespace tickler::store::sqlite

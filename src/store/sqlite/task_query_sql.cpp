@@ -1,0 +1,90 @@
+#include "store/sqlite/task_query_sql.hpp"
+
+#include <limits>
+
+namespace tickler::store::sqlite {
+namespace {
+
+const char* sort_expression(core::SortKey key) {
+  switch (key) {
+    case core::SortKey::due: return "t.due_sort";
+    case core::SortKey::priority: return "t.priority";
+    case core::SortKey::title: return "t.title COLLATE NOCASE";
+    case core::SortKey::created: return "t.created_at";
+  }
+  return "t.created_at";
+}
+
+}  // namespace
+
+std::string fts_match_expression(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += '"';
+    for (char c : w) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += "\"*";
+  }
+  return out;
+}
+
+BuiltQuery build_task_query(const core::TaskQuery& q) {
+  BuiltQuery b;
+  auto& sql = b.sql;
+  sql = std::string{"SELECT "} + k_task_columns + " FROM tasks t WHERE t.user_id = ?";
+  b.params.emplace_back(q.user_id);
+
+  if (q.status) {
+    sql += " AND t.status = ?";
+    b.params.emplace_back(std::int64_t{*q.status == core::TaskStatus::completed ? 1 : 0});
+  }
+  if (!q.priorities.empty()) {
+    sql += " AND t.priority IN (";
+    for (std::size_t i = 0; i < q.priorities.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      b.params.emplace_back(static_cast<std::int64_t>(q.priorities[i]));
+    }
+    sql += ")";
+  }
+  for (const auto& tag : q.tags) {
+    sql += " AND t.id IN (SELECT task_id FROM task_tags WHERE user_id = ? AND tag = ?)";
+    b.params.emplace_back(q.user_id);
+    b.params.emplace_back(tag);
+  }
+  if (q.due_after) {
+    sql += " AND t.due_at >= ?";
+    b.params.emplace_back(core::to_millis(*q.due_after));
+  }
+  if (q.due_before) {
+    sql += " AND t.due_at < ?";
+    b.params.emplace_back(core::to_millis(*q.due_before));
+  }
+  if (!q.words.empty()) {
+    sql += " AND t.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)";
+    b.params.emplace_back(fts_match_expression(q.words));
+  }
+
+  const char* key = sort_expression(q.sort);
+  const bool asc = q.order == core::SortOrder::asc;
+  if (q.after) {
+    sql += std::string{" AND ("} + key + ", t.id) " + (asc ? ">" : "<") + " (?, ?)";
+    const auto& k = q.after->key;
+    if (const auto* i = std::get_if<std::int64_t>(&k)) {
+      b.params.emplace_back(*i);
+    } else if (const auto* s = std::get_if<std::string>(&k)) {
+      b.params.emplace_back(*s);
+    } else {
+      b.params.emplace_back(std::numeric_limits<std::int64_t>::max());  // no due date
+    }
+    b.params.emplace_back(q.after->id);
+  }
+  const char* dir = asc ? " ASC" : " DESC";
+  sql += std::string{" ORDER BY "} + key + dir + ", t.id" + dir + " LIMIT ?";
+  b.params.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
+  return b;
+}
+
+}  // namespace tickler::store::sqlite
