@@ -11,26 +11,44 @@ int main(int argc, char** argv) {
 
   ServeConfig serve;
   auto* s = cli.add_subcommand("serve", "all-in-one server: SQLite, in-process events, web UI");
-  s->add_option("--host", serve.host, "listen address")->envname("TICKLER_HOST")->capture_default_str();
-  s->add_option("--port", serve.port, "listen port")->envname("TICKLER_PORT")->capture_default_str();
-  s->add_option("--data", serve.data_dir, "data directory")->envname("TICKLER_DATA")->capture_default_str();
+  s->add_option("--host", serve.host, "listen address")
+      ->envname("TICKLER_HOST")
+      ->capture_default_str();
+  s->add_option("--port", serve.port, "listen port")
+      ->envname("TICKLER_PORT")
+      ->capture_default_str();
+  s->add_option("--data", serve.data_dir, "data directory")
+      ->envname("TICKLER_DATA")
+      ->capture_default_str();
   s->add_option("--io-threads", serve.io_threads, "network threads")
-      ->envname("TICKLER_IO_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
+      ->envname("TICKLER_IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   s->add_option("--db-threads", serve.db_threads, "threads for blocking store work")
-      ->envname("TICKLER_DB_THREADS")->check(CLI::Range(1, 64))->capture_default_str();
+      ->envname("TICKLER_DB_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   s->add_option("--cors-origins", serve.cors_origins, "origins allowed by CORS (comma-separated)")
-      ->envname("TICKLER_CORS_ORIGINS")->delimiter(',');
+      ->envname("TICKLER_CORS_ORIGINS")
+      ->delimiter(',');
   s->add_option("--log-level", serve.log_level, "trace|debug|info|warn|error|off")
-      ->envname("TICKLER_LOG_LEVEL")->capture_default_str();
+      ->envname("TICKLER_LOG_LEVEL")
+      ->capture_default_str();
   s->add_option("--token-ttl", serve.token_ttl_seconds, "lifetime of issued tokens, in seconds")
-      ->envname("TICKLER_TOKEN_TTL")->check(CLI::Range(60, 30 * 24 * 3600))->capture_default_str();
+      ->envname("TICKLER_TOKEN_TTL")
+      ->check(CLI::Range(60, 30 * 24 * 3600))
+      ->capture_default_str();
   s->add_option("--shutdown-grace", serve.shutdown_grace_seconds,
                 "seconds in-flight requests get to finish on SIGTERM")
-      ->envname("TICKLER_SHUTDOWN_GRACE")->check(CLI::Range(0, 300))->capture_default_str();
+      ->envname("TICKLER_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0, 300))
+      ->capture_default_str();
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");
-  m->add_option("--data", migrate.data_dir, "data directory")->envname("TICKLER_DATA")->capture_default_str();
+  m->add_option("--data", migrate.data_dir, "data directory")
+      ->envname("TICKLER_DATA")
+      ->capture_default_str();
 
   CLI11_PARSE(cli, argc, argv);
   if (s->parsed()) return tickler::app::run_serve(serve);

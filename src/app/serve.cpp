@@ -55,10 +55,10 @@ int run_serve(const ServeConfig& config) {
     api.start(ioc);
 
     net::signal_set signals{ioc, SIGINT, SIGTERM};
-    net::co_spawn(ioc,
-                  stop_on_signal(signals, server, api,
-                                 std::chrono::seconds{config.shutdown_grace_seconds}),
-                  net::detached);
+    net::co_spawn(
+        ioc,
+        stop_on_signal(signals, server, api, std::chrono::seconds{config.shutdown_grace_seconds}),
+        net::detached);
     http::log_json(spdlog::level::info, "listening",
                    {{"host", config.host}, {"port", server.port()}, {"data", config.data_dir}});
 

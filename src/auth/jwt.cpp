@@ -56,9 +56,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 std::string JwtIssuer::issue(core::UserId user, core::Instant now) const {
   const auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  boost::json::object claims{{"sub", std::to_string(user)},
-                             {"iat", iat},
-                             {"exp", iat + settings_.ttl.count()}};
+  boost::json::object claims{
+      {"sub", std::to_string(user)}, {"iat", iat}, {"exp", iat + settings_.ttl.count()}};
   std::string signing_input =
       base64url_encode(k_header) + "." + base64url_encode(boost::json::serialize(claims));
   return signing_input + "." + base64url_encode(hmac_sha256(settings_.secret, signing_input));
@@ -70,7 +69,8 @@ core::Result<core::UserId> JwtIssuer::verify(std::string_view token, core::Insta
   if (dot1 == std::string_view::npos || dot1 == dot2) return unauthorized("malformed token");
   const auto signing_input = token.substr(0, dot2);
   const auto signature = base64url_decode(token.substr(dot2 + 1));
-  if (!signature || !equal_constant_time(*signature, hmac_sha256(settings_.secret, signing_input))) {
+  if (!signature ||
+      !equal_constant_time(*signature, hmac_sha256(settings_.secret, signing_input))) {
     return unauthorized("invalid token signature");
   }
   const auto header = base64url_decode(token.substr(0, dot1));
@@ -90,7 +90,8 @@ core::Result<core::UserId> JwtIssuer::verify(std::string_view token, core::Insta
   if (!exp || !exp->is_int64() || !sub || !sub->is_string()) {
     return unauthorized("token lacks exp or sub");
   }
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (exp->as_int64() <= now_s) return unauthorized("token expired");
   const auto& s = sub->as_string();
   core::UserId id = 0;

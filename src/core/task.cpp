@@ -8,10 +8,14 @@ std::string_view to_string(TaskStatus s) {
 
 std::string_view to_string(Priority p) {
   switch (p) {
-    case Priority::high: return "high";
-    case Priority::medium: return "medium";
-    case Priority::low: return "low";
-    case Priority::none: return "none";
+    case Priority::high:
+      return "high";
+    case Priority::medium:
+      return "medium";
+    case Priority::low:
+      return "low";
+    case Priority::none:
+      return "none";
   }
   return "none";
 }

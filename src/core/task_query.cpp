@@ -5,9 +5,11 @@ namespace tickler::core {
 SortOrder default_order(SortKey key) {
   switch (key) {
     case SortKey::due:
-    case SortKey::title: return SortOrder::asc;
+    case SortKey::title:
+      return SortOrder::asc;
     case SortKey::priority:
-    case SortKey::created: return SortOrder::desc;
+    case SortKey::created:
+      return SortOrder::desc;
   }
   return SortOrder::asc;
 }
@@ -28,24 +30,33 @@ std::optional<SortOrder> parse_sort_order(std::string_view s) {
 
 std::string_view to_string(SortKey k) {
   switch (k) {
-    case SortKey::due: return "due";
-    case SortKey::priority: return "priority";
-    case SortKey::title: return "title";
-    case SortKey::created: return "created";
+    case SortKey::due:
+      return "due";
+    case SortKey::priority:
+      return "priority";
+    case SortKey::title:
+      return "title";
+    case SortKey::created:
+      return "created";
   }
   return "created";
 }
 
-std::string_view to_string(SortOrder o) { return o == SortOrder::asc ? "asc" : "desc"; }
+std::string_view to_string(SortOrder o) {
+  return o == SortOrder::asc ? "asc" : "desc";
+}
 
 Keyset keyset_of(const Task& t, SortKey key) {
   switch (key) {
     case SortKey::due:
       if (t.due_at) return {to_millis(*t.due_at), t.id};
       return {std::monostate{}, t.id};
-    case SortKey::priority: return {static_cast<std::int64_t>(t.priority), t.id};
-    case SortKey::title: return {t.title, t.id};
-    case SortKey::created: return {to_millis(t.created_at), t.id};
+    case SortKey::priority:
+      return {static_cast<std::int64_t>(t.priority), t.id};
+    case SortKey::title:
+      return {t.title, t.id};
+    case SortKey::created:
+      return {to_millis(t.created_at), t.id};
   }
   return {std::monostate{}, t.id};
 }

@@ -24,8 +24,8 @@ struct Keyset {
 
 struct TaskQuery {
   UserId user_id = 0;
-  std::vector<std::string> words;  // full-text terms, each must match
-  std::optional<TaskStatus> status;    // nullopt = all
+  std::vector<std::string> words;    // full-text terms, each must match
+  std::optional<TaskStatus> status;  // nullopt = all
   std::vector<Priority> priorities;  // any of them; empty = any
   std::vector<std::string> tags;     // every one of them
   std::optional<Instant> due_before;

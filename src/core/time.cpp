@@ -11,9 +11,13 @@ Instant now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-std::int64_t to_millis(Instant t) { return t.time_since_epoch().count(); }
+std::int64_t to_millis(Instant t) {
+  return t.time_since_epoch().count();
+}
 
-Instant from_millis(std::int64_t ms) { return Instant{std::chrono::milliseconds{ms}}; }
+Instant from_millis(std::int64_t ms) {
+  return Instant{std::chrono::milliseconds{ms}};
+}
 
 std::optional<Instant> parse_rfc3339(std::string_view text) {
   // The grammar is strict (RFC 3339 §5.6); date::parse checks field ranges and calendar validity.
@@ -27,6 +31,14 @@ std::optional<Instant> parse_rfc3339(std::string_view text) {
   std::istringstream in{s};
   in.imbue(std::locale::classic());
   date::sys_time<std::chrono::microseconds> tp;
+  if (s.back() != 'Z') {
+    // date::parse accepts any two-digit offset; RFC 3339 allows hours 00-23, minutes 00-59.
+    const auto off = s.substr(s.size() - 6);
+    if ((off[0] != '+' && off[0] != '-') || off[3] != ':' || off.substr(1, 2) > "23" ||
+        off.substr(4, 2) > "59") {
+      return std::nullopt;
+    }
+  }
   if (s.back() == 'Z') {
     in >> date::parse("%FT%TZ", tp);
   } else {
@@ -36,7 +48,9 @@ std::optional<Instant> parse_rfc3339(std::string_view text) {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(tp);
 }
 
-std::string format_rfc3339(Instant t) { return date::format("%FT%TZ", t); }
+std::string format_rfc3339(Instant t) {
+  return date::format("%FT%TZ", t);
+}
 
 bool is_known_time_zone(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;

@@ -102,7 +102,8 @@ Result<std::string> normalize_email(std::string_view raw) {
   const auto at = email.find('@');
   const bool shaped = at != std::string::npos && at > 0 && at == email.rfind('@') &&
                       at + 1 < email.size() && email.size() <= 254 &&
-                      email.find_first_of(k_space) == std::string::npos && !has_control(email, false);
+                      email.find_first_of(k_space) == std::string::npos &&
+                      !has_control(email, false);
   if (!shaped) return field_error("email", "must be an email address like name@example.com");
   return email;
 }
@@ -117,7 +118,8 @@ Status check_password(std::string_view password) {
 
 Result<std::string> normalize_name(std::string_view raw) {
   const auto t = trim(raw);
-  if (utf8_length(t) > k_max_name_chars) return field_error("name", "must be at most 100 characters");
+  if (utf8_length(t) > k_max_name_chars)
+    return field_error("name", "must be at most 100 characters");
   if (has_control(t, false)) return field_error("name", "must not contain control characters");
   return std::string{t};
 }

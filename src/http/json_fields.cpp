@@ -11,7 +11,8 @@ core::Result<boost::json::object> parse_json_object(std::string_view body) {
   opts.max_depth = 32;
   auto v = boost::json::parse(body, ec, {}, opts);
   if (ec) {
-    return core::make_error(core::Errc::invalid_json, "request body is not valid JSON: " + ec.message());
+    return core::make_error(core::Errc::invalid_json,
+                            "request body is not valid JSON: " + ec.message());
   }
   if (!v.is_object()) {
     return core::make_error(core::Errc::invalid_json, "request body must be a JSON object");
@@ -55,7 +56,8 @@ core::Result<std::optional<std::vector<std::string>>> JsonFields::string_list(
   if (!v->is_array()) return core::field_error(std::string{key}, "must be an array of strings");
   std::vector<std::string> out;
   for (const auto& item : v->as_array()) {
-    if (!item.is_string()) return core::field_error(std::string{key}, "must be an array of strings");
+    if (!item.is_string())
+      return core::field_error(std::string{key}, "must be an array of strings");
     out.emplace_back(item.as_string());
   }
   return Out{std::move(out)};

@@ -8,6 +8,7 @@
 
 namespace tickler::http {
 
-void log_json(spdlog::level::level_enum level, std::string_view msg, boost::json::object fields = {});
+void log_json(spdlog::level::level_enum level, std::string_view msg,
+              boost::json::object fields = {});
 
 }  // namespace tickler::http

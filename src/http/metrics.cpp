@@ -52,7 +52,8 @@ std::string Metrics::render() const {
     }
     out += "tickler_http_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";
-    out += "tickler_http_request_duration_seconds_sum{" + label + "} " + format_double(h.sum) + "\n";
+    out +=
+        "tickler_http_request_duration_seconds_sum{" + label + "} " + format_double(h.sum) + "\n";
     out += "tickler_http_request_duration_seconds_count{" + label + "} " + std::to_string(h.count) +
            "\n";
   }

@@ -15,9 +15,8 @@ namespace tickler::http {
 
 class Metrics {
  public:
-  static constexpr std::array<double, 14> k_buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                     0.005,  0.01,    0.025,  0.05,  0.1,
-                                                     0.25,   0.5,     1.0,    2.5};
+  static constexpr std::array<double, 14> k_buckets{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
   void observe(std::string_view route, std::string_view method, unsigned status, double seconds);
   // A writer of extra exposition text, called on every scrape.

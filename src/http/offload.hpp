@@ -37,14 +37,15 @@ class Offload {
     using R = std::invoke_result_t<F&>;
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(R)>(
         [this](auto handler, F work) {
-          boost::asio::post(pool_, [handler = std::move(handler), work = std::move(work)]() mutable {
-            R result = invoke(work);
-            auto ex = boost::asio::get_associated_executor(handler);
-            boost::asio::dispatch(ex, [handler = std::move(handler),
-                                       result = std::move(result)]() mutable {
-              std::move(handler)(std::move(result));
-            });
-          });
+          boost::asio::post(
+              pool_, [handler = std::move(handler), work = std::move(work)]() mutable {
+                R result = invoke(work);
+                auto ex = boost::asio::get_associated_executor(handler);
+                boost::asio::dispatch(
+                    ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+                      std::move(handler)(std::move(result));
+                    });
+              });
         },
         boost::asio::use_awaitable, std::move(fn));
   }

@@ -39,16 +39,17 @@ bool is_json_content_type(std::string_view ct) {
   return true;
 }
 
-core::Error not_found() { return core::make_error(core::Errc::not_found, "no such route"); }
+core::Error not_found() {
+  return core::make_error(core::Errc::not_found, "no such route");
+}
 
 }  // namespace
 
 std::string request_id_for(std::string_view given) {
-  const bool sane = !given.empty() && given.size() <= 128 &&
-                    std::all_of(given.begin(), given.end(), [](char c) {
-                      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                             c == '-';
-                    });
+  const bool sane =
+      !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
   if (sane) return std::string{given};
   unsigned char raw[16];
   randombytes_buf(raw, sizeof raw);
@@ -118,8 +119,7 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
 
 net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {
   const auto start = std::chrono::steady_clock::now();
-  RequestContext ctx{request, {}, {}, {}, request_id_for(request["X-Request-Id"]),
-                     remote_address};
+  RequestContext ctx{request, {}, {}, {}, request_id_for(request["X-Request-Id"]), remote_address};
   std::string route_name = "unmatched";
   Response res;
   bool failed = false;

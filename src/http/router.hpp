@@ -17,9 +17,9 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;                       // null: no route for this method
-  std::map<std::string, std::string> params;          // from {name} segments
-  std::vector<beast_http::verb> allowed;              // methods of the path, when route is null
+  const Route* route = nullptr;               // null: no route for this method
+  std::map<std::string, std::string> params;  // from {name} segments
+  std::vector<beast_http::verb> allowed;      // methods of the path, when route is null
   bool path_known = false;
 };
 

@@ -85,8 +85,8 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, k_tuple);
     if (hec) {
       if (hec == beast_http::error::header_limit) {
-        Response res = error_response(core::make_error(core::Errc::payload_too_large,
-                                                       "request headers exceed 16 KiB"));
+        Response res = error_response(
+            core::make_error(core::Errc::payload_too_large, "request headers exceed 16 KiB"));
         pipeline_.finish(nullptr, res, request_id_for(""));
         res.keep_alive(false);
         stream.expires_after(settings_.write_timeout);
@@ -112,8 +112,8 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     Response res;
     bool have_response = false;
     if (declared && *declared > settings_.body_limit) {
-      res = error_response(core::make_error(core::Errc::payload_too_large,
-                                            "request body exceeds 64 KiB"));
+      res = error_response(
+          core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
       pipeline_.finish(&parser.get(), res, request_id_for(parser.get()["X-Request-Id"]));
       res.keep_alive(false);
       have_response = true;
@@ -121,8 +121,8 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       stream.expires_after(settings_.read_timeout);
       auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, k_tuple);
       if (bec == beast_http::error::body_limit) {
-        res = error_response(core::make_error(core::Errc::payload_too_large,
-                                              "request body exceeds 64 KiB"));
+        res = error_response(
+            core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
         pipeline_.finish(&parser.get(), res, request_id_for(""));
         res.keep_alive(false);
         have_response = true;

@@ -18,10 +18,10 @@ namespace tickler::http {
 
 struct ServerSettings {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;               // 0 = any free port
-  std::size_t body_limit = 64 * 1024;      // larger bodies answer 413
-  std::chrono::seconds idle_timeout{60};   // waiting for the next request on a connection
-  std::chrono::seconds read_timeout{15};   // reading one request once it started
+  std::uint16_t port = 8080;              // 0 = any free port
+  std::size_t body_limit = 64 * 1024;     // larger bodies answer 413
+  std::chrono::seconds idle_timeout{60};  // waiting for the next request on a connection
+  std::chrono::seconds read_timeout{15};  // reading one request once it started
   std::chrono::seconds write_timeout{15};
 };
 

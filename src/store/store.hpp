@@ -55,8 +55,7 @@ class Writer : public Reader {
   virtual Status update_task(const core::Task& task) = 0;
   virtual Status delete_task(core::UserId user, core::TaskId id) = 0;
   virtual Status save_idempotent_response(core::UserId user, std::string_view key,
-                                          const IdempotentResponse& response,
-                                          core::Instant at) = 0;
+                                          const IdempotentResponse& response, core::Instant at) = 0;
   virtual Status purge_idempotency(core::Instant older_than) = 0;
 };
 

@@ -11,7 +11,9 @@ namespace tickler::services::api {
 
 const std::vector<std::pair<std::string_view, std::string_view>>& embedded_openapi();
 
-std::string_view openapi_document() { return embedded_openapi().front().second; }
+std::string_view openapi_document() {
+  return embedded_openapi().front().second;
+}
 
 ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
                        http::Metrics& metrics)
@@ -69,7 +71,8 @@ net::awaitable<void> ApiService::purge_loop() {
     const auto now = core::now();
     auto st = co_await offload_.call(&TaskService::purge_idempotency, &tasks_, now);
     if (!st) {
-      http::log_json(spdlog::level::warn, "idempotency purge failed", {{"error", st.error().message}});
+      http::log_json(spdlog::level::warn, "idempotency purge failed",
+                     {{"error", st.error().message}});
     }
     purge_timer_->expires_after(std::chrono::hours{1});
     auto [ec] = co_await purge_timer_->async_wait(net::as_tuple(net::use_awaitable));

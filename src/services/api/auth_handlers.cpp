@@ -10,7 +10,8 @@ namespace {
 using http::beast_http::status;
 
 http::Response auth_response(status s, const AuthResult& r) {
-  return http::json_response(s, boost::json::object{{"token", r.token}, {"user", user_to_json(r.user)}});
+  return http::json_response(
+      s, boost::json::object{{"token", r.token}, {"user", user_to_json(r.user)}});
 }
 
 struct Credentials {
@@ -52,9 +53,9 @@ net::awaitable<http::Response> ApiService::signup(Ctx& ctx) {
 net::awaitable<http::Response> ApiService::login(Ctx& ctx) {
   auto c = credentials(ctx, false);
   if (!c) co_return http::error_response(c.error());
-  auto r = co_await offload_.call(&AuthService::login, &auth_, std::string_view{c->email},
-                                  std::string_view{c->password},
-                                  std::string_view{ctx.remote_address});
+  auto r =
+      co_await offload_.call(&AuthService::login, &auth_, std::string_view{c->email},
+                             std::string_view{c->password}, std::string_view{ctx.remote_address});
   if (!r) {
     auto res = http::error_response(r.error());
     if (const auto it = r.error().details.find("retry_after"); it != r.error().details.end()) {

@@ -45,19 +45,19 @@ core::Result<AuthResult> AuthService::login(std::string_view email, std::string_
                                             std::string_view client) {
   auto normalized = core::normalize_email(email);
   const auto now = core::now();
-  const std::string key = std::string{client} + "|" + (normalized ? *normalized : std::string{email});
+  const std::string key =
+      std::string{client} + "|" + (normalized ? *normalized : std::string{email});
   if (auto wait = limiter_.blocked(key, now)) {
-    auto e = core::make_error(core::Errc::too_many_requests,
-                              "too many failed logins; try again later",
-                              {{"retry_after", std::to_string(wait->count())}});
+    auto e =
+        core::make_error(core::Errc::too_many_requests, "too many failed logins; try again later",
+                         {{"retry_after", std::to_string(wait->count())}});
     return e;
   }
   if (!normalized) {
     limiter_.record_failure(key, now);
     return bad_credentials();
   }
-  auto found = store_.read_value(
-      [&](store::Reader& r) { return r.user_by_email(*normalized); });
+  auto found = store_.read_value([&](store::Reader& r) { return r.user_by_email(*normalized); });
   if (!found) return found.error();
   const bool ok = *found ? auth::verify_password((*found)->password_hash, password)
                          : (auth::verify_password_dummy(password), false);

@@ -32,7 +32,9 @@ std::optional<std::int64_t> if_match_version(std::string_view header) {
   return v;
 }
 
-std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+std::string etag(std::int64_t version) {
+  return "\"" + std::to_string(version) + "\"";
+}
 
 http::Response task_response(http::beast_http::status status, const core::Task& task) {
   auto res = http::json_response(status, task_to_json(task));

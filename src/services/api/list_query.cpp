@@ -39,9 +39,9 @@ core::Result<core::Instant> instant_param(const std::string& name, const std::st
 }  // namespace
 
 core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryParams& params) {
-  static const std::set<std::string> known = {"q",        "status",     "priority", "tag",
+  static const std::set<std::string> known = {"q",          "status",    "priority", "tag",
                                               "due_before", "due_after", "sort",     "order",
-                                              "limit",    "cursor"};
+                                              "limit",      "cursor"};
   static const std::set<std::string> repeatable = {"priority", "tag"};
   std::map<std::string, std::string> single;
   std::vector<std::string> priorities;
@@ -119,7 +119,8 @@ core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryPar
 }
 
 std::string encode_cursor(core::SortKey sort, core::SortOrder order, const core::Keyset& keyset) {
-  boost::json::object o{{"s", core::to_string(sort)}, {"o", core::to_string(order)}, {"i", keyset.id}};
+  boost::json::object o{
+      {"s", core::to_string(sort)}, {"o", core::to_string(order)}, {"i", keyset.id}};
   if (const auto* i = std::get_if<std::int64_t>(&keyset.key)) {
     o["k"] = *i;
   } else if (const auto* s = std::get_if<std::string>(&keyset.key)) {

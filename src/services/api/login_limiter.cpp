@@ -16,8 +16,7 @@ std::optional<std::chrono::seconds> LoginLimiter::blocked(const std::string& key
   prune(it->second, now);
   if (static_cast<int>(it->second.size()) < settings_.max_failures) return std::nullopt;
   const auto wait = it->second.front() + settings_.window - now;
-  return std::max(std::chrono::seconds{1},
-                  std::chrono::ceil<std::chrono::seconds>(wait));
+  return std::max(std::chrono::seconds{1}, std::chrono::ceil<std::chrono::seconds>(wait));
 }
 
 void LoginLimiter::record_failure(const std::string& key, core::Instant now) {

@@ -22,7 +22,8 @@ class LoginLimiter {
  public:
   explicit LoginLimiter(LoginLimiterSettings settings = {}) : settings_(settings) {}
   // When blocked: how long until the next attempt is allowed.
-  [[nodiscard]] std::optional<std::chrono::seconds> blocked(const std::string& key, core::Instant now);
+  [[nodiscard]] std::optional<std::chrono::seconds> blocked(const std::string& key,
+                                                            core::Instant now);
   void record_failure(const std::string& key, core::Instant now);
   void reset(const std::string& key);
 

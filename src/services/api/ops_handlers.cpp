@@ -14,8 +14,8 @@ net::awaitable<http::Response> ApiService::healthz(Ctx&) {
 net::awaitable<http::Response> ApiService::readyz(Ctx&) {
   auto st = co_await offload_.call(&store::Store::ping, &store_);
   if (!st) {
-    co_return http::error_response(
-        core::make_error(core::Errc::unavailable, "the store does not answer: " + st.error().message));
+    co_return http::error_response(core::make_error(
+        core::Errc::unavailable, "the store does not answer: " + st.error().message));
   }
   co_return http::json_response(status::ok, boost::json::object{{"status", "ready"}});
 }

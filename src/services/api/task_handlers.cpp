@@ -16,9 +16,9 @@ using http::beast_http::status;
 core::Result<std::optional<IdempotencyKey>> idempotency_key(const http::RequestContext& ctx) {
   const auto header = ctx.request["Idempotency-Key"];
   if (header.empty()) return std::optional<IdempotencyKey>{};
-  const bool printable = header.size() <= 255 && std::all_of(header.begin(), header.end(), [](char c) {
-                           return c >= 0x21 && c <= 0x7e;
-                         });
+  const bool printable =
+      header.size() <= 255 &&
+      std::all_of(header.begin(), header.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
   if (!printable) {
     return core::make_error(core::Errc::invalid_parameter,
                             "Idempotency-Key must be 1–255 printable ASCII characters",
@@ -28,7 +28,9 @@ core::Result<std::optional<IdempotencyKey>> idempotency_key(const http::RequestC
       IdempotencyKey{std::string{header}, sha256_hex(ctx.request.body())}};
 }
 
-std::string render_task(const core::Task& t) { return boost::json::serialize(task_to_json(t)); }
+std::string render_task(const core::Task& t) {
+  return boost::json::serialize(task_to_json(t));
+}
 
 }  // namespace
 
@@ -40,8 +42,8 @@ net::awaitable<http::Response> ApiService::create_task(Ctx& ctx) {
   auto key = idempotency_key(ctx);
   if (!key) co_return http::error_response(key.error());
   const TaskService::Render render = render_task;
-  auto out = co_await offload_.call(&TaskService::create, &tasks_, *ctx.user_id, *draft, *key,
-                                    render);
+  auto out =
+      co_await offload_.call(&TaskService::create, &tasks_, *ctx.user_id, *draft, *key, render);
   if (!out) co_return http::error_response(out.error());
   http::Response res{static_cast<status>(out->status), 11};
   res.set(field::content_type, "application/json");
@@ -118,15 +120,16 @@ net::awaitable<http::Response> ApiService::list_tasks(Ctx& ctx) {
   for (const auto& t : page->items) items.emplace_back(task_to_json(t));
   boost::json::value next = nullptr;
   if (page->next) next = encode_cursor(query->sort, query->order, *page->next);
-  co_return http::json_response(status::ok,
-                                boost::json::object{{"items", std::move(items)}, {"next_cursor", next}});
+  co_return http::json_response(
+      status::ok, boost::json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 
 net::awaitable<http::Response> ApiService::tags(Ctx& ctx) {
   auto counts = co_await offload_.call(&TaskService::tags, &tasks_, *ctx.user_id);
   if (!counts) co_return http::error_response(counts.error());
   boost::json::array items;
-  for (const auto& c : *counts) items.push_back(boost::json::object{{"tag", c.tag}, {"count", c.count}});
+  for (const auto& c : *counts)
+    items.push_back(boost::json::object{{"tag", c.tag}, {"count", c.count}});
   co_return http::json_response(status::ok, boost::json::object{{"items", std::move(items)}});
 }
 

@@ -5,10 +5,10 @@ namespace {
 
 core::Status check_version(const core::Task& task, std::optional<std::int64_t> expected) {
   if (!expected || *expected == task.version) return {};
-  return core::make_error(core::Errc::version_mismatch,
-                          "the task changed since you read it (version " +
-                              std::to_string(task.version) + ")",
-                          {{"current_version", std::to_string(task.version)}});
+  return core::make_error(
+      core::Errc::version_mismatch,
+      "the task changed since you read it (version " + std::to_string(task.version) + ")",
+      {{"current_version", std::to_string(task.version)}});
 }
 
 }  // namespace
@@ -33,8 +33,8 @@ core::Result<CreateOutcome> TaskService::create(core::UserId user, core::TaskDra
     if (!task) return task.error();
     CreateOutcome out{201, render(*task), false, task->version, task->id};
     if (key) {
-      auto st = w.save_idempotent_response(user, key->key, {key->request_hash, out.status, out.body},
-                                           now);
+      auto st = w.save_idempotent_response(user, key->key,
+                                           {key->request_hash, out.status, out.body}, now);
       if (!st) return st.error();
     }
     return out;
@@ -93,7 +93,8 @@ core::Result<core::Task> TaskService::reopen(core::UserId user, core::TaskId id)
 }
 
 core::Status TaskService::purge_idempotency(core::Instant now) {
-  return store_.write([&](store::Writer& w) { return w.purge_idempotency(now - k_idempotency_ttl); });
+  return store_.write(
+      [&](store::Writer& w) { return w.purge_idempotency(now - k_idempotency_ttl); });
 }
 
 }  // namespace tickler::services::api

@@ -75,7 +75,8 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
                                                            bool read_only) {
   sqlite3* db = nullptr;
   // Readers open read-write with query_only, so WAL's shared-memory file is always usable.
-  const int flags = SQLITE_OPEN_READWRITE | (read_only ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      SQLITE_OPEN_READWRITE | (read_only ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   std::unique_ptr<Connection> conn{new Connection(db)};
   if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + path);

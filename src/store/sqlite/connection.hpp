@@ -36,7 +36,9 @@ class Statement {
 
   [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   [[nodiscard]] std::string text(int col) const;
-  [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  [[nodiscard]] bool is_null(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+  }
   [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
 
  private:

@@ -89,8 +89,9 @@ Result<int> SqliteStore::migrate() {
         err.message = "migration " + std::string{m.name} + ": " + err.message;
         return err;
       }
-      auto ins = conn.prepare("INSERT INTO schema_migrations (version, name, applied_at) "
-                              "VALUES (?, ?, ?)");
+      auto ins = conn.prepare(
+          "INSERT INTO schema_migrations (version, name, applied_at) "
+          "VALUES (?, ?, ?)");
       if (!ins) return ins.error();
       ins->bind(1, std::int64_t{m.version}).bind(2, m.name).bind(3, core::to_millis(core::now()));
       ++applied;

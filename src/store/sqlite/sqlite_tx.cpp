@@ -23,7 +23,8 @@ constexpr const char* k_update_task =
     "UPDATE tasks SET title = ?, description = ?, status = ?, priority = ?, tags = ?, due_at = ?, "
     "time_zone = ?, updated_at = ?, completed_at = ?, version = ? WHERE id = ? AND user_id = ?";
 constexpr const char* k_delete_task = "DELETE FROM tasks WHERE id = ? AND user_id = ?";
-constexpr const char* k_insert_tag = "INSERT INTO task_tags (user_id, tag, task_id) VALUES (?, ?, ?)";
+constexpr const char* k_insert_tag =
+    "INSERT INTO task_tags (user_id, tag, task_id) VALUES (?, ?, ?)";
 constexpr const char* k_delete_tags = "DELETE FROM task_tags WHERE task_id = ?";
 constexpr const char* k_select_tag_counts =
     "SELECT tag, count(*) AS n FROM task_tags WHERE user_id = ? GROUP BY tag "

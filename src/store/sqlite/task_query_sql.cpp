@@ -7,10 +7,14 @@ namespace {
 
 const char* sort_expression(core::SortKey key) {
   switch (key) {
-    case core::SortKey::due: return "t.due_sort";
-    case core::SortKey::priority: return "t.priority";
-    case core::SortKey::title: return "t.title COLLATE NOCASE";
-    case core::SortKey::created: return "t.created_at";
+    case core::SortKey::due:
+      return "t.due_sort";
+    case core::SortKey::priority:
+      return "t.priority";
+    case core::SortKey::title:
+      return "t.title COLLATE NOCASE";
+    case core::SortKey::created:
+      return "t.created_at";
   }
   return "t.created_at";
 }
@@ -42,7 +46,9 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
     b.params.emplace_back(std::int64_t{*q.status == core::TaskStatus::completed ? 1 : 0});
   }
   if (!q.priorities.empty()) {
-    sql += " AND t.priority IN (";
+    // Unary + keeps the filter residual: an IN on the sort column would split the index walk
+    // into ranges and force a sort.
+    sql += " AND +t.priority IN (";
     for (std::size_t i = 0; i < q.priorities.size(); ++i) {
       sql += i ? ", ?" : "?";
       b.params.emplace_back(static_cast<std::int64_t>(q.priorities[i]));

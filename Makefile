@@ -1,0 +1,47 @@
+# The front door. `make run` starts Tickler; `make test` runs every test. Both install what is
+# missing first (scripts/deps.sh).
+.PHONY: build run test unit-test asan-test api-test format format-check tidy bench clean deps
+
+ARGS ?=
+
+deps:
+	@scripts/deps.sh build
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release
+	@ln -sfn release/src/tickler build/tickler
+
+run: build
+	build/tickler serve $(ARGS)
+
+test:
+	@scripts/deps.sh test
+	@scripts/test.sh
+
+unit-test: build
+	ctest --preset release
+
+asan-test: deps
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build --preset asan-ubsan --target tickler_unit_tests
+	ctest --preset asan-ubsan
+
+api-test: build
+	build/venv/bin/pytest -q tests/api
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
+
+tidy: build
+	git ls-files 'src/*.cpp' | grep -v '\.test\.cpp$$' | xargs clang-tidy -p build/release --quiet
+
+bench: build
+	@scripts/deps.sh bench
+	bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,45 @@
+#include "services/api/login_limiter.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tickler::services::api {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+TEST(LoginLimiter, BlocksAfterTheLimitUntilTheWindowPasses) {
+  LoginLimiter limiter{{3, minutes{5}, 100}};
+  const auto t0 = core::from_millis(1'000'000);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(limiter.blocked("ip|a@b.c", t0));
+    limiter.record_failure("ip|a@b.c", t0 + seconds{i});
+  }
+  auto wait = limiter.blocked("ip|a@b.c", t0 + seconds{10});
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, seconds{290});
+  EXPECT_FALSE(limiter.blocked("other-ip|a@b.c", t0 + seconds{10}));
+  EXPECT_FALSE(limiter.blocked("ip|a@b.c", t0 + minutes{5}));
+}
+
+TEST(LoginLimiter, SuccessResets) {
+  LoginLimiter limiter{{2, minutes{5}, 100}};
+  const auto t0 = core::from_millis(0);
+  limiter.record_failure("k", t0);
+  limiter.record_failure("k", t0);
+  EXPECT_TRUE(limiter.blocked("k", t0));
+  limiter.reset("k");
+  EXPECT_FALSE(limiter.blocked("k", t0));
+}
+
+TEST(LoginLimiter, MemoryIsBounded) {
+  LoginLimiter limiter{{1, minutes{5}, 10}};
+  const auto t0 = core::from_millis(0);
+  for (int i = 0; i < 100; ++i) limiter.record_failure("k" + std::to_string(i), t0 + seconds{i});
+  // The newest keys are still tracked, the oldest were forgotten.
+  EXPECT_TRUE(limiter.blocked("k99", t0 + seconds{100}));
+  EXPECT_FALSE(limiter.blocked("k0", t0 + seconds{100}));
+}
+
+}  // namespace
+}  // namespace tickler::services::api
