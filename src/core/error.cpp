@@ -2,7 +2,7 @@
 
 namespace tickler::core {
 
-Error make_error(Errc code, std::string message, std::map<std::string, std::string> details) {
+Error make_error(Errc code, std::string message, Details details) {
   return Error{code, std::move(message), std::move(details), {}};
 }
 

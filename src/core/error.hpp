@@ -1,8 +1,10 @@
 #pragma once
 // One error model for expected failures: an Error value carried in a Result. The HTTP status for
 // each Errc is decided in one place only (src/http/error_response.cpp).
+#include <cstdint>
 #include <map>
 #include <string>
+#include <variant>
 
 namespace tickler::core {
 
@@ -23,15 +25,18 @@ enum class Errc {
   internal,                // a bug
 };
 
+// A value in Error::details: text, or a number that stays a number on the wire.
+using Detail = std::variant<std::string, std::int64_t>;
+using Details = std::map<std::string, Detail>;
+
 struct Error {
   Errc code = Errc::internal;
   std::string message;
-  std::map<std::string, std::string> details;
+  Details details;
   std::string code_name;  // overrides the default code string, e.g. "email_taken"
 };
 
-[[nodiscard]] Error make_error(Errc code, std::string message,
-                               std::map<std::string, std::string> details = {});
+[[nodiscard]] Error make_error(Errc code, std::string message, Details details = {});
 // A field that breaks a rule: details {field, problem}.
 [[nodiscard]] Error field_error(std::string field, std::string problem);
 [[nodiscard]] std::string_view default_code_name(Errc code);

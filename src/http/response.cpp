@@ -48,7 +48,9 @@ Response json_response(beast_http::status status, const boost::json::value& body
 
 Response error_response(const core::Error& error) {
   boost::json::object details;
-  for (const auto& [k, v] : error.details) details[k] = v;
+  for (const auto& [k, v] : error.details) {
+    std::visit([&details, &k](const auto& x) { details[k] = x; }, v);
+  }
   const std::string_view code =
       error.code_name.empty() ? core::default_code_name(error.code) : error.code_name;
   boost::json::object body{

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -76,6 +77,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   const auto peer = stream.socket().remote_endpoint(peer_ec);
   const std::string remote = peer_ec ? "" : peer.address().to_string();
 
+  bool unread_body = false;  // a refused body may still be arriving
   for (;;) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -84,7 +86,16 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     stream.expires_after(settings_.idle_timeout);
     auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, k_tuple);
     if (hec) {
-      if (hec == beast_http::error::header_limit) {
+      if (hec == beast_http::error::body_limit) {
+        // The declared Content-Length is over the limit: refuse before reading the body.
+        Response res = error_response(
+            core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
+        pipeline_.finish(&parser.get(), res, request_id_for(""));
+        res.keep_alive(false);
+        stream.expires_after(settings_.write_timeout);
+        co_await beast_http::async_write(stream, res, k_tuple);
+        unread_body = true;
+      } else if (hec == beast_http::error::header_limit) {
         Response res = error_response(
             core::make_error(core::Errc::payload_too_large, "request headers exceed 16 KiB"));
         pipeline_.finish(nullptr, res, request_id_for(""));
@@ -107,28 +118,19 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       std::lock_guard lock{mutex_};
       conn->busy = true;
     }
-    // A declared oversize body is refused before reading it.
-    const auto declared = parser.content_length();
     Response res;
     bool have_response = false;
-    if (declared && *declared > settings_.body_limit) {
+    stream.expires_after(settings_.read_timeout);
+    auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, k_tuple);
+    if (bec == beast_http::error::body_limit) {
       res = error_response(
           core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
-      pipeline_.finish(&parser.get(), res, request_id_for(parser.get()["X-Request-Id"]));
+      pipeline_.finish(&parser.get(), res, request_id_for(""));
       res.keep_alive(false);
+      unread_body = true;
       have_response = true;
-    } else {
-      stream.expires_after(settings_.read_timeout);
-      auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, k_tuple);
-      if (bec == beast_http::error::body_limit) {
-        res = error_response(
-            core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
-        pipeline_.finish(&parser.get(), res, request_id_for(""));
-        res.keep_alive(false);
-        have_response = true;
-      } else if (bec) {
-        break;
-      }
+    } else if (bec) {
+      break;
     }
     if (!have_response) {
       auto& req = parser.get();
@@ -149,6 +151,18 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   }
   boost::system::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (unread_body) {
+    // Closing with unread input makes the kernel send RST, and the client may lose our 413.
+    // Drain (bounded) until the client closes its side.
+    std::array<char, 16 * 1024> sink{};
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds{2});
+    while (drained < 4 * 1024 * 1024) {
+      auto [rec, n] = co_await stream.async_read_some(net::buffer(sink), k_tuple);
+      if (rec) break;
+      drained += n;
+    }
+  }
   stream.close();
   std::lock_guard lock{mutex_};
   connections_.erase(conn);

@@ -57,9 +57,11 @@ net::awaitable<http::Response> ApiService::login(Ctx& ctx) {
       co_await offload_.call(&AuthService::login, &auth_, std::string_view{c->email},
                              std::string_view{c->password}, std::string_view{ctx.remote_address});
   if (!r) {
-    auto res = http::error_response(r.error());
-    if (const auto it = r.error().details.find("retry_after"); it != r.error().details.end()) {
-      res.set(http::beast_http::field::retry_after, it->second);
+    const auto error = r.error();
+    auto res = http::error_response(error);
+    if (const auto it = error.details.find("retry_after"); it != error.details.end()) {
+      res.set(http::beast_http::field::retry_after,
+              std::to_string(std::get<std::int64_t>(it->second)));
     }
     co_return res;
   }

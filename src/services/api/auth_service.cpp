@@ -50,7 +50,7 @@ core::Result<AuthResult> AuthService::login(std::string_view email, std::string_
   if (auto wait = limiter_.blocked(key, now)) {
     auto e =
         core::make_error(core::Errc::too_many_requests, "too many failed logins; try again later",
-                         {{"retry_after", std::to_string(wait->count())}});
+                         {{"retry_after", std::int64_t{wait->count()}}});
     return e;
   }
   if (!normalized) {

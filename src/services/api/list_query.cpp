@@ -61,7 +61,12 @@ core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryPar
   q.user_id = user;
   if (auto it = single.find("q"); it != single.end()) {
     if (it->second.size() > k_max_query_chars) return bad("q", "at most 500 characters");
-    std::istringstream in{it->second};
+    // Control characters (NUL among them) separate words like white space.
+    std::string text = it->second;
+    for (auto& c : text) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    std::istringstream in{text};
     for (std::string w; in >> w;) q.words.push_back(std::move(w));
     if (q.words.size() > k_max_words) return bad("q", "at most 16 words");
   }
@@ -76,7 +81,7 @@ core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryPar
   }
   for (const auto& t : tags) {
     auto tag = core::normalize_tag(t);
-    if (!tag) return bad("tag", tag.error().details["problem"]);
+    if (!tag) return bad("tag", std::get<std::string>(tag.error().details.at("problem")));
     q.tags.push_back(std::move(*tag));
   }
   if (q.tags.size() > core::k_max_tags) return bad("tag", "at most 20 tags");

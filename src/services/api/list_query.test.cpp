@@ -46,7 +46,7 @@ TEST(ListQuery, RejectsBadParameters) {
     auto q = parse_list_query(1, params);
     ASSERT_FALSE(q) << params.front().first << "=" << params.front().second;
     EXPECT_EQ(q.error().code, core::Errc::invalid_parameter);
-    EXPECT_FALSE(q.error().details.at("parameter").empty());
+    EXPECT_FALSE(std::get<std::string>(q.error().details.at("parameter")).empty());
   }
 }
 

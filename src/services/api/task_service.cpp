@@ -8,7 +8,7 @@ core::Status check_version(const core::Task& task, std::optional<std::int64_t> e
   return core::make_error(
       core::Errc::version_mismatch,
       "the task changed since you read it (version " + std::to_string(task.version) + ")",
-      {{"current_version", std::to_string(task.version)}});
+      {{"current_version", task.version}});
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 -- Users, tasks, tags, full-text index and idempotency keys. Instants are Unix milliseconds (UTC).
 CREATE TABLE users (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   email         TEXT NOT NULL UNIQUE,
   name          TEXT NOT NULL DEFAULT '',
   password_hash TEXT NOT NULL,
@@ -8,7 +8,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE tasks (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: history refers to ids
   user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   title        TEXT NOT NULL,
   description  TEXT NOT NULL DEFAULT '',
