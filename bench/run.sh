@@ -157,7 +157,7 @@ run_wrk() {  # name threads conns script url
 
 if [[ $PERF == 1 ]]; then
   log "perf record -g on pid $SERVER_PID -> $OUT/perf.data"
-  perf record -g -o "$OUT/perf.data" -p "$SERVER_PID" >"$OUT/perf.log" 2>&1 &
+  perf record -e cpu-clock -g -o "$OUT/perf.data" -p "$SERVER_PID" >"$OUT/perf.log" 2>&1 &
   PERF_PID=$!
   sleep 1
 fi

@@ -12,7 +12,7 @@ struct ServeConfig {
   std::uint16_t port = 8080;
   std::string data_dir = "./data";
   int io_threads = 2;
-  int db_threads = 4;
+  int db_threads = 8;
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   int token_ttl_seconds = 24 * 3600;

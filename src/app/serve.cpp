@@ -80,6 +80,7 @@ int run_migrate(const MigrateConfig& config) {
   try {
     init_process("info");
     auto store = open_store(config.data_dir, 1);
+    spdlog::shutdown();
     return 0;
   } catch (const std::exception& e) {
     http::log_json(spdlog::level::critical, "migration failed", {{"error", e.what()}});

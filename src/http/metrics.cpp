@@ -18,8 +18,16 @@ std::string format_double(double v) {
 void Metrics::observe(std::string_view route, std::string_view method, unsigned status,
                       double seconds) {
   std::lock_guard lock{mutex_};
-  ++requests_[{std::string{route}, std::string{method}, status}];
-  auto& h = latency_[std::string{route}];
+  const auto key = std::make_tuple(route, method, status);
+  auto r = requests_.find(key);
+  if (r == requests_.end()) {
+    r = requests_.emplace(std::make_tuple(std::string{route}, std::string{method}, status), 0)
+            .first;
+  }
+  ++r->second;
+  auto l = latency_.find(route);
+  if (l == latency_.end()) l = latency_.emplace(std::string{route}, Histogram{}).first;
+  auto& h = l->second;
   for (std::size_t i = 0; i < k_buckets.size(); ++i) {
     if (seconds <= k_buckets[i]) ++h.counts[i];
   }

@@ -51,11 +51,18 @@ std::string request_id_for(std::string_view given) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
       });
   if (sane) return std::string{given};
-  unsigned char raw[16];
-  randombytes_buf(raw, sizeof raw);
-  char hex[sizeof raw * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  return hex;
+  // A random per-thread prefix and a counter: unique without a getrandom() call per request.
+  thread_local const std::string prefix = [] {
+    unsigned char raw[8];
+    randombytes_buf(raw, sizeof raw);
+    char hex[sizeof raw * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    return std::string{hex};
+  }();
+  thread_local std::uint64_t counter = 0;
+  char n[17];
+  std::snprintf(n, sizeof n, "%016llx", static_cast<unsigned long long>(++counter));
+  return prefix + n;
 }
 
 net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name) {

@@ -29,7 +29,9 @@ struct IdempotentResponse {
 struct PoolStats {
   int size = 0;
   int in_use = 0;
-  std::uint64_t waits = 0;  // checkouts that had to wait for a free connection
+  std::uint64_t waits = 0;       // checkouts that had to wait for a free connection
+  std::uint64_t commits = 0;     // write transactions committed (or rolled back)
+  std::uint64_t write_jobs = 0;  // write() calls they carried: jobs / commits = group size
 };
 
 class Reader {

@@ -32,6 +32,12 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload&
     out += "# HELP tickler_db_pool_waits_total Checkouts that waited for a free connection.\n";
     out += "# TYPE tickler_db_pool_waits_total counter\n";
     out += "tickler_db_pool_waits_total " + std::to_string(s.waits) + "\n";
+    out += "# HELP tickler_db_commits_total Write transactions; each carries one or more writes.\n";
+    out += "# TYPE tickler_db_commits_total counter\n";
+    out += "tickler_db_commits_total " + std::to_string(s.commits) + "\n";
+    out += "# HELP tickler_db_write_jobs_total Writes carried by those transactions.\n";
+    out += "# TYPE tickler_db_write_jobs_total counter\n";
+    out += "tickler_db_write_jobs_total " + std::to_string(s.write_jobs) + "\n";
   });
 }
 

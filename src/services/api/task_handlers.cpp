@@ -115,13 +115,16 @@ net::awaitable<http::Response> ApiService::list_tasks(Ctx& ctx) {
   if (!query) co_return http::error_response(query.error());
   auto page = co_await offload_.call(&TaskService::list, &tasks_, *query);
   if (!page) co_return http::error_response(page.error());
-  boost::json::array items;
+  // One arena for the whole page instead of an allocation per string, array and object.
+  boost::json::monotonic_resource arena{64 * 1024};
+  boost::json::storage_ptr sp{&arena};
+  boost::json::array items(sp);
   items.reserve(page->items.size());
-  for (const auto& t : page->items) items.emplace_back(task_to_json(t));
+  for (const auto& t : page->items) items.emplace_back(task_to_json(t, sp));
   boost::json::value next = nullptr;
   if (page->next) next = encode_cursor(query->sort, query->order, *page->next);
   co_return http::json_response(
-      status::ok, boost::json::object{{"items", std::move(items)}, {"next_cursor", next}});
+      status::ok, boost::json::object({{"items", std::move(items)}, {"next_cursor", next}}, sp));
 }
 
 net::awaitable<http::Response> ApiService::tags(Ctx& ctx) {

@@ -41,22 +41,23 @@ core::Status only_task_fields(const JsonFields& f) {
 
 }  // namespace
 
-boost::json::object task_to_json(const core::Task& t) {
-  boost::json::array tags;
+boost::json::object task_to_json(const core::Task& t, boost::json::storage_ptr sp) {
+  boost::json::array tags(sp);
   tags.reserve(t.tags.size());
   for (const auto& tag : t.tags) tags.emplace_back(tag);
-  return {{"id", t.id},
-          {"title", t.title},
-          {"description", t.description},
-          {"status", core::to_string(t.status)},
-          {"priority", core::to_string(t.priority)},
-          {"tags", std::move(tags)},
-          {"due_at", instant_or_null(t.due_at)},
-          {"time_zone", t.time_zone},
-          {"created_at", core::format_rfc3339(t.created_at)},
-          {"updated_at", core::format_rfc3339(t.updated_at)},
-          {"completed_at", instant_or_null(t.completed_at)},
-          {"version", t.version}};
+  return {{{"id", t.id},
+           {"title", t.title},
+           {"description", t.description},
+           {"status", core::to_string(t.status)},
+           {"priority", core::to_string(t.priority)},
+           {"tags", std::move(tags)},
+           {"due_at", instant_or_null(t.due_at)},
+           {"time_zone", t.time_zone},
+           {"created_at", core::format_rfc3339(t.created_at)},
+           {"updated_at", core::format_rfc3339(t.updated_at)},
+           {"completed_at", instant_or_null(t.completed_at)},
+           {"version", t.version}},
+          sp};
 }
 
 boost::json::object user_to_json(const core::User& u) {

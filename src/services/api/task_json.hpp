@@ -9,7 +9,9 @@
 
 namespace tickler::services::api {
 
-[[nodiscard]] boost::json::object task_to_json(const core::Task& task);
+// sp: where the JSON lives (a monotonic resource makes a listing one allocation run).
+[[nodiscard]] boost::json::object task_to_json(const core::Task& task,
+                                               boost::json::storage_ptr sp = {});
 [[nodiscard]] boost::json::object user_to_json(const core::User& user);
 
 [[nodiscard]] core::Result<core::TaskDraft> draft_from_json(const boost::json::object& body);

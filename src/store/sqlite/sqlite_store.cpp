@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
+
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_tx.hpp"
 
@@ -24,12 +26,47 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteSettings sett
   auto writer = Connection::open(store->settings_.path, false);
   if (!writer) return writer.error();
   store->writer_ = std::move(*writer);
+  auto checkpointer = Connection::open(store->settings_.path, false);
+  if (!checkpointer) return checkpointer.error();
+  store->checkpointer_ = std::move(*checkpointer);
+  // Replaces SQLite's automatic checkpoint on commit (which runs inside the committing write).
+  sqlite3_wal_hook(store->writer_->handle(), &SqliteStore::on_wal_commit, store.get());
+  store->checkpoint_thread_ =
+      std::jthread{[s = store.get()](std::stop_token stop) { s->checkpoint_loop(stop); }};
   for (int i = 0; i < store->settings_.read_connections; ++i) {
     auto reader = Connection::open(store->settings_.path, true);
     if (!reader) return reader.error();
     store->idle_.push_back(std::move(*reader));
   }
   return store;
+}
+
+int SqliteStore::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  auto* store = static_cast<SqliteStore*>(self);
+  if (pages >= store->settings_.checkpoint_pages) {
+    {
+      std::lock_guard lock{store->checkpoint_mutex_};
+      store->checkpoint_due_ = true;
+    }
+    store->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::checkpoint_loop(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock{checkpoint_mutex_};
+      checkpoint_cv_.wait_for(lock, stop, settings_.checkpoint_interval,
+                              [this] { return checkpoint_due_; });
+      checkpoint_due_ = false;
+    }
+    // PASSIVE: copies what it can without blocking readers or the writer.
+    int log = 0;
+    int copied = 0;
+    sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                              &copied);
+  }
 }
 
 std::unique_ptr<Connection> SqliteStore::checkout() {
@@ -62,9 +99,54 @@ Status SqliteStore::read(const std::function<Status(Reader&)>& fn) {
 }
 
 Status SqliteStore::write(const std::function<Status(Writer&)>& fn) {
+  WriteJob job{&fn, std::nullopt};
+  std::unique_lock lock{queue_mutex_};
+  queue_.push_back(&job);
+  while (!job.result) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    leader_active_ = true;
+    std::vector<WriteJob*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    auto results = commit_group(batch);
+    lock.lock();
+    ++commits_;
+    write_jobs_ += batch.size();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return std::move(*job.result);
+}
+
+std::vector<Status> SqliteStore::commit_group(const std::vector<WriteJob*>& jobs) {
   std::lock_guard lock{write_mutex_};
-  return in_transaction<SqliteTx>(*writer_, "BEGIN IMMEDIATE",
-                                  [&](SqliteTx& tx) { return fn(tx); });
+  auto& conn = *writer_;
+  std::vector<Status> results(jobs.size());
+  auto fail_all = [&](const core::Error& e) {
+    (void)conn.exec("ROLLBACK");
+    std::fill(results.begin(), results.end(), Status{e});
+    return results;
+  };
+  if (auto st = conn.exec("BEGIN IMMEDIATE"); !st) {
+    std::fill(results.begin(), results.end(), st);
+    return results;
+  }
+  SqliteTx tx{conn};
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    // A failing job rolls back to its savepoint and leaves the others of the group untouched.
+    if (auto st = conn.exec("SAVEPOINT job"); !st) return fail_all(st.error());
+    results[i] = (*jobs[i]->fn)(tx);
+    if (!results[i]) {
+      if (auto st = conn.exec("ROLLBACK TO job"); !st) return fail_all(st.error());
+    }
+    if (auto st = conn.exec("RELEASE job"); !st) return fail_all(st.error());
+  }
+  if (auto st = conn.exec("COMMIT"); !st) return fail_all(st.error());
+  return results;
 }
 
 Result<int> SqliteStore::migrate() {
@@ -116,8 +198,17 @@ Status SqliteStore::ping() {
 }
 
 PoolStats SqliteStore::pool_stats() const {
-  std::lock_guard lock{pool_mutex_};
-  return {static_cast<int>(idle_.size()) + in_use_ + 1, in_use_, waits_};
+  PoolStats s;
+  {
+    std::lock_guard lock{pool_mutex_};
+    s.size = static_cast<int>(idle_.size()) + in_use_ + 1;
+    s.in_use = in_use_;
+    s.waits = waits_;
+  }
+  std::lock_guard lock{queue_mutex_};
+  s.commits = commits_;
+  s.write_jobs = write_jobs_;
+  return s;
 }
 
 }  // namespace tickler::store::sqlite

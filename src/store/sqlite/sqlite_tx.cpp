@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_tx.hpp"
 
-#include <sstream>
-
 #include "store/sqlite/task_query_sql.hpp"
 
 namespace tickler::store::sqlite {
@@ -48,10 +46,14 @@ std::string join_tags(const std::vector<std::string>& tags) {
   return out;
 }
 
-std::vector<std::string> split_tags(const std::string& s) {
+std::vector<std::string> split_tags(std::string_view s) {
   std::vector<std::string> out;
-  std::istringstream in{s};
-  for (std::string t; in >> t;) out.push_back(std::move(t));
+  while (!s.empty()) {
+    const auto space = s.find(' ');
+    if (space != 0) out.emplace_back(s.substr(0, space));
+    if (space == std::string_view::npos) break;
+    s.remove_prefix(space + 1);
+  }
   return out;
 }
 

@@ -42,7 +42,7 @@ CREATE INDEX task_tags_by_task ON task_tags (task_id);
 CREATE VIRTUAL TABLE tasks_fts USING fts5(
   title, description, tags,
   content = 'tasks', content_rowid = 'id',
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+  tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN
   INSERT INTO tasks_fts (rowid, title, description, tags)
