@@ -3,6 +3,9 @@
 .PHONY: build run test unit-test asan-test api-test format format-check tidy bench clean deps
 
 ARGS ?=
+# Cache compilations across clones of the repository (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 deps:
 	@scripts/deps.sh build

@@ -2,6 +2,7 @@
 // Command-line and environment configuration of every role. Only src/app reads configuration;
 // everything else gets settings structs.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ struct ServeConfig {
 
 struct MigrateConfig {
   std::string data_dir = "./data";
+};
+
+// tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while
+// the server runs: SQLite serializes the writes).
+struct ToolConfig {
+  std::string data_dir = "./data";
+  bool all = false;                // dlq list: include redriven; dlq redrive: every one
+  std::optional<std::int64_t> id;  // dlq redrive <id>
 };
 
 }  // namespace tickler::app

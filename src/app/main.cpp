@@ -50,7 +50,29 @@ int main(int argc, char** argv) {
       ->envname("TICKLER_DATA")
       ->capture_default_str();
 
+  tickler::app::ToolConfig tool;
+  auto* dlq =
+      cli.add_subcommand("dlq", "dead letters: events a consumer refused or kept failing on");
+  dlq->require_subcommand(1);
+  auto* dlq_list = dlq->add_subcommand("list", "list dead letters waiting (--all: also redriven)");
+  dlq_list->add_flag("--all", tool.all, "include redriven ones");
+  auto* dlq_redrive =
+      dlq->add_subcommand("redrive", "deliver dead letters again to their consumer");
+  dlq_redrive->add_option("id", tool.id, "dead letter id");
+  dlq_redrive->add_flag("--all", tool.all, "every waiting dead letter");
+  auto* audit = cli.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "check every hash chain; exit 1 if tampered");
+  for (auto* c : {dlq_list, dlq_redrive, verify}) {
+    c->add_option("--data", tool.data_dir, "data directory")
+        ->envname("TICKLER_DATA")
+        ->capture_default_str();
+  }
+
   CLI11_PARSE(cli, argc, argv);
   if (s->parsed()) return tickler::app::run_serve(serve);
+  if (dlq_list->parsed()) return tickler::app::run_dlq_list(tool);
+  if (dlq_redrive->parsed()) return tickler::app::run_dlq_redrive(tool);
+  if (verify->parsed()) return tickler::app::run_audit_verify(tool);
   return tickler::app::run_migrate(migrate);
 }

@@ -6,5 +6,8 @@ namespace tickler::app {
 
 int run_serve(const ServeConfig& config);
 int run_migrate(const MigrateConfig& config);
+int run_dlq_list(const ToolConfig& config);
+int run_dlq_redrive(const ToolConfig& config);
+int run_audit_verify(const ToolConfig& config);
 
 }  // namespace tickler::app

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/recurrence.hpp"
 #include "core/time.hpp"
 
 namespace tickler::core {
@@ -16,6 +17,13 @@ using TaskId = std::int64_t;
 enum class TaskStatus { pending, completed };
 // Ordered by rank so that sorting by the enum value sorts by importance.
 enum class Priority { none = 0, low = 1, medium = 2, high = 3 };
+
+// A reminder of a task: at an absolute instant, or some minutes before the due time.
+struct ReminderSpec {
+  std::optional<int> before_minutes;
+  std::optional<Instant> at;
+  bool operator==(const ReminderSpec&) const = default;
+};
 
 struct Task {
   TaskId id = 0;
@@ -31,6 +39,13 @@ struct Task {
   Instant updated_at{};
   std::optional<Instant> completed_at;
   std::int64_t version = 1;
+  std::vector<ReminderSpec> reminders;
+  std::optional<Recurrence> recurrence;
+  // A recurring task belongs to a series: the id of its first task, that task's due (the
+  // rule's DTSTART) and this task's position in the series.
+  std::optional<TaskId> series_id;
+  std::optional<Instant> series_start;
+  int occurrence_index = 0;
 };
 
 struct User {

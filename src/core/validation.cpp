@@ -94,6 +94,23 @@ Status check_time_zone(std::string_view name) {
   return {};
 }
 
+Status check_reminders(const std::vector<ReminderSpec>& reminders) {
+  if (reminders.size() > k_max_reminders) return field_error("reminders", "at most 50 reminders");
+  for (const auto& r : reminders) {
+    if (r.before_minutes && (*r.before_minutes < 0 || *r.before_minutes > k_max_before_minutes)) {
+      return field_error("reminders", "before_minutes must be 0 to 527040 (366 days)");
+    }
+  }
+  return {};
+}
+
+Status check_task(const Task& task) {
+  if (task.recurrence && !task.due_at) {
+    return field_error("recurrence", "a recurring task needs a due_at to start from");
+  }
+  return {};
+}
+
 Result<std::string> normalize_email(std::string_view raw) {
   std::string email{trim(raw)};
   std::transform(email.begin(), email.end(), email.begin(), [](char c) {
@@ -132,6 +149,7 @@ Status validate(TaskDraft& draft) {
   auto tags = normalize_tags(draft.tags);
   if (!tags) return tags.error();
   draft.tags = std::move(*tags);
+  if (auto st = check_reminders(draft.reminders); !st) return st;
   return check_time_zone(draft.time_zone);
 }
 
@@ -149,6 +167,9 @@ Status validate(TaskPatch& patch) {
     if (!tags) return tags.error();
     patch.tags = std::move(*tags);
   }
+  if (patch.reminders) {
+    if (auto st = check_reminders(*patch.reminders); !st) return st;
+  }
   if (patch.time_zone) return check_time_zone(*patch.time_zone);
   return {};
 }
@@ -162,6 +183,9 @@ Task make_task(UserId user, TaskDraft draft, Instant at) {
   t.tags = std::move(draft.tags);
   t.due_at = draft.due_at;
   t.time_zone = std::move(draft.time_zone);
+  t.reminders = std::move(draft.reminders);
+  t.recurrence = std::move(draft.recurrence);
+  if (t.recurrence) t.series_start = t.due_at;
   t.created_at = at;
   t.updated_at = at;
   t.version = 1;
@@ -182,6 +206,16 @@ bool apply_patch(Task& task, TaskPatch patch, Instant at) {
   set(task.tags, patch.tags);
   set(task.due_at, patch.due_at);
   set(task.time_zone, patch.time_zone);
+  set(task.reminders, patch.reminders);
+  const bool rule_changed = patch.recurrence && task.recurrence != *patch.recurrence;
+  set(task.recurrence, patch.recurrence);
+  // Editing the rule (or the due date of a recurring task) starts a new series at this task, so
+  // later occurrences follow the new rule and never collide with the old series' keys.
+  if (task.recurrence && (rule_changed || patch.due_at)) {
+    task.series_id = task.id;
+    task.series_start = task.due_at;
+    task.occurrence_index = 0;
+  }
   if (changed) touch(task, at);
   return changed;
 }

@@ -18,6 +18,8 @@ inline constexpr std::size_t k_max_tag_chars = 40;
 inline constexpr std::size_t k_max_name_chars = 100;
 inline constexpr std::size_t k_min_password_chars = 8;
 inline constexpr std::size_t k_max_password_chars = 128;
+inline constexpr std::size_t k_max_reminders = 50;
+inline constexpr int k_max_before_minutes = 366 * 24 * 60;
 
 // The fields a client gives when it creates a task.
 struct TaskDraft {
@@ -27,6 +29,8 @@ struct TaskDraft {
   std::vector<std::string> tags;
   std::optional<Instant> due_at;
   std::string time_zone = "UTC";
+  std::vector<ReminderSpec> reminders;
+  std::optional<Recurrence> recurrence;
 };
 
 // A partial update; a field left nullopt is unchanged. due_at holds nullopt-inside to clear it.
@@ -37,8 +41,11 @@ struct TaskPatch {
   std::optional<std::vector<std::string>> tags;
   std::optional<std::optional<Instant>> due_at;
   std::optional<std::string> time_zone;
+  std::optional<std::vector<ReminderSpec>> reminders;
+  std::optional<std::optional<Recurrence>> recurrence;  // holds nullopt to stop recurring
   [[nodiscard]] bool empty() const {
-    return !title && !description && !priority && !tags && !due_at && !time_zone;
+    return !title && !description && !priority && !tags && !due_at && !time_zone && !reminders &&
+           !recurrence;
   }
 };
 
@@ -50,6 +57,9 @@ struct TaskPatch {
 [[nodiscard]] Result<std::string> normalize_tag(std::string_view raw);
 [[nodiscard]] Result<std::vector<std::string>> normalize_tags(const std::vector<std::string>& raw);
 [[nodiscard]] Status check_time_zone(std::string_view name);
+[[nodiscard]] Status check_reminders(const std::vector<ReminderSpec>& reminders);
+// Rules across fields of a whole task (after create or patch): a recurrence needs a due date.
+[[nodiscard]] Status check_task(const Task& task);
 [[nodiscard]] Result<std::string> normalize_email(std::string_view raw);
 [[nodiscard]] Status check_password(std::string_view password);
 [[nodiscard]] Result<std::string> normalize_name(std::string_view raw);

@@ -10,6 +10,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "http/log.hpp"
 #include "http/response.hpp"
@@ -78,6 +79,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   const std::string remote = peer_ec ? "" : peer.address().to_string();
 
   bool unread_body = false;  // a refused body may still be arriving
+  bool upgraded = false;     // the stream was handed to the upgrade handler
   for (;;) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -132,6 +134,13 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     } else if (bec) {
       break;
     }
+    if (!have_response && upgrade_ && boost::beast::websocket::is_upgrade(parser.get())) {
+      // The connection now belongs to the upgrade handler (and no longer to this server's
+      // graceful stop: the handler's owner closes it).
+      upgraded = true;
+      upgrade_(std::move(stream), parser.release());
+      break;
+    }
     if (!have_response) {
       auto& req = parser.get();
       res = co_await pipeline_.handle(req, remote);
@@ -148,6 +157,11 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     stream.expires_after(settings_.write_timeout);
     auto [wec, wn] = co_await beast_http::async_write(stream, res, k_tuple);
     if (wec || !res.keep_alive()) break;
+  }
+  if (upgraded) {
+    std::lock_guard lock{mutex_};
+    connections_.erase(conn);
+    co_return;
   }
   boost::system::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -4,6 +4,7 @@
 // lets in-flight requests finish (bounded by a grace period) and closes idle connections.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,9 @@ struct ServerSettings {
   std::chrono::seconds write_timeout{15};
 };
 
+// Takes over a connection whose request asks for a protocol upgrade (WebSocket).
+using UpgradeHandler = std::function<void(boost::beast::tcp_stream, Request)>;
+
 class Server {
  public:
   Server(net::io_context& ioc, ServerSettings settings, Pipeline& pipeline);
@@ -33,6 +37,8 @@ class Server {
 
   // Binds and listens, then accepts in the background. Failing to bind is an error value.
   core::Status start();
+  // Call before start(). Without one, upgrade requests are served as plain HTTP.
+  void on_upgrade(UpgradeHandler handler) { upgrade_ = std::move(handler); }
   [[nodiscard]] std::uint16_t port() const { return port_; }
   // Stops accepting and waits (at most grace) until every connection is done.
   net::awaitable<void> stop(std::chrono::milliseconds grace);
@@ -45,6 +51,7 @@ class Server {
   net::io_context& ioc_;
   ServerSettings settings_;
   Pipeline& pipeline_;
+  UpgradeHandler upgrade_;
   net::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
 

@@ -13,6 +13,9 @@
 #include "core/result.hpp"
 #include "core/task.hpp"
 #include "core/task_query.hpp"
+#include "store/audit.hpp"
+#include "store/events.hpp"
+#include "store/notifier.hpp"
 
 namespace tickler::store {
 
@@ -42,10 +45,34 @@ class Reader {
   // not_found when the task does not exist for this user.
   virtual Result<core::Task> task(core::UserId user, core::TaskId id) = 0;
   virtual Result<core::TaskPage> tasks(const core::TaskQuery& query) = 0;
+  // The first task of a user's series with an index above after_index, if any.
+  virtual Result<std::optional<core::Task>> next_in_series(core::UserId user,
+                                                           core::TaskId series_id,
+                                                           int after_index) = 0;
   virtual Result<std::vector<core::TagCount>> tag_counts(core::UserId user) = 0;
   // The stored answer for (user, key) created at or after not_before, if any.
   virtual Result<std::optional<IdempotentResponse>> idempotent_response(
       core::UserId user, std::string_view key, core::Instant not_before) = 0;
+
+  // Events: the oldest unsent outbox rows, in id order; dead letters, newest first.
+  virtual Result<std::vector<OutboxRow>> unsent_outbox(int limit) = 0;
+  virtual Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) = 0;
+
+  // Audit: a task's entries oldest first; all entries in chain order (user, id); chain heads.
+  virtual Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) = 0;
+  virtual Status for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) = 0;
+  virtual Result<std::vector<AuditHead>> audit_heads() = 0;
+  virtual Result<std::optional<AuditHead>> audit_head(core::UserId user) = 0;
+
+  // Notifier: scheduled reminders due by `at` (oldest first); every scheduled one (for the timer
+  // queue at start-up); a user's notifications, newest first, below before_id when given.
+  virtual Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) = 0;
+  virtual Result<std::vector<ReminderRow>> scheduled_reminders() = 0;
+  virtual Result<std::vector<NotificationRow>> notifications(
+      core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;
+  virtual Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
+  virtual Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
+  virtual Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
 };
 
 class Writer : public Reader {
@@ -59,6 +86,37 @@ class Writer : public Reader {
   virtual Status save_idempotent_response(core::UserId user, std::string_view key,
                                           const IdempotentResponse& response, core::Instant at) = 0;
   virtual Status purge_idempotency(core::Instant older_than) = 0;
+
+  // Events. append_outbox returns the row id (the event id).
+  virtual Result<std::int64_t> append_outbox(const OutboxRow& row) = 0;
+  virtual Status mark_outbox_sent(std::int64_t id, core::Instant at) = 0;
+  virtual Status mark_outbox_failed(std::int64_t id, std::string_view error) = 0;
+  // Records that consumer handled event_id; false when it had already (then change nothing).
+  virtual Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
+                                      core::Instant at) = 0;
+  virtual Status insert_dead_letter(const DeadLetter& letter) = 0;
+  // Puts dead letters back in the outbox for their subscriber only, keeping their event ids:
+  // one (id) or every one not yet redriven (nullopt). Returns how many.
+  virtual Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) = 0;
+
+  // Appends an entry (its hashes already computed) and moves the user's chain head to it.
+  virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+
+  // Notifier. upsert_reminder reschedules a scheduled or cancelled reminder, never a fired one;
+  // cancel_reminder only cancels a scheduled one. fire_reminder moves a scheduled reminder whose
+  // time has come (remind_at <= at) to fired and returns it; nullopt when it was not scheduled
+  // or is not due: that is what makes a reminder fire once.
+  virtual Status upsert_reminder(const ReminderRow& reminder) = 0;
+  virtual Result<bool> cancel_reminder(std::string_view id) = 0;
+  virtual Result<std::optional<ReminderRow>> fire_reminder(std::string_view id,
+                                                           core::Instant at) = 0;
+  virtual Result<std::int64_t> insert_notification(const NotificationRow& n) = 0;
+  // false when the user has no such notification.
+  virtual Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
+                                              core::Instant at) = 0;
+  virtual Status set_webhook(const Webhook& hook) = 0;
+  virtual Status delete_webhook(core::UserId user) = 0;
+  virtual Status upsert_delivery(const Delivery& delivery) = 0;
 };
 
 class Store {

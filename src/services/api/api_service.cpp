@@ -16,13 +16,13 @@ std::string_view openapi_document() {
 }
 
 ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
-                       http::Metrics& metrics)
+                       http::Metrics& metrics, std::function<void()> on_events)
     : store_(store),
       offload_(offload),
       metrics_(metrics),
       limiter_(settings.login_limits),
       auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_),
-      tasks_(store) {
+      tasks_(store, std::move(on_events)) {
   metrics_.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
     out += "# HELP tickler_db_pool_connections Store connections by state.\n";

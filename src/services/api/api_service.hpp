@@ -25,8 +25,9 @@ struct ApiSettings {
 
 class ApiService {
  public:
+  // on_events: called after a commit that appended events (wakes the outbox relay).
   ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
-             http::Metrics& metrics);
+             http::Metrics& metrics, std::function<void()> on_events);
 
   void register_routes(http::Router& router);
   // Verifies bearer tokens for the pipeline.
@@ -35,6 +36,7 @@ class ApiService {
   // Starts the hourly purge of expired idempotency keys.
   void start(net::io_context& ioc);
   void stop();
+  TaskService& tasks() { return tasks_; }
 
  private:
   using Ctx = http::RequestContext;

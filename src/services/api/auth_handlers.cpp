@@ -2,7 +2,8 @@
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
 #include "services/api/api_service.hpp"
-#include "services/api/task_json.hpp"
+#include "services/api/task_requests.hpp"
+#include "wire/task_json.hpp"
 
 namespace tickler::services::api {
 namespace {
@@ -11,7 +12,7 @@ using http::beast_http::status;
 
 http::Response auth_response(status s, const AuthResult& r) {
   return http::json_response(
-      s, boost::json::object{{"token", r.token}, {"user", user_to_json(r.user)}});
+      s, boost::json::object{{"token", r.token}, {"user", wire::user_to_json(r.user)}});
 }
 
 struct Credentials {
@@ -71,7 +72,7 @@ net::awaitable<http::Response> ApiService::login(Ctx& ctx) {
 net::awaitable<http::Response> ApiService::me(Ctx& ctx) {
   auto u = co_await offload_.call(&AuthService::user, &auth_, *ctx.user_id);
   if (!u) co_return http::error_response(u.error());
-  co_return http::json_response(status::ok, user_to_json(*u));
+  co_return http::json_response(status::ok, wire::user_to_json(*u));
 }
 
 net::awaitable<core::Result<core::UserId>> ApiService::authenticate(std::string_view token) {

@@ -1,10 +1,8 @@
 #include "services/api/handler_util.hpp"
 
-#include <sodium.h>
-
 #include <charconv>
 
-#include "services/api/task_json.hpp"
+#include "wire/task_json.hpp"
 
 namespace tickler::services::api {
 
@@ -37,17 +35,9 @@ std::string etag(std::int64_t version) {
 }
 
 http::Response task_response(http::beast_http::status status, const core::Task& task) {
-  auto res = http::json_response(status, task_to_json(task));
+  auto res = http::json_response(status, wire::task_to_json(task));
   res.set(http::beast_http::field::etag, etag(task.version));
   return res;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
 }
 
 }  // namespace tickler::services::api

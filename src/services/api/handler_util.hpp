@@ -16,7 +16,5 @@ namespace tickler::services::api {
 [[nodiscard]] std::optional<std::int64_t> if_match_version(std::string_view header);
 [[nodiscard]] std::string etag(std::int64_t version);
 [[nodiscard]] http::Response task_response(http::beast_http::status status, const core::Task& task);
-// Hex SHA-256 of bytes.
-[[nodiscard]] std::string sha256_hex(std::string_view bytes);
 
 }  // namespace tickler::services::api

@@ -1,11 +1,13 @@
 // Handlers of /api/tasks* and /api/tags.
 #include <boost/json/serialize.hpp>
 
+#include "auth/digest.hpp"
 #include "http/json_fields.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/handler_util.hpp"
 #include "services/api/list_query.hpp"
-#include "services/api/task_json.hpp"
+#include "services/api/task_requests.hpp"
+#include "wire/task_json.hpp"
 
 namespace tickler::services::api {
 namespace {
@@ -25,16 +27,21 @@ core::Result<std::optional<IdempotencyKey>> idempotency_key(const http::RequestC
                             {{"parameter", "Idempotency-Key"}});
   }
   return std::optional<IdempotencyKey>{
-      IdempotencyKey{std::string{header}, sha256_hex(ctx.request.body())}};
+      IdempotencyKey{std::string{header}, auth::sha256_hex(ctx.request.body())}};
+}
+
+Actor actor_of(const http::RequestContext& ctx) {
+  return {"user:" + std::to_string(*ctx.user_id), ctx.request_id};
 }
 
 std::string render_task(const core::Task& t) {
-  return boost::json::serialize(task_to_json(t));
+  return boost::json::serialize(wire::task_to_json(t));
 }
 
 }  // namespace
 
 net::awaitable<http::Response> ApiService::create_task(Ctx& ctx) {
+  const Actor actor = actor_of(ctx);
   auto body = http::parse_json_object(ctx.request.body());
   if (!body) co_return http::error_response(body.error());
   auto draft = draft_from_json(*body);
@@ -42,8 +49,8 @@ net::awaitable<http::Response> ApiService::create_task(Ctx& ctx) {
   auto key = idempotency_key(ctx);
   if (!key) co_return http::error_response(key.error());
   const TaskService::Render render = render_task;
-  auto out =
-      co_await offload_.call(&TaskService::create, &tasks_, *ctx.user_id, *draft, *key, render);
+  auto out = co_await offload_.call(&TaskService::create, &tasks_, *ctx.user_id, *draft, *key,
+                                    render, actor);
   if (!out) co_return http::error_response(out.error());
   http::Response res{static_cast<status>(out->status), 11};
   res.set(field::content_type, "application/json");
@@ -72,6 +79,7 @@ net::awaitable<http::Response> ApiService::get_task(Ctx& ctx) {
 }
 
 net::awaitable<http::Response> ApiService::update_task(Ctx& ctx) {
+  const Actor actor = actor_of(ctx);
   auto id = task_id_param(ctx);
   if (!id) co_return http::error_response(id.error());
   auto body = http::parse_json_object(ctx.request.body());
@@ -79,33 +87,37 @@ net::awaitable<http::Response> ApiService::update_task(Ctx& ctx) {
   auto patch = patch_from_json(*body);
   if (!patch) co_return http::error_response(patch.error());
   const auto expected = if_match_version(ctx.request[field::if_match]);
-  auto task =
-      co_await offload_.call(&TaskService::update, &tasks_, *ctx.user_id, *id, *patch, expected);
+  auto task = co_await offload_.call(&TaskService::update, &tasks_, *ctx.user_id, *id, *patch,
+                                     expected, actor);
   if (!task) co_return http::error_response(task.error());
   co_return task_response(status::ok, *task);
 }
 
 net::awaitable<http::Response> ApiService::delete_task(Ctx& ctx) {
+  const Actor actor = actor_of(ctx);
   auto id = task_id_param(ctx);
   if (!id) co_return http::error_response(id.error());
   const auto expected = if_match_version(ctx.request[field::if_match]);
-  auto st = co_await offload_.call(&TaskService::remove, &tasks_, *ctx.user_id, *id, expected);
+  auto st =
+      co_await offload_.call(&TaskService::remove, &tasks_, *ctx.user_id, *id, expected, actor);
   if (!st) co_return http::error_response(st.error());
   co_return http::empty_response(status::no_content);
 }
 
 net::awaitable<http::Response> ApiService::complete_task(Ctx& ctx) {
+  const Actor actor = actor_of(ctx);
   auto id = task_id_param(ctx);
   if (!id) co_return http::error_response(id.error());
-  auto task = co_await offload_.call(&TaskService::complete, &tasks_, *ctx.user_id, *id);
+  auto task = co_await offload_.call(&TaskService::complete, &tasks_, *ctx.user_id, *id, actor);
   if (!task) co_return http::error_response(task.error());
   co_return task_response(status::ok, *task);
 }
 
 net::awaitable<http::Response> ApiService::reopen_task(Ctx& ctx) {
+  const Actor actor = actor_of(ctx);
   auto id = task_id_param(ctx);
   if (!id) co_return http::error_response(id.error());
-  auto task = co_await offload_.call(&TaskService::reopen, &tasks_, *ctx.user_id, *id);
+  auto task = co_await offload_.call(&TaskService::reopen, &tasks_, *ctx.user_id, *id, actor);
   if (!task) co_return http::error_response(task.error());
   co_return task_response(status::ok, *task);
 }
@@ -120,7 +132,7 @@ net::awaitable<http::Response> ApiService::list_tasks(Ctx& ctx) {
   boost::json::storage_ptr sp{&arena};
   boost::json::array items(sp);
   items.reserve(page->items.size());
-  for (const auto& t : page->items) items.emplace_back(task_to_json(t, sp));
+  for (const auto& t : page->items) items.emplace_back(wire::task_to_json(t, sp));
   boost::json::value next = nullptr;
   if (page->next) next = encode_cursor(query->sort, query->order, *page->next);
   co_return http::json_response(

@@ -1,5 +1,7 @@
 #include "services/api/task_service.hpp"
 
+#include "core/reminder_policy.hpp"
+
 namespace tickler::services::api {
 namespace {
 
@@ -13,11 +15,21 @@ core::Status check_version(const core::Task& task, std::optional<std::int64_t> e
 
 }  // namespace
 
+core::Status TaskService::append_events(store::Writer& w, TaskOp op,
+                                        const std::optional<core::Task>& before,
+                                        const std::optional<core::Task>& after, const Actor& actor,
+                                        core::Instant now) {
+  for (const auto& row : task_change_events(op, before, after, actor, now)) {
+    if (auto id = w.append_outbox(row); !id) return id.error();
+  }
+  return {};
+}
+
 core::Result<CreateOutcome> TaskService::create(core::UserId user, core::TaskDraft draft,
                                                 const std::optional<IdempotencyKey>& key,
-                                                const Render& render) {
+                                                const Render& render, const Actor& actor) {
   const auto now = core::now();
-  return store_.write_value([&](store::Writer& w) -> core::Result<CreateOutcome> {
+  auto out = store_.write_value([&](store::Writer& w) -> core::Result<CreateOutcome> {
     if (key) {
       auto seen = w.idempotent_response(user, key->key, now - k_idempotency_ttl);
       if (!seen) return seen.error();
@@ -29,16 +41,23 @@ core::Result<CreateOutcome> TaskService::create(core::UserId user, core::TaskDra
         return CreateOutcome{(*seen)->status, (*seen)->body, true, 0, 0};
       }
     }
-    auto task = w.insert_task(core::make_task(user, std::move(draft), now));
-    if (!task) return task.error();
-    CreateOutcome out{201, render(*task), false, task->version, task->id};
+    auto task = core::make_task(user, std::move(draft), now);
+    if (auto st = core::check_task(task); !st) return st.error();
+    auto stored = w.insert_task(std::move(task));
+    if (!stored) return stored.error();
+    if (auto st = append_events(w, TaskOp::created, std::nullopt, *stored, actor, now); !st) {
+      return st.error();
+    }
+    CreateOutcome result{201, render(*stored), false, stored->version, stored->id};
     if (key) {
       auto st = w.save_idempotent_response(user, key->key,
-                                           {key->request_hash, out.status, out.body}, now);
+                                           {key->request_hash, result.status, result.body}, now);
       if (!st) return st.error();
     }
-    return out;
+    return result;
   });
+  if (out && !out->replayed) committed();
+  return out;
 }
 
 core::Result<core::Task> TaskService::get(core::UserId user, core::TaskId id) {
@@ -54,42 +73,91 @@ core::Result<std::vector<core::TagCount>> TaskService::tags(core::UserId user) {
 }
 
 core::Result<core::Task> TaskService::mutate(
-    core::UserId user, core::TaskId id, std::optional<std::int64_t> expected_version,
-    const std::function<bool(core::Task&, core::Instant)>& change) {
-  return store_.write_value([&](store::Writer& w) -> core::Result<core::Task> {
+    core::UserId user, core::TaskId id, std::optional<std::int64_t> expected_version, TaskOp op,
+    const Actor& actor, const std::function<bool(core::Task&, core::Instant)>& change) {
+  bool changed = false;
+  auto out = store_.write_value([&](store::Writer& w) -> core::Result<core::Task> {
     auto task = w.task(user, id);
     if (!task) return task.error();
     if (auto st = check_version(*task, expected_version); !st) return st.error();
-    if (!change(*task, core::now())) return task;
+    const auto before = *task;
+    const auto now = core::now();
+    if (!change(*task, now)) return task;
+    if (auto st = core::check_task(*task); !st) return st.error();
     if (auto st = w.update_task(*task); !st) return st.error();
+    if (auto st = append_events(w, op, before, *task, actor, now); !st) return st.error();
+    changed = true;
     return task;
   });
+  if (out && changed) committed();
+  return out;
 }
 
 core::Result<core::Task> TaskService::update(core::UserId user, core::TaskId id,
                                              core::TaskPatch patch,
-                                             std::optional<std::int64_t> expected_version) {
-  return mutate(user, id, expected_version, [&](core::Task& t, core::Instant at) {
-    return core::apply_patch(t, std::move(patch), at);
-  });
+                                             std::optional<std::int64_t> expected_version,
+                                             const Actor& actor) {
+  return mutate(
+      user, id, expected_version, TaskOp::updated, actor,
+      [&](core::Task& t, core::Instant at) { return core::apply_patch(t, std::move(patch), at); });
 }
 
 core::Status TaskService::remove(core::UserId user, core::TaskId id,
-                                 std::optional<std::int64_t> expected_version) {
-  return store_.write([&](store::Writer& w) -> core::Status {
+                                 std::optional<std::int64_t> expected_version, const Actor& actor) {
+  auto st = store_.write([&](store::Writer& w) -> core::Status {
     auto task = w.task(user, id);
     if (!task) return task.error();
-    if (auto st = check_version(*task, expected_version); !st) return st;
-    return w.delete_task(user, id);
+    if (auto v = check_version(*task, expected_version); !v) return v;
+    if (auto d = w.delete_task(user, id); !d) return d;
+    return append_events(w, TaskOp::deleted, *task, std::nullopt, actor, core::now());
   });
+  if (st) committed();
+  return st;
 }
 
-core::Result<core::Task> TaskService::complete(core::UserId user, core::TaskId id) {
-  return mutate(user, id, std::nullopt, core::complete);
+core::Result<core::Task> TaskService::complete(core::UserId user, core::TaskId id,
+                                               const Actor& actor) {
+  return mutate(user, id, std::nullopt, TaskOp::completed, actor, core::complete);
 }
 
-core::Result<core::Task> TaskService::reopen(core::UserId user, core::TaskId id) {
-  return mutate(user, id, std::nullopt, core::reopen);
+core::Result<core::Task> TaskService::reopen(core::UserId user, core::TaskId id,
+                                             const Actor& actor) {
+  return mutate(user, id, std::nullopt, TaskOp::reopened, actor, core::reopen);
+}
+
+core::Result<core::Task> TaskService::create_occurrence(const OccurrenceRequest& request,
+                                                        const Actor& actor) {
+  bool created = false;
+  auto out = store_.write_value([&](store::Writer& w) -> core::Result<core::Task> {
+    auto existing = w.next_in_series(request.user_id, request.series_id, request.previous_index);
+    if (!existing) return existing.error();
+    if (*existing) return std::move(**existing);
+    auto previous = w.task(request.user_id, request.previous_id);
+    if (!previous) return previous.error();
+    const auto now = core::now();
+    core::Task next = *previous;
+    next.id = 0;
+    next.status = core::TaskStatus::pending;
+    next.completed_at.reset();
+    next.created_at = now;
+    next.updated_at = now;
+    next.version = 1;
+    if (previous->due_at) {
+      next.reminders = core::shift_reminders(previous->reminders, *previous->due_at, request.due);
+    }
+    next.due_at = request.due;
+    next.series_id = request.series_id;
+    next.occurrence_index = request.index;
+    auto stored = w.insert_task(std::move(next));
+    if (!stored) return stored.error();
+    if (auto st = append_events(w, TaskOp::created, std::nullopt, *stored, actor, now); !st) {
+      return st.error();
+    }
+    created = true;
+    return stored;
+  });
+  if (out && created) committed();
+  return out;
 }
 
 core::Status TaskService::purge_idempotency(core::Instant now) {

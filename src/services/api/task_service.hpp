@@ -1,14 +1,17 @@
 #pragma once
-// The api's task operations on the Store: each runs in one write transaction, checks the
-// caller's expected version, and (from issue A2 on) appends its events there too. Blocking.
+// The api's task operations on the Store. Each runs in one write transaction that checks the
+// caller's expected version, makes the change and appends the events announcing it to the
+// outbox (task_events.hpp); after the commit, on_events wakes the outbox relay. Blocking.
 #include <functional>
 #include <optional>
 #include <string>
 
 #include "core/result.hpp"
+#include "core/series.hpp"
 #include "core/task.hpp"
 #include "core/task_query.hpp"
 #include "core/validation.hpp"
+#include "services/api/task_events.hpp"
 #include "store/store.hpp"
 
 namespace tickler::services::api {
@@ -28,31 +31,49 @@ struct CreateOutcome {
   core::TaskId id = 0;
 };
 
+using core::OccurrenceRequest;
+
 class TaskService {
  public:
   using Render = std::function<std::string(const core::Task&)>;
-  explicit TaskService(store::Store& store) : store_(store) {}
+  TaskService(store::Store& store, std::function<void()> on_events)
+      : store_(store), on_events_(std::move(on_events)) {}
 
   core::Result<CreateOutcome> create(core::UserId user, core::TaskDraft draft,
-                                     const std::optional<IdempotencyKey>& key,
-                                     const Render& render);
+                                     const std::optional<IdempotencyKey>& key, const Render& render,
+                                     const Actor& actor);
   core::Result<core::Task> get(core::UserId user, core::TaskId id);
   core::Result<core::TaskPage> list(const core::TaskQuery& query);
   core::Result<std::vector<core::TagCount>> tags(core::UserId user);
   core::Result<core::Task> update(core::UserId user, core::TaskId id, core::TaskPatch patch,
-                                  std::optional<std::int64_t> expected_version);
+                                  std::optional<std::int64_t> expected_version, const Actor& actor);
   core::Status remove(core::UserId user, core::TaskId id,
-                      std::optional<std::int64_t> expected_version);
-  core::Result<core::Task> complete(core::UserId user, core::TaskId id);
-  core::Result<core::Task> reopen(core::UserId user, core::TaskId id);
+                      std::optional<std::int64_t> expected_version, const Actor& actor);
+  core::Result<core::Task> complete(core::UserId user, core::TaskId id, const Actor& actor);
+  core::Result<core::Task> reopen(core::UserId user, core::TaskId id, const Actor& actor);
+  // Creates the occurrence `index` of a series from the previous one (title, description,
+  // priority, tags, rule; reminders shifted to the new due). Idempotent: when the series already
+  // has an occurrence after the previous one (a redelivery, a reopen and second completion, a
+  // second consumer), answers that one and changes nothing. not_found when the previous task is
+  // gone (deleting a task ends its series).
+  core::Result<core::Task> create_occurrence(const OccurrenceRequest& request, const Actor& actor);
   core::Status purge_idempotency(core::Instant now);
 
  private:
-  // Loads the task, applies change (which returns whether it changed anything) and stores it.
+  // Loads the task, applies change (which returns whether it changed anything), stores it and
+  // appends op's events.
   core::Result<core::Task> mutate(core::UserId user, core::TaskId id,
-                                  std::optional<std::int64_t> expected_version,
+                                  std::optional<std::int64_t> expected_version, TaskOp op,
+                                  const Actor& actor,
                                   const std::function<bool(core::Task&, core::Instant)>& change);
+  core::Status append_events(store::Writer& w, TaskOp op, const std::optional<core::Task>& before,
+                             const std::optional<core::Task>& after, const Actor& actor,
+                             core::Instant now);
+  void committed() const {
+    if (on_events_) on_events_();
+  }
   store::Store& store_;
+  std::function<void()> on_events_;
 };
 
 inline constexpr std::chrono::hours k_idempotency_ttl{24};

@@ -105,8 +105,9 @@ TEST_F(SqliteStoreTest, TasksRoundTripAndStayWithTheirOwner) {
 
 TEST_F(SqliteStoreTest, FailedWriteRollsBack) {
   auto st = store_->write([&](Writer& w) -> core::Status {
-    auto t = w.insert_task(
-        core::make_task(alice_, {"doomed", "", core::Priority::none, {}, {}, "UTC"}, core::now()));
+    core::TaskDraft doomed;
+    doomed.title = "doomed";
+    auto t = w.insert_task(core::make_task(alice_, doomed, core::now()));
     if (!t) return t.error();
     return core::make_error(core::Errc::validation_failed, "changed my mind");
   });

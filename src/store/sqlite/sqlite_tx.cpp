@@ -16,10 +16,15 @@ constexpr const char* k_insert_user =
     "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)";
 constexpr const char* k_insert_task =
     "INSERT INTO tasks (user_id, title, description, status, priority, tags, due_at, time_zone, "
-    "created_at, updated_at, completed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, updated_at, completed_at, version, reminders, recurrence_rrule, recurrence_mode, "
+    "series_id, series_start, occurrence_index) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* k_update_task =
     "UPDATE tasks SET title = ?, description = ?, status = ?, priority = ?, tags = ?, due_at = ?, "
-    "time_zone = ?, updated_at = ?, completed_at = ?, version = ? WHERE id = ? AND user_id = ?";
+    "time_zone = ?, updated_at = ?, completed_at = ?, version = ?, reminders = ?, "
+    "recurrence_rrule = ?, recurrence_mode = ?, series_id = ?, series_start = ?, "
+    "occurrence_index = ? WHERE id = ? AND user_id = ?";
+constexpr const char* k_start_series = "UPDATE tasks SET series_id = id WHERE id = ?";
 constexpr const char* k_delete_task = "DELETE FROM tasks WHERE id = ? AND user_id = ?";
 constexpr const char* k_insert_tag =
     "INSERT INTO task_tags (user_id, tag, task_id) VALUES (?, ?, ?)";
@@ -57,6 +62,33 @@ std::vector<std::string> split_tags(std::string_view s) {
   return out;
 }
 
+// Reminders as "b<minutes>" (before the due) and "a<unix ms>" (at), space-separated.
+std::string encode_reminders(const std::vector<core::ReminderSpec>& reminders) {
+  std::string out;
+  for (const auto& r : reminders) {
+    if (!out.empty()) out += ' ';
+    out += r.before_minutes ? "b" + std::to_string(*r.before_minutes)
+                            : "a" + std::to_string(to_millis(r.at.value_or(core::Instant{})));
+  }
+  return out;
+}
+
+std::vector<core::ReminderSpec> decode_reminders(std::string_view text) {
+  std::vector<core::ReminderSpec> out;
+  for (const auto& item : split_tags(text)) {
+    if (item.size() < 2) continue;
+    const auto value = std::stoll(item.substr(1));
+    core::ReminderSpec r;
+    if (item[0] == 'b') {
+      r.before_minutes = static_cast<int>(value);
+    } else {
+      r.at = core::from_millis(value);
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
 std::optional<std::int64_t> opt_millis(const std::optional<core::Instant>& t) {
   if (!t) return std::nullopt;
   return to_millis(*t);
@@ -83,7 +115,28 @@ core::Task read_task(const Statement& s) {
   t.updated_at = core::from_millis(s.int64(10));
   t.completed_at = opt_instant(s.opt_int64(11));
   t.version = s.int64(12);
+  t.reminders = decode_reminders(s.text(13));
+  if (!s.is_null(14)) {
+    t.recurrence = core::Recurrence{
+        s.text(14),
+        core::parse_recurrence_mode(s.text(15)).value_or(core::RecurrenceMode::schedule)};
+  }
+  t.series_id = s.opt_int64(16);
+  t.series_start = opt_instant(s.opt_int64(17));
+  t.occurrence_index = static_cast<int>(s.opt_int64(18).value_or(0));
   return t;
+}
+
+// Binds reminders, recurrence and series columns (six parameters from `first`).
+void bind_series(Statement& s, int first, const core::Task& t) {
+  s.bind(first, encode_reminders(t.reminders));
+  if (t.recurrence) {
+    s.bind(first + 1, t.recurrence->rrule).bind(first + 2, core::to_string(t.recurrence->mode));
+  } else {
+    s.bind(first + 1, std::nullopt).bind(first + 2, std::nullopt);
+  }
+  s.bind(first + 3, t.series_id).bind(first + 4, opt_millis(t.series_start));
+  s.bind(first + 5, t.series_id ? std::optional<std::int64_t>{t.occurrence_index} : std::nullopt);
 }
 
 core::User read_user(const Statement& s) {
@@ -108,6 +161,21 @@ Result<std::optional<core::User>> SqliteTx::user_by_email(std::string_view email
 
 Result<std::optional<core::User>> SqliteTx::user_by_id(core::UserId id) {
   return one_user(k_select_user_by_id, id);
+}
+
+Result<std::optional<core::Task>> SqliteTx::next_in_series(core::UserId user,
+                                                           core::TaskId series_id,
+                                                           int after_index) {
+  static const std::string sql = std::string{"SELECT "} + k_task_columns +
+                                 " FROM tasks t WHERE t.series_id = ? AND t.occurrence_index > ? "
+                                 "AND t.user_id = ? ORDER BY t.occurrence_index LIMIT 1";
+  auto s = conn_.prepare(sql);
+  if (!s) return s.error();
+  s->bind(1, series_id).bind(2, std::int64_t{after_index}).bind(3, user);
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<core::Task>{};
+  return std::optional<core::Task>{read_task(*s)};
 }
 
 Result<core::Task> SqliteTx::task(core::UserId user, core::TaskId id) {
@@ -202,8 +270,17 @@ Result<core::Task> SqliteTx::insert_task(core::Task task) {
   s->bind(7, opt_millis(task.due_at)).bind(8, task.time_zone);
   s->bind(9, to_millis(task.created_at)).bind(10, to_millis(task.updated_at));
   s->bind(11, opt_millis(task.completed_at)).bind(12, task.version);
+  bind_series(*s, 13, task);
   if (auto st = s->run(); !st) return st.error();
   task.id = conn_.last_insert_id();
+  if (task.recurrence && !task.series_id) {
+    // A new recurring task starts its own series.
+    auto start = conn_.prepare(k_start_series);
+    if (!start) return start.error();
+    start->bind(1, task.id);
+    if (auto st = start->run(); !st) return st.error();
+    task.series_id = task.id;
+  }
   if (auto st = insert_tags(task); !st) return st.error();
   return task;
 }
@@ -216,7 +293,9 @@ Status SqliteTx::update_task(const core::Task& task) {
   s->bind(4, static_cast<std::int64_t>(task.priority)).bind(5, join_tags(task.tags));
   s->bind(6, opt_millis(task.due_at)).bind(7, task.time_zone);
   s->bind(8, to_millis(task.updated_at)).bind(9, opt_millis(task.completed_at));
-  s->bind(10, task.version).bind(11, task.id).bind(12, task.user_id);
+  s->bind(10, task.version);
+  bind_series(*s, 11, task);
+  s->bind(17, task.id).bind(18, task.user_id);
   if (auto st = s->run(); !st) return st;
   if (sqlite3_changes(conn_.handle()) == 0) {
     return core::make_error(core::Errc::not_found, "task not found");

@@ -14,6 +14,8 @@ class SqliteTx final : public Writer {
   Result<std::optional<core::User>> user_by_id(core::UserId id) override;
   Result<core::Task> task(core::UserId user, core::TaskId id) override;
   Result<core::TaskPage> tasks(const core::TaskQuery& query) override;
+  Result<std::optional<core::Task>> next_in_series(core::UserId user, core::TaskId series_id,
+                                                   int after_index) override;
   Result<std::vector<core::TagCount>> tag_counts(core::UserId user) override;
   Result<std::optional<IdempotentResponse>> idempotent_response(core::UserId user,
                                                                 std::string_view key,
@@ -26,6 +28,40 @@ class SqliteTx final : public Writer {
   Status save_idempotent_response(core::UserId user, std::string_view key,
                                   const IdempotentResponse& response, core::Instant at) override;
   Status purge_idempotency(core::Instant older_than) override;
+
+  Result<std::vector<OutboxRow>> unsent_outbox(int limit) override;
+  Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
+  Result<std::int64_t> append_outbox(const OutboxRow& row) override;
+  Status mark_outbox_sent(std::int64_t id, core::Instant at) override;
+  Status mark_outbox_failed(std::int64_t id, std::string_view error) override;
+  Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
+                              core::Instant at) override;
+  Status insert_dead_letter(const DeadLetter& letter) override;
+  Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) override;
+
+  Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) override;
+  Status for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) override;
+  Result<std::vector<AuditHead>> audit_heads() override;
+  Result<std::optional<AuditHead>> audit_head(core::UserId user) override;
+  Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+
+  Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) override;
+  Result<std::vector<ReminderRow>> scheduled_reminders() override;
+  Result<std::vector<NotificationRow>> notifications(
+      core::UserId user, bool unread_only, int limit,
+      std::optional<std::int64_t> before_id) override;
+  Result<std::optional<Webhook>> webhook(core::UserId user) override;
+  Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::optional<ReminderRow>> reminder(std::string_view id) override;
+  Status upsert_reminder(const ReminderRow& reminder) override;
+  Result<bool> cancel_reminder(std::string_view id) override;
+  Result<std::optional<ReminderRow>> fire_reminder(std::string_view id, core::Instant at) override;
+  Result<std::int64_t> insert_notification(const NotificationRow& n) override;
+  Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
+                                      core::Instant at) override;
+  Status set_webhook(const Webhook& hook) override;
+  Status delete_webhook(core::UserId user) override;
+  Status upsert_delivery(const Delivery& delivery) override;
 
  private:
   Result<std::optional<core::User>> one_user(const std::string& sql, auto bind_value);

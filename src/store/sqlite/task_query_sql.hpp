@@ -13,7 +13,8 @@ namespace tickler::store::sqlite {
 
 inline constexpr const char* k_task_columns =
     "t.id, t.user_id, t.title, t.description, t.status, t.priority, t.tags, t.due_at, "
-    "t.time_zone, t.created_at, t.updated_at, t.completed_at, t.version";
+    "t.time_zone, t.created_at, t.updated_at, t.completed_at, t.version, t.reminders, "
+    "t.recurrence_rrule, t.recurrence_mode, t.series_id, t.series_start, t.occurrence_index";
 
 struct BuiltQuery {
   std::string sql;

@@ -1,16 +1,12 @@
-#include "services/api/task_json.hpp"
+#include "services/api/task_requests.hpp"
 
 #include "http/json_fields.hpp"
+#include "wire/task_json.hpp"
 
 namespace tickler::services::api {
 namespace {
 
 using http::JsonFields;
-
-boost::json::value instant_or_null(const std::optional<core::Instant>& t) {
-  if (!t) return nullptr;
-  return boost::json::value(core::format_rfc3339(*t));
-}
 
 core::Result<std::optional<core::Priority>> priority_field(const JsonFields& f) {
   auto raw = f.string("priority");
@@ -36,36 +32,33 @@ core::Result<std::optional<std::optional<core::Instant>>> due_field(const JsonFi
 }
 
 core::Status only_task_fields(const JsonFields& f) {
-  return f.only({"title", "description", "priority", "tags", "due_at", "time_zone"});
+  return f.only({"title", "description", "priority", "tags", "due_at", "time_zone", "reminders",
+                 "recurrence"});
+}
+
+// Absent → nullopt; null → optional holding nullopt (stop recurring); an object → the rule.
+core::Result<std::optional<std::optional<core::Recurrence>>> recurrence_field(
+    const boost::json::object& body) {
+  using Out = std::optional<std::optional<core::Recurrence>>;
+  const auto* v = body.if_contains("recurrence");
+  if (!v) return Out{};
+  if (v->is_null()) return Out{std::optional<core::Recurrence>{}};
+  auto r = wire::recurrence_from_json(*v);
+  if (!r) return r.error();
+  return Out{std::optional<core::Recurrence>{std::move(*r)}};
+}
+
+core::Result<std::optional<std::vector<core::ReminderSpec>>> reminders_field(
+    const boost::json::object& body) {
+  using Out = std::optional<std::vector<core::ReminderSpec>>;
+  const auto* v = body.if_contains("reminders");
+  if (!v) return Out{};
+  auto r = wire::reminders_from_json(*v);
+  if (!r) return r.error();
+  return Out{std::move(*r)};
 }
 
 }  // namespace
-
-boost::json::object task_to_json(const core::Task& t, boost::json::storage_ptr sp) {
-  boost::json::array tags(sp);
-  tags.reserve(t.tags.size());
-  for (const auto& tag : t.tags) tags.emplace_back(tag);
-  return {{{"id", t.id},
-           {"title", t.title},
-           {"description", t.description},
-           {"status", core::to_string(t.status)},
-           {"priority", core::to_string(t.priority)},
-           {"tags", std::move(tags)},
-           {"due_at", instant_or_null(t.due_at)},
-           {"time_zone", t.time_zone},
-           {"created_at", core::format_rfc3339(t.created_at)},
-           {"updated_at", core::format_rfc3339(t.updated_at)},
-           {"completed_at", instant_or_null(t.completed_at)},
-           {"version", t.version}},
-          sp};
-}
-
-boost::json::object user_to_json(const core::User& u) {
-  return {{"id", u.id},
-          {"email", u.email},
-          {"name", u.name},
-          {"created_at", core::format_rfc3339(u.created_at)}};
-}
 
 core::Result<core::TaskDraft> draft_from_json(const boost::json::object& body) {
   JsonFields f{body};
@@ -89,6 +82,12 @@ core::Result<core::TaskDraft> draft_from_json(const boost::json::object& body) {
   auto tz = f.string("time_zone");
   if (!tz) return tz.error();
   if (*tz) d.time_zone = std::move(**tz);
+  auto reminders = reminders_field(body);
+  if (!reminders) return reminders.error();
+  if (*reminders) d.reminders = std::move(**reminders);
+  auto recurrence = recurrence_field(body);
+  if (!recurrence) return recurrence.error();
+  if (*recurrence) d.recurrence = std::move(**recurrence);
   if (auto st = core::validate(d); !st) return st.error();
   return d;
 }
@@ -118,6 +117,12 @@ core::Result<core::TaskPatch> patch_from_json(const boost::json::object& body) {
   auto tz = f.string("time_zone");
   if (!tz) return tz.error();
   p.time_zone = std::move(*tz);
+  auto reminders = reminders_field(body);
+  if (!reminders) return reminders.error();
+  p.reminders = std::move(*reminders);
+  auto recurrence = recurrence_field(body);
+  if (!recurrence) return recurrence.error();
+  p.recurrence = std::move(*recurrence);
   if (auto st = core::validate(p); !st) return st.error();
   return p;
 }

@@ -1,0 +1,88 @@
+#include "services/api/outbox_relay.hpp"
+
+#include "http/log.hpp"
+
+namespace tickler::services::api {
+
+bus::Event to_event(const store::OutboxRow& row) {
+  return {row.cloud_event_id(),        row.topic,      row.type, row.source, row.subject,
+          std::to_string(row.user_id), row.created_at, row.data};
+}
+
+void OutboxRelay::start() {
+  thread_ = std::jthread{[this](std::stop_token stop) { run(stop); }};
+}
+
+void OutboxRelay::stop() {
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  cv_.notify_all();
+  thread_.join();
+}
+
+void OutboxRelay::wake() {
+  {
+    std::lock_guard lock{mutex_};
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+core::Result<int> OutboxRelay::drain_once() {
+  std::lock_guard drain{drain_mutex_};
+  int published = 0;
+  for (;;) {
+    auto rows =
+        store_.read_value([&](store::Reader& r) { return r.unsent_outbox(settings_.batch); });
+    if (!rows) return rows.error();
+    if (rows->empty()) return published;
+    std::vector<std::int64_t> sent;
+    core::Status failure;
+    for (const auto& row : *rows) {
+      auto st = bus_.publish(to_event(row), row.target);
+      if (!st) {
+        failure = st;
+        auto mark = store_.write(
+            [&](store::Writer& w) { return w.mark_outbox_failed(row.id, st.error().message); });
+        (void)mark;
+        break;
+      }
+      sent.push_back(row.id);
+    }
+    if (!sent.empty()) {
+      // One transaction for the whole run of acknowledged rows.
+      const auto now = core::now();
+      auto st = store_.write([&](store::Writer& w) -> core::Status {
+        for (auto id : sent) {
+          if (auto m = w.mark_outbox_sent(id, now); !m) return m;
+        }
+        return {};
+      });
+      if (!st) return st.error();
+      published += static_cast<int>(sent.size());
+    }
+    if (!failure) return failure.error();
+  }
+}
+
+void OutboxRelay::run(std::stop_token stop) {
+  auto backoff = settings_.first_backoff;
+  while (!stop.stop_requested()) {
+    auto n = drain_once();
+    auto wait = settings_.poll;
+    if (!n) {
+      http::log_json(spdlog::level::warn, "outbox relay: publish failed, backing off",
+                     {{"error", n.error().message}, {"backoff_ms", backoff.count()}});
+      wait = backoff;
+      backoff = std::min(backoff * 2, settings_.max_backoff);
+    } else {
+      backoff = settings_.first_backoff;
+    }
+    std::unique_lock lock{mutex_};
+    cv_.wait_for(lock, stop, wait, [this] { return woken_; });
+    woken_ = false;
+  }
+  (void)drain_once();
+}
+
+}  // namespace tickler::services::api

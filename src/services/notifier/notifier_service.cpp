@@ -1,0 +1,249 @@
+#include "services/notifier/notifier_service.hpp"
+
+#include <boost/json.hpp>
+
+#include "auth/digest.hpp"
+#include "bus/event.hpp"
+#include "http/client.hpp"
+#include "http/log.hpp"
+
+namespace tickler::services::notifier {
+namespace {
+
+std::string text(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string{v->as_string()} : std::string{};
+}
+
+// The notifications-topic event and the webhook body of a fired reminder.
+boost::json::object fired_json(const store::NotificationRow& n) {
+  return {{"notification_id", n.id},
+          {"reminder_id", n.reminder_id},
+          {"user_id", n.user_id},
+          {"task_id", n.task_id},
+          {"title", n.title},
+          {"remind_at", core::format_rfc3339(n.remind_at)},
+          {"fired_at", core::format_rfc3339(n.fired_at)}};
+}
+
+}  // namespace
+
+core::Status NotifierService::start() {
+  auto pending = store_.read_value([](store::Reader& r) { return r.scheduled_reminders(); });
+  if (!pending) return pending.error();
+  for (const auto& r : *pending) scheduler_->schedule(r.id, r.remind_at);
+  if (auto fired = sweep(); !fired) return fired.error();
+  thread_ = std::jthread{[this](std::stop_token stop) { background(stop); }};
+  return {};
+}
+
+void NotifierService::stop() {
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  cv_.notify_all();
+  thread_.join();
+}
+
+bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
+  boost::system::error_code ec;
+  auto data = boost::json::parse(event.data, ec);
+  if (ec || !data.is_object()) return bus::Verdict::drop("reminder event data is not an object");
+  const auto& o = data.as_object();
+  store::ReminderRow r;
+  r.id = text(o, "reminder_id");
+  const auto* task = o.if_contains("task_id");
+  const auto* user = o.if_contains("user_id");
+  const auto remind_at = core::parse_rfc3339(text(o, "remind_at"));
+  if (r.id.empty() || !task || !task->is_int64() || !user || !user->is_int64() || !remind_at) {
+    return bus::Verdict::drop("reminder event needs reminder_id, task_id, user_id, remind_at");
+  }
+  r.task_id = task->as_int64();
+  r.user_id = user->as_int64();
+  r.remind_at = *remind_at;
+  r.title = text(o, "title");
+  r.due_at = core::parse_rfc3339(text(o, "due_at"));
+  const bool schedule = event.type == "tickler.reminder.scheduled.v1";
+  if (!schedule && event.type != "tickler.reminder.cancelled.v1") {
+    return bus::Verdict::drop("unknown reminder event type " + event.type);
+  }
+  auto st = store_.write([&](store::Writer& w) -> core::Status {
+    auto fresh = w.mark_processed(k_consumer, event.id, core::now());
+    if (!fresh) return fresh.error();
+    if (!*fresh) return {};
+    if (schedule) return w.upsert_reminder(r);
+    auto cancelled = w.cancel_reminder(r.id);
+    if (!cancelled) return cancelled.error();
+    return {};
+  });
+  if (!st) return bus::Verdict::retry(st.error().message);
+  if (schedule) {
+    scheduler_->schedule(r.id, r.remind_at);
+  } else {
+    scheduler_->cancel(r.id);
+  }
+  return bus::Verdict::ok();
+}
+
+core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {
+  return fire_at(ids, core::now());
+}
+
+core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, core::Instant now) {
+  int fired = 0;
+  bool webhooks = false;
+  auto st = store_.write([&](store::Writer& w) -> core::Status {
+    fired = 0;
+    for (const auto& id : ids) {
+      auto reminder = w.fire_reminder(id, now);
+      if (!reminder) return reminder.error();
+      if (!*reminder) continue;  // cancelled, fired already, or (moved) not due yet
+      const auto& r = **reminder;
+      store::NotificationRow n{0, r.user_id, r.task_id, r.id, r.title, r.remind_at, now, {}};
+      auto nid = w.insert_notification(n);
+      if (!nid) return nid.error();
+      n.id = *nid;
+      store::Delivery in_app{r.id, "in_app", "delivered", 1, {}, {}, now};
+      if (auto d = w.upsert_delivery(in_app); !d) return d;
+      auto hook = w.webhook(r.user_id);
+      if (!hook) return hook.error();
+      if (*hook) {
+        if (auto d = w.upsert_delivery({r.id, "webhook", "pending", 0, {}, now, {}}); !d) return d;
+        webhooks = true;
+      }
+      store::OutboxRow event;
+      event.topic = std::string{bus::topic::notifications};
+      event.type = "tickler.reminder.fired.v1";
+      event.source = std::string{k_source};
+      event.subject = r.id;
+      event.user_id = r.user_id;
+      event.data = boost::json::serialize(fired_json(n));
+      event.created_at = now;
+      if (auto e = w.append_outbox(event); !e) return e.error();
+      ++fired;
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  if (fired > 0 && on_events_) on_events_();
+  if (webhooks) wake_background();
+  // A reminder moved later since it was queued is still scheduled: queue it at its new time.
+  if (fired < static_cast<int>(ids.size())) {
+    for (const auto& id : ids) {
+      auto r = store_.read_value([&](store::Reader& rd) { return rd.reminder(id); });
+      if (r && *r && (*r)->state == "scheduled") scheduler_->schedule(id, (*r)->remind_at);
+    }
+  }
+  return fired;
+}
+
+core::Result<int> NotifierService::sweep() {
+  int total = 0;
+  for (;;) {
+    const auto now = core::now();
+    auto due =
+        store_.read_value([&](store::Reader& r) { return r.due_reminders(now, settings_.batch); });
+    if (!due) return due.error();
+    if (due->empty()) return total;
+    std::vector<std::string> ids;
+    for (const auto& r : *due) ids.push_back(r.id);
+    auto fired = fire_at(ids, now);
+    if (!fired) return fired.error();
+    total += *fired;
+    if (static_cast<int>(due->size()) < settings_.batch) return total;
+  }
+}
+
+core::Status NotifierService::deliver_one(const store::Delivery& delivery, core::Instant now) {
+  auto found = store_.read_value(
+      [&](store::Reader& r) -> core::Result<std::pair<std::optional<store::ReminderRow>,
+                                                      std::optional<store::Webhook>>> {
+        auto reminder = r.reminder(delivery.reminder_id);
+        if (!reminder) return reminder.error();
+        if (!*reminder)
+          return std::pair{std::optional<store::ReminderRow>{}, std::optional<store::Webhook>{}};
+        auto hook = r.webhook((*reminder)->user_id);
+        if (!hook) return hook.error();
+        return std::pair{*reminder, *hook};
+      });
+  if (!found) return found.error();
+  auto [reminder, hook] = std::move(*found);
+  store::Delivery next = delivery;
+  next.attempts += 1;
+  if (!reminder || !hook) {
+    next.state = "failed";
+    next.last_error = "the reminder or the user's webhook is gone";
+  } else {
+    boost::json::object body{{"type", "tickler.reminder.fired.v1"},
+                             {"reminder_id", reminder->id},
+                             {"task_id", reminder->task_id},
+                             {"user_id", reminder->user_id},
+                             {"title", reminder->title},
+                             {"remind_at", core::format_rfc3339(reminder->remind_at)},
+                             {"fired_at", core::format_rfc3339(reminder->fired_at.value_or(now))}};
+    const auto payload = boost::json::serialize(body);
+    auto res = http::post(
+        hook->url, payload,
+        {{"X-Tickler-Signature", "sha256=" + auth::hmac_sha256_hex(hook->secret, payload)},
+         {"X-Tickler-Event", "reminder.fired"},
+         {"X-Tickler-Delivery", reminder->id}},
+        settings_.webhook_timeout);
+    if (res && res->status >= 200 && res->status < 300) {
+      next.state = "delivered";
+      next.delivered_at = core::now();
+      next.last_error.reset();
+    } else {
+      next.last_error = res ? "HTTP " + std::to_string(res->status) : res.error().message;
+      if (next.attempts >= settings_.webhook_max_attempts) {
+        next.state = "failed";
+      } else {
+        const auto backoff =
+            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
+                                           settings_.webhook_max_backoff);
+        next.next_attempt = now + backoff;
+      }
+    }
+  }
+  return store_.write([&](store::Writer& w) { return w.upsert_delivery(next); });
+}
+
+core::Result<int> NotifierService::deliver_webhooks() {
+  const auto now = core::now();
+  auto pending =
+      store_.read_value([&](store::Reader& r) { return r.pending_deliveries(now, 100); });
+  if (!pending) return pending.error();
+  for (const auto& d : *pending) {
+    if (auto st = deliver_one(d, now); !st) return st.error();
+  }
+  return static_cast<int>(pending->size());
+}
+
+void NotifierService::wake_background() {
+  {
+    std::lock_guard lock{mutex_};
+    work_ = true;
+  }
+  cv_.notify_one();
+}
+
+void NotifierService::background(std::stop_token stop) {
+  auto next_sweep = std::chrono::steady_clock::now() + settings_.sweep_interval;
+  while (!stop.stop_requested()) {
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      if (auto n = sweep(); !n) {
+        http::log_json(spdlog::level::warn, "reminder sweep failed",
+                       {{"error", n.error().message}});
+      }
+      next_sweep = std::chrono::steady_clock::now() + settings_.sweep_interval;
+    }
+    if (auto n = deliver_webhooks(); !n) {
+      http::log_json(spdlog::level::warn, "webhook delivery failed",
+                     {{"error", n.error().message}});
+    }
+    std::unique_lock lock{mutex_};
+    // Retries come due on their own: look at least every second while any may be pending.
+    cv_.wait_for(lock, stop, std::chrono::seconds{1}, [this] { return work_; });
+    work_ = false;
+  }
+}
+
+}  // namespace tickler::services::notifier

@@ -1,0 +1,90 @@
+#pragma once
+// The notifier role. Keeps each reminder's durable state (scheduled → fired, or cancelled) from
+// the reminders topic, fires it at its instant through the Scheduler (one timer queue in-process,
+// the Dapr Jobs API in distributed mode) and, as a safety net, by a sweep at start and every
+// minute that fires every overdue reminder. Firing is a conditional update (scheduled → fired
+// only when due), so a reminder never fires early or twice, whichever path gets there first.
+// A fired reminder becomes a notification (in-app: row + notifications topic) and, when the user
+// registered one, a signed webhook delivery with retries.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bus/bus.hpp"
+#include "bus/scheduler.hpp"
+#include "http/offload.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace tickler::services::notifier {
+
+inline constexpr std::string_view k_consumer = "notifier";
+inline constexpr std::string_view k_source = "tickler/notifier";
+
+struct NotifierSettings {
+  std::chrono::seconds sweep_interval{60};
+  int batch = 1000;
+  int webhook_max_attempts = 8;
+  std::chrono::milliseconds webhook_timeout{5000};
+  std::chrono::seconds webhook_max_backoff{3600};
+};
+
+class NotifierService {
+ public:
+  // on_events: wakes the outbox relay after notifications were committed.
+  NotifierService(NotifierSettings settings, store::Store& store, http::Offload& offload,
+                  std::function<void()> on_events)
+      : settings_(settings), store_(store), offload_(offload), on_events_(std::move(on_events)) {}
+  NotifierService(const NotifierService&) = delete;
+  NotifierService& operator=(const NotifierService&) = delete;
+  ~NotifierService() { stop(); }
+
+  // The scheduler must be set before start(); it calls fire_due for due reminders.
+  void set_scheduler(bus::Scheduler* scheduler) { scheduler_ = scheduler; }
+  // Schedules every pending reminder, fires the overdue ones, then sweeps every minute and
+  // delivers webhooks in the background.
+  core::Status start();
+  void stop();
+
+  bus::Verdict on_reminder_event(const bus::Event& event);
+  // Fires these reminders if they are due (one transaction); returns how many fired.
+  core::Result<int> fire_due(const std::vector<std::string>& ids);
+  // Fires every overdue, unfired reminder; returns how many fired.
+  core::Result<int> sweep();
+  // Delivers pending webhook notifications whose time has come; returns how many were tried.
+  core::Result<int> deliver_webhooks();
+  void register_routes(http::Router& router);
+
+ private:
+  http::net::awaitable<http::Response> list_notifications(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> mark_read(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> get_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> put_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> delete_webhook(http::RequestContext& ctx);
+  core::Result<int> fire_at(const std::vector<std::string>& ids, core::Instant now);
+  // Blocking halves of the handlers.
+  core::Result<std::vector<store::NotificationRow>> read_notifications(
+      core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before);
+  core::Result<bool> read_mark(core::UserId user, std::int64_t id);
+  core::Result<std::optional<store::Webhook>> read_webhook(core::UserId user);
+  core::Status write_webhook(const store::Webhook& hook);
+  core::Status remove_webhook(core::UserId user);
+  core::Status deliver_one(const store::Delivery& delivery, core::Instant now);
+  void background(std::stop_token stop);
+  void wake_background();
+
+  NotifierSettings settings_;
+  store::Store& store_;
+  http::Offload& offload_;
+  std::function<void()> on_events_;
+  bus::Scheduler* scheduler_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable_any cv_;
+  bool work_ = false;  // webhook deliveries are waiting
+  std::jthread thread_;
+};
+
+}  // namespace tickler::services::notifier

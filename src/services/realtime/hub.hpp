@@ -1,0 +1,65 @@
+#pragma once
+// The real-time fan-out state: which WebSocket sessions each user has open, and a bounded
+// per-user backlog of recent messages (by event sequence) for clients that reconnect with the
+// last sequence they saw. Thread-safe; sessions are told to send, never waited for.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "core/task.hpp"
+
+namespace tickler::services::realtime {
+
+// What the hub needs of a session: take a message to send (without blocking), or be closed.
+class Outlet {
+ public:
+  virtual ~Outlet() = default;
+  virtual void send(std::shared_ptr<const std::string> message) = 0;
+  virtual void close() = 0;
+};
+
+struct HubSettings {
+  std::size_t backlog_per_user = 500;
+  std::size_t max_users_with_backlog = 10'000;
+};
+
+class Hub {
+ public:
+  explicit Hub(HubSettings settings = {});
+
+  // Registers an outlet and greets it with {"type":"hello","epoch","sequence"}. A reconnecting
+  // client passes the epoch and the last sequence it saw: it then gets what it missed, oldest
+  // first — or, when that cannot be proven complete (another epoch: the process restarted; or
+  // the backlog was trimmed past it), a resync message.
+  void join(core::UserId user, const std::shared_ptr<Outlet>& outlet,
+            std::optional<std::int64_t> since, std::string_view epoch);
+  [[nodiscard]] const std::string& epoch() const { return epoch_; }
+  void leave(core::UserId user, const std::shared_ptr<Outlet>& outlet);
+  // Sends to every outlet of the user and keeps the message for catch-up. A sequence at or
+  // below the last one kept for the user is a redelivery: ignored.
+  void publish(core::UserId user, std::int64_t sequence, std::string message);
+  void close_all();
+  [[nodiscard]] std::size_t connections() const;
+
+ private:
+  struct UserState {
+    std::set<std::shared_ptr<Outlet>> outlets;
+    std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> backlog;
+    std::int64_t trimmed_upto = 0;  // the newest sequence dropped from the backlog
+  };
+  HubSettings settings_;
+  const std::string epoch_;  // random per process
+  mutable std::mutex mutex_;
+  std::int64_t latest_ = 0;          // highest sequence published
+  std::int64_t forgotten_upto_ = 0;  // backlogs evicted held nothing newer than this
+  std::map<core::UserId, UserState> users_;
+};
+
+// The message a client gets when its catch-up cannot be served from the backlog.
+[[nodiscard]] std::string resync_message();
+
+}  // namespace tickler::services::realtime

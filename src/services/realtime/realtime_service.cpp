@@ -1,0 +1,111 @@
+#include "services/realtime/realtime_service.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+
+#include "http/response.hpp"
+
+namespace tickler::services::realtime {
+namespace {
+
+namespace net = boost::asio;
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// The user and sequence of an event whose data is a JSON object with user_id.
+struct Parsed {
+  core::UserId user = 0;
+  std::int64_t sequence = 0;
+  boost::json::object data;
+};
+
+std::optional<Parsed> parse(const bus::Event& event) {
+  const auto sequence = to_int(event.id);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(event.data, ec);
+  if (!sequence || ec || !v.is_object()) return std::nullopt;
+  const auto* user = v.as_object().if_contains("user_id");
+  if (!user || !user->is_int64()) return std::nullopt;
+  return Parsed{user->as_int64(), *sequence, std::move(v.as_object())};
+}
+
+// Answers a refused upgrade with a plain HTTP error and ends the connection.
+net::awaitable<void> refuse(boost::beast::tcp_stream& stream, core::Error error) {
+  auto res = http::error_response(error);
+  res.keep_alive(false);
+  co_await boost::beast::http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+  boost::beast::error_code ec;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace
+
+bus::Verdict RealtimeService::on_task_update(const bus::Event& event) {
+  auto p = parse(event);
+  if (!p) return bus::Verdict::drop("task update without a numeric id and a user_id");
+  boost::json::object msg{{"type", "task"},
+                          {"sequence", p->sequence},
+                          {"op", p->data["op"]},
+                          {"task", p->data["task"]},
+                          {"version", p->data["version"]}};
+  hub_.publish(p->user, p->sequence, boost::json::serialize(msg));
+  return bus::Verdict::ok();
+}
+
+bus::Verdict RealtimeService::on_notification(const bus::Event& event) {
+  auto p = parse(event);
+  if (!p) return bus::Verdict::drop("notification without a numeric id and a user_id");
+  boost::json::object msg{
+      {"type", "notification"}, {"sequence", p->sequence}, {"notification", p->data}};
+  hub_.publish(p->user, p->sequence, boost::json::serialize(msg));
+  return bus::Verdict::ok();
+}
+
+void RealtimeService::accept(boost::beast::tcp_stream stream, http::Request request) {
+  auto ex = stream.get_executor();
+  net::co_spawn(ex, upgrade(std::move(stream), std::move(request)), net::detached);
+}
+
+net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
+                                              http::Request request) {
+  auto url = boost::urls::parse_origin_form(request.target());
+  if (!url || url->path() != "/api/ws") {
+    co_await refuse(stream,
+                    core::make_error(core::Errc::not_found, "WebSocket is served at /api/ws"));
+    co_return;
+  }
+  std::string token;
+  std::optional<std::int64_t> since;
+  std::string epoch;
+  for (const auto& param : url->params()) {
+    if (param.key == "token") token = param.value;
+    if (param.key == "since") since = to_int(param.value);
+    if (param.key == "epoch") epoch = param.value;
+  }
+  const auto header = request[boost::beast::http::field::authorization];
+  if (token.empty() && header.starts_with("Bearer ")) token = std::string{header.substr(7)};
+  if (token.empty()) {
+    co_await refuse(stream,
+                    core::make_error(core::Errc::unauthorized, "missing token (?token=<JWT>)"));
+    co_return;
+  }
+  auto user = co_await authenticate_(token);
+  if (!user) {
+    co_await refuse(stream, user.error());
+    co_return;
+  }
+  auto session = std::make_shared<WsSession>(std::move(stream), hub_, settings_);
+  co_await session->run(std::move(request), *user, since, std::move(epoch));
+}
+
+}  // namespace tickler::services::realtime

@@ -1,0 +1,33 @@
+#pragma once
+// The realtime role: GET /api/ws (WebSocket, token in ?token= or Authorization) with per-user
+// fan-out of task updates and notifications from the bus, through the Hub. Reconnecting clients
+// pass ?since=<sequence>&epoch=<epoch> from their last messages to get what they missed.
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "bus/bus.hpp"
+#include "http/pipeline.hpp"
+#include "services/realtime/hub.hpp"
+#include "services/realtime/ws_session.hpp"
+
+namespace tickler::services::realtime {
+
+class RealtimeService {
+ public:
+  RealtimeService(http::Authenticator authenticate, SessionSettings settings = {})
+      : authenticate_(std::move(authenticate)), settings_(settings) {}
+
+  bus::Verdict on_task_update(const bus::Event& event);
+  bus::Verdict on_notification(const bus::Event& event);
+  // Takes over a connection whose request asked for a WebSocket upgrade.
+  void accept(boost::beast::tcp_stream stream, http::Request request);
+  void stop() { hub_.close_all(); }
+  Hub& hub() { return hub_; }
+
+ private:
+  http::net::awaitable<void> upgrade(boost::beast::tcp_stream stream, http::Request request);
+  http::Authenticator authenticate_;
+  SessionSettings settings_;
+  Hub hub_;
+};
+
+}  // namespace tickler::services::realtime

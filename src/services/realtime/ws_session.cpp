@@ -1,0 +1,106 @@
+#include "services/realtime/ws_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+namespace tickler::services::realtime {
+
+namespace net = boost::asio;
+namespace websocket = boost::beast::websocket;
+constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
+
+net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
+                                    std::optional<std::int64_t> since, std::string epoch) {
+  auto self = shared_from_this();
+  boost::beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
+  ws_.read_message_max(64 * 1024);
+  auto [aec] = co_await ws_.async_accept(request, k_tuple);
+  if (aec) co_return;
+  hub_.join(user, self, since, epoch);
+  boost::beast::flat_buffer buffer;
+  for (;;) {
+    // Clients have nothing to say; reading keeps pings, pongs and the close handshake flowing.
+    auto [rec, n] = co_await ws_.async_read(buffer, k_tuple);
+    if (rec) break;
+    buffer.consume(buffer.size());
+  }
+  hub_.leave(user, self);
+}
+
+void WsSession::send(std::shared_ptr<const std::string> message) {
+  net::post(
+      ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+        if (self->closing_) return;
+        if (self->queue_.size() >= self->settings_.max_queued_messages ||
+            self->queued_bytes_ + message->size() > self->settings_.max_queued_bytes) {
+          self->close_with(k_close_slow_consumer, "send queue full: the client reads too slowly");
+          return;
+        }
+        self->queued_bytes_ += message->size();
+        self->queue_.push_back(std::move(message));
+        if (!self->writing_) {
+          self->writing_ = true;
+          net::co_spawn(self->ws_.get_executor(), self->write_loop(), net::detached);
+        }
+      });
+}
+
+net::awaitable<void> WsSession::write_loop() {
+  auto self = shared_from_this();
+  bool failed = false;
+  while (!queue_.empty() && !closing_) {
+    auto message = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= message->size();
+    ws_.text(true);
+    auto [ec, n] = co_await ws_.async_write(net::buffer(*message), k_tuple);
+    if (ec) {
+      failed = true;
+      break;
+    }
+  }
+  writing_ = false;
+  if (closing_ && !failed) co_await finish_close();
+}
+
+void WsSession::close() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close_with(websocket::close_code::going_away, "server shutting down");
+  });
+}
+
+void WsSession::close_with(std::uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  close_reason_ = websocket::close_reason{static_cast<websocket::close_code>(code), reason};
+  // Beast allows no close frame while a write is in flight: write_loop sends it when that write
+  // ends. A client that stops reading altogether is cut off after a grace period.
+  if (!writing_) net::co_spawn(ws_.get_executor(), finish_close(), net::detached);
+  net::co_spawn(ws_.get_executor(), cut_off_after(std::chrono::seconds{5}), net::detached);
+}
+
+net::awaitable<void> WsSession::finish_close() {
+  auto self = shared_from_this();
+  co_await ws_.async_close(close_reason_, k_tuple);  // a failed close ends the connection too
+  closed_ = true;
+}
+
+net::awaitable<void> WsSession::cut_off_after(std::chrono::seconds grace) {
+  auto self = shared_from_this();
+  net::steady_timer timer{ws_.get_executor(), grace};
+  co_await timer.async_wait(k_tuple);
+  if (!closed_) {
+    boost::beast::error_code ec;
+    boost::beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+}
+
+}  // namespace tickler::services::realtime

@@ -1,0 +1,53 @@
+#pragma once
+// One WebSocket connection of a user (Beast, coroutines on the connection's strand): accepts the
+// upgrade, joins the hub, and writes queued messages in order. The send queue is bounded: a
+// client too slow to keep up is closed with code 4008 ("send queue full") instead of holding
+// memory or slowing anyone else. Ping/pong keep-alive and idle timeout come from Beast's
+// suggested server timeouts.
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+
+#include "http/types.hpp"
+#include "services/realtime/hub.hpp"
+
+namespace tickler::services::realtime {
+
+struct SessionSettings {
+  std::size_t max_queued_messages = 1024;
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;
+};
+
+inline constexpr std::uint16_t k_close_slow_consumer = 4008;
+
+class WsSession final : public Outlet, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(boost::beast::tcp_stream stream, Hub& hub, SessionSettings settings)
+      : ws_(std::move(stream)), hub_(hub), settings_(settings) {}
+
+  // Completes the upgrade for `user` and serves until the connection ends.
+  http::net::awaitable<void> run(http::Request request, core::UserId user,
+                                 std::optional<std::int64_t> since, std::string epoch);
+  void send(std::shared_ptr<const std::string> message) override;
+  void close() override;
+
+ private:
+  http::net::awaitable<void> write_loop();
+  http::net::awaitable<void> finish_close();
+  http::net::awaitable<void> cut_off_after(std::chrono::seconds grace);
+  void close_with(std::uint16_t code, std::string reason);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  Hub& hub_;
+  SessionSettings settings_;
+  // Touched only on the connection's strand.
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+};
+
+}  // namespace tickler::services::realtime

@@ -1,0 +1,43 @@
+#pragma once
+// Rows of the event tables every role shares: the transactional outbox, consumer
+// de-duplication (processed_events) and dead letters.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/task.hpp"
+#include "core/time.hpp"
+
+namespace tickler::store {
+
+// One event waiting in (or sent from) the outbox. Its CloudEvent id is event_id when set (a
+// redriven event keeps its first id), else the row id.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string type;
+  std::string source;
+  std::string subject;
+  core::UserId user_id = 0;
+  std::string data;  // JSON
+  std::optional<std::string> event_id;
+  std::optional<std::string> target;  // one subscriber only; nullopt: every subscriber
+  core::Instant created_at{};
+  int attempts = 0;
+
+  [[nodiscard]] std::string cloud_event_id() const {
+    return event_id ? *event_id : std::to_string(id);
+  }
+};
+
+// An event one subscriber refused or kept failing on.
+struct DeadLetter {
+  std::int64_t id = 0;
+  std::string subscriber;
+  OutboxRow event;  // event.event_id holds its CloudEvent id
+  std::string error;
+  core::Instant created_at{};
+  std::optional<core::Instant> redriven_at;
+};
+
+}  // namespace tickler::store

@@ -1,0 +1,51 @@
+#pragma once
+// Rows of the notifier's tables: reminders (scheduled → fired | cancelled), the notifications
+// they produce, users' webhooks, and deliveries per channel.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/task.hpp"
+
+namespace tickler::store {
+
+struct ReminderRow {
+  std::string id;
+  core::TaskId task_id = 0;
+  core::UserId user_id = 0;
+  std::string title;
+  std::optional<core::Instant> due_at;
+  core::Instant remind_at{};
+  std::string state = "scheduled";  // scheduled | fired | cancelled
+  std::optional<core::Instant> fired_at;
+};
+
+struct NotificationRow {
+  std::int64_t id = 0;
+  core::UserId user_id = 0;
+  core::TaskId task_id = 0;
+  std::string reminder_id;
+  std::string title;
+  core::Instant remind_at{};
+  core::Instant fired_at{};
+  std::optional<core::Instant> read_at;
+};
+
+struct Webhook {
+  core::UserId user_id = 0;
+  std::string url;
+  std::string secret;
+  core::Instant created_at{};
+};
+
+struct Delivery {
+  std::string reminder_id;
+  std::string channel;            // in_app | webhook
+  std::string state = "pending";  // pending | delivered | failed
+  int attempts = 0;
+  std::optional<std::string> last_error;
+  std::optional<core::Instant> next_attempt;
+  std::optional<core::Instant> delivered_at;
+};
+
+}  // namespace tickler::store
