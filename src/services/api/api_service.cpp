@@ -57,6 +57,7 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::post, "/api/tasks/{id}/complete", true, &ApiService::complete_task);
   add(verb::post, "/api/tasks/{id}/reopen", true, &ApiService::reopen_task);
   add(verb::get, "/api/tags", true, &ApiService::tags);
+  add(verb::post, "/api/tasks/parse", true, &ApiService::parse_quick);
   add(verb::get, "/healthz", false, &ApiService::healthz);
   add(verb::get, "/readyz", false, &ApiService::readyz);
   add(verb::get, "/metrics", false, &ApiService::metrics);

@@ -52,6 +52,7 @@ class ApiService {
   net::awaitable<Res> complete_task(Ctx& ctx);
   net::awaitable<Res> reopen_task(Ctx& ctx);
   net::awaitable<Res> tags(Ctx& ctx);
+  net::awaitable<Res> parse_quick(Ctx& ctx);
   net::awaitable<Res> healthz(Ctx& ctx);
   net::awaitable<Res> readyz(Ctx& ctx);
   net::awaitable<Res> metrics(Ctx& ctx);

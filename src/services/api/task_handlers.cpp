@@ -34,6 +34,17 @@ Actor actor_of(const http::RequestContext& ctx) {
   return {"user:" + std::to_string(*ctx.user_id), ctx.request_id};
 }
 
+// A task body, or a quick-add line read in the body's time zone.
+core::Result<core::TaskDraft> draft_from_body(const boost::json::object& body) {
+  if (!is_quick_add(body)) return draft_from_json(body);
+  std::string zone;
+  auto quick = quick_from_json(body, core::now(), zone);
+  if (!quick) return quick.error();
+  auto draft = draft_from_quick(*quick, std::move(zone));
+  if (auto st = core::validate(draft); !st) return st.error();
+  return draft;
+}
+
 std::string render_task(const core::Task& t) {
   return boost::json::serialize(wire::task_to_json(t));
 }
@@ -44,7 +55,7 @@ net::awaitable<http::Response> ApiService::create_task(Ctx& ctx) {
   const Actor actor = actor_of(ctx);
   auto body = http::parse_json_object(ctx.request.body());
   if (!body) co_return http::error_response(body.error());
-  auto draft = draft_from_json(*body);
+  auto draft = draft_from_body(*body);
   if (!draft) co_return http::error_response(draft.error());
   auto key = idempotency_key(ctx);
   if (!key) co_return http::error_response(key.error());
@@ -146,6 +157,19 @@ net::awaitable<http::Response> ApiService::tags(Ctx& ctx) {
   for (const auto& c : *counts)
     items.push_back(boost::json::object{{"tag", c.tag}, {"count", c.count}});
   co_return http::json_response(status::ok, boost::json::object{{"items", std::move(items)}});
+}
+
+}  // namespace tickler::services::api
+
+namespace tickler::services::api {
+
+net::awaitable<http::Response> ApiService::parse_quick(Ctx& ctx) {
+  auto body = http::parse_json_object(ctx.request.body());
+  if (!body) co_return http::error_response(body.error());
+  std::string zone;
+  auto quick = quick_from_json(*body, core::now(), zone);
+  if (!quick) co_return http::error_response(quick.error());
+  co_return http::json_response(http::beast_http::status::ok, quick_to_json(*quick));
 }
 
 }  // namespace tickler::services::api

@@ -60,6 +60,59 @@ core::Result<std::optional<std::vector<core::ReminderSpec>>> reminders_field(
 
 }  // namespace
 
+bool is_quick_add(const boost::json::object& body) {
+  return body.contains("quick");
+}
+
+core::Result<core::QuickAddResult> quick_from_json(const boost::json::object& body,
+                                                   core::Instant now, std::string& time_zone) {
+  JsonFields f{body};
+  if (auto st = f.only({"quick", "time_zone"}); !st) return st.error();
+  auto quick = f.required_string("quick");
+  if (!quick) return quick.error();
+  auto tz = f.string("time_zone");
+  if (!tz) return tz.error();
+  time_zone = tz->value_or("UTC");
+  return core::parse_quick_add(*quick, now, time_zone);
+}
+
+core::TaskDraft draft_from_quick(const core::QuickAddResult& quick, std::string time_zone) {
+  core::TaskDraft d;
+  d.title = quick.title;
+  d.tags = quick.tags;
+  d.priority = quick.priority.value_or(core::Priority::none);
+  d.due_at = quick.due_at;
+  d.time_zone = std::move(time_zone);
+  for (int minutes : quick.remind_before_minutes) d.reminders.push_back({minutes, std::nullopt});
+  if (quick.rrule) {
+    d.recurrence = core::Recurrence{
+        *quick.rrule, core::parse_recurrence_mode(quick.recurrence_mode.value_or("schedule"))
+                          .value_or(core::RecurrenceMode::schedule)};
+  }
+  return d;
+}
+
+boost::json::object quick_to_json(const core::QuickAddResult& q) {
+  boost::json::array tags;
+  for (const auto& t : q.tags) tags.emplace_back(t);
+  boost::json::array reminders;
+  for (int m : q.remind_before_minutes)
+    reminders.push_back(boost::json::object{{"before_minutes", m}});
+  boost::json::value due = nullptr;
+  if (q.due_at) due = core::format_rfc3339(*q.due_at);
+  boost::json::value recurrence = nullptr;
+  if (q.rrule) {
+    recurrence =
+        boost::json::object{{"rrule", *q.rrule}, {"mode", q.recurrence_mode.value_or("schedule")}};
+  }
+  return {{"title", q.title},
+          {"tags", std::move(tags)},
+          {"priority", core::to_string(q.priority.value_or(core::Priority::none))},
+          {"due_at", std::move(due)},
+          {"recurrence", std::move(recurrence)},
+          {"reminders", std::move(reminders)}};
+}
+
 core::Result<core::TaskDraft> draft_from_json(const boost::json::object& body) {
   JsonFields f{body};
   if (auto st = only_task_fields(f); !st) return st.error();

@@ -91,12 +91,13 @@ net::awaitable<void> WsSession::finish_close() {
   auto self = shared_from_this();
   co_await ws_.async_close(close_reason_, k_tuple);  // a failed close ends the connection too
   closed_ = true;
+  if (cut_off_) cut_off_->cancel();
 }
 
 net::awaitable<void> WsSession::cut_off_after(std::chrono::seconds grace) {
   auto self = shared_from_this();
-  net::steady_timer timer{ws_.get_executor(), grace};
-  co_await timer.async_wait(k_tuple);
+  cut_off_.emplace(ws_.get_executor(), grace);
+  co_await cut_off_->async_wait(k_tuple);
   if (!closed_) {
     boost::beast::error_code ec;
     boost::beast::get_lowest_layer(ws_).socket().close(ec);

@@ -4,10 +4,12 @@
 // client too slow to keep up is closed with code 4008 ("send queue full") instead of holding
 // memory or slowing anyone else. Ping/pong keep-alive and idle timeout come from Beast's
 // suggested server timeouts.
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "http/types.hpp"
 #include "services/realtime/hub.hpp"
@@ -48,6 +50,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   bool closing_ = false;
   bool closed_ = false;
   boost::beast::websocket::close_reason close_reason_;
+  std::optional<boost::asio::steady_timer> cut_off_;
 };
 
 }  // namespace tickler::services::realtime

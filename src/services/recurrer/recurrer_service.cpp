@@ -17,6 +17,10 @@ bus::Verdict RecurrerService::on_task_event(const bus::Event& event) {
   auto task = wire::task_from_json(task_json->as_object());
   if (!task) return bus::Verdict::drop("task_data: " + task.error().message);
   if (!task->recurrence) return bus::Verdict::ok();
+  // The task's JSON is its public form, without the owner: the event carries it.
+  const auto* user = data.as_object().if_contains("user_id");
+  if (!user || !user->is_int64()) return bus::Verdict::drop("event without user_id");
+  task->user_id = user->as_int64();
   if (!task->due_at || !task->series_id || !task->series_start || !task->completed_at) {
     return bus::Verdict::drop("recurring task without due_at, series or completed_at");
   }

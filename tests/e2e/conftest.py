@@ -1,0 +1,36 @@
+"""Fixtures for the end-to-end tests of the event-driven features of `tickler serve`.
+
+They are the ones of the black-box API suite, reused as they are: tests/api/conftest.py
+(`server`, `server_factory`, `make_user`, `user`, `api`, `anon`, `tickler_bin`, and the hook that
+attaches the server logs to a failure report) is loaded under another module name, and
+tests/api/helpers.py and tickler_server.py are importable from the e2e test modules.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+API_TESTS = Path(__file__).resolve().parents[1] / "api"
+if str(API_TESTS) not in sys.path:
+    sys.path.insert(0, str(API_TESTS))
+
+
+def _load_api_conftest():
+    spec = importlib.util.spec_from_file_location("tickler_api_conftest", API_TESTS / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_api = _load_api_conftest()
+
+tickler_bin = _api.tickler_bin
+server = _api.server
+server_factory = _api.server_factory
+make_user = _api.make_user
+user = _api.user
+api = _api.api
+anon = _api.anon
+pytest_runtest_makereport = _api.pytest_runtest_makereport
