@@ -18,7 +18,11 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
                                     std::optional<std::int64_t> since, std::string epoch) {
   auto self = shared_from_this();
   boost::beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
+  // Heartbeat: after 15 s of silence the server pings; no answer within another 15 s closes.
+  auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);
+  timeouts.idle_timeout = std::chrono::seconds{30};
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.read_message_max(64 * 1024);
   auto [aec] = co_await ws_.async_accept(request, k_tuple);
   if (aec) co_return;

@@ -2,8 +2,8 @@
 // One WebSocket connection of a user (Beast, coroutines on the connection's strand): accepts the
 // upgrade, joins the hub, and writes queued messages in order. The send queue is bounded: a
 // client too slow to keep up is closed with code 4008 ("send queue full") instead of holding
-// memory or slowing anyone else. Ping/pong keep-alive and idle timeout come from Beast's
-// suggested server timeouts.
+// memory or slowing anyone else. Ping/pong heartbeat: a connection silent for 15 s is pinged
+// and closed when 30 s pass without an answer.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket.hpp>
