@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of Tickler, in order: formatting, the release build with its unit tests, the unit
-# tests again under ASan+UBSan, then the black-box API tests against build/tickler.
+# tests again under ASan+UBSan, then the black-box tests against build/tickler: the REST API
+# (tests/api) and the event-driven flows (tests/e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,5 +21,9 @@ cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan --target tickler_unit_tests
 ctest --preset asan-ubsan --output-on-failure
 
+export TICKLER_BIN="$PWD/build/tickler"
 step "black-box API tests"
-TICKLER_BIN="$PWD/build/tickler" build/venv/bin/pytest -q -p no:cacheprovider tests/api
+build/venv/bin/pytest -q -p no:cacheprovider tests/api
+
+step "black-box event-driven tests"
+build/venv/bin/pytest -q -p no:cacheprovider tests/e2e

@@ -49,7 +49,10 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
                          {{"error", n.error().message}});
         }
       }),
-      realtime_(std::bind_front(&services::api::ApiService::authenticate, &api_)),
+      realtime_(
+          std::bind_front(&services::api::ApiService::authenticate, &api_),
+          [this](const http::Request* request, http::Response& response,
+                 std::string_view request_id) { pipeline_.finish(request, response, request_id); }),
       pipeline_({std::set<std::string>(config.cors_origins.begin(), config.cors_origins.end())},
                 router_, metrics_,
                 std::bind_front(&services::api::ApiService::authenticate, &api_)),

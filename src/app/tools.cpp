@@ -2,6 +2,7 @@
 // plain text for people and exit non-zero when something is wrong.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "app/bootstrap.hpp"
@@ -11,8 +12,21 @@
 
 namespace tickler::app {
 
+namespace {
+
+// Maintenance commands refuse a data directory without a database instead of creating an empty
+// one (which would report "nothing wrong" for a mistyped path).
+bool has_database(const ToolConfig& config, std::string_view command) {
+  if (std::filesystem::exists(std::filesystem::path{config.data_dir} / "tickler.db")) return true;
+  std::cerr << command << ": no Tickler database in " << config.data_dir << "\n";
+  return false;
+}
+
+}  // namespace
+
 int run_dlq_list(const ToolConfig& config) {
   init_process("warn");
+  if (!has_database(config, "dlq list")) return 2;
   auto store = open_store(config.data_dir, 1);
   auto letters =
       store->read_value([&](store::Reader& r) { return r.dead_letters(config.all, 1000); });
@@ -36,6 +50,7 @@ int run_dlq_redrive(const ToolConfig& config) {
     std::cerr << "dlq redrive: give a dead letter id or --all\n";
     return 2;
   }
+  if (!has_database(config, "dlq redrive")) return 2;
   auto store = open_store(config.data_dir, 1);
   auto moved = store->write_value(
       [&](store::Writer& w) { return w.redrive_dead_letters(config.id, core::now()); });
@@ -53,6 +68,7 @@ int run_dlq_redrive(const ToolConfig& config) {
 
 int run_audit_verify(const ToolConfig& config) {
   init_process("warn");
+  if (!has_database(config, "audit verify")) return 2;
   auto store = open_store(config.data_dir, 1);
   http::Offload unused{1};
   services::auditor::AuditService auditor{*store, unused};

@@ -41,6 +41,13 @@ def iso_dt(dt: datetime) -> str:
     return iso_ms(round(dt.timestamp() * 1000))
 
 
+def assert_still_before(deadline_ms: int, what: str) -> None:
+    """Guards a timing assumption of the test itself (not of the server): the setup `what` had
+    to be done before deadline_ms for the rest of the test to mean anything."""
+    late = now_ms() - deadline_ms
+    assert late < 0, f"test setup too slow: {what} finished {late} ms after the deadline"
+
+
 def parse_ms(text: str) -> int:
     """An instant of the API's output form → Unix milliseconds."""
     assert isinstance(text, str) and text.endswith("Z"), f"not a UTC instant: {text!r}"

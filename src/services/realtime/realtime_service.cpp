@@ -8,12 +8,14 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 
+#include "http/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::services::realtime {
-namespace {
 
 namespace net = boost::asio;
+
+namespace {
 
 std::optional<std::int64_t> to_int(std::string_view s) {
   std::int64_t v = 0;
@@ -39,13 +41,15 @@ std::optional<Parsed> parse(const bus::Event& event) {
   return Parsed{user->as_int64(), *sequence, std::move(v.as_object())};
 }
 
-// Answers a refused upgrade with a plain HTTP error and ends the connection.
-net::awaitable<void> refuse(boost::beast::tcp_stream& stream, core::Error error) {
-  auto res = http::error_response(error);
-  res.keep_alive(false);
-  co_await boost::beast::http::async_write(stream, res, net::as_tuple(net::use_awaitable));
-  boost::beast::error_code ec;
-  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+// The access-log line of an upgrade request (they bypass the HTTP pipeline).
+void log_upgrade(const http::Request& request, const std::string& request_id, unsigned status,
+                 core::UserId user) {
+  http::log_json(spdlog::level::info, "request",
+                 {{"request_id", request_id},
+                  {"method", request.method_string()},
+                  {"route", "/api/ws"},
+                  {"status", status},
+                  {"user_id", user}});
 }
 
 }  // namespace
@@ -76,11 +80,25 @@ void RealtimeService::accept(boost::beast::tcp_stream stream, http::Request requ
   net::co_spawn(ex, upgrade(std::move(stream), std::move(request)), net::detached);
 }
 
+// Answers a refused upgrade with an HTTP error (with the usual headers) and ends the connection.
+net::awaitable<void> RealtimeService::refuse(boost::beast::tcp_stream& stream,
+                                             const http::Request& request,
+                                             const std::string& request_id, core::Error error) {
+  auto res = http::error_response(error);
+  res.keep_alive(false);
+  if (finish_) finish_(&request, res, request_id);
+  log_upgrade(request, request_id, res.result_int(), 0);
+  co_await boost::beast::http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+  boost::beast::error_code ec;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+}
+
 net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
                                               http::Request request) {
+  const auto request_id = http::request_id_for(request["X-Request-Id"]);
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url || url->path() != "/api/ws") {
-    co_await refuse(stream,
+    co_await refuse(stream, request, request_id,
                     core::make_error(core::Errc::not_found, "WebSocket is served at /api/ws"));
     co_return;
   }
@@ -95,17 +113,18 @@ net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
   const auto header = request[boost::beast::http::field::authorization];
   if (token.empty() && header.starts_with("Bearer ")) token = std::string{header.substr(7)};
   if (token.empty()) {
-    co_await refuse(stream,
+    co_await refuse(stream, request, request_id,
                     core::make_error(core::Errc::unauthorized, "missing token (?token=<JWT>)"));
     co_return;
   }
   auto user = co_await authenticate_(token);
   if (!user) {
-    co_await refuse(stream, user.error());
+    co_await refuse(stream, request, request_id, user.error());
     co_return;
   }
+  log_upgrade(request, request_id, 101, *user);
   auto session = std::make_shared<WsSession>(std::move(stream), hub_, settings_);
-  co_await session->run(std::move(request), *user, since, std::move(epoch));
+  co_await session->run(std::move(request), *user, since, std::move(epoch), request_id);
 }
 
 }  // namespace tickler::services::realtime

@@ -13,8 +13,10 @@ namespace tickler::services::realtime {
 
 class RealtimeService {
  public:
-  RealtimeService(http::Authenticator authenticate, SessionSettings settings = {})
-      : authenticate_(std::move(authenticate)), settings_(settings) {}
+  // finish adds the headers every response of the server carries (Pipeline::finish).
+  using Finish = std::function<void(const http::Request*, http::Response&, std::string_view)>;
+  RealtimeService(http::Authenticator authenticate, Finish finish, SessionSettings settings = {})
+      : authenticate_(std::move(authenticate)), finish_(std::move(finish)), settings_(settings) {}
 
   bus::Verdict on_task_update(const bus::Event& event);
   bus::Verdict on_notification(const bus::Event& event);
@@ -25,7 +27,10 @@ class RealtimeService {
 
  private:
   http::net::awaitable<void> upgrade(boost::beast::tcp_stream stream, http::Request request);
+  http::net::awaitable<void> refuse(boost::beast::tcp_stream& stream, const http::Request& request,
+                                    const std::string& request_id, core::Error error);
   http::Authenticator authenticate_;
+  Finish finish_;
   SessionSettings settings_;
   Hub hub_;
 };

@@ -15,7 +15,8 @@ namespace websocket = boost::beast::websocket;
 constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
 
 net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
-                                    std::optional<std::int64_t> since, std::string epoch) {
+                                    std::optional<std::int64_t> since, std::string epoch,
+                                    std::string request_id) {
   auto self = shared_from_this();
   boost::beast::get_lowest_layer(ws_).expires_never();
   // Heartbeat: after 15 s of silence the server pings; no answer within another 15 s closes.
@@ -24,6 +25,14 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.read_message_max(64 * 1024);
+  ws_.set_option(websocket::stream_base::decorator([request_id](websocket::response_type& res) {
+    res.set(boost::beast::http::field::server, "tickler");
+    res.set("X-Request-Id", request_id);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set(boost::beast::http::field::cache_control, "no-store");
+  }));
   auto [aec] = co_await ws_.async_accept(request, k_tuple);
   if (aec) co_return;
   hub_.join(user, self, since, epoch);

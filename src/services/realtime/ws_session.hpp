@@ -30,7 +30,8 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
 
   // Completes the upgrade for `user` and serves until the connection ends.
   http::net::awaitable<void> run(http::Request request, core::UserId user,
-                                 std::optional<std::int64_t> since, std::string epoch);
+                                 std::optional<std::int64_t> since, std::string epoch,
+                                 std::string request_id);
   void send(std::shared_ptr<const std::string> message) override;
   void close() override;
 
