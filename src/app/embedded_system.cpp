@@ -69,10 +69,10 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   using services::recurrer::RecurrerService;
   bus_.subscribe(std::string{topic::task_events}, "recurrer",
                  std::bind_front(&RecurrerService::on_task_event, &recurrer_));
-  bus_.subscribe(std::string{topic::task_events}, "auditor",
-                 std::bind_front(&AuditService::on_task_event, &auditor_));
-  bus_.subscribe(std::string{topic::reminders}, "notifier",
-                 std::bind_front(&NotifierService::on_reminder_event, &notifier_));
+  bus_.subscribe_batch(std::string{topic::task_events}, "auditor",
+                       std::bind_front(&AuditService::on_task_events, &auditor_));
+  bus_.subscribe_batch(std::string{topic::reminders}, "notifier",
+                       std::bind_front(&NotifierService::on_reminder_events, &notifier_));
   bus_.subscribe(std::string{topic::task_updates}, "realtime",
                  std::bind_front(&RealtimeService::on_task_update, &realtime_));
   bus_.subscribe(std::string{topic::notifications}, "realtime",

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bus/event.hpp"
 #include "core/result.hpp"
@@ -22,16 +23,24 @@ struct Verdict {
 };
 
 using Subscriber = std::function<Verdict(const Event&)>;
+// Takes several events of its topic at once, in order (e.g. to record them in one transaction),
+// and answers one verdict per event. A RETRY means: this event and the ones after it were not
+// taken; they come again, in order.
+using BatchSubscriber = std::function<std::vector<Verdict>(const std::vector<Event>&)>;
 
 class Bus {
  public:
   virtual ~Bus() = default;
   // name identifies the consumer (dead letters, redrive). Subscribe before publishing.
   virtual void subscribe(std::string topic, std::string name, Subscriber fn) = 0;
+  virtual void subscribe_batch(std::string topic, std::string name, BatchSubscriber fn) = 0;
   // Delivers to every subscriber of event.topic, or to `target` only. Succeeds once the
   // transport has taken responsibility for the event (in-process: every subscriber answered
   // SUCCESS or the event was dead-lettered); an error means "not acknowledged, publish again".
   virtual core::Status publish(const Event& event, const std::optional<std::string>& target) = 0;
+  // Several events (any topics), in order, with the guarantees of publish for each.
+  virtual core::Status publish_batch(const std::vector<Event>& events,
+                                     const std::optional<std::string>& target) = 0;
 };
 
 }  // namespace tickler::bus

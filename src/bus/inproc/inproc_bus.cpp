@@ -5,34 +5,85 @@
 namespace tickler::bus::inproc {
 
 void InprocBus::subscribe(std::string topic, std::string name, Subscriber fn) {
+  subscribe_batch(std::move(topic), std::move(name),
+                  [fn = std::move(fn)](const std::vector<Event>& events) {
+                    std::vector<Verdict> verdicts;
+                    for (const auto& e : events) {
+                      verdicts.push_back(fn(e));
+                      if (verdicts.back().outcome == Outcome::retry) break;
+                    }
+                    return verdicts;
+                  });
+}
+
+void InprocBus::subscribe_batch(std::string topic, std::string name, BatchSubscriber fn) {
   std::lock_guard lock{mutex_};
   subscribers_[std::move(topic)].push_back({std::move(name), std::move(fn)});
 }
 
 core::Status InprocBus::publish(const Event& event, const std::optional<std::string>& target) {
-  std::vector<Entry> entries;
+  return publish_batch({event}, target);
+}
+
+core::Status InprocBus::publish_batch(const std::vector<Event>& events,
+                                      const std::optional<std::string>& target) {
+  std::map<std::string, std::vector<Entry>, std::less<>> subscribers;
   {
     std::lock_guard lock{mutex_};
-    if (auto it = subscribers_.find(event.topic); it != subscribers_.end()) entries = it->second;
+    subscribers = subscribers_;
   }
-  for (const auto& entry : entries) {
-    if (target && entry.name != *target) continue;
-    auto backoff = settings_.first_backoff;
-    Verdict verdict;
-    for (int attempt = 1;; ++attempt) {
-      try {
-        verdict = entry.fn(event);
-      } catch (const std::exception& e) {
-        verdict = Verdict::retry(std::string{"subscriber threw: "} + e.what());
-      }
-      if (verdict.outcome != Outcome::retry || attempt >= settings_.max_attempts) break;
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, settings_.max_backoff);
+  for (const auto& [topic, entries] : subscribers) {
+    std::vector<Event> of_topic;
+    for (const auto& e : events) {
+      if (e.topic == topic) of_topic.push_back(e);
     }
-    if (verdict.outcome == Outcome::success) continue;
-    const std::string why =
-        (verdict.outcome == Outcome::drop ? "dropped: " : "gave up retrying: ") + verdict.reason;
-    if (auto st = dead_letters_(event, entry.name, why); !st) return st;
+    if (of_topic.empty()) continue;
+    for (const auto& entry : entries) {
+      if (target && entry.name != *target) continue;
+      if (auto st = deliver(entry, of_topic); !st) return st;
+    }
+  }
+  return {};
+}
+
+core::Status InprocBus::deliver(const Entry& entry, std::vector<Event> events) {
+  auto backoff = settings_.first_backoff;
+  int attempt = 1;
+  std::size_t next = 0;  // events before `next` are taken or dead-lettered
+  while (next < events.size()) {
+    std::vector<Event> pending(events.begin() + static_cast<std::ptrdiff_t>(next), events.end());
+    std::vector<Verdict> verdicts;
+    try {
+      verdicts = entry.fn(pending);
+    } catch (const std::exception& e) {
+      verdicts = {Verdict::retry(std::string{"subscriber threw: "} + e.what())};
+    }
+    if (verdicts.empty()) verdicts = {Verdict::retry("subscriber answered nothing")};
+    std::size_t i = 0;
+    for (; i < verdicts.size() && i < pending.size(); ++i) {
+      const auto& v = verdicts[i];
+      if (v.outcome == Outcome::success) continue;
+      if (v.outcome == Outcome::drop) {
+        if (auto st = dead_letters_(pending[i], entry.name, "dropped: " + v.reason); !st) return st;
+        continue;
+      }
+      // RETRY: this one and the rest come again, in order; the last attempt gives up on it.
+      if (attempt >= settings_.max_attempts) {
+        if (auto st = dead_letters_(pending[i], entry.name, "gave up retrying: " + v.reason); !st) {
+          return st;
+        }
+        ++i;
+        attempt = 1;
+        backoff = settings_.first_backoff;
+      } else {
+        ++attempt;
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, settings_.max_backoff);
+      }
+      break;
+    }
+    next += i;
+    if (i == verdicts.size() && i < pending.size()) continue;  // answered a prefix: go on
   }
   return {};
 }

@@ -38,16 +38,25 @@ core::Result<int> OutboxRelay::drain_once() {
     if (rows->empty()) return published;
     std::vector<std::int64_t> sent;
     core::Status failure;
-    for (const auto& row : *rows) {
-      auto st = bus_.publish(to_event(row), row.target);
+    // Runs of rows with the same target go to the bus together (consumers take them in one
+    // transaction); a failed run stops the drain so that nothing overtakes it.
+    for (std::size_t i = 0; i < rows->size();) {
+      std::size_t end = i;
+      std::vector<bus::Event> run;
+      while (end < rows->size() && (*rows)[end].target == (*rows)[i].target) {
+        run.push_back(to_event((*rows)[end]));
+        ++end;
+      }
+      auto st = bus_.publish_batch(run, (*rows)[i].target);
       if (!st) {
         failure = st;
-        auto mark = store_.write(
-            [&](store::Writer& w) { return w.mark_outbox_failed(row.id, st.error().message); });
-        (void)mark;
+        const auto first = (*rows)[i].id;
+        (void)store_.write(
+            [&](store::Writer& w) { return w.mark_outbox_failed(first, st.error().message); });
         break;
       }
-      sent.push_back(row.id);
+      for (std::size_t k = i; k < end; ++k) sent.push_back((*rows)[k].id);
+      i = end;
     }
     if (!sent.empty()) {
       // One transaction for the whole run of acknowledged rows.

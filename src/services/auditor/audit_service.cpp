@@ -4,6 +4,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <variant>
 
 #include "auth/digest.hpp"
 #include "http/response.hpp"
@@ -32,15 +33,18 @@ std::string entry_hash(const store::AuditEntry& e, std::string_view prev_hash) {
   return auth::sha256_hex(canonical);
 }
 
-bus::Verdict AuditService::on_task_event(const bus::Event& event) {
+namespace {
+
+// The audit entry an event records (hashes still empty); a reason when it is not a task event.
+std::variant<store::AuditEntry, std::string> to_entry(const bus::Event& event) {
   boost::system::error_code ec;
   auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return bus::Verdict::drop("task event data is not a JSON object");
+  if (ec || !data.is_object()) return std::string{"task event data is not a JSON object"};
   const auto& o = data.as_object();
   const auto* task_id = o.if_contains("task_id");
   const auto* user_id = o.if_contains("user_id");
   if (!task_id || !task_id->is_int64() || !user_id || !user_id->is_int64()) {
-    return bus::Verdict::drop("task event without task_id and user_id");
+    return std::string{"task event without task_id and user_id"};
   }
   store::AuditEntry entry;
   entry.event_id = event.id;
@@ -52,21 +56,50 @@ bus::Verdict AuditService::on_task_event(const bus::Event& event) {
   entry.changes = changes ? boost::json::serialize(*changes) : "{}";
   entry.at = core::parse_rfc3339(field(o, "timestamp")).value_or(event.time);
   entry.request_id = field(o, "request_id");
+  return entry;
+}
 
+}  // namespace
+
+bus::Verdict AuditService::on_task_event(const bus::Event& event) {
+  return on_task_events({event}).front();
+}
+
+std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Event>& events) {
+  std::vector<bus::Verdict> verdicts(events.size());
+  std::vector<std::pair<std::size_t, store::AuditEntry>> entries;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto e = to_entry(events[i]);
+    if (auto* why = std::get_if<std::string>(&e)) {
+      verdicts[i] = bus::Verdict::drop(*why);
+    } else {
+      entries.emplace_back(i, std::move(std::get<store::AuditEntry>(e)));
+    }
+  }
+  // One transaction for the batch: each event once (processed_events), chained in order.
   auto st = store_.write([&](store::Writer& w) -> core::Status {
-    auto fresh = w.mark_processed(k_consumer, event.id, core::now());
-    if (!fresh) return fresh.error();
-    if (!*fresh) return {};  // a redelivery: recorded already
-    auto head = w.audit_head(entry.user_id);
-    if (!head) return head.error();
-    entry.prev_hash = *head ? (*head)->hash : std::string{k_genesis_hash};
-    entry.hash = entry_hash(entry, entry.prev_hash);
-    auto id = w.append_audit(entry);
-    if (!id) return id.error();
+    for (auto& [i, entry] : entries) {
+      auto fresh = w.mark_processed(k_consumer, entry.event_id, core::now());
+      if (!fresh) return fresh.error();
+      if (!*fresh) continue;  // a redelivery: recorded already
+      auto head = w.audit_head(entry.user_id);
+      if (!head) return head.error();
+      entry.prev_hash = *head ? (*head)->hash : std::string{k_genesis_hash};
+      entry.hash = entry_hash(entry, entry.prev_hash);
+      if (auto id = w.append_audit(entry); !id) return id.error();
+    }
     return {};
   });
-  if (!st) return bus::Verdict::retry(st.error().message);
-  return bus::Verdict::ok();
+  if (!st) {
+    // Nothing of the batch was recorded: every event comes again, in order.
+    for (auto& v : verdicts) {
+      if (v.outcome != bus::Outcome::drop) v = bus::Verdict::retry(st.error().message);
+    }
+    const auto first = std::find_if(verdicts.begin(), verdicts.end(),
+                                    [](const auto& v) { return v.outcome == bus::Outcome::retry; });
+    verdicts.erase(first == verdicts.end() ? first : first + 1, verdicts.end());
+  }
+  return verdicts;
 }
 
 core::Result<std::vector<store::AuditEntry>> AuditService::history(core::UserId user,

@@ -31,6 +31,8 @@ class AuditService {
 
   // Subscriber of task-events. DROP for an event that is not a task event.
   bus::Verdict on_task_event(const bus::Event& event);
+  // The same for a run of events, recorded in one transaction.
+  std::vector<bus::Verdict> on_task_events(const std::vector<bus::Event>& events);
   core::Result<std::vector<store::AuditEntry>> history(core::UserId user, core::TaskId task);
   core::Result<VerifyReport> verify();
   // GET /api/tasks/{id}/history

@@ -1,6 +1,8 @@
 #include "services/notifier/notifier_service.hpp"
 
 #include <boost/json.hpp>
+#include <tuple>
+#include <variant>
 
 #include "auth/digest.hpp"
 #include "bus/event.hpp"
@@ -44,10 +46,14 @@ void NotifierService::stop() {
   thread_.join();
 }
 
-bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
+namespace {
+
+// A reminder event read: the reminder and whether it is scheduled (else cancelled); or why not.
+std::variant<std::pair<store::ReminderRow, bool>, std::string> read_reminder_event(
+    const bus::Event& event) {
   boost::system::error_code ec;
   auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return bus::Verdict::drop("reminder event data is not an object");
+  if (ec || !data.is_object()) return std::string{"reminder event data is not an object"};
   const auto& o = data.as_object();
   store::ReminderRow r;
   r.id = text(o, "reminder_id");
@@ -55,7 +61,7 @@ bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
   const auto* user = o.if_contains("user_id");
   const auto remind_at = core::parse_rfc3339(text(o, "remind_at"));
   if (r.id.empty() || !task || !task->is_int64() || !user || !user->is_int64() || !remind_at) {
-    return bus::Verdict::drop("reminder event needs reminder_id, task_id, user_id, remind_at");
+    return std::string{"reminder event needs reminder_id, task_id, user_id, remind_at"};
   }
   r.task_id = task->as_int64();
   r.user_id = user->as_int64();
@@ -64,24 +70,67 @@ bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
   r.due_at = core::parse_rfc3339(text(o, "due_at"));
   const bool schedule = event.type == "tickler.reminder.scheduled.v1";
   if (!schedule && event.type != "tickler.reminder.cancelled.v1") {
-    return bus::Verdict::drop("unknown reminder event type " + event.type);
+    return "unknown reminder event type " + event.type;
   }
+  return std::pair{std::move(r), schedule};
+}
+
+}  // namespace
+
+bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
+  return on_reminder_events({event}).front();
+}
+
+std::vector<bus::Verdict> NotifierService::on_reminder_events(
+    const std::vector<bus::Event>& events) {
+  std::vector<bus::Verdict> verdicts(events.size());
+  std::vector<std::tuple<std::string, store::ReminderRow, bool>>
+      changes;  // event id, row, schedule
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto read = read_reminder_event(events[i]);
+    if (auto* why = std::get_if<std::string>(&read)) {
+      verdicts[i] = bus::Verdict::drop(*why);
+    } else {
+      auto& [row, schedule] = std::get<0>(read);
+      changes.emplace_back(events[i].id, std::move(row), schedule);
+    }
+  }
+  std::vector<bool> applied(changes.size(), false);
   auto st = store_.write([&](store::Writer& w) -> core::Status {
-    auto fresh = w.mark_processed(k_consumer, event.id, core::now());
-    if (!fresh) return fresh.error();
-    if (!*fresh) return {};
-    if (schedule) return w.upsert_reminder(r);
-    auto cancelled = w.cancel_reminder(r.id);
-    if (!cancelled) return cancelled.error();
+    const auto now = core::now();
+    for (std::size_t k = 0; k < changes.size(); ++k) {
+      const auto& [event_id, r, schedule] = changes[k];
+      auto fresh = w.mark_processed(k_consumer, event_id, now);
+      if (!fresh) return fresh.error();
+      applied[k] = *fresh;
+      if (!*fresh) continue;
+      if (schedule) {
+        if (auto u = w.upsert_reminder(r); !u) return u;
+      } else if (auto c = w.cancel_reminder(r.id); !c) {
+        return c.error();
+      }
+    }
     return {};
   });
-  if (!st) return bus::Verdict::retry(st.error().message);
-  if (schedule) {
-    scheduler_->schedule(r.id, r.remind_at);
-  } else {
-    scheduler_->cancel(r.id);
+  if (!st) {
+    for (auto& v : verdicts) {
+      if (v.outcome != bus::Outcome::drop) v = bus::Verdict::retry(st.error().message);
+    }
+    const auto first = std::find_if(verdicts.begin(), verdicts.end(),
+                                    [](const auto& v) { return v.outcome == bus::Outcome::retry; });
+    verdicts.erase(first == verdicts.end() ? first : first + 1, verdicts.end());
+    return verdicts;
   }
-  return bus::Verdict::ok();
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    const auto& [event_id, r, schedule] = changes[k];
+    if (!applied[k]) continue;
+    if (schedule) {
+      scheduler_->schedule(r.id, r.remind_at);
+    } else {
+      scheduler_->cancel(r.id);
+    }
+  }
+  return verdicts;
 }
 
 core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {

@@ -50,6 +50,8 @@ class NotifierService {
   void stop();
 
   bus::Verdict on_reminder_event(const bus::Event& event);
+  // The same for a run of events, applied in one transaction.
+  std::vector<bus::Verdict> on_reminder_events(const std::vector<bus::Event>& events);
   // Fires these reminders if they are due (one transaction); returns how many fired.
   core::Result<int> fire_due(const std::vector<std::string>& ids);
   // Fires every overdue, unfired reminder; returns how many fired.
