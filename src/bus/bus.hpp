@@ -28,6 +28,11 @@ using Subscriber = std::function<Verdict(const Event&)>;
 // taken; they come again, in order.
 using BatchSubscriber = std::function<std::vector<Verdict>(const std::vector<Event>&)>;
 
+// For a batch subscriber whose transaction failed: nothing was taken, so the first event not
+// dropped (and, implicitly, every one after it) comes again; dropped ones before it stay dropped.
+[[nodiscard]] std::vector<Verdict> retry_from_first_kept(std::vector<Verdict> verdicts,
+                                                         const std::string& reason);
+
 class Bus {
  public:
   virtual ~Bus() = default;

@@ -62,6 +62,11 @@ core::Status InprocBus::deliver(const Entry& entry, std::vector<Event> events) {
     std::size_t i = 0;
     for (; i < verdicts.size() && i < pending.size(); ++i) {
       const auto& v = verdicts[i];
+      if (v.outcome != Outcome::retry) {
+        // Progress: the retry budget is per event, so it starts afresh for the next one.
+        attempt = 1;
+        backoff = settings_.first_backoff;
+      }
       if (v.outcome == Outcome::success) continue;
       if (v.outcome == Outcome::drop) {
         if (auto st = dead_letters_(pending[i], entry.name, "dropped: " + v.reason); !st) return st;

@@ -90,15 +90,7 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
     }
     return {};
   });
-  if (!st) {
-    // Nothing of the batch was recorded: every event comes again, in order.
-    for (auto& v : verdicts) {
-      if (v.outcome != bus::Outcome::drop) v = bus::Verdict::retry(st.error().message);
-    }
-    const auto first = std::find_if(verdicts.begin(), verdicts.end(),
-                                    [](const auto& v) { return v.outcome == bus::Outcome::retry; });
-    verdicts.erase(first == verdicts.end() ? first : first + 1, verdicts.end());
-  }
+  if (!st) return bus::retry_from_first_kept(std::move(verdicts), st.error().message);
   return verdicts;
 }
 

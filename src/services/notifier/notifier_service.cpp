@@ -112,15 +112,7 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
     }
     return {};
   });
-  if (!st) {
-    for (auto& v : verdicts) {
-      if (v.outcome != bus::Outcome::drop) v = bus::Verdict::retry(st.error().message);
-    }
-    const auto first = std::find_if(verdicts.begin(), verdicts.end(),
-                                    [](const auto& v) { return v.outcome == bus::Outcome::retry; });
-    verdicts.erase(first == verdicts.end() ? first : first + 1, verdicts.end());
-    return verdicts;
-  }
+  if (!st) return bus::retry_from_first_kept(std::move(verdicts), st.error().message);
   for (std::size_t k = 0; k < changes.size(); ++k) {
     const auto& [event_id, r, schedule] = changes[k];
     if (!applied[k]) continue;
