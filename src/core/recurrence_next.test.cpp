@@ -1,0 +1,173 @@
+#include "core/recurrence.hpp"
+#include "core/recurrence_test_support.hpp"
+
+namespace tickler::core {
+namespace {
+
+using namespace recurrence_test;
+using date::local_days;
+using namespace date::literals;
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+
+// ---- next_occurrence: schedule mode ----
+
+TEST(NextOccurrence, ScheduleFollowsThePreviousDue) {
+  const Recurrence weekly{"FREQ=WEEKLY;BYDAY=MO", RecurrenceMode::schedule};
+  const Instant start = sys(k_berlin, local_days{2026_y / 3 / 2}, hours{9});  // a Monday
+  const Instant current = sys(k_berlin, local_days{2026_y / 3 / 23}, hours{9});
+  const Instant now = current + hours{1};
+  // Berlin moves to summer time on 29 March: still 09:00 local on the 30th.
+  const auto got = next(weekly, k_berlin, {start, current, 3}, now, now);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(format_rfc3339(got->due), "2026-03-30T07:00:00.000Z");
+  EXPECT_EQ(got->index, 4);
+}
+
+TEST(NextOccurrence, ScheduleSkipsToTheFirstOccurrenceAfterNow) {
+  const Recurrence daily{"FREQ=DAILY", RecurrenceMode::schedule};
+  const local_days first{2026_y / 1 / 1};
+  const SeriesPosition at{sys(k_berlin, first, hours{9}),
+                          sys(k_berlin, first + date::days{9}, hours{9}), 9};
+  struct Case {
+    Instant now;
+    int index;  // the expected day, 0 = 1 January
+  };
+  for (const auto& c : {
+           Case{sys(k_berlin, first + date::days{14}, hours{12}), 15},  // late: 10–14 skipped
+           Case{sys(k_berlin, first + date::days{14}, hours{9}), 15},   // exactly at one: after it
+           Case{sys(k_berlin, first + date::days{14}, hours{8} + minutes{59}), 14},
+           Case{sys(k_berlin, first + date::days{7}, hours{12}), 10},  // completed early
+       }) {
+    const auto got = next(daily, k_berlin, at, c.now, c.now);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->due, sys(k_berlin, first + date::days{c.index}, hours{9}));
+    EXPECT_EQ(got->index, c.index);
+  }
+}
+
+TEST(NextOccurrence, ScheduleIsTheFirstDailyOccurrenceAfterAnyNow) {
+  const Recurrence daily{"FREQ=DAILY", RecurrenceMode::schedule};
+  const local_days first{2026_y / 1 / 1};
+  const Instant start = sys(k_new_york, first, hours{9});
+  for (Instant now = start; now < start + date::days{365}; now += hours{31}) {
+    const LocalMs local_now = wall(k_new_york, now);
+    auto day = date::floor<date::days>(local_now);
+    if (local_now >= day + hours{9}) day += date::days{1};
+    const auto got = next(daily, k_new_york, {start, start, 0}, now, now);
+    ASSERT_TRUE(got);
+    ASSERT_EQ(got->due, sys(k_new_york, day, hours{9})) << format_rfc3339(now);
+    ASSERT_EQ(got->index, (day - first).count()) << format_rfc3339(now);
+  }
+}
+
+TEST(NextOccurrence, ScheduleCountConsumesSkippedOccurrences) {
+  const Recurrence rule{"FREQ=DAILY;COUNT=3", RecurrenceMode::schedule};
+  const local_days first{2026_y / 1 / 5};
+  const Instant start = sys(k_berlin, first, hours{9});
+  const auto day = [&](int i) { return sys(k_berlin, first + date::days{i}, hours{9}); };
+
+  const auto second = next(rule, k_berlin, {start, day(0), 0}, day(0), day(0));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, (Occurrence{day(1), 1}));
+  const auto third = next(rule, k_berlin, {start, day(1), 1}, day(1), day(1));
+  ASSERT_TRUE(third);
+  EXPECT_EQ(*third, (Occurrence{day(2), 2}));
+  EXPECT_FALSE(next(rule, k_berlin, {start, day(2), 2}, day(2), day(2)));
+  // Completed two days late: index 1 and 2 are skipped, and there is no 4th.
+  EXPECT_FALSE(next(rule, k_berlin, {start, day(0), 0}, day(2) + hours{1}, day(2) + hours{1}));
+}
+
+TEST(NextOccurrence, ScheduleUntilEndsTheSeries) {
+  const Recurrence rule{"FREQ=DAILY;UNTIL=20260107T080000Z", RecurrenceMode::schedule};
+  const local_days first{2026_y / 1 / 5};
+  const Instant start = sys(k_berlin, first, hours{9});
+  const Instant day1 = sys(k_berlin, first + date::days{1}, hours{9});
+  const auto last = next(rule, k_berlin, {start, day1, 1}, day1, day1);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(*last, (Occurrence{utc("2026-01-07T08:00:00Z"), 2}));
+  EXPECT_FALSE(next(rule, k_berlin, {start, last->due, 2}, last->due, last->due));
+}
+
+// ---- next_occurrence: completion mode ----
+
+TEST(NextOccurrence, CompletionReanchorsAtTheLocalDateOfCompletion) {
+  const Instant due = sys(k_berlin, local_days{2026_y / 3 / 1}, hours{9});
+  struct Case {
+    const char* rrule;
+    Instant completed_at;
+    Instant expected;
+  };
+  for (const auto& c : {
+           Case{"FREQ=DAILY;INTERVAL=3", sys(k_berlin, local_days{2026_y / 3 / 5}, hours{17}),
+                sys(k_berlin, local_days{2026_y / 3 / 8}, hours{9})},
+           // 23:30Z on the 5th is already the 6th in Berlin.
+           Case{"FREQ=DAILY;INTERVAL=3", utc("2026-03-05T23:30:00Z"),
+                sys(k_berlin, local_days{2026_y / 3 / 9}, hours{9})},
+           // Done on Wednesday the 4th: next Monday.
+           Case{"FREQ=WEEKLY;BYDAY=MO", sys(k_berlin, local_days{2026_y / 3 / 4}, hours{12}),
+                sys(k_berlin, local_days{2026_y / 3 / 9}, hours{9})},
+           // Done on Monday the 9th before 09:00: strictly after Monday 09:00, so the 16th.
+           Case{"FREQ=WEEKLY;BYDAY=MO", sys(k_berlin, local_days{2026_y / 3 / 9}, hours{8}),
+                sys(k_berlin, local_days{2026_y / 3 / 16}, hours{9})},
+           // No BYDAY: a week after the day of completion (Thursday the 12th).
+           Case{"FREQ=WEEKLY", sys(k_berlin, local_days{2026_y / 3 / 12}, hours{20}),
+                sys(k_berlin, local_days{2026_y / 3 / 19}, hours{9})},
+           // Across the change to summer time on 29 March: still 09:00 local.
+           Case{"FREQ=DAILY", sys(k_berlin, local_days{2026_y / 3 / 28}, hours{10}),
+                sys(k_berlin, local_days{2026_y / 3 / 29}, hours{9})},
+           // Anchored on 31 January: February has no 31st.
+           Case{"FREQ=MONTHLY", sys(k_berlin, local_days{2026_y / 1 / 31}, hours{10}),
+                sys(k_berlin, local_days{2026_y / 3 / 31}, hours{9})},
+       }) {
+    const auto got = next({c.rrule, RecurrenceMode::completion}, k_berlin, {due, due, 4},
+                          c.completed_at, c.completed_at);
+    ASSERT_TRUE(got) << c.rrule;
+    EXPECT_EQ(format_rfc3339(got->due), format_rfc3339(c.expected)) << c.rrule;
+    EXPECT_EQ(got->index, 5) << c.rrule;
+  }
+}
+
+TEST(NextOccurrence, CompletionEveryOtherDayFromAnyCompletionDay) {
+  const Recurrence rule{"FREQ=DAILY;INTERVAL=2", RecurrenceMode::completion};
+  const Instant due = sys(k_lord_howe, k_first_day, hours{9} + minutes{30});
+  for (auto d = k_first_day; d <= k_last_day; d += date::days{1}) {
+    const Instant completed_at = sys(k_lord_howe, d, hours{21});
+    const auto got = next(rule, k_lord_howe, {due, due, 0}, completed_at, completed_at);
+    ASSERT_TRUE(got);
+    ASSERT_EQ(wall(k_lord_howe, got->due), d + date::days{2} + hours{9} + minutes{30})
+        << day_text(d);
+    ASSERT_EQ(got->index, 1);
+  }
+}
+
+TEST(NextOccurrence, CompletionHonoursCountAndUntil) {
+  const Instant due = sys(k_berlin, local_days{2026_y / 3 / 1}, hours{9});
+  const Instant done = sys(k_berlin, local_days{2026_y / 3 / 9}, hours{12});
+  const Recurrence count{"FREQ=DAILY;COUNT=3", RecurrenceMode::completion};
+  const auto third = next(count, k_berlin, {due, due, 1}, done, done);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(*third, (Occurrence{sys(k_berlin, local_days{2026_y / 3 / 10}, hours{9}), 2}));
+  EXPECT_FALSE(next(count, k_berlin, {due, due, 2}, done, done));
+
+  // 10 March 09:00 in Berlin is 08:00Z: exactly at UNTIL, so included; the 11th is not.
+  const Recurrence until{"FREQ=DAILY;UNTIL=20260310T080000Z", RecurrenceMode::completion};
+  const auto last = next(until, k_berlin, {due, due, 7}, done, done);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(*last, (Occurrence{utc("2026-03-10T08:00:00Z"), 8}));
+  EXPECT_FALSE(next(until, k_berlin, {due, due, 8}, done + date::days{1}, done + date::days{1}));
+}
+
+TEST(NextOccurrence, RefusesAnUnknownZoneOrABadRule) {
+  const Instant t = utc("2026-03-01T08:00:00Z");
+  const Recurrence daily{"FREQ=DAILY", RecurrenceMode::schedule};
+  auto zone = next_occurrence(daily, "Europe/Atlantis", {t, t, 0}, t, t);
+  expect_field_error(zone ? Status{} : Status{zone.error()}, "time_zone", "zone");
+  auto rule =
+      next_occurrence({"FREQ=MINUTELY", RecurrenceMode::completion}, k_berlin, {t, t, 0}, t, t);
+  expect_field_error(rule ? Status{} : Status{rule.error()}, "recurrence", "rule");
+}
+
+}  // namespace
+}  // namespace tickler::core
