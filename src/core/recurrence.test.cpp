@@ -5,12 +5,8 @@
 namespace tickler::core {
 namespace {
 
+// recurrence_test brings the zones, helpers and the date/chrono names they use.
 using namespace recurrence_test;
-using date::local_days;
-using namespace date::literals;
-using std::chrono::hours;
-using std::chrono::milliseconds;
-using std::chrono::minutes;
 
 // ---- modes and validation ----
 

@@ -59,6 +59,37 @@ core::Status Statement::run() {
   }
 }
 
+Statement& Statement::bind(int index, const std::optional<std::string>& v) {
+  return v ? bind(index, std::string_view{*v}) : bind(index, std::nullopt);
+}
+
+Statement& Statement::bind(int index, core::Instant v) {
+  return bind(index, core::to_millis(v));
+}
+
+Statement& Statement::bind(int index, const std::optional<core::Instant>& v) {
+  return v ? bind(index, *v) : bind(index, std::nullopt);
+}
+
+std::optional<std::string> Statement::opt_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+
+std::optional<core::Instant> Statement::opt_instant(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return instant(col);
+}
+
+core::Status Statement::each_row(const std::function<core::Status(const Statement&)>& fn) {
+  for (;;) {
+    auto row = step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    if (auto st = fn(*this); !st) return st;
+  }
+}
+
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};

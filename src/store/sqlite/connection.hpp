@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "core/result.hpp"
+#include "core/time.hpp"
 
 namespace tickler::store::sqlite {
 
@@ -29,6 +31,12 @@ class Statement {
   Statement& bind(int index, std::string_view v);
   Statement& bind(int index, std::nullopt_t);
   Statement& bind(int index, const std::optional<std::int64_t>& v);
+  Statement& bind(int index, const std::optional<std::string>& v);
+  // Exact matches, so strings do not have to choose between string_view and optional<string>.
+  Statement& bind(int index, const std::string& v) { return bind(index, std::string_view{v}); }
+  Statement& bind(int index, const char* v) { return bind(index, std::string_view{v}); }
+  Statement& bind(int index, core::Instant v);  // as Unix milliseconds
+  Statement& bind(int index, const std::optional<core::Instant>& v);
 
   // true: a row is ready; false: done. Errors become core::Error.
   core::Result<bool> step();
@@ -40,6 +48,11 @@ class Statement {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
   [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
+  [[nodiscard]] std::optional<std::string> opt_text(int col) const;
+  [[nodiscard]] core::Instant instant(int col) const { return core::from_millis(int64(col)); }
+  [[nodiscard]] std::optional<core::Instant> opt_instant(int col) const;
+  // Steps through every row, calling fn on each; stops at the first error.
+  core::Status each_row(const std::function<core::Status(const Statement&)>& fn);
 
  private:
   sqlite3_stmt* stmt_;

@@ -89,16 +89,6 @@ std::vector<core::ReminderSpec> decode_reminders(std::string_view text) {
   return out;
 }
 
-std::optional<std::int64_t> opt_millis(const std::optional<core::Instant>& t) {
-  if (!t) return std::nullopt;
-  return to_millis(*t);
-}
-
-std::optional<core::Instant> opt_instant(const std::optional<std::int64_t>& ms) {
-  if (!ms) return std::nullopt;
-  return core::from_millis(*ms);
-}
-
 // Reads the k_task_columns of the current row.
 core::Task read_task(const Statement& s) {
   core::Task t;
@@ -109,11 +99,11 @@ core::Task read_task(const Statement& s) {
   t.status = s.int64(4) == 1 ? core::TaskStatus::completed : core::TaskStatus::pending;
   t.priority = static_cast<core::Priority>(s.int64(5));
   t.tags = split_tags(s.text(6));
-  t.due_at = opt_instant(s.opt_int64(7));
+  t.due_at = s.opt_instant(7);
   t.time_zone = s.text(8);
   t.created_at = core::from_millis(s.int64(9));
   t.updated_at = core::from_millis(s.int64(10));
-  t.completed_at = opt_instant(s.opt_int64(11));
+  t.completed_at = s.opt_instant(11);
   t.version = s.int64(12);
   t.reminders = decode_reminders(s.text(13));
   if (!s.is_null(14)) {
@@ -122,7 +112,7 @@ core::Task read_task(const Statement& s) {
         core::parse_recurrence_mode(s.text(15)).value_or(core::RecurrenceMode::schedule)};
   }
   t.series_id = s.opt_int64(16);
-  t.series_start = opt_instant(s.opt_int64(17));
+  t.series_start = s.opt_instant(17);
   t.occurrence_index = static_cast<int>(s.opt_int64(18).value_or(0));
   return t;
 }
@@ -135,7 +125,7 @@ void bind_series(Statement& s, int first, const core::Task& t) {
   } else {
     s.bind(first + 1, std::nullopt).bind(first + 2, std::nullopt);
   }
-  s.bind(first + 3, t.series_id).bind(first + 4, opt_millis(t.series_start));
+  s.bind(first + 3, t.series_id).bind(first + 4, t.series_start);
   s.bind(first + 5, t.series_id ? std::optional<std::int64_t>{t.occurrence_index} : std::nullopt);
 }
 
@@ -267,9 +257,9 @@ Result<core::Task> SqliteTx::insert_task(core::Task task) {
   s->bind(1, task.user_id).bind(2, task.title).bind(3, task.description);
   s->bind(4, std::int64_t{task.status == core::TaskStatus::completed ? 1 : 0});
   s->bind(5, static_cast<std::int64_t>(task.priority)).bind(6, join_tags(task.tags));
-  s->bind(7, opt_millis(task.due_at)).bind(8, task.time_zone);
+  s->bind(7, task.due_at).bind(8, task.time_zone);
   s->bind(9, to_millis(task.created_at)).bind(10, to_millis(task.updated_at));
-  s->bind(11, opt_millis(task.completed_at)).bind(12, task.version);
+  s->bind(11, task.completed_at).bind(12, task.version);
   bind_series(*s, 13, task);
   if (auto st = s->run(); !st) return st.error();
   task.id = conn_.last_insert_id();
@@ -291,8 +281,8 @@ Status SqliteTx::update_task(const core::Task& task) {
   s->bind(1, task.title).bind(2, task.description);
   s->bind(3, std::int64_t{task.status == core::TaskStatus::completed ? 1 : 0});
   s->bind(4, static_cast<std::int64_t>(task.priority)).bind(5, join_tags(task.tags));
-  s->bind(6, opt_millis(task.due_at)).bind(7, task.time_zone);
-  s->bind(8, to_millis(task.updated_at)).bind(9, opt_millis(task.completed_at));
+  s->bind(6, task.due_at).bind(7, task.time_zone);
+  s->bind(8, to_millis(task.updated_at)).bind(9, task.completed_at);
   s->bind(10, task.version);
   bind_series(*s, 11, task);
   s->bind(17, task.id).bind(18, task.user_id);

@@ -21,15 +21,6 @@ AuditEntry read_entry(const Statement& s) {
           s.text(8),  s.text(9), s.text(10)};
 }
 
-Status each_row(Statement& s, const std::function<Status(const Statement&)>& fn) {
-  for (;;) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return {};
-    if (auto st = fn(s); !st) return st;
-  }
-}
-
 }  // namespace
 
 Result<std::vector<AuditEntry>> SqliteTx::audit_history(core::UserId user, core::TaskId task) {
@@ -39,7 +30,7 @@ Result<std::vector<AuditEntry>> SqliteTx::audit_history(core::UserId user, core:
   if (!s) return s.error();
   s->bind(1, user).bind(2, task);
   std::vector<AuditEntry> out;
-  auto st = each_row(*s, [&](const Statement& row) -> Status {
+  auto st = s->each_row([&](const Statement& row) -> Status {
     out.push_back(read_entry(row));
     return {};
   });
@@ -52,14 +43,14 @@ Status SqliteTx::for_each_audit_entry(const std::function<Status(const AuditEntr
       std::string{"SELECT "} + k_audit_columns + " FROM audit_log ORDER BY user_id, id";
   auto s = conn_.prepare(sql);
   if (!s) return s.error();
-  return each_row(*s, [&](const Statement& row) { return fn(read_entry(row)); });
+  return s->each_row([&](const Statement& row) { return fn(read_entry(row)); });
 }
 
 Result<std::vector<AuditHead>> SqliteTx::audit_heads() {
   auto s = conn_.prepare(k_select_heads);
   if (!s) return s.error();
   std::vector<AuditHead> out;
-  auto st = each_row(*s, [&](const Statement& row) -> Status {
+  auto st = s->each_row([&](const Statement& row) -> Status {
     out.push_back({row.int64(0), row.int64(1), row.text(2), row.int64(3)});
     return {};
   });

@@ -32,11 +32,6 @@ constexpr const char* k_redrive =
 constexpr const char* k_mark_redriven =
     "UPDATE dead_letters SET redriven_at = ? WHERE redriven_at IS NULL AND (? IS NULL OR id = ?)";
 
-std::optional<std::string> opt_text(const Statement& s, int col) {
-  if (s.is_null(col)) return std::nullopt;
-  return s.text(col);
-}
-
 }  // namespace
 
 Result<std::int64_t> SqliteTx::append_outbox(const OutboxRow& row) {
@@ -44,16 +39,7 @@ Result<std::int64_t> SqliteTx::append_outbox(const OutboxRow& row) {
   if (!s) return s.error();
   s->bind(1, row.topic).bind(2, row.type).bind(3, row.source).bind(4, row.subject);
   s->bind(5, row.user_id).bind(6, row.data);
-  if (row.event_id) {
-    s->bind(7, *row.event_id);
-  } else {
-    s->bind(7, std::nullopt);
-  }
-  if (row.target) {
-    s->bind(8, *row.target);
-  } else {
-    s->bind(8, std::nullopt);
-  }
+  s->bind(7, row.event_id).bind(8, row.target);
   s->bind(9, to_millis(row.created_at));
   if (auto st = s->run(); !st) return st.error();
   return conn_.last_insert_id();
@@ -76,8 +62,8 @@ Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit) {
     r.subject = s->text(4);
     r.user_id = s->int64(5);
     r.data = s->text(6);
-    r.event_id = opt_text(*s, 7);
-    r.target = opt_text(*s, 8);
+    r.event_id = s->opt_text(7);
+    r.target = s->opt_text(8);
     r.created_at = core::from_millis(s->int64(9));
     r.attempts = static_cast<int>(s->int64(10));
     out.push_back(std::move(r));

@@ -40,31 +40,21 @@ constexpr const char* k_pending_deliveries =
     "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at "
     "FROM deliveries WHERE state = 'pending' AND next_attempt <= ? ORDER BY next_attempt LIMIT ?";
 
-std::optional<core::Instant> opt_instant(const Statement& s, int col) {
-  if (s.is_null(col)) return std::nullopt;
-  return core::from_millis(s.int64(col));
-}
-
-std::optional<std::int64_t> opt_ms(const std::optional<core::Instant>& t) {
-  if (!t) return std::nullopt;
-  return to_millis(*t);
-}
-
 ReminderRow read_reminder(const Statement& s) {
-  return {s.text(0), s.int64(1),        s.int64(2),
-          s.text(3), opt_instant(s, 4), core::from_millis(s.int64(5)),
-          s.text(6), opt_instant(s, 7)};
+  return {s.text(0), s.int64(1),       s.int64(2),
+          s.text(3), s.opt_instant(4), core::from_millis(s.int64(5)),
+          s.text(6), s.opt_instant(7)};
 }
 
 template <class Row, class Read>
 Result<std::vector<Row>> collect(Statement& s, Read read) {
   std::vector<Row> out;
-  for (;;) {
-    auto row = s.step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(read(s));
-  }
+  auto st = s.each_row([&](const Statement& row) -> Status {
+    out.push_back(read(row));
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
 }
 
 }  // namespace
@@ -118,7 +108,7 @@ Result<std::vector<NotificationRow>> SqliteTx::notifications(
                            r.text(4),
                            core::from_millis(r.int64(5)),
                            core::from_millis(r.int64(6)),
-                           opt_instant(r, 7)};
+                           r.opt_instant(7)};
   });
 }
 
@@ -144,8 +134,8 @@ Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int
     d.state = r.text(2);
     d.attempts = static_cast<int>(r.int64(3));
     if (!r.is_null(4)) d.last_error = r.text(4);
-    d.next_attempt = opt_instant(r, 5);
-    d.delivered_at = opt_instant(r, 6);
+    d.next_attempt = r.opt_instant(5);
+    d.delivered_at = r.opt_instant(6);
     return d;
   });
 }
@@ -154,7 +144,7 @@ Status SqliteTx::upsert_reminder(const ReminderRow& r) {
   auto s = conn_.prepare(k_upsert_reminder);
   if (!s) return s.error();
   s->bind(1, r.id).bind(2, r.task_id).bind(3, r.user_id).bind(4, r.title);
-  s->bind(5, opt_ms(r.due_at)).bind(6, to_millis(r.remind_at)).bind(7, to_millis(core::now()));
+  s->bind(5, r.due_at).bind(6, to_millis(r.remind_at)).bind(7, to_millis(core::now()));
   return s->run();
 }
 
@@ -214,12 +204,8 @@ Status SqliteTx::upsert_delivery(const Delivery& d) {
   auto s = conn_.prepare(k_upsert_delivery);
   if (!s) return s.error();
   s->bind(1, d.reminder_id).bind(2, d.channel).bind(3, d.state).bind(4, std::int64_t{d.attempts});
-  if (d.last_error) {
-    s->bind(5, *d.last_error);
-  } else {
-    s->bind(5, std::nullopt);
-  }
-  s->bind(6, opt_ms(d.next_attempt)).bind(7, opt_ms(d.delivered_at));
+  s->bind(5, d.last_error);
+  s->bind(6, d.next_attempt).bind(7, d.delivered_at);
   return s->run();
 }
 
