@@ -1,7 +1,9 @@
 #pragma once
 // The Store interface: everything the services persist, behind read and write transactions.
 // A write transaction commits when its function returns success and rolls back otherwise, so a
-// service can make several changes (later: a task change plus its outbox rows) atomically.
+// service can make several changes (a task change plus its outbox rows) atomically. A write
+// function may run more than once (PostgreSQL retries a transaction that lost a race), so it acts
+// only through the Writer and overwrites, never appends to, what it captures.
 // Calls block; callers run them off the I/O threads (http::Offload).
 #include <cstdint>
 #include <functional>

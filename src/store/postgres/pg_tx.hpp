@@ -1,0 +1,95 @@
+#pragma once
+// The Reader/Writer of one PostgreSQL transaction: every statement the store runs, bound to the
+// connection the transaction holds. The statements live by area in pg_tx*.cpp, as named
+// constants prepared once per connection.
+#include "store/postgres/pg_connection.hpp"
+#include "store/store.hpp"
+
+namespace tickler::store::postgres {
+
+class PgTx final : public Writer {
+ public:
+  explicit PgTx(PgConnection& conn) : conn_(conn) {}
+
+  Result<std::optional<core::User>> user_by_email(std::string_view email) override;
+  Result<std::optional<core::User>> user_by_id(core::UserId id) override;
+  Result<core::Task> task(core::UserId user, core::TaskId id) override;
+  Result<core::TaskPage> tasks(const core::TaskQuery& query) override;
+  Result<std::optional<core::Task>> next_in_series(core::UserId user, core::TaskId series_id,
+                                                   int after_index) override;
+  Result<std::vector<core::TagCount>> tag_counts(core::UserId user) override;
+  Result<std::optional<IdempotentResponse>> idempotent_response(core::UserId user,
+                                                                std::string_view key,
+                                                                core::Instant not_before) override;
+
+  Result<core::User> insert_user(core::User user) override;
+  Result<core::Task> insert_task(core::Task task) override;
+  Status update_task(const core::Task& task) override;
+  Status delete_task(core::UserId user, core::TaskId id) override;
+  Status save_idempotent_response(core::UserId user, std::string_view key,
+                                  const IdempotentResponse& response, core::Instant at) override;
+  Status purge_idempotency(core::Instant older_than) override;
+
+  Result<std::vector<OutboxRow>> unsent_outbox(int limit) override;
+  Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
+  Result<std::int64_t> append_outbox(const OutboxRow& row) override;
+  Status mark_outbox_sent(std::int64_t id, core::Instant at) override;
+  Status mark_outbox_failed(std::int64_t id, std::string_view error) override;
+  Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
+                              core::Instant at) override;
+  Status insert_dead_letter(const DeadLetter& letter) override;
+  Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) override;
+
+  Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) override;
+  Status for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) override;
+  Result<std::vector<AuditHead>> audit_heads() override;
+  Result<std::optional<AuditHead>> audit_head(core::UserId user) override;
+  Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+
+  Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) override;
+  Result<std::vector<ReminderRow>> scheduled_reminders() override;
+  Result<std::vector<NotificationRow>> notifications(
+      core::UserId user, bool unread_only, int limit,
+      std::optional<std::int64_t> before_id) override;
+  Result<std::optional<Webhook>> webhook(core::UserId user) override;
+  Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::optional<ReminderRow>> reminder(std::string_view id) override;
+  Status upsert_reminder(const ReminderRow& reminder) override;
+  Result<bool> cancel_reminder(std::string_view id) override;
+  Result<std::optional<ReminderRow>> fire_reminder(std::string_view id, core::Instant at) override;
+  Result<std::int64_t> insert_notification(const NotificationRow& n) override;
+  Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
+                                      core::Instant at) override;
+  Status set_webhook(const Webhook& hook) override;
+  Status delete_webhook(core::UserId user) override;
+  Status upsert_delivery(const Delivery& delivery) override;
+
+ private:
+  PgConnection& conn_;
+};
+
+// Runs a statement and turns each row into a T.
+template <class T, class Read>
+Result<std::vector<T>> collect(Result<PgResult> res, Read read) {
+  if (!res) return res.error();
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(res->rows()));
+  for (int i = 0; i < res->rows(); ++i) out.push_back(read(res->row(i)));
+  return out;
+}
+
+// The first row as a T, nullopt when there is none.
+template <class T, class Read>
+Result<std::optional<T>> first(Result<PgResult> res, Read read) {
+  if (!res) return res.error();
+  if (res->empty()) return std::optional<T>{};
+  return std::optional<T>{read(res->row(0))};
+}
+
+// A statement run for its effect only.
+inline Status done(Result<PgResult> res) {
+  if (!res) return res.error();
+  return {};
+}
+
+}  // namespace tickler::store::postgres

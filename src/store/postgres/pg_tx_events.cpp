@@ -1,0 +1,117 @@
+// PgTx: the outbox, processed events and dead letters.
+#include "store/postgres/pg_tx.hpp"
+
+namespace tickler::store::postgres {
+namespace {
+
+constexpr Query k_insert_outbox{
+    "insert_outbox",
+    "INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, target, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
+constexpr Query k_select_unsent{
+    "select_unsent",
+    "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
+    "attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"};
+constexpr Query k_mark_sent{"mark_sent", "UPDATE outbox SET sent_at = $1 WHERE id = $2"};
+constexpr Query k_mark_failed{
+    "mark_failed", "UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2"};
+constexpr Query k_insert_processed{
+    "insert_processed",
+    "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING"};
+constexpr Query k_insert_dead_letter{
+    "insert_dead_letter",
+    "INSERT INTO dead_letters (event_id, subscriber, topic, type, source, subject, user_id, data, "
+    "error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+constexpr Query k_select_dead_letters{
+    "select_dead_letters",
+    "SELECT id, event_id, subscriber, topic, type, source, subject, user_id, data, error, "
+    "created_at, redriven_at FROM dead_letters WHERE $1::boolean OR redriven_at IS NULL "
+    "ORDER BY id DESC LIMIT $2"};
+// One statement: the letters marked redriven are exactly the ones copied back, in id order.
+constexpr Query k_redrive{
+    "redrive",
+    "WITH moved AS (UPDATE dead_letters SET redriven_at = $1 "
+    "WHERE redriven_at IS NULL AND ($2::bigint IS NULL OR id = $2) "
+    "RETURNING id, topic, type, source, subject, user_id, data, event_id, subscriber) "
+    "INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, target, "
+    "created_at) SELECT topic, type, source, subject, user_id, data, event_id, subscriber, $1 "
+    "FROM moved ORDER BY id"};
+
+}  // namespace
+
+Result<std::int64_t> PgTx::append_outbox(const OutboxRow& row) {
+  auto res =
+      conn_.exec(k_insert_outbox, Params{row.topic, row.type, row.source, row.subject, row.user_id,
+                                         row.data, row.event_id, row.target, row.created_at});
+  if (!res) return res.error();
+  return res->row(0).int64(0);
+}
+
+Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit) {
+  return collect<OutboxRow>(conn_.exec(k_select_unsent, Params{limit}), [](const Row& r) {
+    OutboxRow o;
+    o.id = r.int64(0);
+    o.topic = r.text(1);
+    o.type = r.text(2);
+    o.source = r.text(3);
+    o.subject = r.text(4);
+    o.user_id = r.int64(5);
+    o.data = r.text(6);
+    o.event_id = r.opt_text(7);
+    o.target = r.opt_text(8);
+    o.created_at = r.instant(9);
+    o.attempts = static_cast<int>(r.int64(10));
+    return o;
+  });
+}
+
+Status PgTx::mark_outbox_sent(std::int64_t id, core::Instant at) {
+  return done(conn_.exec(k_mark_sent, Params{at, id}));
+}
+
+Status PgTx::mark_outbox_failed(std::int64_t id, std::string_view error) {
+  return done(conn_.exec(k_mark_failed, Params{error, id}));
+}
+
+Result<bool> PgTx::mark_processed(std::string_view consumer, std::string_view event_id,
+                                  core::Instant at) {
+  auto res = conn_.exec(k_insert_processed, Params{consumer, event_id, at});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
+Status PgTx::insert_dead_letter(const DeadLetter& d) {
+  return done(conn_.exec(
+      k_insert_dead_letter,
+      Params{d.event.cloud_event_id(), d.subscriber, d.event.topic, d.event.type, d.event.source,
+             d.event.subject, d.event.user_id, d.event.data, d.error, d.created_at}));
+}
+
+Result<std::vector<DeadLetter>> PgTx::dead_letters(bool include_redriven, int limit) {
+  return collect<DeadLetter>(conn_.exec(k_select_dead_letters, Params{include_redriven, limit}),
+                             [](const Row& r) {
+                               DeadLetter d;
+                               d.id = r.int64(0);
+                               d.event.event_id = r.text(1);
+                               d.subscriber = r.text(2);
+                               d.event.topic = r.text(3);
+                               d.event.type = r.text(4);
+                               d.event.source = r.text(5);
+                               d.event.subject = r.text(6);
+                               d.event.user_id = r.int64(7);
+                               d.event.data = r.text(8);
+                               d.error = r.text(9);
+                               d.created_at = r.instant(10);
+                               d.redriven_at = r.opt_instant(11);
+                               return d;
+                             });
+}
+
+Result<int> PgTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) {
+  auto res = conn_.exec(k_redrive, Params{at, id});
+  if (!res) return res.error();
+  return static_cast<int>(res->affected());
+}
+
+}  // namespace tickler::store::postgres
