@@ -20,8 +20,41 @@ struct ServeConfig {
   int shutdown_grace_seconds = 10;
 };
 
+// tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
+// tables.
 struct MigrateConfig {
   std::string data_dir = "./data";
+  std::string role;          // api | notifier | recurrer | auditor | all; empty: embedded SQLite
+  std::string database_url;  // TICKLER_DATABASE_URL
+};
+
+// tickler api | notifier | recurrer | auditor | realtime: one service of the distributed mode,
+// beside its Dapr sidecar. Secrets (database URL, JWT secret) come from the Dapr secret store
+// unless given in the environment.
+struct RoleConfig {
+  std::string role;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the role's default (api 8080, notifier 8081, … realtime 8084)
+  int io_threads = 2;
+  int db_threads = 8;
+  int db_pool = 8;
+  std::vector<std::string> cors_origins;
+  std::string log_level = "info";
+  int token_ttl_seconds = 24 * 3600;
+  int shutdown_grace_seconds = 10;
+  int sweep_seconds = 300;  // notifier: own sweep, behind the bindings.cron one every minute
+
+  std::uint16_t dapr_http_port = 3500;  // DAPR_HTTP_PORT
+  std::string dapr_api_token;           // DAPR_API_TOKEN: sent to the sidecar
+  std::string app_api_token;            // APP_API_TOKEN: required from the sidecar
+  std::string pubsub = "tickler-pubsub";
+  std::string fanout_pubsub = "tickler-pubsub-fanout";  // realtime: a consumer group per replica
+  std::string secret_store = "tickler-secrets";
+  std::string state_store = "tickler-state";  // notifier: outcome of the last cron sweep
+  std::string api_app_id = "tickler-api";
+  std::string sweep_binding = "reminder-sweep";  // notifier: the bindings.cron input
+  std::string database_url;                      // TICKLER_DATABASE_URL; else secret
+  std::string jwt_secret;                        // TICKLER_JWT_SECRET; else secret
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

@@ -1,6 +1,7 @@
 // tickler: one binary, one command per role. Parses the command line and hands over to src/app.
 #include <CLI/CLI.hpp>
 
+#include "app/role_options.hpp"
 #include "app/roles.hpp"
 
 int main(int argc, char** argv) {
@@ -46,9 +47,22 @@ int main(int argc, char** argv) {
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");
-  m->add_option("--data", migrate.data_dir, "data directory")
+  m->add_option("--data", migrate.data_dir, "data directory (embedded SQLite)")
       ->envname("TICKLER_DATA")
       ->capture_default_str();
+  m->add_option("--role", migrate.role,
+                "apply this role's PostgreSQL migrations (api|notifier|auditor|all)");
+  m->add_option("--database-url", migrate.database_url, "PostgreSQL URL (with --role)")
+      ->envname("TICKLER_DATABASE_URL");
+
+  tickler::app::RoleConfig role;
+  std::vector<CLI::App*> role_commands;
+  for (const char* name : {"api", "notifier", "recurrer", "auditor", "realtime"}) {
+    auto* r = cli.add_subcommand(
+        name, std::string{"the "} + name + " service of the distributed mode (beside daprd)");
+    tickler::app::add_role_options(*r, role);
+    role_commands.push_back(r);
+  }
 
   tickler::app::ToolConfig tool;
   auto* dlq =
@@ -71,6 +85,12 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   if (s->parsed()) return tickler::app::run_serve(serve);
+  for (auto* r : role_commands) {
+    if (r->parsed()) {
+      role.role = r->get_name();
+      return tickler::app::run_role(role);
+    }
+  }
   if (dlq_list->parsed()) return tickler::app::run_dlq_list(tool);
   if (dlq_redrive->parsed()) return tickler::app::run_dlq_redrive(tool);
   if (verify->parsed()) return tickler::app::run_audit_verify(tool);

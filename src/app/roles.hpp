@@ -6,6 +6,8 @@ namespace tickler::app {
 
 int run_serve(const ServeConfig& config);
 int run_migrate(const MigrateConfig& config);
+// tickler api | notifier | recurrer | auditor | realtime.
+int run_role(const RoleConfig& config);
 int run_dlq_list(const ToolConfig& config);
 int run_dlq_redrive(const ToolConfig& config);
 int run_audit_verify(const ToolConfig& config);

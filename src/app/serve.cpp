@@ -1,5 +1,5 @@
-// tickler serve and tickler migrate. serve runs the EmbeddedSystem on the I/O threads until
-// SIGTERM/SIGINT, then stops it in reverse order of start.
+// tickler serve and tickler migrate (SQLite, or a role's PostgreSQL tables). serve runs the
+// EmbeddedSystem on the I/O threads until SIGTERM/SIGINT, then stops it in reverse order of start.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,8 +10,10 @@
 
 #include "app/bootstrap.hpp"
 #include "app/embedded_system.hpp"
+#include "app/role_process.hpp"
 #include "app/roles.hpp"
 #include "http/log.hpp"
+#include "store/postgres/pg_store.hpp"
 
 namespace tickler::app {
 namespace {
@@ -58,7 +60,27 @@ int run_serve(const ServeConfig& config) {
 int run_migrate(const MigrateConfig& config) {
   try {
     init_process("info");
-    auto store = open_store(config.data_dir, 1);
+    if (config.role.empty()) {
+      auto store = open_store(config.data_dir, 1);
+    } else {
+      if (config.database_url.empty()) throw std::runtime_error("--database-url is required");
+      std::vector<std::string> roles;
+      if (config.role != "all") {
+        if (!is_role(config.role)) throw std::runtime_error("unknown role " + config.role);
+        roles = store_roles(config.role);
+        if (roles.empty()) throw std::runtime_error(config.role + " has no tables");
+      }
+      store::postgres::PostgresSettings settings;
+      settings.url = config.database_url;
+      settings.pool_size = 1;
+      settings.roles = std::move(roles);
+      auto store = store::postgres::PostgresStore::open(std::move(settings));
+      if (!store) throw std::runtime_error(store.error().message);
+      auto applied = (*store)->migrate();
+      if (!applied) throw std::runtime_error(applied.error().message);
+      http::log_json(spdlog::level::info, "migrated",
+                     {{"role", config.role}, {"migrations_applied", *applied}});
+    }
     spdlog::shutdown();
     return 0;
   } catch (const std::exception& e) {

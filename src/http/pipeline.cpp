@@ -28,15 +28,14 @@ std::string allow_list(const std::vector<verb>& methods) {
   return out;
 }
 
+// application/json, or a JSON-based media type such as application/cloudevents+json (Dapr).
 bool is_json_content_type(std::string_view ct) {
   const auto semi = ct.find(';');
-  auto media = ct.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  if (media.size() != 16) return false;
-  for (std::size_t i = 0; i < media.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(media[i])) != "application/json"[i]) return false;
-  }
-  return true;
+  std::string media{ct.substr(0, semi)};
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media == "application/json" ||
+         (media.starts_with("application/") && media.ends_with("+json"));
 }
 
 core::Error not_found() {
@@ -147,7 +146,9 @@ net::awaitable<Response> Pipeline::handle(Request& request, const std::string& r
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto status = res.result_int();
   metrics_.observe(route_name, request.method_string(), status, seconds);
-  log_json(spdlog::level::info, "request",
+  // Health probes (a sidecar probes every second) are logged at debug level when they pass.
+  const bool probe = status < 300 && (route_name == "/healthz" || route_name == "/readyz");
+  log_json(probe ? spdlog::level::debug : spdlog::level::info, "request",
            {{"request_id", ctx.request_id},
             {"method", request.method_string()},
             {"route", route_name},

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <vector>
 
 namespace tickler::services::realtime {
@@ -54,9 +55,11 @@ void Hub::leave(core::UserId user, const std::shared_ptr<Outlet>& outlet) {
   it->second.outlets.erase(outlet);
 }
 
-void Hub::publish(core::UserId user, std::int64_t sequence, std::string message) {
-  auto shared = std::make_shared<const std::string>(std::move(message));
+std::int64_t Hub::publish(core::UserId user, std::string_view stream, std::int64_t event_id,
+                          boost::json::object message) {
+  std::shared_ptr<const std::string> shared;
   std::vector<std::shared_ptr<Outlet>> outlets;
+  std::int64_t sequence = 0;
   {
     std::lock_guard lock{mutex_};
     if (!users_.contains(user) && users_.size() >= settings_.max_users_with_backlog) {
@@ -67,8 +70,12 @@ void Hub::publish(core::UserId user, std::int64_t sequence, std::string message)
       }
     }
     auto& state = users_[user];
-    if (!state.backlog.empty() && sequence <= state.backlog.back().first) return;
-    latest_ = std::max(latest_, sequence);
+    auto last = state.last_event.find(stream);
+    if (last != state.last_event.end() && event_id <= last->second) return 0;
+    state.last_event.insert_or_assign(std::string{stream}, event_id);
+    sequence = ++latest_;
+    message["sequence"] = sequence;
+    shared = std::make_shared<const std::string>(boost::json::serialize(message));
     state.backlog.emplace_back(sequence, shared);
     if (state.backlog.size() > settings_.backlog_per_user) {
       state.trimmed_upto = state.backlog.front().first;
@@ -77,6 +84,7 @@ void Hub::publish(core::UserId user, std::int64_t sequence, std::string message)
     outlets.assign(state.outlets.begin(), state.outlets.end());
   }
   for (auto& o : outlets) o->send(shared);
+  return sequence;
 }
 
 void Hub::close_all() {

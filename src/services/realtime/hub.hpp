@@ -1,7 +1,11 @@
 #pragma once
 // The real-time fan-out state: which WebSocket sessions each user has open, and a bounded
-// per-user backlog of recent messages (by event sequence) for clients that reconnect with the
-// last sequence they saw. Thread-safe; sessions are told to send, never waited for.
+// per-user backlog of recent messages for clients that reconnect with the last sequence they saw.
+// Sequences are the hub's own (one counter per process), because events come from several
+// producers whose ids are not one series (the api's outbox, the notifier's); redeliveries are
+// recognised per producer stream by the event's id, which grows within a stream for one user.
+// Thread-safe; sessions are told to send, never waited for.
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -39,9 +43,11 @@ class Hub {
             std::optional<std::int64_t> since, std::string_view epoch);
   [[nodiscard]] const std::string& epoch() const { return epoch_; }
   void leave(core::UserId user, const std::shared_ptr<Outlet>& outlet);
-  // Sends to every outlet of the user and keeps the message for catch-up. A sequence at or
-  // below the last one kept for the user is a redelivery: ignored.
-  void publish(core::UserId user, std::int64_t sequence, std::string message);
+  // Stamps the message with the next sequence, sends it to every outlet of the user and keeps it
+  // for catch-up. An event_id at or below the last one seen for the user on that stream is a
+  // redelivery: ignored. Returns the sequence given (0 when ignored).
+  std::int64_t publish(core::UserId user, std::string_view stream, std::int64_t event_id,
+                       boost::json::object message);
   void close_all();
   [[nodiscard]] std::size_t connections() const;
 
@@ -50,6 +56,7 @@ class Hub {
     std::set<std::shared_ptr<Outlet>> outlets;
     std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> backlog;
     std::int64_t trimmed_upto = 0;  // the newest sequence dropped from the backlog
+    std::map<std::string, std::int64_t, std::less<>> last_event;  // per stream
   };
   HubSettings settings_;
   const std::string epoch_;  // random per process

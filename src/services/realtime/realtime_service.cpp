@@ -58,20 +58,19 @@ bus::Verdict RealtimeService::on_task_update(const bus::Event& event) {
   auto p = parse(event);
   if (!p) return bus::Verdict::drop("task update without a numeric id and a user_id");
   boost::json::object msg{{"type", "task"},
-                          {"sequence", p->sequence},
+                          {"sequence", 0},
                           {"op", p->data["op"]},
                           {"task", p->data["task"]},
                           {"version", p->data["version"]}};
-  hub_.publish(p->user, p->sequence, boost::json::serialize(msg));
+  hub_.publish(p->user, event.topic, p->sequence, std::move(msg));
   return bus::Verdict::ok();
 }
 
 bus::Verdict RealtimeService::on_notification(const bus::Event& event) {
   auto p = parse(event);
   if (!p) return bus::Verdict::drop("notification without a numeric id and a user_id");
-  boost::json::object msg{
-      {"type", "notification"}, {"sequence", p->sequence}, {"notification", p->data}};
-  hub_.publish(p->user, p->sequence, boost::json::serialize(msg));
+  boost::json::object msg{{"type", "notification"}, {"sequence", 0}, {"notification", p->data}};
+  hub_.publish(p->user, event.topic, p->sequence, std::move(msg));
   return bus::Verdict::ok();
 }
 

@@ -1,0 +1,77 @@
+#pragma once
+// The command-line options (and environment variables) of the distributed roles.
+#include <CLI/CLI.hpp>
+
+#include "app/config.hpp"
+
+namespace tickler::app {
+
+inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
+  cmd.add_option("--host", c.host, "listen address")
+      ->envname("TICKLER_HOST")
+      ->capture_default_str();
+  cmd.add_option("--port", c.port, "listen port (default: the role's own, 8080–8084)")
+      ->envname("TICKLER_PORT");
+  cmd.add_option("--io-threads", c.io_threads, "network threads")
+      ->envname("TICKLER_IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd.add_option("--db-threads", c.db_threads, "threads for blocking work")
+      ->envname("TICKLER_DB_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd.add_option("--db-pool", c.db_pool, "PostgreSQL connections")
+      ->envname("TICKLER_DB_POOL")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd.add_option("--cors-origins", c.cors_origins, "origins allowed by CORS (comma-separated)")
+      ->envname("TICKLER_CORS_ORIGINS")
+      ->delimiter(',');
+  cmd.add_option("--log-level", c.log_level, "trace|debug|info|warn|error|off")
+      ->envname("TICKLER_LOG_LEVEL")
+      ->capture_default_str();
+  cmd.add_option("--token-ttl", c.token_ttl_seconds, "lifetime of issued tokens, in seconds")
+      ->envname("TICKLER_TOKEN_TTL")
+      ->check(CLI::Range(60, 30 * 24 * 3600))
+      ->capture_default_str();
+  cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds, "seconds to drain on SIGTERM")
+      ->envname("TICKLER_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0, 300))
+      ->capture_default_str();
+  cmd.add_option("--sweep-seconds", c.sweep_seconds, "notifier: own catch-up sweep period")
+      ->envname("TICKLER_SWEEP_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd.add_option("--dapr-http-port", c.dapr_http_port, "the sidecar's HTTP port")
+      ->envname("DAPR_HTTP_PORT")
+      ->capture_default_str();
+  cmd.add_option("--dapr-api-token", c.dapr_api_token, "token sent to the sidecar")
+      ->envname("DAPR_API_TOKEN");
+  cmd.add_option("--app-api-token", c.app_api_token, "token the sidecar must send")
+      ->envname("APP_API_TOKEN");
+  cmd.add_option("--pubsub", c.pubsub, "pub/sub component")
+      ->envname("TICKLER_PUBSUB")
+      ->capture_default_str();
+  cmd.add_option("--fanout-pubsub", c.fanout_pubsub, "realtime: per-replica pub/sub component")
+      ->envname("TICKLER_FANOUT_PUBSUB")
+      ->capture_default_str();
+  cmd.add_option("--secret-store", c.secret_store, "secret store component")
+      ->envname("TICKLER_SECRET_STORE")
+      ->capture_default_str();
+  cmd.add_option("--state-store", c.state_store, "notifier: state store component")
+      ->envname("TICKLER_STATE_STORE")
+      ->capture_default_str();
+  cmd.add_option("--api-app-id", c.api_app_id, "recurrer: the api's Dapr app id")
+      ->envname("TICKLER_API_APP_ID")
+      ->capture_default_str();
+  cmd.add_option("--sweep-binding", c.sweep_binding, "notifier: the cron input binding's name")
+      ->envname("TICKLER_SWEEP_BINDING")
+      ->capture_default_str();
+  cmd.add_option("--database-url", c.database_url,
+                 "PostgreSQL URL (default: secret <role>-database-url)")
+      ->envname("TICKLER_DATABASE_URL");
+  cmd.add_option("--jwt-secret", c.jwt_secret, "JWT secret (default: secret jwt-secret)")
+      ->envname("TICKLER_JWT_SECRET");
+}
+
+}  // namespace tickler::app

@@ -1,0 +1,322 @@
+#include "app/role_process.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "http/json_fields.hpp"
+#include "http/log.hpp"
+#include "http/response.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "wire/occurrence_json.hpp"
+#include "wire/task_json.hpp"
+
+namespace tickler::app {
+namespace {
+
+using http::beast_http::field;
+using http::beast_http::status;
+using http::beast_http::verb;
+
+constexpr std::array<std::string_view, 5> k_roles{"api", "notifier", "recurrer", "auditor",
+                                                  "realtime"};
+
+bool has_store(std::string_view role) {
+  return role == "api" || role == "notifier" || role == "auditor";
+}
+
+bus::dapr::DaprSettings dapr_settings(const RoleConfig& c) {
+  bus::dapr::DaprSettings s;
+  s.http_port = c.dapr_http_port;
+  s.api_token = c.dapr_api_token;
+  return s;
+}
+
+// A secret from the environment when given, else from the Dapr secret store,
+// waiting up to a minute for the sidecar to come up.
+std::string secret_or(bus::dapr::DaprClient& dapr, const RoleConfig& c, const std::string& given,
+                      const std::string& key) {
+  if (!given.empty()) return given;
+  core::Error last;
+  for (int attempt = 0; attempt < 120; ++attempt) {
+    auto value = dapr.secret(c.secret_store, key);
+    if (value) return *value;
+    last = value.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  }
+  throw std::runtime_error("secret " + key + " from " + c.secret_store + ": " + last.message);
+}
+
+std::unique_ptr<store::Store> open_role_store(const RoleConfig& c, bus::dapr::DaprClient& dapr) {
+  if (!has_store(c.role)) return nullptr;
+  const std::string url = secret_or(dapr, c, c.database_url, c.role + "-database-url");
+  auto store = store::postgres::PostgresStore::open({url, c.db_pool, store_roles(c.role)});
+  if (!store) throw std::runtime_error("cannot open the database: " + store.error().message);
+  auto applied = (*store)->migrate();
+  if (!applied) throw std::runtime_error("migrations failed: " + applied.error().message);
+  http::log_json(spdlog::level::info, "store ready", {{"migrations_applied", *applied}});
+  return std::move(*store);
+}
+
+std::string jwt_secret_of(const RoleConfig& c, bus::dapr::DaprClient& dapr) {
+  if (c.role == "recurrer") return std::string(32, '-');  // verifies no tokens
+  auto secret = secret_or(dapr, c, c.jwt_secret, "jwt-secret");
+  if (secret.size() < 32) throw std::runtime_error("the JWT secret needs at least 32 characters");
+  return secret;
+}
+
+bus::dapr::DaprBusSettings bus_settings(const RoleConfig& c) {
+  return {c.pubsub, c.role == "realtime" ? c.fanout_pubsub : std::string{}, c.app_api_token};
+}
+
+}  // namespace
+
+bool is_role(std::string_view role) {
+  return std::find(k_roles.begin(), k_roles.end(), role) != k_roles.end();
+}
+
+std::uint16_t default_port(std::string_view role) {
+  for (std::size_t i = 0; i < k_roles.size(); ++i) {
+    if (k_roles[i] == role) return static_cast<std::uint16_t>(8080 + i);
+  }
+  return 8080;
+}
+
+std::vector<std::string> store_roles(std::string_view role) {
+  if (role == "api") return {"api", "outbox"};
+  if (role == "notifier") return {"notifier", "outbox", "consumer"};
+  if (role == "auditor") return {"auditor", "consumer"};
+  return {};
+}
+
+RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
+    : config_(config),
+      dapr_(dapr_settings(config)),
+      store_(open_role_store(config, dapr_)),
+      jwt_({jwt_secret_of(config, dapr_), std::chrono::seconds{config.token_ttl_seconds}}),
+      offload_(config.db_threads),
+      bus_(bus_settings(config), dapr_, offload_),
+      pipeline_({std::set<std::string>(config.cors_origins.begin(), config.cors_origins.end())},
+                router_, metrics_,
+                config.role == "api"
+                    ? http::Authenticator{[this](std::string_view token) {
+                        return api_->authenticate(token);
+                      }}
+                    : http::Authenticator{std::bind_front(&RoleProcess::verify_token, this)}),
+      server_(ioc, {config.host, config.port ? config.port : default_port(config.role)},
+              pipeline_) {
+  namespace topic = bus::topic;
+  const std::string& role = config_.role;
+  if (role == "api") wire_api(ioc);
+  if (role == "auditor") {
+    auditor_.emplace(*store_, offload_);
+    auditor_->register_routes(router_);
+    bus_.subscribe_batch(
+        std::string{topic::task_events}, "auditor",
+        std::bind_front(&services::auditor::AuditService::on_task_events, &*auditor_));
+  }
+  if (role == "recurrer") {
+    recurrer_.emplace(std::bind_front(&RoleProcess::occurrence_via_api, this));
+    bus_.subscribe(
+        std::string{topic::task_events}, "recurrer",
+        std::bind_front(&services::recurrer::RecurrerService::on_task_event, &*recurrer_));
+  }
+  if (role == "notifier") wire_notifier();
+  if (role == "realtime") {
+    realtime_.emplace(
+        std::bind_front(&RoleProcess::verify_token, this),
+        [this](const http::Request* request, http::Response& response,
+               std::string_view request_id) { pipeline_.finish(request, response, request_id); });
+    using services::realtime::RealtimeService;
+    bus_.subscribe(std::string{topic::task_updates}, "realtime",
+                   std::bind_front(&RealtimeService::on_task_update, &*realtime_));
+    bus_.subscribe(std::string{topic::notifications}, "realtime",
+                   std::bind_front(&RealtimeService::on_notification, &*realtime_));
+    server_.on_upgrade([this](boost::beast::tcp_stream stream, http::Request request) {
+      realtime_->accept(std::move(stream), std::move(request));
+    });
+  }
+  bus_.register_routes(router_);
+  wire_common_routes();
+}
+
+RoleProcess::~RoleProcess() {
+  stop_background();
+}
+
+void RoleProcess::wire_api(boost::asio::io_context& ioc) {
+  relay_.emplace(services::api::RelaySettings{}, *store_, bus_);
+  api_.emplace(
+      services::api::ApiSettings{
+          {jwt_secret_of(config_, dapr_), std::chrono::seconds{config_.token_ttl_seconds}}, {}},
+      *store_, offload_, metrics_, [this] { relay_->wake(); });
+  api_->register_routes(router_);
+  api_->start(ioc);
+  router_.add(verb::post, "/internal/occurrences", false,
+              std::bind_front(&RoleProcess::create_occurrence, this));
+}
+
+void RoleProcess::wire_notifier() {
+  relay_.emplace(services::api::RelaySettings{}, *store_, bus_);
+  services::notifier::NotifierSettings settings;
+  settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
+  notifier_.emplace(settings, *store_, offload_, [this] { relay_->wake(); });
+  notifier_->register_routes(router_);
+  jobs_.emplace(dapr_, offload_, config_.app_api_token,
+                std::bind_front(&RoleProcess::fire_jobs, this));
+  jobs_->register_routes(router_);
+  notifier_->set_scheduler(&*jobs_);
+  bus_.subscribe_batch(
+      std::string{bus::topic::reminders}, "notifier",
+      std::bind_front(&services::notifier::NotifierService::on_reminder_events, &*notifier_));
+  // Dapr input bindings POST to /<binding name> (and may ask OPTIONS first).
+  const std::string path = "/" + config_.sweep_binding;
+  router_.add(verb::post, path, false, std::bind_front(&RoleProcess::sweep, this));
+  router_.add(verb::options, path, false, std::bind_front(&RoleProcess::sweep, this));
+}
+
+void RoleProcess::wire_common_routes() {
+  if (config_.role == "api") return;  // the api serves its own operational routes
+  router_.add(verb::get, "/healthz", false, std::bind_front(&RoleProcess::healthz, this));
+  router_.add(verb::get, "/readyz", false, std::bind_front(&RoleProcess::readyz, this));
+  router_.add(verb::get, "/metrics", false, std::bind_front(&RoleProcess::metrics, this));
+}
+
+void RoleProcess::start() {
+  if (notifier_) {
+    if (auto st = notifier_->start(); !st) throw std::runtime_error(st.error().message);
+  }
+  if (relay_) relay_->start();
+  if (auto st = server_.start(); !st) throw std::runtime_error(st.error().message);
+}
+
+boost::asio::awaitable<void> RoleProcess::stop_accepting(std::chrono::milliseconds grace) {
+  co_await server_.stop(grace);
+  if (realtime_) realtime_->stop();
+  if (api_) api_->stop();
+}
+
+void RoleProcess::stop_background() {
+  if (background_stopped_) return;
+  background_stopped_ = true;
+  if (relay_) relay_->stop();
+  if (notifier_) notifier_->stop();
+  offload_.join();
+}
+
+http::net::awaitable<core::Result<core::UserId>> RoleProcess::verify_token(std::string_view token) {
+  co_return jwt_.verify(token, core::now());
+}
+
+RoleProcess::Res RoleProcess::healthz(Ctx&) {
+  co_return http::json_response(status::ok, boost::json::object{{"status", "ok"}});
+}
+
+core::Status RoleProcess::ready() {
+  if (store_) {
+    if (auto st = store_->ping(); !st) return st;
+  }
+  return dapr_.healthz();
+}
+
+RoleProcess::Res RoleProcess::readyz(Ctx&) {
+  auto st = co_await offload_.call(&RoleProcess::ready, this);
+  if (!st) co_return http::error_response(st.error());
+  co_return http::json_response(status::ok, boost::json::object{{"status", "ready"}});
+}
+
+RoleProcess::Res RoleProcess::metrics(Ctx&) {
+  http::Response res{status::ok, 11};
+  res.set(field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = metrics_.render();
+  res.prepare_payload();
+  co_return res;
+}
+
+core::Result<core::Task> RoleProcess::occurrence_here(const core::OccurrenceRequest& request) {
+  return api_->tasks().create_occurrence(request, {"recurrer", ""});
+}
+
+// POST /internal/occurrences (api): the recurrer's request through service
+// invocation.
+RoleProcess::Res RoleProcess::create_occurrence(Ctx& ctx) {
+  if (!bus::dapr::from_sidecar(ctx.request, config_.app_api_token)) {
+    co_return bus::dapr::sidecar_unauthorized();
+  }
+  auto body = http::parse_json_object(ctx.request.body());
+  if (!body) co_return http::error_response(body.error());
+  auto request = wire::occurrence_from_json(*body);
+  if (!request) co_return http::error_response(request.error());
+  const core::OccurrenceRequest req = *request;
+  auto task = co_await offload_.call(&RoleProcess::occurrence_here, this, req);
+  if (!task) co_return http::error_response(task.error());
+  co_return http::json_response(status::ok, wire::task_to_json(*task));
+}
+
+// The recurrer's CreateOccurrence: the api creates (or finds) it, keyed by
+// series position.
+core::Result<core::Task> RoleProcess::occurrence_via_api(const core::OccurrenceRequest& request) {
+  auto r = dapr_.invoke(config_.api_app_id, "internal/occurrences",
+                        boost::json::serialize(wire::occurrence_to_json(request)),
+                        {{"Idempotency-Key", wire::occurrence_key(request)}});
+  if (!r) return r.error();
+  if (r->status == 404) return core::make_error(core::Errc::not_found, "the series has ended");
+  if (r->status == 400 || r->status == 422) {
+    return core::make_error(core::Errc::validation_failed, "api refused: " + r->body);
+  }
+  if (r->status != 200 && r->status != 201) {
+    return core::make_error(core::Errc::unavailable,
+                            "api answered " + std::to_string(r->status) + ": " + r->body);
+  }
+  auto json = http::parse_json_object(r->body);
+  if (!json) return json.error();
+  return wire::task_from_json(*json);
+}
+
+// A job fires at its due time by the scheduler's clock; a reminder is never
+// fired before its instant by ours, so one that is not due yet by a hair is
+// waited for, one further out is scheduled again.
+core::Status RoleProcess::fire_jobs(const std::vector<std::string>& names) {
+  auto fired = notifier_->fire_due(names);
+  if (!fired) return fired.error();
+  for (const auto& name : names) {
+    auto row = store_->read_value([&](store::Reader& r) { return r.reminder(name); });
+    if (!row) return row.error();
+    if (!*row || (*row)->state != "scheduled") continue;
+    const auto wait = (*row)->remind_at - core::now();
+    if (wait > std::chrono::seconds{2}) {
+      jobs_->schedule(name, (*row)->remind_at);
+      continue;
+    }
+    std::this_thread::sleep_for(wait + std::chrono::milliseconds{1});
+    if (auto again = notifier_->fire_due({name}); !again) return again.error();
+  }
+  return {};
+}
+
+core::Result<int> RoleProcess::run_sweep() {
+  auto fired = notifier_->sweep();
+  if (!fired) return fired;
+  // Best effort: where operators look for the safety net's last run (Dapr state).
+  const auto record = boost::json::serialize(
+      boost::json::object{{"at", core::format_rfc3339(core::now())}, {"fired", *fired}});
+  if (auto st = dapr_.save_state(config_.state_store, "sweep-last", record); !st) {
+    http::log_json(spdlog::level::warn, "recording the sweep failed",
+                   {{"error", st.error().message}});
+  }
+  return fired;
+}
+
+// POST /reminder-sweep: the bindings.cron input, every minute.
+RoleProcess::Res RoleProcess::sweep(Ctx& ctx) {
+  if (!bus::dapr::from_sidecar(ctx.request, config_.app_api_token)) {
+    co_return bus::dapr::sidecar_unauthorized();
+  }
+  if (ctx.request.method() == verb::options) co_return http::empty_response(status::ok);
+  auto fired = co_await offload_.call(&RoleProcess::run_sweep, this);
+  if (!fired) co_return http::error_response(fired.error());
+  co_return http::json_response(status::ok, boost::json::object{{"fired", *fired}});
+}
+
+}  // namespace tickler::app

@@ -1,0 +1,73 @@
+#pragma once
+// DaprBus: the Bus over Dapr pub/sub (Kafka behind it). Publishing hands a structured CloudEvent
+// to the sidecar (event id = the outbox id, partition key = the user id, so one user's events stay
+// in order); success means Kafka acknowledged it. Subscribing is programmatic: the sidecar reads
+// GET /dapr/subscribe (one route and one dead-letter topic per subscription) and delivers each
+// event to POST /events/{topic}/{name}, which answers the subscriber's verdict as Dapr's
+// {"status": SUCCESS | RETRY | DROP}; DROP sends the event to "<topic>.dlq". Every route here
+// answers only calls that carry the app token the sidecar was given (APP_API_TOKEN).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bus/bus.hpp"
+#include "bus/dapr/sidecar_client.hpp"
+#include "http/offload.hpp"
+#include "http/router.hpp"
+
+namespace tickler::bus::dapr {
+
+struct DaprBusSettings {
+  std::string pubsub = "tickler-pubsub";  // the component events are published through
+  // The component subscriptions go through (realtime replicas use one with a consumer group per
+  // replica); empty: pubsub.
+  std::string subscribe_pubsub;
+  std::string app_token;  // APP_API_TOKEN; empty: no check (tests without a sidecar only)
+};
+
+// The dead-letter topic of a topic.
+[[nodiscard]] std::string dead_letter_topic(std::string_view topic);
+
+// True when the request carries the app token (constant-time comparison); always when no token
+// is configured.
+[[nodiscard]] bool from_sidecar(const http::Request& request, std::string_view app_token);
+// 401 in the error envelope, for calls without the app token.
+[[nodiscard]] http::Response sidecar_unauthorized();
+
+class DaprBus final : public Bus {
+ public:
+  DaprBus(DaprBusSettings settings, DaprClient& client, http::Offload& offload)
+      : settings_(std::move(settings)), client_(client), offload_(offload) {}
+
+  void subscribe(std::string topic, std::string name, Subscriber fn) override;
+  void subscribe_batch(std::string topic, std::string name, BatchSubscriber fn) override;
+  core::Status publish(const Event& event, const std::optional<std::string>& target) override;
+  core::Status publish_batch(const std::vector<Event>& events,
+                             const std::optional<std::string>& target) override;
+
+  // GET /dapr/subscribe and POST /events/{topic}/{name}. Call after every subscribe().
+  void register_routes(http::Router& router);
+  // The JSON answered on GET /dapr/subscribe.
+  [[nodiscard]] std::string subscriptions_json() const;
+  // Delivers one CloudEvent body to subscriber `name` of `topic`; the verdict (tests, handler).
+  Verdict deliver(const std::string& topic, const std::string& name, const std::string& body);
+
+ private:
+  struct Subscription {
+    std::string topic;
+    std::string name;
+    BatchSubscriber fn;
+  };
+  http::net::awaitable<http::Response> on_subscribe(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> on_event(http::RequestContext& ctx);
+  core::Result<Verdict> deliver_result(const std::string& topic, const std::string& name,
+                                       const std::string& body);
+
+  DaprBusSettings settings_;
+  DaprClient& client_;
+  http::Offload& offload_;
+  std::map<std::pair<std::string, std::string>, Subscription> subscriptions_;
+};
+
+}  // namespace tickler::bus::dapr
