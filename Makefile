@@ -1,6 +1,6 @@
 # The front door. `make run` starts Tickler; `make test` runs every test. Both install what is
 # missing first (scripts/deps.sh).
-.PHONY: build run test unit-test asan-test api-test format format-check tidy bench clean deps
+.PHONY: build run test unit-test asan-test api-test integration-test up down format format-check tidy bench clean deps
 
 ARGS ?=
 # Cache compilations across clones of the repository (CI builds a fresh clone each time).
@@ -32,6 +32,20 @@ asan-test: deps
 
 api-test: build
 	build/venv/bin/pytest -q tests/api
+
+# The distributed mode on this machine: PostgreSQL, Kafka, the Dapr scheduler and the five
+# services each beside its daprd, on loopback (API on http://127.0.0.1:8080). `make down` stops it.
+STACK ?= build/stack
+up: build
+	@scripts/deps.sh stack
+	@python3 tools/stack/stack.py up $(STACK)
+
+down:
+	@python3 tools/stack/stack.py down $(STACK)
+
+integration-test: build
+	@scripts/deps.sh stack
+	build/venv/bin/pytest -q -p no:cacheprovider tests/integration
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

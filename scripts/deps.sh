@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Tickler needs, and nothing when it is all there.
-# Usage: scripts/deps.sh [build|test|bench]   (test and bench include build)
+# Usage: scripts/deps.sh [build|stack|test|bench]   (each includes build; test includes stack)
+#   stack: what the distributed mode needs on this machine (make up, tests/integration):
+#   PostgreSQL, a JDK and Maven for the Kafka broker, Go for daprd and the Dapr scheduler.
 set -euo pipefail
 want=${1:-build}
 
 build_pkgs=(cmake ninja-build g++ pkg-config ccache tzdata
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
-  libsqlite3-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev libpq-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libhowardhinnant-date-dev libical-dev libgtest-dev libgmock-dev)
-test_pkgs=(clang-format python3 python3-venv)
+stack_pkgs=(postgresql openjdk-17-jdk-headless maven python3)
+test_pkgs=(clang-format python3 python3-venv "${stack_pkgs[@]}")
 bench_pkgs=(wrk valgrind)
 
 pkgs=("${build_pkgs[@]}")
 case "$want" in
+  stack) pkgs+=("${stack_pkgs[@]}") ;;
   test) pkgs+=("${test_pkgs[@]}") ;;
   bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
 esac
@@ -24,6 +28,12 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Tickler starts its own PostgreSQL servers (tools/postgres/pg.sh); the package's default
+  # cluster on port 5432 would only be a server nobody asked for.
+  if [ ! -e /etc/postgresql-common/createcluster.d/tickler.conf ]; then
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/tickler.conf >/dev/null
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
@@ -35,5 +45,14 @@ if [ "$want" != build ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
     cp tests/requirements.txt "$venv/.requirements"
+  fi
+fi
+
+if [ "$want" = stack ] || [ "$want" = test ]; then
+  # daprd and the Dapr scheduler are built from source with the go command (tools/dapr); the Go
+  # of Debian 12 is too old for Dapr 1.16, so a Go toolchain of 1.24 or newer must be on PATH.
+  if ! command -v go >/dev/null; then
+    echo "deps: the go command is missing (Go 1.24 or newer is needed to build daprd)" >&2
+    exit 1
   fi
 fi

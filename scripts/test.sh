@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Every test of Tickler, in order: formatting, the release build with its unit tests, the unit
-# tests again under ASan+UBSan, then the black-box tests against build/tickler: the REST API
-# (tests/api) and the event-driven flows (tests/e2e).
+# tests again under ASan+UBSan (the store suite against SQLite and a PostgreSQL started here),
+# then the black-box tests against build/tickler: the REST API (tests/api), the event-driven
+# flows of tickler serve (tests/e2e) and the distributed mode on real PostgreSQL, Kafka and Dapr
+# (tests/integration). Every server this starts is stopped at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+pg_state=$(mktemp -d /tmp/tickler-test-pg.XXXXXX)
+cleanup() { tools/postgres/pg.sh stop "$pg_state" >/dev/null 2>&1 || true; rm -rf "$pg_state"; }
+trap cleanup EXIT
 
 step "formatting (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 
 step "release build"
 make --no-print-directory build
+
+step "PostgreSQL for the store tests"
+tools/postgres/pg.sh start "$pg_state" tickler_test >/dev/null
+TICKLER_TEST_PG_URL=$(tools/postgres/pg.sh url "$pg_state" tickler_test)
+export TICKLER_TEST_PG_URL
 
 step "unit tests (release)"
 ctest --preset release --output-on-failure
@@ -27,3 +38,6 @@ build/venv/bin/pytest -q -p no:cacheprovider tests/api
 
 step "black-box event-driven tests"
 build/venv/bin/pytest -q -p no:cacheprovider tests/e2e
+
+step "integration tests: the distributed mode (PostgreSQL, Kafka, Dapr)"
+build/venv/bin/pytest -q -p no:cacheprovider tests/integration

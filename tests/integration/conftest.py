@@ -1,0 +1,71 @@
+"""The distributed stack for the integration tests, started once per session and always stopped.
+
+`stack` is a tools/stack/stack.py Stack with every role running beside its own daprd: api,
+notifier, recurrer, auditor and two realtime replicas. Tests that break a process (kill -9, stop
+a sidecar, restart Kafka) put it back before they end, also when they fail, so the next test
+starts from a whole stack. The helpers of the black-box API suite (tests/api/helpers.py) and the
+event-driven suite (tests/e2e/e2e_support.py) are reused.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+for extra in (ROOT / "tests" / "api", ROOT / "tests" / "e2e", ROOT / "tools" / "stack"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+import stack as stack_module  # noqa: E402
+from helpers import signup  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def stack():
+    state = Path(tempfile.mkdtemp(prefix="tickler-stack-"))
+    binary = Path(os.environ.get("TICKLER_BIN", ROOT / "build" / "tickler"))
+    s = stack_module.Stack(state, tickler=binary, realtime_replicas=2,
+                           sweep_schedule="@every 2s")
+    try:
+        s.up()
+        yield s
+    except Exception:
+        print(f"\nstack logs kept in {s.logs()}", file=sys.stderr)
+        raise
+    finally:
+        s.down()
+
+
+@pytest.fixture
+def api_url(stack) -> str:
+    return stack.services["api"].url
+
+
+@pytest.fixture
+def make_user(api_url):
+    return lambda: signup(api_url)
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, attach the tail of every service log to the report."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    s = item.funcargs.get("stack")
+    if s is None:
+        return
+    for log in sorted(s.logs().glob("*.log")):
+        tail = log.read_text(errors="replace")[-2500:]
+        report.sections.append((f"log {log.name}", tail))
