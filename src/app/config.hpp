@@ -55,6 +55,11 @@ struct RoleConfig {
   std::string sweep_binding = "reminder-sweep";  // notifier: the bindings.cron input
   std::string database_url;                      // TICKLER_DATABASE_URL; else secret
   std::string jwt_secret;                        // TICKLER_JWT_SECRET; else secret
+  // api: where /api/ws upgrades go (host:port of each realtime replica), so the WebSocket is
+  // served on the API's origin; and the app-ids its same-origin routes are forwarded to.
+  std::vector<std::string> realtime_upstreams;
+  std::string auditor_app_id = "tickler-auditor";
+  std::string notifier_app_id = "tickler-notifier";
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

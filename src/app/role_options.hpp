@@ -64,6 +64,16 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--api-app-id", c.api_app_id, "recurrer: the api's Dapr app id")
       ->envname("TICKLER_API_APP_ID")
       ->capture_default_str();
+  cmd.add_option("--realtime-upstreams", c.realtime_upstreams,
+                 "api: host:port of the realtime replicas /api/ws is passed to (comma-separated)")
+      ->envname("TICKLER_REALTIME_UPSTREAMS")
+      ->delimiter(',');
+  cmd.add_option("--auditor-app-id", c.auditor_app_id, "api: the auditor's Dapr app id")
+      ->envname("TICKLER_AUDITOR_APP_ID")
+      ->capture_default_str();
+  cmd.add_option("--notifier-app-id", c.notifier_app_id, "api: the notifier's Dapr app id")
+      ->envname("TICKLER_NOTIFIER_APP_ID")
+      ->capture_default_str();
   cmd.add_option("--sweep-binding", c.sweep_binding, "notifier: the cron input binding's name")
       ->envname("TICKLER_SWEEP_BINDING")
       ->capture_default_str();

@@ -155,6 +155,61 @@ void RoleProcess::wire_api(boost::asio::io_context& ioc) {
   api_->start(ioc);
   router_.add(verb::post, "/internal/occurrences", false,
               std::bind_front(&RoleProcess::create_occurrence, this));
+  // One origin for the browser: the routes of the auditor and the notifier are forwarded to
+  // them through service invocation (they check the token), the WebSocket to a realtime replica.
+  const auto to = [this](const std::string& app) {
+    return http::Handler{std::bind_front(&RoleProcess::forward, this, app)};
+  };
+  router_.add(verb::get, "/api/tasks/{id}/history", false, to(config_.auditor_app_id));
+  router_.add(verb::get, "/api/notifications", false, to(config_.notifier_app_id));
+  router_.add(verb::post, "/api/notifications/{id}/read", false, to(config_.notifier_app_id));
+  for (auto method : {verb::get, verb::put, verb::delete_}) {
+    router_.add(method, "/api/me/webhook", false, to(config_.notifier_app_id));
+  }
+  std::vector<http::Upstream> upstreams;
+  for (const auto& text : config_.realtime_upstreams) {
+    auto u = http::parse_upstream(text);
+    if (!u) throw std::runtime_error("--realtime-upstreams: not host:port: " + text);
+    upstreams.push_back(*u);
+  }
+  if (!upstreams.empty()) {
+    ws_proxy_.emplace(std::move(upstreams));
+    server_.on_upgrade([this](boost::beast::tcp_stream stream, http::Request request) {
+      ws_proxy_->accept(std::move(stream), std::move(request));
+    });
+  }
+}
+
+core::Result<bus::dapr::SidecarResponse> RoleProcess::invoke_raw(
+    const std::string& method, const std::string& target, const std::string& body,
+    const std::string& content_type, const bus::dapr::Headers& headers) {
+  return dapr_.request(method, target, body, content_type, headers);
+}
+
+// A same-origin route of another service: passed on as it came (method, path, query, body,
+// Authorization), its answer passed back.
+RoleProcess::Res RoleProcess::forward(const std::string& app_id, Ctx& ctx) {
+  const std::string method{ctx.request.method_string()};
+  const std::string target = "/v1.0/invoke/" + bus::dapr::encode_component(app_id) + "/method" +
+                             std::string{ctx.request.target()};
+  bus::dapr::Headers headers;
+  if (auto auth = ctx.request[field::authorization]; !auth.empty()) {
+    headers.emplace_back("Authorization", std::string{auth});
+  }
+  headers.emplace_back("X-Request-Id", ctx.request_id);
+  const std::string body = ctx.request.body();
+  const std::string content_type{ctx.request[field::content_type]};
+  auto r = co_await offload_.call(&RoleProcess::invoke_raw, this, method, target, body,
+                                  content_type, headers);
+  if (!r) {
+    co_return http::error_response(core::make_error(
+        core::Errc::unavailable, app_id + " is not reachable: " + r.error().message));
+  }
+  http::Response res{static_cast<status>(r->status), 11};
+  if (!r->content_type.empty()) res.set(field::content_type, r->content_type);
+  res.body() = std::move(r->body);
+  res.prepare_payload();
+  co_return res;
 }
 
 void RoleProcess::wire_notifier() {
@@ -194,6 +249,7 @@ void RoleProcess::start() {
 boost::asio::awaitable<void> RoleProcess::stop_accepting(std::chrono::milliseconds grace) {
   co_await server_.stop(grace);
   if (realtime_) realtime_->stop();
+  if (ws_proxy_) ws_proxy_->close_all();
   if (api_) api_->stop();
 }
 

@@ -15,6 +15,7 @@
 #include "bus/dapr/jobs_scheduler.hpp"
 #include "bus/dapr/sidecar_client.hpp"
 #include "http/server.hpp"
+#include "http/upgrade_proxy.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/outbox_relay.hpp"
 #include "services/auditor/audit_service.hpp"
@@ -53,6 +54,12 @@ class RoleProcess {
   Res metrics(Ctx& ctx);
   Res create_occurrence(Ctx& ctx);
   Res sweep(Ctx& ctx);
+  Res forward(const std::string& app_id, Ctx& ctx);
+  core::Result<bus::dapr::SidecarResponse> invoke_raw(const std::string& method,
+                                                      const std::string& target,
+                                                      const std::string& body,
+                                                      const std::string& content_type,
+                                                      const bus::dapr::Headers& headers);
   core::Result<core::Task> occurrence_via_api(const core::OccurrenceRequest& request);
   core::Result<core::Task> occurrence_here(const core::OccurrenceRequest& request);
   core::Status fire_jobs(const std::vector<std::string>& names);
@@ -77,6 +84,7 @@ class RoleProcess {
   std::optional<services::notifier::NotifierService> notifier_;
   std::optional<bus::dapr::JobsScheduler> jobs_;
   std::optional<services::realtime::RealtimeService> realtime_;
+  std::optional<http::UpgradeProxy> ws_proxy_;  // api: /api/ws to the realtime replicas
   http::Pipeline pipeline_;
   http::Server server_;
   bool background_stopped_ = false;

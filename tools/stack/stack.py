@@ -196,6 +196,10 @@ class Stack:
     def start_app(self, svc: Service) -> None:
         env = {"DAPR_HTTP_PORT": str(svc.dapr_http), "DAPR_API_TOKEN": self.dapr_token,
                "APP_API_TOKEN": self.app_token, "TICKLER_LOG_LEVEL": "info"}
+        if svc.role == "api":
+            # /api/ws on the API's origin is passed to the realtime replicas.
+            env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(
+                f"127.0.0.1:{s.app_port}" for s in self.services.values() if s.role == "realtime")
         argv = [str(self.tickler), svc.role, "--port", str(svc.app_port)]
         svc.app = self._spawn(f"{svc.name}.app", argv, env)
 

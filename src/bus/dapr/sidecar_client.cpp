@@ -102,7 +102,8 @@ core::Result<SidecarResponse> DaprClient::request(std::string_view method, std::
       if (reused && attempt == 0 && ec != beast::error::timeout) continue;
       return unavailable(std::string{method} + " " + std::string{target}, ec);
     }
-    SidecarResponse out{parser.get().result_int(), std::move(parser.get().body())};
+    SidecarResponse out{parser.get().result_int(), std::move(parser.get().body()),
+                        std::string{parser.get()[http::field::content_type]}};
     if (parser.get().keep_alive()) checkin(std::move(conn));
     return out;
   }

@@ -29,6 +29,7 @@ struct DaprSettings {
 struct SidecarResponse {
   unsigned status = 0;
   std::string body;
+  std::string content_type;
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
