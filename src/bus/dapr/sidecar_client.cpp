@@ -122,6 +122,25 @@ core::Status DaprClient::publish(std::string_view pubsub, std::string_view topic
   return {};
 }
 
+core::Status DaprClient::publish_bulk(std::string_view pubsub, std::string_view topic,
+                                      const std::vector<BulkEntry>& entries) {
+  boost::json::array body;
+  body.reserve(entries.size());
+  for (const auto& e : entries) {
+    body.push_back({{"entryId", e.event_id},
+                    {"event", boost::json::parse(e.cloudevent_json)},
+                    {"contentType", "application/cloudevents+json"},
+                    {"metadata", {{"partitionKey", e.partition_key}}}});
+  }
+  auto r = request(
+      "POST",
+      "/v1.0-alpha1/publish/bulk/" + encode_component(pubsub) + "/" + encode_component(topic),
+      boost::json::serialize(body), "application/json");
+  if (!r) return r.error();
+  if (r->status != 204 && r->status != 200) return refused("bulk publish", *r);
+  return {};
+}
+
 core::Result<std::string> DaprClient::secret(std::string_view store, std::string_view key) {
   auto r = request("GET", "/v1.0/secrets/" + encode_component(store) + "/" + encode_component(key));
   if (!r) return r.error();

@@ -59,6 +59,16 @@ class DaprClient {
   core::Status publish(std::string_view pubsub, std::string_view topic,
                        std::string_view cloudevent_json, std::string_view event_id,
                        std::string_view partition_key);
+  // One entry of a bulk publish: a structured CloudEvent and its partition key.
+  struct BulkEntry {
+    std::string event_id;
+    std::string cloudevent_json;
+    std::string partition_key;
+  };
+  // Publishes several events to one topic in one call (Dapr's bulk publish: one Kafka batch).
+  // Succeeds only when every entry was acknowledged; an error means some may not have been.
+  core::Status publish_bulk(std::string_view pubsub, std::string_view topic,
+                            const std::vector<BulkEntry>& entries);
   // The value of `key` in the secret store (a single-valued secret, or field `key` of it).
   core::Result<std::string> secret(std::string_view store, std::string_view key);
   core::Status schedule_job(std::string_view name, const JobSpec& job);

@@ -70,9 +70,16 @@ std::int64_t Hub::publish(core::UserId user, std::string_view stream, std::int64
       }
     }
     auto& state = users_[user];
-    auto last = state.last_event.find(stream);
-    if (last != state.last_event.end() && event_id <= last->second) return 0;
-    state.last_event.insert_or_assign(std::string{stream}, event_id);
+    auto recent = state.recent.find(stream);
+    if (recent == state.recent.end())
+      recent = state.recent.emplace(std::string{stream}, UserState::Recent{}).first;
+    auto& seen = recent->second;
+    if (!seen.ids.insert(event_id).second) return 0;
+    seen.order.push_back(event_id);
+    if (seen.order.size() > settings_.recent_events) {
+      seen.ids.erase(seen.order.front());
+      seen.order.pop_front();
+    }
     sequence = ++latest_;
     message["sequence"] = sequence;
     shared = std::make_shared<const std::string>(boost::json::serialize(message));

@@ -3,7 +3,8 @@
 // per-user backlog of recent messages for clients that reconnect with the last sequence they saw.
 // Sequences are the hub's own (one counter per process), because events come from several
 // producers whose ids are not one series (the api's outbox, the notifier's); redeliveries are
-// recognised per producer stream by the event's id, which grows within a stream for one user.
+// recognised per user and producer stream by the ids of the recent events (not by "id at or
+// below the last one": on PostgreSQL a lower outbox id may commit, and arrive, after a higher).
 // Thread-safe; sessions are told to send, never waited for.
 #include <boost/json/object.hpp>
 #include <cstdint>
@@ -28,6 +29,7 @@ class Outlet {
 
 struct HubSettings {
   std::size_t backlog_per_user = 500;
+  std::size_t recent_events = 256;  // per user and stream, to recognise redeliveries
   std::size_t max_users_with_backlog = 10'000;
 };
 
@@ -44,7 +46,7 @@ class Hub {
   [[nodiscard]] const std::string& epoch() const { return epoch_; }
   void leave(core::UserId user, const std::shared_ptr<Outlet>& outlet);
   // Stamps the message with the next sequence, sends it to every outlet of the user and keeps it
-  // for catch-up. An event_id at or below the last one seen for the user on that stream is a
+  // for catch-up. An event_id among the recent ones of the user on that stream is a
   // redelivery: ignored. Returns the sequence given (0 when ignored).
   std::int64_t publish(core::UserId user, std::string_view stream, std::int64_t event_id,
                        boost::json::object message);
@@ -56,7 +58,12 @@ class Hub {
     std::set<std::shared_ptr<Outlet>> outlets;
     std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> backlog;
     std::int64_t trimmed_upto = 0;  // the newest sequence dropped from the backlog
-    std::map<std::string, std::int64_t, std::less<>> last_event;  // per stream
+    // Per stream: the ids of the last k_recent_events events, oldest first, and as a set.
+    struct Recent {
+      std::deque<std::int64_t> order;
+      std::set<std::int64_t> ids;
+    };
+    std::map<std::string, Recent, std::less<>> recent;
   };
   HubSettings settings_;
   const std::string epoch_;  // random per process
