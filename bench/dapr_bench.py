@@ -9,8 +9,11 @@ paced write rate, and the memory of every service and sidecar.
    each with its daprd, one realtime replica) at the same rate:
    - api → WebSocket: from sending POST /api/tasks to the task's "created" message on the socket;
    - api → auditor: from the outbox row's commit time (tickler_api.outbox.created_at) to the
-     auditor's processed_events.processed_at of the same event id (both server clocks, in ms).
+     auditor's processed_events.processed_at of the same event id (both server clocks, in ms);
+     and the first leg of it, to the relay's sent_at (Kafka acknowledged the publish).
 3. RSS (VmRSS) of each service and each daprd after 10 s idle, side by side.
+4. Under load, each program's share of the machine's CPUs (all processes, summed by name), to
+   tell a saturated machine from a slow path.
 
 Figures go to stdout and to bench/out/dapr.json. Loopback only; every loop is bounded.
 """
@@ -156,11 +159,13 @@ def psql(stack, db, sql):
 
 
 def auditor_latencies(stack):
-    created = {row[0]: int(row[1]) for row in psql(
-        stack, "tickler_api", "SELECT id, created_at FROM outbox WHERE topic = 'task-events'")}
+    """(outbox write → Kafka acknowledged the publish, outbox write → auditor's effect), in ms."""
+    rows = psql(stack, "tickler_api", "SELECT id, created_at, sent_at FROM outbox WHERE topic = 'task-events'")
+    created = {eid: int(at) for eid, at, _ in rows}
+    published = [int(sent) - int(at) for _, at, sent in rows if sent]
     done = psql(stack, "tickler_auditor",
                 "SELECT event_id, processed_at FROM processed_events WHERE consumer = 'auditor'")
-    return [int(at) - created[eid] for eid, at in done if eid in created]
+    return published, [int(at) - created[eid] for eid, at in done if eid in created]
 
 
 def rss_kb(pid):
@@ -168,6 +173,29 @@ def rss_kb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_by_program():
+    """CPU seconds used so far by every process on the machine, summed per program name
+    (tickler, daprd, java = Kafka, postgres, scheduler, python = the load generator, …)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def cpu_share(before, after, wall):
+    """Each program's share of the machine's CPUs over `wall` seconds, biggest first."""
+    cpus = os.cpu_count() or 1
+    used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    return {k: round(v / (wall * cpus), 3) for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v >= 0.1}
 
 
 def main():
@@ -192,14 +220,17 @@ def main():
                       "daprd_mb": round(rss_kb(s.sidecar.pid) / 1024, 1)}
                for name, s in stack.services.items()}
         print(f"distributed: {args.rate} writes/s for {args.seconds} s", flush=True)
+        cpu0, t0 = cpu_by_program(), time.monotonic()
         ws = summary(push_latencies(stack.services["api"].url, args.rate, args.seconds, args.users))
+        cpu = cpu_share(cpu0, cpu_by_program(), time.monotonic() - t0)
         time.sleep(3)
-        audit = summary(auditor_latencies(stack))
+        published, audited = auditor_latencies(stack)
+        published, audit = summary(published), summary(audited)
     finally:
         stack.down()
 
     result = {"rate_per_s": args.rate, "seconds": args.seconds, "users": args.users, "baseline_serve_api_to_ws": base,
-              "dapr_api_to_ws": ws, "dapr_api_to_auditor": audit, "rss_idle": rss}
+              "dapr_api_to_ws": ws, "dapr_api_to_auditor": audit, "dapr_api_relay_published": published, "cpu_share_under_load": cpu, "rss_idle": rss}
     (OUT / "dapr.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
     print(f"\napi→WebSocket p99: {ws['p99_ms']} ms through Dapr+Kafka vs {base['p99_ms']} ms in-process "

@@ -55,6 +55,11 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--fanout-pubsub", c.fanout_pubsub, "realtime: per-replica pub/sub component")
       ->envname("TICKLER_FANOUT_PUBSUB")
       ->capture_default_str();
+  cmd.add_option("--bulk-await-ms", c.bulk_await_ms,
+                 "bulk subscribe: how long the sidecar gathers events for one call (0: off)")
+      ->envname("TICKLER_BULK_AWAIT_MS")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   cmd.add_option("--secret-store", c.secret_store, "secret store component")
       ->envname("TICKLER_SECRET_STORE")
       ->capture_default_str();

@@ -66,8 +66,20 @@ std::string jwt_secret_of(const RoleConfig& c, bus::dapr::DaprClient& dapr) {
   return secret;
 }
 
+http::ServerSettings server_settings(const RoleConfig& c) {
+  http::ServerSettings s;
+  s.host = c.host;
+  s.port = c.port ? c.port : default_port(c.role);
+  // A bulk delivery from the sidecar holds up to 100 events; daprd's own limit is 4 MiB.
+  s.body_limits_by_prefix = {{"/events/", 4 * 1024 * 1024}};
+  return s;
+}
+
 bus::dapr::DaprBusSettings bus_settings(const RoleConfig& c) {
-  return {c.pubsub, c.role == "realtime" ? c.fanout_pubsub : std::string{}, c.app_api_token};
+  return {.pubsub = c.pubsub,
+          .subscribe_pubsub = c.role == "realtime" ? c.fanout_pubsub : std::string{},
+          .app_token = c.app_api_token,
+          .bulk_await_ms = c.bulk_await_ms};
 }
 
 }  // namespace
@@ -104,8 +116,7 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
                         return api_->authenticate(token);
                       }}
                     : http::Authenticator{std::bind_front(&RoleProcess::verify_token, this)}),
-      server_(ioc, {config.host, config.port ? config.port : default_port(config.role)},
-              pipeline_) {
+      server_(ioc, server_settings(config), pipeline_) {
   namespace topic = bus::topic;
   const std::string& role = config_.role;
   if (role == "api") wire_api(ioc);

@@ -26,7 +26,10 @@ core::Result<Event> event_from_cloudevent_json(std::string_view text, std::strin
   if (ec || !v.is_object()) {
     return core::make_error(core::Errc::invalid_json, "event is not a JSON object");
   }
-  const auto& o = v.as_object();
+  return event_from_cloudevent(v.as_object(), topic);
+}
+
+core::Result<Event> event_from_cloudevent(const boost::json::object& o, std::string_view topic) {
   auto str = [&o](std::string_view key) -> std::string {
     const auto* f = o.if_contains(key);
     return f && f->is_string() ? std::string{f->as_string()} : std::string{};

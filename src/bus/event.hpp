@@ -1,6 +1,7 @@
 #pragma once
 // An event on the bus: the attributes of a CloudEvent 1.0 plus its JSON data, and its JSON
 // (structured-mode) encoding.
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,8 @@ struct Event {
 // invalid_json / validation_failed when the text is not a CloudEvent with JSON data.
 [[nodiscard]] core::Result<Event> event_from_cloudevent_json(std::string_view text,
                                                              std::string_view topic);
+// The same, from an already parsed CloudEvent (an entry of a bulk delivery).
+[[nodiscard]] core::Result<Event> event_from_cloudevent(const boost::json::object& cloudevent,
+                                                        std::string_view topic);
 
 }  // namespace tickler::bus

@@ -21,14 +21,33 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
 
+namespace {
+core::Error too_large(std::size_t limit) {
+  return core::make_error(core::Errc::payload_too_large,
+                          "request body exceeds " + std::to_string(limit / 1024) + " KiB");
+}
+}  // namespace
+
 struct Server::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool busy = false;  // guarded by Server::mutex_
 };
 
+std::size_t body_limit_for(const ServerSettings& settings, std::string_view target) {
+  for (const auto& [prefix, limit] : settings.body_limits_by_prefix) {
+    if (target.starts_with(prefix)) return limit;
+  }
+  return settings.body_limit;
+}
+
 Server::Server(net::io_context& ioc, ServerSettings settings, Pipeline& pipeline)
-    : ioc_(ioc), settings_(std::move(settings)), pipeline_(pipeline), acceptor_(ioc) {}
+    : ioc_(ioc), settings_(std::move(settings)), pipeline_(pipeline), acceptor_(ioc) {
+  max_body_limit_ = settings_.body_limit;
+  for (const auto& [prefix, limit] : settings_.body_limits_by_prefix) {
+    max_body_limit_ = std::max(max_body_limit_, limit);
+  }
+}
 
 core::Status Server::start() {
   boost::system::error_code ec;
@@ -83,15 +102,22 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   for (;;) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(settings_.body_limit);
+    parser.body_limit(max_body_limit_);
 
     stream.expires_after(settings_.idle_timeout);
     auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, k_tuple);
+    std::size_t limit = settings_.body_limit;
+    if (!hec) {
+      // The target's own limit; a declared Content-Length over it is refused before the body.
+      limit = body_limit_for(settings_, parser.get().target());
+      const auto declared = parser.content_length();
+      if (declared && *declared > limit) hec = beast_http::error::body_limit;
+      parser.body_limit(limit);
+    }
     if (hec) {
       if (hec == beast_http::error::body_limit) {
         // The declared Content-Length is over the limit: refuse before reading the body.
-        Response res = error_response(
-            core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
+        Response res = error_response(too_large(limit));
         pipeline_.finish(&parser.get(), res, request_id_for(""));
         res.keep_alive(false);
         stream.expires_after(settings_.write_timeout);
@@ -125,8 +151,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     stream.expires_after(settings_.read_timeout);
     auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, k_tuple);
     if (bec == beast_http::error::body_limit) {
-      res = error_response(
-          core::make_error(core::Errc::payload_too_large, "request body exceeds 64 KiB"));
+      res = error_response(too_large(limit));
       pipeline_.finish(&parser.get(), res, request_id_for(""));
       res.keep_alive(false);
       unread_body = true;

@@ -11,16 +11,24 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/pipeline.hpp"
 
 namespace tickler::http {
 
+struct ServerSettings;
+// The body limit of a request target under `settings`.
+[[nodiscard]] std::size_t body_limit_for(const ServerSettings& settings, std::string_view target);
+
 struct ServerSettings {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;              // 0 = any free port
-  std::size_t body_limit = 64 * 1024;     // larger bodies answer 413
+  std::uint16_t port = 8080;           // 0 = any free port
+  std::size_t body_limit = 64 * 1024;  // larger bodies answer 413
+  // Larger limits for targets under a prefix (the sidecar's bulk deliveries to /events/).
+  std::vector<std::pair<std::string, std::size_t>> body_limits_by_prefix{};
   std::chrono::seconds idle_timeout{60};  // waiting for the next request on a connection
   std::chrono::seconds read_timeout{15};  // reading one request once it started
   std::chrono::seconds write_timeout{15};
@@ -50,6 +58,7 @@ class Server {
 
   net::io_context& ioc_;
   ServerSettings settings_;
+  std::size_t max_body_limit_ = 0;  // the largest limit of any target: the header parser's
   Pipeline& pipeline_;
   UpgradeHandler upgrade_;
   net::ip::tcp::acceptor acceptor_;

@@ -91,7 +91,8 @@ class Writer : public Reader {
 
   // Events. append_outbox returns the row id (the event id).
   virtual Result<std::int64_t> append_outbox(const OutboxRow& row) = 0;
-  virtual Status mark_outbox_sent(std::int64_t id, core::Instant at) = 0;
+  // Marks every row of `ids` sent at `at` (one statement where the database allows).
+  virtual Status mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) = 0;
   virtual Status mark_outbox_failed(std::int64_t id, std::string_view error) = 0;
   // Records that consumer handled event_id; false when it had already (then change nothing).
   virtual Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,

@@ -527,6 +527,24 @@ OutboxRow event(const std::string& topic, core::UserId user, std::int64_t at_ms)
   return row;
 }
 
+TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto id = store_->write_value(
+        [&](Writer& w) { return w.append_outbox(event("task-events", alice_, 10 + i)); });
+    ASSERT_TRUE(id) << id.error().message;
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(store_->write([&](Writer& w) {
+    return w.mark_outbox_sent({ids[0], ids[2]}, from_millis(99));
+  }));
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.mark_outbox_sent({}, from_millis(99)); }));
+  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10); });
+  ASSERT_TRUE(unsent);
+  ASSERT_EQ(unsent->size(), 1U);
+  EXPECT_EQ((*unsent)[0].id, ids[1]);
+}
+
 TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 3; ++i) {
@@ -539,7 +557,7 @@ TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {
   ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
     if (auto st = w.mark_outbox_failed(ids[0], "broker down"); !st) return st;
     if (auto st = w.mark_outbox_failed(ids[0], "broker down"); !st) return st;
-    return w.mark_outbox_sent(ids[1], from_millis(99));
+    return w.mark_outbox_sent({ids[1]}, from_millis(99));
   }));
   auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10); });
   ASSERT_TRUE(unsent);

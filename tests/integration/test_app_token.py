@@ -35,7 +35,8 @@ def test_subscriptions_are_listed_for_the_sidecar_with_dead_letter_topics(stack)
     subs = resp.json()
     assert {"pubsubname": "tickler-pubsub", "topic": "reminders",
             "routes": {"default": "/events/reminders/notifier"},
-            "deadLetterTopic": "reminders.dlq"} in subs, subs
+            "deadLetterTopic": "reminders.dlq",
+            "bulkSubscribe": {"enabled": True, "maxMessagesCount": 100, "maxAwaitDurationMs": 10}} in subs, subs
 
 
 def test_the_sweep_runs_for_the_sidecar(stack):

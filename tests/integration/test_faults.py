@@ -17,10 +17,12 @@ CREATED = "tickler.task.created.v1"
 
 
 def test_a_consumer_killed_mid_stream_applies_every_event_once(stack, user):
+    # 140 events wait while the auditor is down: its sidecar then hands them over in bulks of up
+    # to 100 (well over the 64 KiB body limit of the REST routes).
     auditor = stack.services["auditor"]
     tasks = []
     try:
-        for i in range(30):
+        for i in range(150):
             tasks.append(create_task(user.api, title=f"Kill {i} " + unique_word()))
             if i == 10:
                 stack.kill(auditor.app)

@@ -195,7 +195,8 @@ class Stack:
 
     def start_app(self, svc: Service) -> None:
         env = {"DAPR_HTTP_PORT": str(svc.dapr_http), "DAPR_API_TOKEN": self.dapr_token,
-               "APP_API_TOKEN": self.app_token, "TICKLER_LOG_LEVEL": "info"}
+               "APP_API_TOKEN": self.app_token,
+               "TICKLER_LOG_LEVEL": os.environ.get("TICKLER_LOG_LEVEL", "info")}
         if svc.role == "api":
             # /api/ws on the API's origin is passed to the realtime replicas.
             env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <future>
 
 #include "http/log.hpp"
 #include "http/response.hpp"
@@ -88,10 +89,20 @@ core::Status DaprBus::publish_batch(const std::vector<Event>& events,
     if (added) topics.push_back(e.topic);
     it->second.push_back({e.id, to_cloudevent_json(e), e.partition_key});
   }
-  for (const auto& topic : topics) {
-    if (auto st = client_.publish_bulk(settings_.pubsub, topic, by_topic[topic]); !st) return st;
+  // The topics go at once: order only matters within a topic.
+  std::vector<std::future<core::Status>> others;
+  for (std::size_t i = 1; i < topics.size(); ++i) {
+    others.push_back(
+        std::async(std::launch::async, [this, &entries = by_topic[topics[i]], &topic = topics[i]] {
+          return client_.publish_bulk(settings_.pubsub, topic, entries);
+        }));
   }
-  return {};
+  core::Status result = client_.publish_bulk(settings_.pubsub, topics[0], by_topic[topics[0]]);
+  for (auto& f : others) {
+    auto st = f.get();
+    if (result && !st) result = st;
+  }
+  return result;
 }
 
 std::string DaprBus::subscriptions_json() const {
@@ -99,10 +110,16 @@ std::string DaprBus::subscriptions_json() const {
       settings_.subscribe_pubsub.empty() ? settings_.pubsub : settings_.subscribe_pubsub;
   boost::json::array out;
   for (const auto& [key, sub] : subscriptions_) {
-    out.push_back({{"pubsubname", pubsub},
-                   {"topic", sub.topic},
-                   {"routes", {{"default", "/events/" + sub.topic + "/" + sub.name}}},
-                   {"deadLetterTopic", dead_letter_topic(sub.topic)}});
+    boost::json::object s{{"pubsubname", pubsub},
+                          {"topic", sub.topic},
+                          {"routes", {{"default", "/events/" + sub.topic + "/" + sub.name}}},
+                          {"deadLetterTopic", dead_letter_topic(sub.topic)}};
+    if (settings_.bulk_await_ms > 0) {
+      s["bulkSubscribe"] = {{"enabled", true},
+                            {"maxMessagesCount", settings_.bulk_max_messages},
+                            {"maxAwaitDurationMs", settings_.bulk_await_ms}};
+    }
+    out.push_back(std::move(s));
   }
   return boost::json::serialize(out);
 }
@@ -127,11 +144,33 @@ http::net::awaitable<http::Response> DaprBus::on_event(http::RequestContext& ctx
   if (!from_sidecar(ctx.request, settings_.app_token)) co_return sidecar_unauthorized();
   const std::string topic = ctx.path_params["topic"];
   const std::string name = ctx.path_params["name"];
-  const std::string body = ctx.request.body();
-  auto verdict = co_await offload_.call(&DaprBus::deliver_result, this, topic, name, body);
-  Verdict v = verdict ? *verdict : Verdict::retry(verdict.error().message);
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(ctx.request.body(), ec);
+  const auto* entries =
+      !ec && parsed.is_object() ? parsed.as_object().if_contains("entries") : nullptr;
+  if (!entries || !entries->is_array()) {
+    const std::string body = ctx.request.body();
+    auto verdict = co_await offload_.call(&DaprBus::deliver_result, this, topic, name, body);
+    Verdict v = verdict ? *verdict : Verdict::retry(verdict.error().message);
+    co_return http::json_response(boost::beast::http::status::ok,
+                                  {{"status", status_text(v.outcome)}});
+  }
+  auto verdicts = co_await offload_.call(&DaprBus::deliver_bulk_result, this, topic, name,
+                                         std::cref(entries->as_array()));
+  boost::json::array statuses;
+  for (const auto& entry : entries->as_array()) {
+    const auto* id = entry.is_object() ? entry.as_object().if_contains("entryId") : nullptr;
+    if (!id || !id->is_string()) continue;
+    std::string_view status = "RETRY";
+    if (verdicts) {
+      for (const auto& bv : *verdicts) {
+        if (bv.entry_id == id->as_string()) status = status_text(bv.verdict.outcome);
+      }
+    }
+    statuses.push_back({{"entryId", *id}, {"status", status}});
+  }
   co_return http::json_response(boost::beast::http::status::ok,
-                                {{"status", status_text(v.outcome)}});
+                                {{"statuses", std::move(statuses)}});
 }
 
 core::Result<Verdict> DaprBus::deliver_result(const std::string& topic, const std::string& name,
@@ -139,31 +178,86 @@ core::Result<Verdict> DaprBus::deliver_result(const std::string& topic, const st
   return deliver(topic, name, body);
 }
 
+core::Result<std::vector<BulkVerdict>> DaprBus::deliver_bulk_result(
+    const std::string& topic, const std::string& name, const boost::json::array& entries) {
+  return deliver_bulk(topic, name, entries);
+}
+
+bool DaprBus::targets_other(const boost::json::object& event, std::string_view name) {
+  const auto* target = event.if_contains(k_target_attribute);
+  return target && target->is_string() && target->as_string() != name;
+}
+
+void DaprBus::log_verdict(const std::string& topic, const std::string& name,
+                          const std::string& event_id, const Verdict& v) const {
+  if (v.outcome == Outcome::success) return;
+  const bool dropped = v.outcome == Outcome::drop;
+  http::log_json(
+      dropped ? spdlog::level::warn : spdlog::level::info,
+      dropped ? "event dropped to dead letters" : "event retried",
+      {{"topic", topic}, {"subscriber", name}, {"event_id", event_id}, {"reason", v.reason}});
+}
+
 Verdict DaprBus::deliver(const std::string& topic, const std::string& name,
                          const std::string& body) {
   auto it = subscriptions_.find({topic, name});
   if (it == subscriptions_.end()) return Verdict::drop("no subscriber " + name + " of " + topic);
-  auto event = event_from_cloudevent_json(body, topic);
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(body, ec);
+  if (ec || !parsed.is_object()) {
+    Verdict v = Verdict::drop("event is not a JSON object");
+    log_verdict(topic, name, {}, v);
+    return v;
+  }
+  auto event = event_from_cloudevent(parsed.as_object(), topic);
+  if (event && targets_other(parsed.as_object(), name)) return Verdict::ok();
   Verdict v;
   if (!event) {
     v = Verdict::drop(event.error().message);
   } else {
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(body, ec);
-    const auto* target = ec ? nullptr : parsed.as_object().if_contains(k_target_attribute);
-    if (target && target->is_string() && target->as_string() != name) return Verdict::ok();
     auto verdicts = it->second.fn({*event});
     v = verdicts.empty() ? Verdict::retry("subscriber gave no verdict") : verdicts.front();
   }
-  if (v.outcome != Outcome::success) {
-    http::log_json(v.outcome == Outcome::drop ? spdlog::level::warn : spdlog::level::info,
-                   v.outcome == Outcome::drop ? "event dropped to dead letters" : "event retried",
-                   {{"topic", topic},
-                    {"subscriber", name},
-                    {"event_id", event ? event->id : std::string{}},
-                    {"reason", v.reason}});
-  }
+  log_verdict(topic, name, event ? event->id : std::string{}, v);
   return v;
+}
+
+std::vector<BulkVerdict> DaprBus::deliver_bulk(const std::string& topic, const std::string& name,
+                                               const boost::json::array& entries) {
+  std::vector<BulkVerdict> out;
+  auto it = subscriptions_.find({topic, name});
+  std::vector<Event> batch;
+  std::vector<std::size_t> batch_index;  // where each event of the batch sits in `out`
+  for (const auto& entry : entries) {
+    const auto* o = entry.if_object();
+    const auto* id = o ? o->if_contains("entryId") : nullptr;
+    if (!id || !id->is_string()) continue;  // nothing to answer it by
+    BulkVerdict bv{std::string{id->as_string()}, Verdict::ok()};
+    const auto* ce = o->if_contains("event");
+    auto event =
+        ce && ce->is_object()
+            ? event_from_cloudevent(ce->as_object(), topic)
+            : core::Result<Event>{core::field_error("event", "the entry has no CloudEvent")};
+    if (it == subscriptions_.end()) {
+      bv.verdict = Verdict::drop("no subscriber " + name + " of " + topic);
+    } else if (!event) {
+      bv.verdict = Verdict::drop(event.error().message);
+    } else if (!targets_other(ce->as_object(), name)) {
+      batch_index.push_back(out.size());
+      batch.push_back(std::move(*event));
+    }
+    log_verdict(topic, name, {}, bv.verdict);
+    out.push_back(std::move(bv));
+  }
+  if (batch.empty()) return out;
+  auto verdicts = it->second.fn(batch);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Verdict& v = out[batch_index[i]].verdict;
+    v = i < verdicts.size() ? verdicts[i]
+                            : Verdict::retry("not taken: an earlier event is retried");
+    log_verdict(topic, name, batch[i].id, v);
+  }
+  return out;
 }
 
 }  // namespace tickler::bus::dapr

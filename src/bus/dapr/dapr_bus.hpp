@@ -2,10 +2,14 @@
 // DaprBus: the Bus over Dapr pub/sub (Kafka behind it). Publishing hands a structured CloudEvent
 // to the sidecar (event id = the outbox id, partition key = the user id, so one user's events stay
 // in order); success means Kafka acknowledged it. Subscribing is programmatic: the sidecar reads
-// GET /dapr/subscribe (one route and one dead-letter topic per subscription) and delivers each
-// event to POST /events/{topic}/{name}, which answers the subscriber's verdict as Dapr's
-// {"status": SUCCESS | RETRY | DROP}; DROP sends the event to "<topic>.dlq". Every route here
-// answers only calls that carry the app token the sidecar was given (APP_API_TOKEN).
+// GET /dapr/subscribe (one route and one dead-letter topic per subscription, bulk subscribe on)
+// and delivers to POST /events/{topic}/{name} either one CloudEvent, answered with Dapr's
+// {"status": SUCCESS | RETRY | DROP}, or a bulk of them ({"entries": [{entryId, event}…]}),
+// handed to the subscriber as one batch and answered {"statuses": [{entryId, status}…]}.
+// DROP sends an event to "<topic>.dlq". Every route here answers only calls that carry the app
+// token the sidecar was given (APP_API_TOKEN).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +28,17 @@ struct DaprBusSettings {
   // replica); empty: pubsub.
   std::string subscribe_pubsub;
   std::string app_token;  // APP_API_TOKEN; empty: no check (tests without a sidecar only)
+  // Bulk subscribe: the sidecar hands over what a partition has gathered every `bulk_await_ms`
+  // (at most `bulk_max_messages` at once), so a consumer takes a burst in one call and one
+  // transaction instead of one round trip per event. 0: one event per call.
+  int bulk_await_ms = 10;
+  int bulk_max_messages = 100;
+};
+
+// One entry of a bulk delivery and its verdict.
+struct BulkVerdict {
+  std::string entry_id;
+  Verdict verdict;
 };
 
 // The dead-letter topic of a topic.
@@ -52,6 +67,10 @@ class DaprBus final : public Bus {
   [[nodiscard]] std::string subscriptions_json() const;
   // Delivers one CloudEvent body to subscriber `name` of `topic`; the verdict (tests, handler).
   Verdict deliver(const std::string& topic, const std::string& name, const std::string& body);
+  // Delivers a bulk ({"entries": […]}) as one batch; a verdict per entry, in order. Entries the
+  // subscriber gave no verdict for were not taken (RETRY); malformed ones are DROPped.
+  std::vector<BulkVerdict> deliver_bulk(const std::string& topic, const std::string& name,
+                                        const boost::json::array& entries);
 
  private:
   struct Subscription {
@@ -63,6 +82,13 @@ class DaprBus final : public Bus {
   http::net::awaitable<http::Response> on_event(http::RequestContext& ctx);
   core::Result<Verdict> deliver_result(const std::string& topic, const std::string& name,
                                        const std::string& body);
+  core::Result<std::vector<BulkVerdict>> deliver_bulk_result(const std::string& topic,
+                                                             const std::string& name,
+                                                             const boost::json::array& entries);
+  // Whether `event` (parsed CloudEvent) is meant for another subscriber than `name` (redrive).
+  static bool targets_other(const boost::json::object& event, std::string_view name);
+  void log_verdict(const std::string& topic, const std::string& name, const std::string& event_id,
+                   const Verdict& v) const;
 
   DaprBusSettings settings_;
   DaprClient& client_;

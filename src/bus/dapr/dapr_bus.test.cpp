@@ -94,6 +94,91 @@ TEST_F(DaprBusTest, TargetedEventsReachOnlyTheirTarget) {
   EXPECT_EQ(auditor, 1);
 }
 
+// A bulk delivery as daprd sends it: {"entries": [{"entryId", "event": <CloudEvent>}…], …}.
+boost::json::array bulk_entries(const std::vector<std::pair<std::string, std::string>>& events) {
+  boost::json::array entries;
+  for (const auto& [entry_id, cloudevent] : events) {
+    entries.push_back({{"entryId", entry_id},
+                       {"event", boost::json::parse(cloudevent)},
+                       {"contentType", "application/cloudevents+json"},
+                       {"metadata", boost::json::object{}}});
+  }
+  return entries;
+}
+
+std::string with_target(const Event& e, std::string_view target) {
+  auto v = boost::json::parse(to_cloudevent_json(e));
+  v.as_object()["tickletarget"] = target;
+  return boost::json::serialize(v);
+}
+
+TEST_F(DaprBusTest, SubscriptionsAskForBulkDeliveryUnlessTurnedOff) {
+  bus_.subscribe("task-events", "auditor", [](const Event&) { return Verdict::ok(); });
+  auto sub = boost::json::parse(bus_.subscriptions_json()).as_array().at(0).as_object();
+  const auto& bulk = sub.at("bulkSubscribe").as_object();
+  EXPECT_EQ(bulk.at("enabled"), true);
+  EXPECT_EQ(bulk.at("maxMessagesCount"), 100);
+  EXPECT_EQ(bulk.at("maxAwaitDurationMs"), 10);
+
+  DaprBus single{
+      {.pubsub = "tickler-pubsub", .subscribe_pubsub = "", .app_token = "", .bulk_await_ms = 0},
+      client_,
+      offload_};
+  single.subscribe("task-events", "auditor", [](const Event&) { return Verdict::ok(); });
+  auto plain = boost::json::parse(single.subscriptions_json()).as_array().at(0).as_object();
+  EXPECT_FALSE(plain.contains("bulkSubscribe"));
+}
+
+TEST_F(DaprBusTest, ABulkReachesTheSubscriberAsOneBatchInOrder) {
+  std::vector<std::vector<std::string>> calls;
+  bus_.subscribe_batch("task-events", "auditor", [&](const std::vector<Event>& events) {
+    calls.emplace_back();
+    for (const auto& e : events) calls.back().push_back(e.id);
+    std::vector<Verdict> out(events.size(), Verdict::ok());
+    out[1] = Verdict::drop("poison");
+    return out;
+  });
+  auto verdicts = bus_.deliver_bulk("task-events", "auditor",
+                                    bulk_entries({{"0", to_cloudevent_json(sample("a"))},
+                                                  {"1", to_cloudevent_json(sample("b"))},
+                                                  {"2", to_cloudevent_json(sample("c"))}}));
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0], (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(verdicts.size(), 3u);
+  EXPECT_EQ(verdicts[0].entry_id, "0");
+  EXPECT_EQ(verdicts[0].verdict.outcome, Outcome::success);
+  EXPECT_EQ(verdicts[1].entry_id, "1");
+  EXPECT_EQ(verdicts[1].verdict.outcome, Outcome::drop);
+  EXPECT_EQ(verdicts[2].verdict.outcome, Outcome::success);
+}
+
+TEST_F(DaprBusTest, BulkEntriesNotTakenAreRetriedAndMalformedOnesDropped) {
+  std::vector<std::string> seen;
+  bus_.subscribe_batch("task-events", "auditor", [&](const std::vector<Event>& events) {
+    for (const auto& e : events) seen.push_back(e.id);
+    // A failed transaction: nothing taken from the first event on.
+    return retry_from_first_kept(std::vector<Verdict>(events.size(), Verdict::ok()), "db down");
+  });
+  auto entries = bulk_entries({{"0", R"({"specversion":"1.0"})"},
+                               {"1", with_target(sample("x"), "recurrer")},
+                               {"2", to_cloudevent_json(sample("y"))},
+                               {"3", to_cloudevent_json(sample("z"))}});
+  entries.push_back(boost::json::object{
+      {"event", boost::json::parse(to_cloudevent_json(sample("no-entry-id")))}});
+  auto verdicts = bus_.deliver_bulk("task-events", "auditor", entries);
+  EXPECT_EQ(seen, (std::vector<std::string>{"y", "z"}));
+  ASSERT_EQ(verdicts.size(), 4u);                            // the entry without an id: none
+  EXPECT_EQ(verdicts[0].verdict.outcome, Outcome::drop);     // not a CloudEvent
+  EXPECT_EQ(verdicts[1].verdict.outcome, Outcome::success);  // meant for another subscriber
+  EXPECT_EQ(verdicts[2].verdict.outcome, Outcome::retry);    // the failed transaction
+  EXPECT_EQ(verdicts[3].verdict.outcome, Outcome::retry);    // not taken, comes again
+  EXPECT_EQ(bus_.deliver_bulk("task-events", "nobody",
+                              bulk_entries({{"0", to_cloudevent_json(sample("q"))}}))
+                .at(0)
+                .verdict.outcome,
+            Outcome::drop);
+}
+
 TEST_F(DaprBusTest, PublishWithoutASidecarIsAnErrorNotASuccess) {
   auto st = bus_.publish(sample("1"), std::nullopt);
   ASSERT_FALSE(st);

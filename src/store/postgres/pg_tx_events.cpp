@@ -12,7 +12,8 @@ constexpr Query k_select_unsent{
     "select_unsent",
     "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
     "attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"};
-constexpr Query k_mark_sent{"mark_sent", "UPDATE outbox SET sent_at = $1 WHERE id = $2"};
+constexpr Query k_mark_sent{"mark_sent",
+                            "UPDATE outbox SET sent_at = $1 WHERE id = ANY($2::bigint[])"};
 constexpr Query k_mark_failed{
     "mark_failed", "UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2"};
 constexpr Query k_insert_processed{
@@ -66,8 +67,12 @@ Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit) {
   });
 }
 
-Status PgTx::mark_outbox_sent(std::int64_t id, core::Instant at) {
-  return done(conn_.exec(k_mark_sent, Params{at, id}));
+Status PgTx::mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) {
+  if (ids.empty()) return {};
+  std::string array = "{";  // the text form of a bigint[]
+  for (auto id : ids) array += std::to_string(id) + ",";
+  array.back() = '}';
+  return done(conn_.exec(k_mark_sent, Params{at, array}));
 }
 
 Status PgTx::mark_outbox_failed(std::int64_t id, std::string_view error) {

@@ -32,7 +32,7 @@ class SqliteTx final : public Writer {
   Result<std::vector<OutboxRow>> unsent_outbox(int limit) override;
   Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
   Result<std::int64_t> append_outbox(const OutboxRow& row) override;
-  Status mark_outbox_sent(std::int64_t id, core::Instant at) override;
+  Status mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) override;
   Status mark_outbox_failed(std::int64_t id, std::string_view error) override;
   Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
                               core::Instant at) override;

@@ -71,11 +71,14 @@ Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit) {
   return out;
 }
 
-Status SqliteTx::mark_outbox_sent(std::int64_t id, core::Instant at) {
-  auto s = conn_.prepare(k_mark_sent);
-  if (!s) return s.error();
-  s->bind(1, to_millis(at)).bind(2, id);
-  return s->run();
+Status SqliteTx::mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) {
+  for (auto id : ids) {
+    auto s = conn_.prepare(k_mark_sent);
+    if (!s) return s.error();
+    s->bind(1, to_millis(at)).bind(2, id);
+    if (auto st = s->run(); !st) return st;
+  }
+  return {};
 }
 
 Status SqliteTx::mark_outbox_failed(std::int64_t id, std::string_view error) {
