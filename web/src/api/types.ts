@@ -128,4 +128,14 @@ export type LiveMessage =
       task: Task;
       version: number;
     }
-  | { type: 'notification'; sequence: number; notification: AppNotification };
+  | { type: 'notification'; sequence: number; notification: LiveNotification };
+
+// A fired reminder as the WebSocket carries it (the notifications topic's event data).
+export interface LiveNotification {
+  notification_id: number;
+  task_id: number;
+  reminder_id?: string;
+  title: string;
+  remind_at: string;
+  fired_at: string;
+}

@@ -31,27 +31,32 @@ export const Filters = forwardRef<HTMLInputElement, Props>(function Filters(
         />
       </div>
       <div className="filter-row" role="group" aria-label="Filters and sort">
-        <label>
-          <span>Status</span>
-          <select value={view.status} onChange={(e) => set('status', e.target.value as StatusFilter)}>
+        <div className="filter">
+          <label htmlFor="filter-status">Status</label>
+          <select
+            id="filter-status"
+            value={view.status} onChange={(e) => set('status', e.target.value as StatusFilter)}>
             <option value="pending">Open</option>
             <option value="completed">Done</option>
             <option value="all">All</option>
           </select>
-        </label>
-        <label>
-          <span>Due</span>
-          <select value={view.due} onChange={(e) => set('due', e.target.value as DueFilter)}>
-            <option value="any">Any time</option>
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-due">Due</label>
+          <select
+            id="filter-due"
+ value={view.due} onChange={(e) => set('due', e.target.value as DueFilter)}>
+            <option value="any">Any</option>
             <option value="overdue">Overdue</option>
             <option value="today">Today</option>
             <option value="week">This week</option>
             <option value="none">No date</option>
           </select>
-        </label>
-        <label>
-          <span>Priority</span>
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-priority">Priority</label>
           <select
+            id="filter-priority"
             value={view.priority}
             onChange={(e) => set('priority', e.target.value as Priority | 'any')}
           >
@@ -61,10 +66,12 @@ export const Filters = forwardRef<HTMLInputElement, Props>(function Filters(
             <option value="low">Low</option>
             <option value="none">None</option>
           </select>
-        </label>
-        <label>
-          <span>Tag</span>
-          <select value={view.tag} onChange={(e) => set('tag', e.target.value)}>
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-tag">Tag</label>
+          <select
+            id="filter-tag"
+ value={view.tag} onChange={(e) => set('tag', e.target.value)}>
             <option value="">Any</option>
             {view.tag && !tags.some((t) => t.tag === view.tag) && (
               <option value={view.tag}>#{view.tag}</option>
@@ -75,10 +82,11 @@ export const Filters = forwardRef<HTMLInputElement, Props>(function Filters(
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          <span>Sort</span>
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-sort">Sort</label>
           <select
+            id="filter-sort"
             value={view.sort}
             onChange={(e) => {
               const sort = e.target.value as SortKey;
@@ -90,7 +98,7 @@ export const Filters = forwardRef<HTMLInputElement, Props>(function Filters(
             <option value="title">Title</option>
             <option value="created">Created</option>
           </select>
-        </label>
+        </div>
         <button
           type="button"
           className="order"

@@ -65,14 +65,14 @@ export function RecurrenceEditor({ draft, onChange, error }: Props) {
         <div className="row">
           <label>
             <span>Ends</span>
-            <select value={draft.end} onChange={(e) => onChange({ end: e.target.value as EndKind })}>
+            <select aria-label="Ends" value={draft.end} onChange={(e) => onChange({ end: e.target.value as EndKind })}>
               <option value="never">never</option>
               <option value="count">after</option>
               <option value="until">on</option>
             </select>
           </label>
           {draft.end === 'count' && (
-            <label>
+            <label className="inline">
               <input
                 type="number"
                 min={1}

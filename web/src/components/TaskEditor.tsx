@@ -70,6 +70,8 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
   return (
     <Dialog title={task ? 'Edit task' : 'New task'} onClose={onClose} wide closeLabel="Close the editor">
       <form className="editor" onSubmit={submit} noValidate>
+        <div className="editor-grid">
+        <div className="editor-col">
         <label className="block">
           Title
           <input
@@ -96,7 +98,11 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
         <div className="row">
           <label>
             <span>Priority</span>
-            <select value={draft.priority} onChange={(e) => patch({ priority: e.target.value as Priority })}>
+            <select
+              aria-label="Priority"
+              value={draft.priority}
+              onChange={(e) => patch({ priority: e.target.value as Priority })}
+            >
               <option value="none">None</option>
               <option value="low">Low</option>
               <option value="medium">Medium</option>
@@ -106,17 +112,22 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
         </div>
         <TagInput tags={draft.tags} known={knownTags} onChange={(tags) => patch({ tags })} />
         {errors['tags'] && <p className="form-error">{errors['tags']}</p>}
+        <RemindersEditor draft={draft} onChange={(reminders) => patch({ reminders })} />
+        {errors['reminders'] && <p className="form-error">{errors['reminders']}</p>}
+        </div>
+        <div className="editor-col">
         <fieldset className="field">
           <legend>Due</legend>
           <div className="row">
             <label>
               <span>Date</span>
-              <input type="date" value={draft.dueDate} onChange={(e) => patch({ dueDate: e.target.value })} />
+              <input type="date" aria-label="Due date" value={draft.dueDate} onChange={(e) => patch({ dueDate: e.target.value })} />
             </label>
             <label>
               <span>Time</span>
               <input
                 type="time"
+                aria-label="Due time"
                 value={draft.dueTime}
                 disabled={!draft.dueDate}
                 onChange={(e) => patch({ dueTime: e.target.value })}
@@ -131,6 +142,7 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
           <label className="block">
             <span>Time zone</span>
             <input
+              aria-label="Time zone"
               list="time-zones"
               value={draft.timeZone}
               onChange={(e) => patch({ timeZone: e.target.value })}
@@ -144,9 +156,9 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
           </label>
           {errors['due'] && <p className="form-error">{errors['due']}</p>}
         </fieldset>
-        <RemindersEditor draft={draft} onChange={(reminders) => patch({ reminders })} />
-        {errors['reminders'] && <p className="form-error">{errors['reminders']}</p>}
         <RecurrenceEditor draft={draft} onChange={patch} error={errors['recurrence']} />
+        </div>
+        </div>
         {notice && <p className="notice" role="alert">{notice}</p>}
         {errors['form'] && <p className="form-error" role="alert">{errors['form']}</p>}
         <div className="dialog-actions">

@@ -3,6 +3,7 @@
 import type { Task } from '../api/types';
 import { formatDue, isOverdue, zonedParts, instantToWall } from '../lib/dates';
 import { summarize } from '../lib/rrule';
+import { AlarmIcon, RepeatIcon } from './Icons';
 
 interface Props {
   task: Task;
@@ -59,12 +60,14 @@ export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHi
           )}
           {repeat && (
             <span className="repeat" title={task.recurrence?.rrule}>
-              ↻ {repeat}
+              <RepeatIcon /> {repeat}
             </span>
           )}
           {task.reminders.length > 0 && (
-            <span className="bell" aria-label={`${task.reminders.length} reminder(s)`}>
-              ⏰{task.reminders.length > 1 ? ` ${task.reminders.length}` : ''}
+            <span className="bell">
+              <AlarmIcon />
+              <span className="visually-hidden">Reminders: </span>
+              {task.reminders.length}
             </span>
           )}
           {task.tags.map((t) => (

@@ -19,7 +19,7 @@ import {
 import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
 import { api } from '../api/client';
 import { userTimeZone } from '../lib/dates';
-import { LiveConnection, type LiveState } from '../lib/live';
+import { LiveConnection, fromLive, type LiveState } from '../lib/live';
 import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
 import { initialList, listReducer, visibleItems } from '../state/taskList';
 import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
@@ -27,6 +27,7 @@ import { useDebounced } from '../hooks/useDebounced';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useToasts } from '../hooks/useToasts';
 import { Filters } from './Filters';
+import { BellIcon } from './Icons';
 import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { NotificationCenter } from './NotificationCenter';
@@ -119,9 +120,9 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       else dispatch({ type: 'upsert', task: m.task });
       if (m.op === 'created' || m.op === 'updated' || m.op === 'deleted') refreshTags();
     } else if (m.type === 'notification') {
-      const n = m.notification;
+      const n = fromLive(m.notification);
       setNotifications((ns) => (ns.some((x) => x.id === n.id) ? ns : [n, ...ns]));
-      toast({ text: `⏰ Reminder: ${n.title}`, kind: 'reminder' }, 10000);
+      toast({ text: `Reminder: ${n.title}`, kind: 'reminder' }, 10000);
       browser.show(n);
     }
   };
@@ -288,7 +289,8 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         </span>
         <nav className="topbar-actions" aria-label="Account">
           <button type="button" className="bell-button" onClick={() => setNotifOpen(true)} aria-label={`Notifications, ${unread} unread`}>
-            🔔{unread > 0 && <span className="badge" aria-hidden="true">{unread}</span>}
+            <BellIcon />
+            {unread > 0 && <span className="badge" aria-hidden="true">{unread}</span>}
           </button>
           <button type="button" className="ghost" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts">
             ?

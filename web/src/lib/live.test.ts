@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveMessage } from '../api/types';
-import { LiveConnection, type LiveState } from './live';
+import { LiveConnection, fromLive, type LiveState } from './live';
 
 // A WebSocket stand-in the test drives.
 class FakeSocket {
@@ -51,7 +51,7 @@ describe('LiveConnection', () => {
     const ws = FakeSocket.made[0]!;
     expect(ws.url).toBe('wss://tickler.example/api/ws?token=tok');
     ws.send({ type: 'hello', epoch: 'e1', sequence: 4 });
-    ws.send({ type: 'notification', sequence: 5, notification: { id: 1 } });
+    ws.send({ type: 'notification', sequence: 5, notification: { notification_id: 1 } });
     expect(states).toEqual(['connecting', 'open']);
     expect(messages).toHaveLength(1);
     conn.stop();
@@ -87,5 +87,13 @@ describe('LiveConnection', () => {
     expect(resyncs()).toBe(1);
     expect(messages).toHaveLength(1);
     conn.stop();
+  });
+});
+
+describe('fromLive', () => {
+  it('reads the WebSocket notification as the listed one, unread', () => {
+    expect(
+      fromLive({ notification_id: 7, task_id: 3, title: 'Stretch', remind_at: 'r', fired_at: 'f', reminder_id: 'x' }),
+    ).toEqual({ id: 7, task_id: 3, title: 'Stretch', remind_at: 'r', fired_at: 'f', reminder_id: 'x', read_at: null });
   });
 });

@@ -1,7 +1,7 @@
 // The live connection (GET /api/ws): task changes and fired reminders as they happen. Reconnects
 // with backoff and asks for what it missed (?since=<sequence>&epoch=<epoch>); when the server
 // cannot prove the catch-up complete it sends "resync", and the owner reloads.
-import type { LiveMessage } from '../api/types';
+import type { AppNotification, LiveMessage, LiveNotification } from '../api/types';
 
 export type LiveState = 'connecting' | 'open' | 'offline';
 
@@ -116,4 +116,17 @@ export class LiveConnection {
     }
     this.handlers.message(m);
   }
+}
+
+// The WebSocket's notification as GET /api/notifications lists it.
+export function fromLive(n: LiveNotification): AppNotification {
+  return {
+    id: n.notification_id,
+    task_id: n.task_id,
+    reminder_id: n.reminder_id,
+    title: n.title,
+    remind_at: n.remind_at,
+    fired_at: n.fired_at,
+    read_at: null,
+  };
 }
