@@ -1,7 +1,9 @@
 // One user's day in the web UI, in a real Chromium against a real `tickler serve`: sign up,
 // quick add with its preview, search / filter / sort, editing a recurrence, completing a
 // recurring task and seeing the next occurrence arrive, a reminder firing into the notification
-// centre and the Notification API, keyboard shortcuts, delete with undo.
+// centre and the Notification API, an optimistic completion rolled back, infinite scroll on the
+// cursor, keyboard shortcuts, delete
+// with undo.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -241,6 +243,56 @@ describe('the web UI, one user', { timeout: 180000 }, () => {
       await page.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
       const listed = await call(server.baseUrl, 'GET', '/api/notifications?unread=true', me.token);
       assert.equal(listed.body.items.length, 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('rolls an optimistic completion back when the server refuses it', async () => {
+    const me = await apiSignup(server.baseUrl, 'hub');
+    await call(server.baseUrl, 'POST', '/api/tasks', me.token, { title: 'Fragile' });
+    const context = await signedInContext(browser, me);
+    const page = await context.newPage();
+    try {
+      await page.route('**/api/tasks/*/complete', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'unavailable', message: 'the store is not answering' } }),
+        }),
+      );
+      await page.goto(server.baseUrl + '/');
+      await page.getByRole('checkbox', { name: 'Complete “Fragile”' }).click();
+      await page.locator('.toast.error', { hasText: 'Could not complete “Fragile”: the store is not answering' }).waitFor();
+      const box = page.getByRole('checkbox', { name: 'Complete “Fragile”' });
+      assert.equal(await box.isChecked(), false);
+      const task = (await call(server.baseUrl, 'GET', '/api/tasks', me.token)).body.items[0];
+      assert.equal(task.status, 'pending');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('loads the next page from the API cursor when scrolled to the end', async () => {
+    const me = await apiSignup(server.baseUrl, 'gil');
+    const total = 57;
+    for (let i = 1; i <= total; i++) {
+      const title = `Item ${String(i).padStart(2, '0')}`;
+      assert.equal((await call(server.baseUrl, 'POST', '/api/tasks', me.token, { title })).status, 201);
+    }
+    const context = await signedInContext(browser, me);
+    const page = await context.newPage();
+    try {
+      await page.goto(server.baseUrl + '/');
+      await page.getByLabel('Sort', { exact: true }).selectOption('title');
+      await eventually(async () => (await titles(page))[0] === 'Item 01', 'sorted by title');
+      assert.equal((await titles(page)).length, 50);
+      await page.locator('.list-end').scrollIntoViewIfNeeded();
+      await eventually(async () => (await titles(page)).length === total, 'the second page', 10000);
+      const shown = await titles(page);
+      assert.deepEqual(shown, [...shown].sort());
+      assert.equal(new Set(shown).size, total);
+      assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0);
     } finally {
       await context.close();
     }

@@ -357,7 +357,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
           onClose={() => setEditing(null)}
         />
       )}
-      {historyOf && <HistoryPanel task={historyOf} onClose={() => setHistoryOf(null)} />}
+      {historyOf && <HistoryPanel task={historyOf} userId={user.id} onClose={() => setHistoryOf(null)} />}
       {notifOpen && (
         <NotificationCenter
           items={notifications}

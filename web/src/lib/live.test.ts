@@ -90,6 +90,20 @@ describe('LiveConnection', () => {
   });
 });
 
+describe('LiveConnection, back online', () => {
+  it('reconnects at once instead of waiting out the backoff', () => {
+    vi.useFakeTimers();
+    const { conn } = connect();
+    FakeSocket.made[0]!.drop();
+    expect(FakeSocket.made).toHaveLength(1);
+    window.dispatchEvent(new Event('online'));
+    expect(FakeSocket.made).toHaveLength(2);
+    vi.advanceTimersByTime(20000);
+    expect(FakeSocket.made).toHaveLength(2); // the scheduled retry was cancelled
+    conn.stop();
+  });
+});
+
 describe('fromLive', () => {
   it('reads the WebSocket notification as the listed one, unread', () => {
     expect(

@@ -55,8 +55,16 @@ export class LiveConnection {
     return u.toString();
   }
 
+  // Back online: connect now instead of waiting out the backoff (an attempt still hanging from
+  // the offline time is abandoned).
   private readonly reconnectNow = (): void => {
-    if (this.stopped || this.socket) return;
+    if (this.stopped || this.socket?.readyState === 1) return;
+    if (this.socket) {
+      const stale = this.socket;
+      this.socket = null;
+      stale.onclose = null;
+      stale.close();
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.attempt = 0;
