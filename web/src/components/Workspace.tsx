@@ -1,12 +1,11 @@
 // The signed-in app: quick add, search and filters, the live task list, the editor, history,
-// notifications, toasts and the keyboard shortcuts. Holds the list state and the live
-// connection; the components below it only show and report.
+// notifications, toasts and the keyboard shortcuts. Holds the list state and takes the live
+// updates into it; the components below it only show and report.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ApiError, NetworkError } from '../api/client';
 import {
   completeTask,
   createTask,
-  deleteTask,
   getTask,
   listNotifications,
   listTags,
@@ -17,17 +16,17 @@ import {
   updateTask,
 } from '../api/endpoints';
 import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
-import { api } from '../api/client';
 import { userTimeZone } from '../lib/dates';
-import { LiveConnection, fromLive, type LiveState } from '../lib/live';
+import { fromLive } from '../lib/live';
 import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
 import { initialList, listReducer, visibleItems } from '../state/taskList';
 import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
 import { useDebounced } from '../hooks/useDebounced';
+import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useToasts } from '../hooks/useToasts';
+import { useUndoableDelete } from '../hooks/useUndoableDelete';
 import { Filters } from './Filters';
-import { BellIcon } from './Icons';
 import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { NotificationCenter } from './NotificationCenter';
@@ -35,18 +34,13 @@ import { QuickAdd } from './QuickAdd';
 import { TaskEditor } from './TaskEditor';
 import { TaskList } from './TaskList';
 import { Toasts } from './Toasts';
+import { TopBar } from './TopBar';
 
-const UNDO_MS = 5000;
 const PAGE = 50;
 
 function message(e: unknown): string {
   if (e instanceof ApiError || e instanceof NetworkError) return e.message;
   return e instanceof Error ? e.message : 'Something went wrong.';
-}
-
-interface PendingDelete {
-  task: Task;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 export function Workspace({ user, onLogout }: { user: User; onLogout: () => void }) {
@@ -60,14 +54,11 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
   const [notifOpen, setNotifOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [notifications, setNotifications] = useState<AppNotification[]>([]);
-  const [live, setLive] = useState<LiveState>('connecting');
-  const [online, setOnline] = useState(() => navigator.onLine);
   const [reloads, setReloads] = useState(0);
   const { toasts, show: toast, dismiss } = useToasts();
   const browser = useBrowserNotifications();
   const quickRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const pending = useRef(new Map<number, PendingDelete>());
 
   const q = useDebounced(view.q, 250);
   const viewKey = JSON.stringify({ ...view, q });
@@ -101,98 +92,27 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
     refreshNotifications();
   }, [refreshTags, refreshNotifications]);
 
-  useEffect(() => {
-    const up = () => setOnline(true);
-    const down = () => setOnline(false);
-    window.addEventListener('online', up);
-    window.addEventListener('offline', down);
-    return () => {
-      window.removeEventListener('online', up);
-      window.removeEventListener('offline', down);
-    };
-  }, []);
-
   // Live updates: changes from other tabs, devices and the server (next occurrences, reminders).
-  const onLive = useRef<(m: LiveMessage) => void>(() => undefined);
-  onLive.current = (m: LiveMessage) => {
-    if (m.type === 'task') {
-      if (m.op === 'deleted') dispatch({ type: 'remove', id: m.task.id });
-      else dispatch({ type: 'upsert', task: m.task });
-      if (m.op === 'created' || m.op === 'updated' || m.op === 'deleted') refreshTags();
-    } else if (m.type === 'notification') {
-      const n = fromLive(m.notification);
-      setNotifications((ns) => (ns.some((x) => x.id === n.id) ? ns : [n, ...ns]));
-      toast({ text: `Reminder: ${n.title}`, kind: 'reminder' }, 10000);
-      browser.show(n);
-    }
-  };
-  useEffect(() => {
-    const conn = new LiveConnection({
-      message: (m) => onLive.current(m),
-      resync: () => {
-        setReloads((r) => r + 1);
-        refreshNotifications();
-      },
-      state: setLive,
-      token: () => api.getToken(),
-    });
-    conn.start();
-    return () => conn.stop();
-  }, [refreshNotifications]);
-
-  // Deletes wait for the undo toast; leaving the page sends them at once.
-  const commitDelete = useCallback(
-    (id: number, keepalive = false) => {
-      const p = pending.current.get(id);
-      if (!p) return;
-      clearTimeout(p.timer);
-      pending.current.delete(id);
-      deleteTask(id, keepalive).then(
-        () => {
-          dispatch({ type: 'remove', id });
-          dispatch({ type: 'unhide', id });
-        },
-        (e: unknown) => {
-          if (e instanceof ApiError && e.status === 404) {
-            dispatch({ type: 'remove', id });
-            dispatch({ type: 'unhide', id });
-            return;
-          }
-          dispatch({ type: 'unhide', id });
-          toast({ text: `Could not delete “${p.task.title}”: ${message(e)}`, kind: 'error' });
-        },
-      );
+  const { live, online } = useLiveUpdates(
+    (m: LiveMessage) => {
+      if (m.type === 'task') {
+        if (m.op === 'deleted') dispatch({ type: 'remove', id: m.task.id });
+        else dispatch({ type: 'upsert', task: m.task });
+        if (m.op !== 'completed' && m.op !== 'reopened') refreshTags();
+      } else if (m.type === 'notification') {
+        const n = fromLive(m.notification);
+        setNotifications((ns) => (ns.some((x) => x.id === n.id) ? ns : [n, ...ns]));
+        toast({ text: `Reminder: ${n.title}`, kind: 'reminder' }, 10000);
+        browser.show(n);
+      }
     },
-    [toast],
+    () => {
+      setReloads((r) => r + 1);
+      refreshNotifications();
+    },
   );
-  const flushDeletes = useCallback(() => {
-    for (const id of [...pending.current.keys()]) commitDelete(id, true);
-  }, [commitDelete]);
-  useEffect(() => {
-    window.addEventListener('pagehide', flushDeletes);
-    return () => window.removeEventListener('pagehide', flushDeletes);
-  }, [flushDeletes]);
 
-  const remove = (task: Task) => {
-    dispatch({ type: 'hide', id: task.id });
-    const timer = setTimeout(() => commitDelete(task.id), UNDO_MS);
-    pending.current.set(task.id, { task, timer });
-    toast(
-      {
-        text: `Deleted “${task.title}”`,
-        action: {
-          label: 'Undo',
-          run: () => {
-            const p = pending.current.get(task.id);
-            if (p) clearTimeout(p.timer);
-            pending.current.delete(task.id);
-            dispatch({ type: 'unhide', id: task.id });
-          },
-        },
-      },
-      UNDO_MS,
-    );
-  };
+  const { remove, flush: flushDeletes } = useUndoableDelete(dispatch, toast);
 
   // Optimistic: the checkbox flips at once and flips back if the server says no.
   const toggle = async (task: Task) => {
@@ -279,37 +199,17 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       <a href="#main" className="skip">
         Skip to tasks
       </a>
-      <header className="topbar">
-        <p className="brand">
-          <span className="brand-mark" aria-hidden="true">✓</span> Tickler
-        </p>
-        <span className={`live live-${live}`} role="status" title="Live updates">
-          <span className="visually-hidden">Live updates: </span>
-          {live === 'open' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
-        </span>
-        <nav className="topbar-actions" aria-label="Account">
-          <button type="button" className="bell-button" onClick={() => setNotifOpen(true)} aria-label={`Notifications, ${unread} unread`}>
-            <BellIcon />
-            {unread > 0 && <span className="badge" aria-hidden="true">{unread}</span>}
-          </button>
-          <button type="button" className="ghost" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts">
-            ?
-          </button>
-          <span className="who" title={user.email}>
-            {user.name || user.email}
-          </span>
-          <button
-            type="button"
-            className="ghost"
-            onClick={() => {
-              flushDeletes();
-              onLogout();
-            }}
-          >
-            Log out
-          </button>
-        </nav>
-      </header>
+      <TopBar
+        user={user}
+        live={live}
+        unread={unread}
+        onNotifications={() => setNotifOpen(true)}
+        onHelp={() => setHelpOpen(true)}
+        onLogout={() => {
+          flushDeletes();
+          onLogout();
+        }}
+      />
       {!online && (
         <p className="banner offline" role="alert">
           You are offline. Changes cannot be saved until the connection is back.
