@@ -1,6 +1,6 @@
 # The front door. `make run` starts Tickler; `make test` runs every test. Both install what is
 # missing first (scripts/deps.sh).
-.PHONY: build run test unit-test asan-test api-test integration-test up down format format-check tidy bench clean deps
+.PHONY: build run test unit-test asan-test api-test integration-test up down format format-check tidy bench clean deps web-test
 
 ARGS ?=
 # Cache compilations across clones of the repository (CI builds a fresh clone each time).
@@ -14,6 +14,7 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 	@ln -sfn release/src/tickler build/tickler
+	@scripts/build-web.sh
 
 run: build
 	build/tickler serve $(ARGS)
@@ -32,6 +33,12 @@ asan-test: deps
 
 api-test: build
 	build/venv/bin/pytest -q tests/api
+
+# The web UI: Vitest unit tests, then the browser tests (tests/e2e/browser) in chromium.
+web-test: build
+	@scripts/deps.sh web
+	cd web && npx vitest run
+	node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec tests/e2e/browser/
 
 # The distributed mode on this machine: PostgreSQL, Kafka, the Dapr scheduler and the five
 # services each beside its daprd, on loopback (API on http://127.0.0.1:8080). `make down` stops it.

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Tickler needs, and nothing when it is all there.
-# Usage: scripts/deps.sh [build|stack|test|bench]   (each includes build; test includes stack)
+# Usage: scripts/deps.sh [build|stack|test|bench|web]   (each includes build; test includes stack
+#   and web)
 #   stack: what the distributed mode needs on this machine (make up, tests/integration):
 #   PostgreSQL, a JDK and Maven for the Kafka broker, Go for daprd and the Dapr scheduler.
+#   web: what the web UI's build and tests need: chromium for the browser tests, web/node_modules
+#   (npm ci from web/package-lock.json; Node.js 20.19 or newer must be on PATH).
 set -euo pipefail
 want=${1:-build}
 
@@ -13,11 +16,13 @@ build_pkgs=(cmake ninja-build g++ pkg-config ccache tzdata
 stack_pkgs=(postgresql openjdk-17-jdk-headless maven python3)
 test_pkgs=(clang-format python3 python3-venv "${stack_pkgs[@]}")
 bench_pkgs=(wrk valgrind)
+web_pkgs=(chromium)
 
 pkgs=("${build_pkgs[@]}")
 case "$want" in
   stack) pkgs+=("${stack_pkgs[@]}") ;;
-  test) pkgs+=("${test_pkgs[@]}") ;;
+  test) pkgs+=("${test_pkgs[@]}" "${web_pkgs[@]}") ;;
+  web) pkgs+=("${web_pkgs[@]}") ;;
   bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
 esac
 
@@ -38,7 +43,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$want" != build ]; then
+if [ "$want" = web ] || [ "$want" = test ]; then
+  if ! command -v npm >/dev/null; then
+    echo "deps: npm is missing (Node.js 20.19 or newer with npm is needed for the web UI)" >&2
+    exit 1
+  fi
+  scripts/build-web.sh install
+fi
+
+if [ "$want" != build ] && [ "$want" != web ]; then
   # Python packages for the black-box tests live in a venv under build/, never in the system.
   venv=build/venv
   if [ ! -x "$venv/bin/pytest" ] || ! cmp -s tests/requirements.txt "$venv/.requirements"; then

@@ -2,8 +2,9 @@
 # Every test of Tickler, in order: formatting, the release build with its unit tests, the unit
 # tests again under ASan+UBSan (the store suite against SQLite and a PostgreSQL started here),
 # then the black-box tests against build/tickler: the REST API (tests/api), the event-driven
-# flows of tickler serve (tests/e2e) and the distributed mode on real PostgreSQL, Kafka and Dapr
-# (tests/integration). Every server this starts is stopped at the end, also on failure.
+# flows of tickler serve (tests/e2e), the web UI (Vitest, then tests/e2e/browser in chromium) and
+# the distributed mode on real PostgreSQL, Kafka and Dapr (tests/integration). Every server this
+# starts is stopped at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,12 @@ build/venv/bin/pytest -q -p no:cacheprovider tests/api
 
 step "black-box event-driven tests"
 build/venv/bin/pytest -q -p no:cacheprovider tests/e2e
+
+step "web UI unit tests (Vitest)"
+(cd web && npx vitest run)
+
+step "web UI in a browser (playwright-core + chromium, screenshots in tests/e2e/screenshots)"
+node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec tests/e2e/browser/
 
 step "integration tests: the distributed mode (PostgreSQL, Kafka, Dapr)"
 build/venv/bin/pytest -q -p no:cacheprovider tests/integration

@@ -18,6 +18,7 @@ struct ServeConfig {
   std::string log_level = "info";
   int token_ttl_seconds = 24 * 3600;
   int shutdown_grace_seconds = 10;
+  std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/bootstrap.hpp"
+#include "app/web_root.hpp"
 #include "http/log.hpp"
 
 namespace tickler::app {
@@ -53,6 +54,8 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
           std::bind_front(&services::api::ApiService::authenticate, &api_),
           [this](const http::Request* request, http::Response& response,
                  std::string_view request_id) { pipeline_.finish(request, response, request_id); }),
+      web_({config.web_root.empty() ? default_web_root() : std::filesystem::path{config.web_root}},
+           offload_),
       pipeline_({std::set<std::string>(config.cors_origins.begin(), config.cors_origins.end())},
                 router_, metrics_,
                 std::bind_front(&services::api::ApiService::authenticate, &api_)),
@@ -61,6 +64,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   auditor_.register_routes(router_);
   notifier_.register_routes(router_);
   notifier_.set_scheduler(&timers_);
+  pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &web_));
 
   namespace topic = bus::topic;
   using services::auditor::AuditService;

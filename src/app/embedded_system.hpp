@@ -9,6 +9,7 @@
 #include "bus/inproc/inproc_bus.hpp"
 #include "bus/inproc/timer_queue.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/outbox_relay.hpp"
 #include "services/auditor/audit_service.hpp"
@@ -36,6 +37,8 @@ class EmbeddedSystem {
 
   [[nodiscard]] const http::Router& router() const { return router_; }
   [[nodiscard]] std::uint16_t port() const { return server_.port(); }
+  // The web UI served on every non-API path (not built: a message saying so).
+  [[nodiscard]] const http::StaticFiles& web() const { return web_; }
 
  private:
   std::unique_ptr<store::sqlite::SqliteStore> store_;
@@ -50,6 +53,7 @@ class EmbeddedSystem {
   services::notifier::NotifierService notifier_;
   bus::inproc::TimerQueue timers_;
   services::realtime::RealtimeService realtime_;
+  http::StaticFiles web_;
   http::Pipeline pipeline_;
   http::Server server_;
   bool background_stopped_ = false;

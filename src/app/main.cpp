@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
       ->envname("TICKLER_SHUTDOWN_GRACE")
       ->check(CLI::Range(0, 300))
       ->capture_default_str();
+  s->add_option("--web-root", serve.web_root,
+                "directory of the built web UI (default: build/web beside the binary's build)")
+      ->envname("TICKLER_WEB_ROOT");
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

@@ -42,6 +42,9 @@ int run_serve(const ServeConfig& config) {
         net::detached);
     http::log_json(spdlog::level::info, "listening",
                    {{"host", config.host}, {"port", system.port()}, {"data", config.data_dir}});
+    http::log_json(system.web().available() ? spdlog::level::info : spdlog::level::warn,
+                   system.web().available() ? "serving the web UI" : "the web UI is not built",
+                   {{"web_root", system.web().root().string()}});
     std::vector<std::thread> threads;
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();

@@ -30,6 +30,7 @@ struct TaskQuery {
   std::vector<std::string> tags;     // every one of them
   std::optional<Instant> due_before;
   std::optional<Instant> due_after;
+  std::optional<bool> has_due;  // true: only tasks with a due date; false: only those without
   SortKey sort = SortKey::created;
   SortOrder order = SortOrder::desc;
   int limit = 50;

@@ -38,6 +38,12 @@ bool is_json_content_type(std::string_view ct) {
          (media.starts_with("application/") && media.ends_with("+json"));
 }
 
+// The web UI's paths: everything a browser may GET that is not the API.
+bool is_fallback_request(verb method, std::string_view path) {
+  return (method == verb::get || method == verb::head) && path != "/api" &&
+         !path.starts_with("/api/");
+}
+
 core::Error not_found() {
   return core::make_error(core::Errc::not_found, "no such route");
 }
@@ -90,6 +96,10 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
 
   auto match = router_.match(req.method(), path);
   if (!match.route) {
+    if (!match.path_known && fallback_ && is_fallback_request(req.method(), path)) {
+      route_name = "static";
+      co_return co_await fallback_(ctx);
+    }
     if (!match.path_known) co_return error_response(not_found());
     Response res = error_response(core::make_error(
         core::Errc::method_not_allowed,

@@ -30,6 +30,9 @@ class Pipeline {
         authenticate_(std::move(authenticate)) {}
 
   net::awaitable<Response> handle(Request& request, const std::string& remote_address);
+  // Answers GET and HEAD requests outside /api/ that no route knows (the web UI). Set it before
+  // the server starts.
+  void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
   // For requests the server rejects before the pipeline (oversize, unparsable): the same headers.
   void finish(const Request* request, Response& response, std::string_view request_id) const;
 
@@ -39,6 +42,7 @@ class Pipeline {
   const Router& router_;
   Metrics& metrics_;
   Authenticator authenticate_;
+  Handler fallback_;
 };
 
 // The caller's X-Request-Id if it is 1–128 chars of [A-Za-z0-9._-], else a new random one.

@@ -379,6 +379,7 @@ TEST_P(StoreContract, SortsAndFiltersAgree) {
       }
       if (q.due_after && !(t.due_at && *t.due_at >= *q.due_after)) continue;
       if (q.due_before && !(t.due_at && *t.due_at < *q.due_before)) continue;
+      if (q.has_due && t.due_at.has_value() != *q.has_due) continue;
       out.push_back(t);
     }
     auto key = [&](const core::Task& t) -> std::variant<std::int64_t, std::string> {
@@ -418,6 +419,11 @@ TEST_P(StoreContract, SortsAndFiltersAgree) {
       [](auto& q) { q.tags = {"nope"}; },
       [](auto& q) { q.due_after = from_millis(2'000); },
       [](auto& q) { q.due_before = from_millis(3'000); },
+      [](auto& q) { q.has_due = false; },
+      [](auto& q) {
+        q.has_due = true;
+        q.status = core::TaskStatus::pending;
+      },
       [](auto& q) {
         q.due_after = from_millis(1'000);
         q.due_before = from_millis(4'001);

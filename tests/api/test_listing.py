@@ -141,6 +141,8 @@ def expected_ids(tasks: dict, params) -> list[int]:
         selected = [t for t in selected if t["due_at"] and parse_instant(t["due_at"]) >= parse_instant(after)]
     for before in values(params, "due_before"):
         selected = [t for t in selected if t["due_at"] and parse_instant(t["due_at"]) < parse_instant(before)]
+    for has_due in values(params, "has_due"):
+        selected = [t for t in selected if (t["due_at"] is not None) == (has_due == "true")]
     for q in (value for key, value in params if key == "q"):
         selected = [t for t in selected if matches_q(t, q)]
     sort = (values(params, "sort") or ["created"])[-1]
@@ -254,6 +256,9 @@ FILTER_CASES = {
     "due-before": [("due_before", DUE_BEFORE)],
     "due-window": [("due_after", DUE_AFTER), ("due_before", DUE_BEFORE)],
     "due-window-sorted": [("due_after", DUE_AFTER), ("due_before", DUE_BEFORE), ("sort", "due")],
+    "no-due-date": [("has_due", "false")],
+    "has-due-date-pending-sorted": [("has_due", "true"), ("status", "pending"), ("sort", "due")],
+    "no-due-date-title-desc": [("has_due", "false"), ("sort", "title"), ("order", "desc")],
     "q-status-sort-due": [("q", "ren"), ("status", "pending"), ("sort", "due")],
     "priority-tag-title-desc": [("priority", "high,medium"), ("tag", "home"), ("sort", "title"), ("order", "desc")],
     "due-after-priority-asc": [("due_after", DUE_AFTER), ("sort", "priority"), ("order", "asc")],

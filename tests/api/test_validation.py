@@ -189,6 +189,7 @@ BAD_PARAMS = [
     ("sort", "foo"), ("sort", "DUE"), ("order", "up"), ("order", ""),
     ("status", "done"), ("priority", "urgent"), ("priority", "high,urgent"),
     ("due_before", "tomorrow"), ("due_after", "2026-13-01T00:00:00Z"), ("due_before", "2026-12-01"),
+    ("has_due", "yes"), ("has_due", ""), ("has_due", "TRUE"),
     ("cursor", "garbage"), ("cursor", "!!!"), ("cursor", "eyJpZCI6MX0"),
     ("foo", "bar"), ("page", "2"), ("offset", "10"),
 ]

@@ -41,7 +41,7 @@ core::Result<core::Instant> instant_param(const std::string& name, const std::st
 core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryParams& params) {
   static const std::set<std::string> known = {"q",          "status",    "priority", "tag",
                                               "due_before", "due_after", "sort",     "order",
-                                              "limit",      "cursor"};
+                                              "limit",      "cursor",    "has_due"};
   static const std::set<std::string> repeatable = {"priority", "tag"};
   std::map<std::string, std::string> single;
   std::vector<std::string> priorities;
@@ -94,6 +94,11 @@ core::Result<core::TaskQuery> parse_list_query(core::UserId user, const QueryPar
     auto t = instant_param("due_after", it->second);
     if (!t) return t.error();
     q.due_after = *t;
+  }
+  if (auto it = single.find("has_due"); it != single.end()) {
+    if (it->second != "true" && it->second != "false")
+      return bad("has_due", "must be true or false");
+    q.has_due = it->second == "true";
   }
   if (auto it = single.find("sort"); it != single.end()) {
     auto s = core::parse_sort_key(it->second);

@@ -41,13 +41,20 @@ TEST(ListQuery, RejectsBadParameters) {
       {{"limit", "0"}},         {{"limit", "201"}},  {{"limit", "1x"}},
       {{"sort", "size"}},       {{"order", "up"}},   {{"status", "done"}},
       {{"priority", "urgent"}}, {{"colour", "red"}}, {{"limit", "5"}, {"limit", "6"}},
-      {{"due_before", "soon"}}, {{"cursor", "%%%"}}, {{"tag", "a b"}}};
+      {{"due_before", "soon"}}, {{"cursor", "%%%"}}, {{"tag", "a b"}},
+      {{"has_due", "yes"}}};
   for (const auto& params : bad) {
     auto q = parse_list_query(1, params);
     ASSERT_FALSE(q) << params.front().first << "=" << params.front().second;
     EXPECT_EQ(q.error().code, core::Errc::invalid_parameter);
     EXPECT_FALSE(std::get<std::string>(q.error().details.at("parameter")).empty());
   }
+}
+
+TEST(ListQuery, HasDueSelectsDatedOrUndatedTasks) {
+  EXPECT_FALSE(parse_list_query(1, {})->has_due);
+  EXPECT_EQ(parse_list_query(1, {{"has_due", "true"}})->has_due, true);
+  EXPECT_EQ(parse_list_query(1, {{"has_due", "false"}})->has_due, false);
 }
 
 TEST(Cursor, RoundTripsEveryKeyKind) {

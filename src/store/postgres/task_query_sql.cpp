@@ -96,6 +96,7 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
   }
   if (q.due_after) sql += " AND t.due_at >= " + p.param(core::to_millis(*q.due_after));
   if (q.due_before) sql += " AND t.due_at < " + p.param(core::to_millis(*q.due_before));
+  if (q.has_due) sql += *q.has_due ? " AND t.due_at IS NOT NULL" : " AND t.due_at IS NULL";
   if (!q.words.empty()) {
     if (auto terms = search_query(q.words)) {
       sql += " AND t.search @@ " + p.param(std::move(*terms)) + "::tsquery";

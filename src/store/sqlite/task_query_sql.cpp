@@ -68,6 +68,7 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
     sql += " AND t.due_at < ?";
     b.params.emplace_back(core::to_millis(*q.due_before));
   }
+  if (q.has_due) sql += *q.has_due ? " AND t.due_at IS NOT NULL" : " AND t.due_at IS NULL";
   if (!q.words.empty()) {
     sql += " AND t.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)";
     b.params.emplace_back(fts_match_expression(q.words));

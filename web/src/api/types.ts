@@ -1,0 +1,141 @@
+// The shapes of the Tickler REST API (docs/api.md, GET /api/openapi.json).
+
+export type Priority = 'high' | 'medium' | 'low' | 'none';
+export type TaskStatus = 'pending' | 'completed';
+export type RecurrenceMode = 'schedule' | 'completion';
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  created_at: string;
+}
+
+export type Reminder = { before_minutes: number } | { at: string };
+
+export interface Recurrence {
+  rrule: string;
+  mode: RecurrenceMode;
+}
+
+export interface Task {
+  id: number;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: Priority;
+  tags: string[];
+  due_at: string | null;
+  time_zone: string;
+  reminders: Reminder[];
+  recurrence: Recurrence | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  version: number;
+  series_id?: number;
+  series_start?: string;
+  occurrence_index?: number;
+}
+
+// The fields a client sends on create and PATCH.
+export interface TaskInput {
+  title?: string;
+  description?: string;
+  priority?: Priority;
+  tags?: string[];
+  due_at?: string | null;
+  time_zone?: string;
+  reminders?: Reminder[];
+  recurrence?: Recurrence | null;
+}
+
+export interface TaskPage {
+  items: Task[];
+  next_cursor: string | null;
+}
+
+export interface QuickPreview {
+  title: string;
+  tags: string[];
+  priority: Priority;
+  due_at: string | null;
+  recurrence: Recurrence | null;
+  reminders: { before_minutes: number }[];
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
+
+export interface Change {
+  before: unknown;
+  after: unknown;
+}
+
+export interface HistoryEntry {
+  id: number;
+  event_id: string;
+  type: string;
+  actor: string;
+  at: string;
+  changes: Record<string, Change>;
+  request_id: string;
+  hash: string;
+}
+
+export interface AppNotification {
+  id: number;
+  task_id: number;
+  reminder_id?: string;
+  title: string;
+  remind_at: string;
+  fired_at: string;
+  read_at: string | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export type SortKey = 'due' | 'priority' | 'title' | 'created';
+export type SortOrder = 'asc' | 'desc';
+
+// GET /api/tasks parameters.
+export interface TaskQuery {
+  q?: string;
+  status?: 'pending' | 'completed' | 'all';
+  priority?: Priority[];
+  tag?: string[];
+  due_before?: string;
+  due_after?: string;
+  has_due?: boolean;
+  sort?: SortKey;
+  order?: SortOrder;
+  limit?: number;
+  cursor?: string;
+}
+
+// Messages of GET /api/ws.
+export type LiveMessage =
+  | { type: 'hello'; epoch: string; sequence: number }
+  | { type: 'resync' }
+  | {
+      type: 'task';
+      sequence: number;
+      op: 'created' | 'updated' | 'completed' | 'reopened' | 'deleted';
+      task: Task;
+      version: number;
+    }
+  | { type: 'notification'; sequence: number; notification: LiveNotification };
+
+// A fired reminder as the WebSocket carries it (the notifications topic's event data).
+export interface LiveNotification {
+  notification_id: number;
+  task_id: number;
+  reminder_id?: string;
+  title: string;
+  remind_at: string;
+  fired_at: string;
+}

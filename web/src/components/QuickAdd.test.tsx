@@ -1,0 +1,55 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { QuickPreview } from '../api/types';
+import { QuickAdd } from './QuickAdd';
+
+const preview: QuickPreview = {
+  title: 'Pay rent',
+  tags: ['home'],
+  priority: 'high',
+  due_at: '2026-12-01T08:00:00.000Z',
+  recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', mode: 'schedule' },
+  reminders: [],
+};
+
+describe('QuickAdd', () => {
+  it('previews the parse and adds on Enter, then clears', async () => {
+    const parse = vi.fn().mockResolvedValue(preview);
+    const onAdd = vi.fn().mockResolvedValue(undefined);
+    render(<QuickAdd zone="Europe/Berlin" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task');
+    fireEvent.change(input, { target: { value: 'Pay rent every month on the 1st at 9am #home !high' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('quick-preview').textContent).toContain('Pay rent · every month on the 1st at 09:00'),
+    );
+    expect(screen.getByTestId('quick-preview').textContent).toContain('#home · high');
+    expect(parse).toHaveBeenCalledWith('Pay rent every month on the 1st at 9am #home !high', 'Europe/Berlin', expect.anything());
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(onAdd).toHaveBeenCalledWith('Pay rent every month on the 1st at 9am #home !high');
+    expect((input as HTMLInputElement).value).toBe('');
+  });
+
+  it('keeps the typed text across a reload (session storage)', () => {
+    const parse = vi.fn().mockResolvedValue(preview);
+    const { unmount } = render(<QuickAdd zone="UTC" onAdd={vi.fn()} parse={parse} />);
+    fireEvent.change(screen.getByLabelText('Add a task'), { target: { value: 'Half typed' } });
+    unmount();
+    render(<QuickAdd zone="UTC" onAdd={vi.fn()} parse={parse} />);
+    expect((screen.getByLabelText('Add a task') as HTMLInputElement).value).toBe('Half typed');
+  });
+
+  it('shows what the server did not accept and keeps the text', async () => {
+    const parse = vi.fn().mockResolvedValue(preview);
+    const onAdd = vi.fn().mockRejectedValue(new Error('title: too long'));
+    render(<QuickAdd zone="UTC" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'x' } });
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(await screen.findByText('title: too long')).toBeTruthy();
+    expect(input.value).toBe('x');
+  });
+});

@@ -1,0 +1,103 @@
+// The quick-add bar: one line of natural language, previewed live as the server reads it
+// ("Pay rent · every month on the 1st at 09:00 · #home · high"), created on Enter.
+import { forwardRef, useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import { parseQuick } from '../api/endpoints';
+import type { QuickPreview } from '../api/types';
+import { previewParts } from '../lib/preview';
+
+const DRAFT_KEY = 'tickler.quick-add';
+
+interface Props {
+  zone: string;
+  onAdd: (text: string) => Promise<void>;
+  parse?: typeof parseQuick;
+}
+
+export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
+  { zone, onAdd, parse = parseQuick },
+  ref,
+) {
+  const [text, setText] = useState(() => sessionStorage.getItem(DRAFT_KEY) ?? '');
+  const [preview, setPreview] = useState<QuickPreview | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (text) sessionStorage.setItem(DRAFT_KEY, text);
+    else sessionStorage.removeItem(DRAFT_KEY);
+    if (!text.trim()) {
+      setPreview(null);
+      setProblem(null);
+      return;
+    }
+    const ctl = new AbortController();
+    const timer = setTimeout(() => {
+      parse(text, zone, ctl.signal).then(
+        (p) => {
+          setPreview(p);
+          setProblem(null);
+        },
+        (e: unknown) => {
+          if (ctl.signal.aborted) return;
+          setPreview(null);
+          setProblem(e instanceof ApiError ? e.message : null);
+        },
+      );
+    }, 150);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [text, zone, parse]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    try {
+      await onAdd(text);
+      setText('');
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : 'Could not add the task.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const parts = preview ? previewParts(preview, zone) : [];
+  return (
+    <form className="quick-add" onSubmit={submit} aria-label="Quick add">
+      <label htmlFor="quick-add-input" className="visually-hidden">
+        Add a task
+      </label>
+      <div className="quick-add-row">
+        <input
+          id="quick-add-input"
+          ref={ref}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Add a task: Pay rent every month on the 1st at 9am #home !high"
+          maxLength={500}
+          autoComplete="off"
+          aria-describedby="quick-add-preview"
+        />
+        <button className="primary" type="submit" disabled={!text.trim() || busy}>
+          Add
+        </button>
+      </div>
+      <p id="quick-add-preview" className="quick-preview" aria-live="polite" data-testid="quick-preview">
+        {problem ? (
+          <span className="form-error">{problem}</span>
+        ) : (
+          parts.map((p, i) => (
+            <span key={i} className={i === 0 ? 'preview-title' : 'preview-part'}>
+              {i > 0 && <span aria-hidden="true"> · </span>}
+              {p}
+            </span>
+          ))
+        )}
+      </p>
+    </form>
+  );
+});

@@ -1,0 +1,65 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/client';
+import { task } from '../test/fixtures';
+import { TaskEditor } from './TaskEditor';
+
+describe('TaskEditor', () => {
+  it('edits the recurrence with a live summary and saves the rule', async () => {
+    const onSave = vi.fn().mockResolvedValue(undefined);
+    const onClose = vi.fn();
+    const t = task({ title: 'Stand-up', due_at: '2026-12-02T09:00:00.000Z', time_zone: 'UTC', version: 4 });
+    render(<TaskEditor task={t} zone="UTC" knownTags={[]} onSave={onSave} onClose={onClose} />);
+    fireEvent.change(screen.getByLabelText('Repeat'), { target: { value: 'weekdays' } });
+    fireEvent.change(screen.getByLabelText('Ends'), { target: { value: 'count' } });
+    fireEvent.change(screen.getByLabelText('Number of times'), { target: { value: '10' } });
+    expect(screen.getByTestId('recurrence-summary').textContent).toBe('Every weekday at 09:00, 10 times');
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    expect(onSave).toHaveBeenCalledWith(
+      expect.objectContaining({
+        title: 'Stand-up',
+        recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=10', mode: 'schedule' },
+      }),
+      4,
+    );
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('shows a field error from the server and stays open', async () => {
+    const onSave = vi.fn().mockRejectedValue(
+      new ApiError(422, 'validation_failed', 'recurrence: FREQ must be DAILY or coarser', { field: 'recurrence.rrule' }),
+    );
+    const onClose = vi.fn();
+    render(<TaskEditor task={task({ title: 'x', due_at: '2026-12-02T09:00:00.000Z' })} zone="UTC" knownTags={[]} onSave={onSave} onClose={onClose} />);
+    fireEvent.change(screen.getByLabelText('Repeat'), { target: { value: 'custom' } });
+    fireEvent.change(screen.getByLabelText(/RRULE/), { target: { value: 'FREQ=HOURLY' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    expect(screen.getByText('recurrence: FREQ must be DAILY or coarser')).toBeTruthy();
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('requires a title', async () => {
+    const onSave = vi.fn();
+    render(<TaskEditor task={null} zone="UTC" knownTags={[]} onSave={onSave} onClose={vi.fn()} />);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    });
+    expect(screen.getByText('A title is required.')).toBeTruthy();
+    expect(onSave).not.toHaveBeenCalled();
+  });
+
+  it('adds tags from typing and closes on Escape', () => {
+    const onClose = vi.fn();
+    render(<TaskEditor task={null} zone="UTC" knownTags={[{ tag: 'home', count: 2 }]} onSave={vi.fn()} onClose={onClose} />);
+    const tags = screen.getByLabelText('Tags');
+    fireEvent.change(tags, { target: { value: '#Work' } });
+    fireEvent.keyDown(tags, { key: 'Enter' });
+    expect(screen.getByRole('button', { name: 'Remove tag work' })).toBeTruthy();
+    fireEvent.keyDown(tags, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalled();
+  });
+});

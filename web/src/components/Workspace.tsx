@@ -1,0 +1,276 @@
+// The signed-in app: quick add, search and filters, the live task list, the editor, history,
+// notifications, toasts and the keyboard shortcuts. Holds the list state and takes the live
+// updates into it; the components below it only show and report.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { ApiError, NetworkError } from '../api/client';
+import {
+  completeTask,
+  createTask,
+  getTask,
+  listNotifications,
+  listTags,
+  listTasks,
+  markNotificationRead,
+  quickAdd,
+  reopenTask,
+  updateTask,
+} from '../api/endpoints';
+import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
+import { userTimeZone } from '../lib/dates';
+import { fromLive } from '../lib/live';
+import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
+import { initialList, listReducer, visibleItems } from '../state/taskList';
+import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
+import { useDebounced } from '../hooks/useDebounced';
+import { useLiveUpdates } from '../hooks/useLiveUpdates';
+import { useShortcuts } from '../hooks/useShortcuts';
+import { useToasts } from '../hooks/useToasts';
+import { useUndoableDelete } from '../hooks/useUndoableDelete';
+import { Filters } from './Filters';
+import { HelpDialog } from './HelpDialog';
+import { HistoryPanel } from './HistoryPanel';
+import { NotificationCenter } from './NotificationCenter';
+import { QuickAdd } from './QuickAdd';
+import { TaskEditor } from './TaskEditor';
+import { TaskList } from './TaskList';
+import { Toasts } from './Toasts';
+import { TopBar } from './TopBar';
+
+const PAGE = 50;
+
+function message(e: unknown): string {
+  if (e instanceof ApiError || e instanceof NetworkError) return e.message;
+  return e instanceof Error ? e.message : 'Something went wrong.';
+}
+
+export function Workspace({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const zone = useMemo(userTimeZone, []);
+  const [view, setView] = useState<View>(DEFAULT_VIEW);
+  const [list, dispatch] = useReducer(listReducer, initialList);
+  const [tags, setTags] = useState<TagCount[]>([]);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [editing, setEditing] = useState<Task | 'new' | null>(null);
+  const [historyOf, setHistoryOf] = useState<Task | null>(null);
+  const [notifOpen, setNotifOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [notifications, setNotifications] = useState<AppNotification[]>([]);
+  const [reloads, setReloads] = useState(0);
+  const { toasts, show: toast, dismiss } = useToasts();
+  const browser = useBrowserNotifications();
+  const quickRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const q = useDebounced(view.q, 250);
+  const viewKey = JSON.stringify({ ...view, q });
+  const query = useMemo<TaskQuery>(() => viewToQuery({ ...view, q }, zone, Date.now(), PAGE), [viewKey, reloads, zone]);
+  const tasks = visibleItems(list);
+
+  const load = useCallback(async (base: TaskQuery, cursor?: string | null) => {
+    dispatch({ type: 'loading', query: base, append: !!cursor });
+    try {
+      const page = await listTasks(cursor ? { ...base, cursor } : base);
+      dispatch({ type: 'loaded', query: base, items: page.items, cursor: page.next_cursor, append: !!cursor });
+    } catch (e) {
+      dispatch({ type: 'failed', query: base, error: message(e) });
+    }
+  }, []);
+
+  const refreshTags = useCallback(() => {
+    listTags().then(setTags, () => undefined);
+  }, []);
+
+  const refreshNotifications = useCallback(() => {
+    listNotifications().then(setNotifications, () => undefined);
+  }, []);
+
+  useEffect(() => {
+    void load(query);
+  }, [query, load]);
+
+  useEffect(() => {
+    refreshTags();
+    refreshNotifications();
+  }, [refreshTags, refreshNotifications]);
+
+  // Live updates: changes from other tabs, devices and the server (next occurrences, reminders).
+  const { live, online } = useLiveUpdates(
+    (m: LiveMessage) => {
+      if (m.type === 'task') {
+        if (m.op === 'deleted') dispatch({ type: 'remove', id: m.task.id });
+        else dispatch({ type: 'upsert', task: m.task });
+        if (m.op !== 'completed' && m.op !== 'reopened') refreshTags();
+      } else if (m.type === 'notification') {
+        const n = fromLive(m.notification);
+        setNotifications((ns) => (ns.some((x) => x.id === n.id) ? ns : [n, ...ns]));
+        toast({ text: `Reminder: ${n.title}`, kind: 'reminder' }, 10000);
+        browser.show(n);
+      }
+    },
+    () => {
+      setReloads((r) => r + 1);
+      refreshNotifications();
+    },
+  );
+
+  const { remove, flush: flushDeletes } = useUndoableDelete(dispatch, toast);
+
+  // Optimistic: the checkbox flips at once and flips back if the server says no.
+  const toggle = async (task: Task) => {
+    const completing = task.status === 'pending';
+    dispatch({
+      type: 'upsert',
+      force: true,
+      task: { ...task, status: completing ? 'completed' : 'pending', completed_at: completing ? new Date().toISOString() : null },
+    });
+    try {
+      const t = await (completing ? completeTask(task.id) : reopenTask(task.id));
+      dispatch({ type: 'upsert', task: t, force: true });
+    } catch (e) {
+      dispatch({ type: 'upsert', task, force: true });
+      toast({ text: `Could not ${completing ? 'complete' : 'reopen'} “${task.title}”: ${message(e)}`, kind: 'error' });
+    }
+  };
+
+  const addQuick = async (text: string) => {
+    const t = await quickAdd(text, zone);
+    dispatch({ type: 'upsert', task: t });
+    toast({ text: `Added “${t.title}”` }, 3000);
+    refreshTags();
+  };
+
+  const save = async (input: TaskInput, version?: number) => {
+    const t =
+      editing === 'new' || editing === null
+        ? await createTask(input)
+        : await updateTask(editing.id, input, version);
+    dispatch({ type: 'upsert', task: t, force: true });
+    setSelectedId(t.id);
+    refreshTags();
+  };
+
+  const openTask = async (id: number) => {
+    setNotifOpen(false);
+    try {
+      setEditing(await getTask(id));
+    } catch (e) {
+      toast({ text: e instanceof ApiError && e.status === 404 ? 'That task was deleted.' : message(e), kind: 'error' });
+    }
+  };
+
+  const readNotification = (n: AppNotification) => {
+    setNotifications((ns) => ns.map((x) => (x.id === n.id ? { ...x, read_at: new Date().toISOString() } : x)));
+    markNotificationRead(n.id).catch(() => refreshNotifications());
+  };
+
+  const selected = tasks.find((t) => t.id === selectedId) ?? null;
+  const move = (delta: number) => {
+    if (!tasks.length) return;
+    const i = tasks.findIndex((t) => t.id === selectedId);
+    const next = i === -1 ? (delta > 0 ? 0 : tasks.length - 1) : Math.min(tasks.length - 1, Math.max(0, i + delta));
+    setSelectedId(tasks[next]?.id ?? null);
+  };
+  useEffect(() => {
+    if (selectedId === null) return;
+    const el = document.querySelector(`[data-task-id="${selectedId}"]`);
+    if (el && 'scrollIntoView' in el && typeof el.scrollIntoView === 'function') el.scrollIntoView({ block: 'nearest' });
+  }, [selectedId]);
+
+  const dialogOpen = editing !== null || historyOf !== null || notifOpen || helpOpen;
+  useShortcuts(
+    {
+      n: () => quickRef.current?.focus(),
+      '/': () => searchRef.current?.focus(),
+      j: () => move(1),
+      k: () => move(-1),
+      x: () => selected && void toggle(selected),
+      e: () => selected && setEditing(selected),
+      h: () => selected && setHistoryOf(selected),
+      Delete: () => selected && remove(selected),
+      '?': () => setHelpOpen(true),
+    },
+    !dialogOpen,
+  );
+
+  const unread = notifications.filter((n) => !n.read_at).length;
+  const filtered = JSON.stringify({ ...view, sort: '', order: '' }) !== JSON.stringify({ ...DEFAULT_VIEW, sort: '', order: '' });
+
+  return (
+    <div className="app">
+      <a href="#main" className="skip">
+        Skip to tasks
+      </a>
+      <TopBar
+        user={user}
+        live={live}
+        unread={unread}
+        onNotifications={() => setNotifOpen(true)}
+        onHelp={() => setHelpOpen(true)}
+        onLogout={() => {
+          flushDeletes();
+          onLogout();
+        }}
+      />
+      {!online && (
+        <p className="banner offline" role="alert">
+          You are offline. Changes cannot be saved until the connection is back.
+        </p>
+      )}
+      {online && live === 'offline' && (
+        <p className="banner" role="status">
+          Live updates paused — reconnecting…
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>
+        <QuickAdd ref={quickRef} zone={zone} onAdd={addQuick} />
+        <div className="list-head">
+          <Filters ref={searchRef} view={view} tags={tags} onChange={setView} />
+          <button type="button" className="ghost new-task" onClick={() => setEditing('new')}>
+            + New task
+          </button>
+        </div>
+        <TaskList
+          tasks={tasks}
+          zone={zone}
+          selectedId={selectedId}
+          loading={list.loading}
+          error={list.error}
+          hasMore={list.cursor !== null}
+          filtered={filtered}
+          onMore={() => list.query && list.cursor && void load(list.query, list.cursor)}
+          onRetry={() => setReloads((r) => r + 1)}
+          onSelect={(t) => setSelectedId(t.id)}
+          onToggle={(t) => void toggle(t)}
+          onEdit={(t) => {
+            setSelectedId(t.id);
+            setEditing(t);
+          }}
+          onHistory={(t) => setHistoryOf(t)}
+          onDelete={remove}
+        />
+      </main>
+      {editing !== null && (
+        <TaskEditor
+          task={editing === 'new' ? null : editing}
+          zone={zone}
+          knownTags={tags}
+          onSave={save}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      {historyOf && <HistoryPanel task={historyOf} userId={user.id} onClose={() => setHistoryOf(null)} />}
+      {notifOpen && (
+        <NotificationCenter
+          items={notifications}
+          permission={browser.permission}
+          onEnableBrowser={() => void browser.request()}
+          onRead={readNotification}
+          onReadAll={() => notifications.filter((n) => !n.read_at).forEach(readNotification)}
+          onOpenTask={(id) => void openTask(id)}
+          onClose={() => setNotifOpen(false)}
+        />
+      )}
+      {helpOpen && <HelpDialog onClose={() => setHelpOpen(false)} />}
+      <Toasts toasts={toasts} dismiss={dismiss} />
+    </div>
+  );
+}
