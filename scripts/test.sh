@@ -41,3 +41,6 @@ build/venv/bin/pytest -q -p no:cacheprovider tests/e2e
 
 step "integration tests: the distributed mode (PostgreSQL, Kafka, Dapr)"
 build/venv/bin/pytest -q -p no:cacheprovider tests/integration
+
+step "deployment checks: Helm charts, manifests, Dockerfile (tools/deploy-check)"
+tools/deploy-check/check.sh
