@@ -134,7 +134,7 @@ func main() {
 		docs, perrs := ParseDocs(label, []byte(out))
 		n, kinds := validateAll(r, v, cc, label, docs, perrs)
 		r.quiet(fmt.Sprintf("%s: policies (%d documents)", label, len(docs)), Policy(docs))
-		fmt.Printf("  %-48s lint ok, %3d/%d documents valid, policies ok (%s)\n", label, n, len(docs), kinds)
+		fmt.Printf("  %-48s lint ok, %3d/%d documents valid, policies checked (%s)\n", label, n, len(docs), kinds)
 	}
 
 	section("Manifests: Strimzi Kafka, PrometheusRule")
