@@ -1,6 +1,6 @@
 # The front door. `make run` starts Tickler; `make test` runs every test. Both install what is
 # missing first (scripts/deps.sh).
-.PHONY: build run test unit-test asan-test api-test integration-test up down format format-check tidy bench clean deps web-test
+.PHONY: build run test unit-test asan-test api-test integration-test up down format format-check tidy bench clean deps web-test deploy-check
 
 ARGS ?=
 # Cache compilations across clones of the repository (CI builds a fresh clone each time).
@@ -53,6 +53,13 @@ down:
 integration-test: build
 	@scripts/deps.sh stack
 	build/venv/bin/pytest -q -p no:cacheprovider tests/integration
+
+# The Kubernetes deployment (deploy/), validated without a cluster: helm lint and template with
+# every values file, every manifest strictly against its schema, policies, dashboard and
+# alerts, the Dockerfile and the runtime libraries of build/tickler (tools/deploy-check).
+deploy-check:
+	@scripts/deps.sh deploy
+	@tools/deploy-check/check.sh
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

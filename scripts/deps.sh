@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Tickler needs, and nothing when it is all there.
-# Usage: scripts/deps.sh [build|stack|test|bench|web]   (each includes build; test includes stack
-#   and web)
+# Usage: scripts/deps.sh [build|stack|test|bench|web|deploy]   (each includes build; test
+#   includes stack, web and deploy)
 #   stack: what the distributed mode needs on this machine (make up, tests/integration):
 #   PostgreSQL, a JDK and Maven for the Kafka broker, Go for daprd and the Dapr scheduler.
 #   web: what the web UI's build and tests need: chromium for the browser tests, web/node_modules
@@ -17,6 +17,8 @@ stack_pkgs=(postgresql openjdk-17-jdk-headless maven python3)
 test_pkgs=(clang-format python3 python3-venv "${stack_pkgs[@]}")
 bench_pkgs=(wrk valgrind)
 web_pkgs=(chromium)
+# deploy: make deploy-check (Maven fetches the Strimzi CRD generator; dpkg-query for the ldd check)
+deploy_pkgs=(maven openjdk-17-jdk-headless)
 
 pkgs=("${build_pkgs[@]}")
 case "$want" in
@@ -24,6 +26,7 @@ case "$want" in
   test) pkgs+=("${test_pkgs[@]}" "${web_pkgs[@]}") ;;
   web) pkgs+=("${web_pkgs[@]}") ;;
   bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  deploy) pkgs+=("${deploy_pkgs[@]}") ;;
 esac
 
 missing=()
@@ -58,6 +61,16 @@ if [ "$want" != build ] && [ "$want" != web ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
     cp tests/requirements.txt "$venv/.requirements"
+  fi
+fi
+
+if [ "$want" = deploy ] || [ "$want" = test ]; then
+  # tools/deploy-check builds helm and its checker with the go command (Go 1.26 or newer) and
+  # runs Strimzi's CRD generator, which needs a Java 21 or newer (JAVA21_HOME, or a JDK under
+  # /usr/lib/jvm such as the Temurin 25 of these machines).
+  if ! command -v go >/dev/null; then
+    echo "deps: the go command is missing (Go 1.26 or newer is needed by tools/deploy-check)" >&2
+    exit 1
   fi
 fi
 

@@ -48,3 +48,6 @@ node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec test
 
 step "integration tests: the distributed mode (PostgreSQL, Kafka, Dapr)"
 build/venv/bin/pytest -q -p no:cacheprovider tests/integration
+
+step "deployment checks: Helm charts, manifests, Dockerfile (tools/deploy-check)"
+tools/deploy-check/check.sh
