@@ -35,7 +35,10 @@ struct MigrateConfig {
 struct RoleConfig {
   std::string role;
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: the role's default (api 8080, notifier 8081, … realtime 8084)
+  std::uint16_t port = 0;  // 0: the role's default (api 8080, notifier 8081, … frontend 8085)
+  // The built web UI, served by the frontend (and by the api when given); empty: the frontend
+  // looks where default_web_root() does.
+  std::string web_root;
   int io_threads = 2;
   int db_threads = 8;
   int db_pool = 8;

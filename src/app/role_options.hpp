@@ -82,6 +82,9 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--sweep-binding", c.sweep_binding, "notifier: the cron input binding's name")
       ->envname("TICKLER_SWEEP_BINDING")
       ->capture_default_str();
+  cmd.add_option("--web-root", c.web_root,
+                 "frontend (or api): directory of the built web UI to serve")
+      ->envname("TICKLER_WEB_ROOT");
   cmd.add_option("--database-url", c.database_url,
                  "PostgreSQL URL (default: secret <role>-database-url)")
       ->envname("TICKLER_DATABASE_URL");

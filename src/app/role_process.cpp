@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "app/web_root.hpp"
 #include "http/json_fields.hpp"
 #include "http/log.hpp"
 #include "http/response.hpp"
@@ -19,8 +20,8 @@ using http::beast_http::field;
 using http::beast_http::status;
 using http::beast_http::verb;
 
-constexpr std::array<std::string_view, 5> k_roles{"api", "notifier", "recurrer", "auditor",
-                                                  "realtime"};
+constexpr std::array<std::string_view, 6> k_roles{"api",     "notifier", "recurrer",
+                                                  "auditor", "realtime", "frontend"};
 
 bool has_store(std::string_view role) {
   return role == "api" || role == "notifier" || role == "auditor";
@@ -60,7 +61,9 @@ std::unique_ptr<store::Store> open_role_store(const RoleConfig& c, bus::dapr::Da
 }
 
 std::string jwt_secret_of(const RoleConfig& c, bus::dapr::DaprClient& dapr) {
-  if (c.role == "recurrer") return std::string(32, '-');  // verifies no tokens
+  if (c.role == "recurrer" || c.role == "frontend") {
+    return std::string(32, '-');  // verifies no tokens
+  }
   auto secret = secret_or(dapr, c, c.jwt_secret, "jwt-secret");
   if (secret.size() < 32) throw std::runtime_error("the JWT secret needs at least 32 characters");
   return secret;
@@ -134,6 +137,16 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
         std::bind_front(&services::recurrer::RecurrerService::on_task_event, &*recurrer_));
   }
   if (role == "notifier") wire_notifier();
+  if (role == "frontend") wire_frontend();
+  if (role == "frontend" || (role == "api" && !config_.web_root.empty())) {
+    web_.emplace(http::StaticFilesSettings{config_.web_root.empty()
+                                               ? default_web_root()
+                                               : std::filesystem::path{config_.web_root}},
+                 offload_);
+    pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &*web_));
+    http::log_json(spdlog::level::info, "web UI",
+                   {{"root", web_->root().string()}, {"built", web_->available()}});
+  }
   if (role == "realtime") {
     realtime_.emplace(
         std::bind_front(&RoleProcess::verify_token, this),
@@ -177,6 +190,25 @@ void RoleProcess::wire_api(boost::asio::io_context& ioc) {
   for (auto method : {verb::get, verb::put, verb::delete_}) {
     router_.add(method, "/api/me/webhook", false, to(config_.notifier_app_id));
   }
+  wire_ws_proxy();
+}
+
+// The frontend: the web UI's files, and every /api route passed to the api app as it came
+// (the api passes history and notification routes on in turn), /api/ws to realtime.
+void RoleProcess::wire_frontend() {
+  const auto to_api =
+      http::Handler{std::bind_front(&RoleProcess::forward, this, config_.api_app_id)};
+  std::string pattern = "/api";
+  for (int depth = 0; depth < 5; ++depth) {
+    pattern += "/{p" + std::to_string(depth) + "}";
+    for (auto method : {verb::get, verb::post, verb::put, verb::patch, verb::delete_}) {
+      router_.add(method, pattern, false, to_api);
+    }
+  }
+  wire_ws_proxy();
+}
+
+void RoleProcess::wire_ws_proxy() {
   std::vector<http::Upstream> upstreams;
   for (const auto& text : config_.realtime_upstreams) {
     auto u = http::parse_upstream(text);
@@ -198,14 +230,15 @@ core::Result<bus::dapr::SidecarResponse> RoleProcess::invoke_raw(
 }
 
 // A same-origin route of another service: passed on as it came (method, path, query, body,
-// Authorization), its answer passed back.
+// Authorization and the conditional and idempotency headers), its answer passed back with its
+// end-to-end headers (ETag, Location, …).
 RoleProcess::Res RoleProcess::forward(const std::string& app_id, Ctx& ctx) {
   const std::string method{ctx.request.method_string()};
   const std::string target = "/v1.0/invoke/" + bus::dapr::encode_component(app_id) + "/method" +
                              std::string{ctx.request.target()};
   bus::dapr::Headers headers;
-  if (auto auth = ctx.request[field::authorization]; !auth.empty()) {
-    headers.emplace_back("Authorization", std::string{auth});
+  for (std::string_view name : {"Authorization", "If-Match", "If-None-Match", "Idempotency-Key"}) {
+    if (auto v = ctx.request[name]; !v.empty()) headers.emplace_back(name, std::string{v});
   }
   headers.emplace_back("X-Request-Id", ctx.request_id);
   const std::string body = ctx.request.body();
@@ -218,6 +251,7 @@ RoleProcess::Res RoleProcess::forward(const std::string& app_id, Ctx& ctx) {
   }
   http::Response res{static_cast<status>(r->status), 11};
   if (!r->content_type.empty()) res.set(field::content_type, r->content_type);
+  for (const auto& [name, value] : r->headers) res.set(name, value);
   res.body() = std::move(r->body);
   res.prepare_payload();
   co_return res;

@@ -15,6 +15,7 @@
 #include "bus/dapr/jobs_scheduler.hpp"
 #include "bus/dapr/sidecar_client.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "http/upgrade_proxy.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/outbox_relay.hpp"
@@ -67,6 +68,8 @@ class RoleProcess {
   core::Status ready();
   void wire_api(boost::asio::io_context& ioc);
   void wire_notifier();
+  void wire_frontend();
+  void wire_ws_proxy();
   void wire_common_routes();
 
   RoleConfig config_;
@@ -84,7 +87,8 @@ class RoleProcess {
   std::optional<services::notifier::NotifierService> notifier_;
   std::optional<bus::dapr::JobsScheduler> jobs_;
   std::optional<services::realtime::RealtimeService> realtime_;
-  std::optional<http::UpgradeProxy> ws_proxy_;  // api: /api/ws to the realtime replicas
+  std::optional<http::UpgradeProxy> ws_proxy_;  // api, frontend: /api/ws to realtime replicas
+  std::optional<http::StaticFiles> web_;        // frontend (api with --web-root): the web UI
   http::Pipeline pipeline_;
   http::Server server_;
   bool background_stopped_ = false;

@@ -197,8 +197,8 @@ class Stack:
         env = {"DAPR_HTTP_PORT": str(svc.dapr_http), "DAPR_API_TOKEN": self.dapr_token,
                "APP_API_TOKEN": self.app_token,
                "TICKLER_LOG_LEVEL": os.environ.get("TICKLER_LOG_LEVEL", "info")}
-        if svc.role == "api":
-            # /api/ws on the API's origin is passed to the realtime replicas.
+        if svc.role in ("api", "frontend"):
+            # /api/ws on the API's (and the frontend's) origin is passed to the realtime replicas.
             env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(
                 f"127.0.0.1:{s.app_port}" for s in self.services.values() if s.role == "realtime")
         argv = [str(self.tickler), svc.role, "--port", str(svc.app_port)]

@@ -26,13 +26,16 @@ struct DaprSettings {
   int max_idle_connections = 8;
 };
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct SidecarResponse {
   unsigned status = 0;
   std::string body;
   std::string content_type;
+  // The end-to-end headers a caller may pass on (ETag, Location, Retry-After, Cache-Control,
+  // Allow, Idempotent-Replayed), when the answer has them.
+  Headers headers{};
 };
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A job of the Jobs API: one shot at due_time, data echoed back on POST /job/{name}.
 struct JobSpec {
