@@ -63,6 +63,8 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   api_.register_routes(router_);
   auditor_.register_routes(router_);
   notifier_.register_routes(router_);
+  metrics_.add_source([this](std::string& out) { relay_.write_metrics(out); });
+  metrics_.add_source([this](std::string& out) { notifier_.write_metrics(out); });
   notifier_.set_scheduler(&timers_);
   pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &web_));
 

@@ -162,6 +162,9 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
     });
   }
   bus_.register_routes(router_);
+  metrics_.add_source([this](std::string& out) { bus_.write_metrics(out); });
+  if (relay_) metrics_.add_source([this](std::string& out) { relay_->write_metrics(out); });
+  if (notifier_) metrics_.add_source([this](std::string& out) { notifier_->write_metrics(out); });
   wire_common_routes();
 }
 

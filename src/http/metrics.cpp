@@ -72,6 +72,29 @@ std::string Metrics::render() const {
   return out;
 }
 
+void Histogram::observe(double value) {
+  std::lock_guard lock{mutex_};
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    if (value <= bounds_[i]) ++counts_[i];
+  }
+  ++count_;
+  sum_ += value;
+}
+
+void Histogram::render(std::string_view name, std::string_view help, std::string& out) const {
+  const std::string n{name};
+  std::lock_guard lock{mutex_};
+  out += "# HELP " + n + " " + std::string{help} + "\n";
+  out += "# TYPE " + n + " histogram\n";
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    out += n + "_bucket{le=\"" + format_double(bounds_[i]) + "\"} " + std::to_string(counts_[i]) +
+           "\n";
+  }
+  out += n + "_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
+  out += n + "_sum " + format_double(sum_) + "\n";
+  out += n + "_count " + std::to_string(count_) + "\n";
+}
+
 std::uint64_t process_rss_bytes() {
   std::ifstream statm{"/proc/self/statm"};
   std::uint64_t size = 0;

@@ -36,6 +36,23 @@ class Metrics {
   std::vector<std::function<void(std::string&)>> sources_;
 };
 
+// One histogram without labels (e.g. reminder lateness), safe across threads.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds)
+      : bounds_(std::move(upper_bounds)), counts_(bounds_.size(), 0) {}
+  void observe(double value);
+  // The exposition text of `name` (HELP, TYPE, _bucket, _sum, _count).
+  void render(std::string_view name, std::string_view help, std::string& out) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<double> bounds_;
+  std::vector<std::uint64_t> counts_;
+  std::uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
 // Resident set size of this process in bytes (0 if /proc is unreadable).
 [[nodiscard]] std::uint64_t process_rss_bytes();
 

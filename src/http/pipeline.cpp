@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <chrono>
 
@@ -49,6 +50,24 @@ core::Error not_found() {
 }
 
 }  // namespace
+
+std::string trace_id_of(std::string_view traceparent) {
+  const auto hex = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  };
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-' ||
+      traceparent[52] != '-' || (traceparent.size() > 55 && traceparent[55] != '-')) {
+    return {};
+  }
+  const auto version = traceparent.substr(0, 2);
+  const auto trace = traceparent.substr(3, 32);
+  if (!hex(version) || version == "ff" || !hex(trace) || !hex(traceparent.substr(36, 16)) ||
+      !hex(traceparent.substr(53, 2)) || trace == std::string(32, '0')) {
+    return {};
+  }
+  return std::string{trace};
+}
 
 std::string request_id_for(std::string_view given) {
   const bool sane =
@@ -158,15 +177,16 @@ net::awaitable<Response> Pipeline::handle(Request& request, const std::string& r
   metrics_.observe(route_name, request.method_string(), status, seconds);
   // Health probes (a sidecar probes every second) are logged at debug level when they pass.
   const bool probe = status < 300 && (route_name == "/healthz" || route_name == "/readyz");
-  log_json(probe ? spdlog::level::debug : spdlog::level::info, "request",
-           {{"request_id", ctx.request_id},
-            {"method", request.method_string()},
-            {"route", route_name},
-            {"target", request.target()},
-            {"status", status},
-            {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
-            {"remote", ctx.remote_address},
-            {"user_id", ctx.user_id ? *ctx.user_id : 0}});
+  boost::json::object fields{{"request_id", ctx.request_id},
+                             {"method", request.method_string()},
+                             {"route", route_name},
+                             {"target", request.target()},
+                             {"status", status},
+                             {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
+                             {"remote", ctx.remote_address},
+                             {"user_id", ctx.user_id ? *ctx.user_id : 0}};
+  if (auto trace = trace_id_of(request["traceparent"]); !trace.empty()) fields["trace_id"] = trace;
+  log_json(probe ? spdlog::level::debug : spdlog::level::info, "request", std::move(fields));
   co_return res;
 }
 

@@ -45,6 +45,10 @@ class Pipeline {
   Handler fallback_;
 };
 
+// The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>", as Dapr sends it),
+// or empty when the header is absent or malformed (or the all-zero invalid id).
+[[nodiscard]] std::string trace_id_of(std::string_view traceparent);
+
 // The caller's X-Request-Id if it is 1–128 chars of [A-Za-z0-9._-], else a new random one.
 [[nodiscard]] std::string request_id_for(std::string_view given);
 

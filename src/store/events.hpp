@@ -30,6 +30,12 @@ struct OutboxRow {
   }
 };
 
+// What waits in the outbox: rows not yet acknowledged by the bus, and when the oldest was written.
+struct OutboxBacklog {
+  std::int64_t pending = 0;
+  std::optional<core::Instant> oldest;
+};
+
 // An event one subscriber refused or kept failing on.
 struct DeadLetter {
   std::int64_t id = 0;

@@ -58,6 +58,7 @@ class Reader {
 
   // Events: the oldest unsent outbox rows, in id order; dead letters, newest first.
   virtual Result<std::vector<OutboxRow>> unsent_outbox(int limit) = 0;
+  virtual Result<OutboxBacklog> outbox_backlog() = 0;
   virtual Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) = 0;
 
   // Audit: a task's entries oldest first; all entries in chain order (user, id); chain heads.

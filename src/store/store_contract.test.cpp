@@ -549,6 +549,16 @@ TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
   ASSERT_TRUE(unsent);
   ASSERT_EQ(unsent->size(), 1U);
   EXPECT_EQ((*unsent)[0].id, ids[1]);
+  auto backlog = store_->read_value([&](Reader& r) { return r.outbox_backlog(); });
+  ASSERT_TRUE(backlog);
+  EXPECT_EQ(backlog->pending, 1);
+  EXPECT_EQ(backlog->oldest, from_millis(11));
+  ASSERT_TRUE(
+      store_->write([&](Writer& w) { return w.mark_outbox_sent({ids[1]}, from_millis(99)); }));
+  backlog = store_->read_value([&](Reader& r) { return r.outbox_backlog(); });
+  ASSERT_TRUE(backlog);
+  EXPECT_EQ(backlog->pending, 0);
+  EXPECT_FALSE(backlog->oldest);
 }
 
 TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {

@@ -5,9 +5,11 @@ receives every update."""
 
 from __future__ import annotations
 
+import re
+
 from e2e_support import WsClient, assert_stays, iso_ms, now_ms, wait_until, ws_url
 from flows import EVENT_WAIT, wait_audit
-from helpers import create_task, describe, unique_word
+from helpers import Api, create_task, describe, unique_word
 
 CLOCK_GRANULARITY_MS = 5
 MAX_LATENESS_MS = 2000
@@ -18,6 +20,11 @@ def test_a_created_task_reaches_the_audit_log(stack, user):
     wait_audit(stack, user.token, task["id"], ["tickler.task.created.v1"])
     user.api.post(f"/api/tasks/{task['id']}/complete")
     wait_audit(stack, user.token, task["id"], ["tickler.task.created.v1", "tickler.task.completed.v1"])
+    # The auditor counts what its sidecar delivered, by verdict.
+    text = Api(stack.services["auditor"].url).get("/metrics").text
+    handled = re.search(r'^tickler_events_handled_total\{topic="task-events",subscriber="auditor",'
+                        r'outcome="success"\} (\d+)$', text, re.M)
+    assert handled and int(handled.group(1)) >= 2, text
 
 
 def test_reminder_fires_through_the_jobs_api_onto_the_websocket_never_early(stack, user):

@@ -105,6 +105,19 @@ core::Status DaprBus::publish_batch(const std::vector<Event>& events,
   return result;
 }
 
+void DaprBus::write_metrics(std::string& out) const {
+  out += "# HELP tickler_events_handled_total Events delivered to a subscriber, by verdict.\n";
+  out += "# TYPE tickler_events_handled_total counter\n";
+  std::lock_guard lock{counts_mutex_};
+  for (const auto& [key, n] : handled_) {
+    const auto& [topic, name, outcome] = key;
+    std::string verdict{status_text(outcome)};
+    for (auto& c : verdict) c = static_cast<char>(c - 'A' + 'a');
+    out += "tickler_events_handled_total{topic=\"" + topic + "\",subscriber=\"" + name +
+           "\",outcome=\"" + verdict + "\"} " + std::to_string(n) + "\n";
+  }
+}
+
 std::string DaprBus::subscriptions_json() const {
   const std::string& pubsub =
       settings_.subscribe_pubsub.empty() ? settings_.pubsub : settings_.subscribe_pubsub;
@@ -188,8 +201,12 @@ bool DaprBus::targets_other(const boost::json::object& event, std::string_view n
   return target && target->is_string() && target->as_string() != name;
 }
 
-void DaprBus::log_verdict(const std::string& topic, const std::string& name,
-                          const std::string& event_id, const Verdict& v) const {
+void DaprBus::record_verdict(const std::string& topic, const std::string& name,
+                             const std::string& event_id, const Verdict& v) {
+  {
+    std::lock_guard lock{counts_mutex_};
+    ++handled_[{topic, name, v.outcome}];
+  }
   if (v.outcome == Outcome::success) return;
   const bool dropped = v.outcome == Outcome::drop;
   http::log_json(
@@ -206,7 +223,7 @@ Verdict DaprBus::deliver(const std::string& topic, const std::string& name,
   auto parsed = boost::json::parse(body, ec);
   if (ec || !parsed.is_object()) {
     Verdict v = Verdict::drop("event is not a JSON object");
-    log_verdict(topic, name, {}, v);
+    record_verdict(topic, name, {}, v);
     return v;
   }
   auto event = event_from_cloudevent(parsed.as_object(), topic);
@@ -218,7 +235,7 @@ Verdict DaprBus::deliver(const std::string& topic, const std::string& name,
     auto verdicts = it->second.fn({*event});
     v = verdicts.empty() ? Verdict::retry("subscriber gave no verdict") : verdicts.front();
   }
-  log_verdict(topic, name, event ? event->id : std::string{}, v);
+  record_verdict(topic, name, event ? event->id : std::string{}, v);
   return v;
 }
 
@@ -246,7 +263,7 @@ std::vector<BulkVerdict> DaprBus::deliver_bulk(const std::string& topic, const s
       batch_index.push_back(out.size());
       batch.push_back(std::move(*event));
     }
-    log_verdict(topic, name, {}, bv.verdict);
+    if (bv.verdict.outcome != Outcome::success) record_verdict(topic, name, {}, bv.verdict);
     out.push_back(std::move(bv));
   }
   if (batch.empty()) return out;
@@ -255,7 +272,7 @@ std::vector<BulkVerdict> DaprBus::deliver_bulk(const std::string& topic, const s
     Verdict& v = out[batch_index[i]].verdict;
     v = i < verdicts.size() ? verdicts[i]
                             : Verdict::retry("not taken: an earlier event is retried");
-    log_verdict(topic, name, batch[i].id, v);
+    record_verdict(topic, name, batch[i].id, v);
   }
   return out;
 }

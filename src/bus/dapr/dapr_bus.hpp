@@ -11,8 +11,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bus/bus.hpp"
@@ -63,6 +65,8 @@ class DaprBus final : public Bus {
 
   // GET /dapr/subscribe and POST /events/{topic}/{name}. Call after every subscribe().
   void register_routes(http::Router& router);
+  // tickler_events_handled_total{topic, subscriber, outcome}.
+  void write_metrics(std::string& out) const;
   // The JSON answered on GET /dapr/subscribe.
   [[nodiscard]] std::string subscriptions_json() const;
   // Delivers one CloudEvent body to subscriber `name` of `topic`; the verdict (tests, handler).
@@ -87,13 +91,16 @@ class DaprBus final : public Bus {
                                                              const boost::json::array& entries);
   // Whether `event` (parsed CloudEvent) is meant for another subscriber than `name` (redrive).
   static bool targets_other(const boost::json::object& event, std::string_view name);
-  void log_verdict(const std::string& topic, const std::string& name, const std::string& event_id,
-                   const Verdict& v) const;
+  // Counts the verdict (tickler_events_handled_total) and logs it unless SUCCESS.
+  void record_verdict(const std::string& topic, const std::string& name,
+                      const std::string& event_id, const Verdict& v);
 
   DaprBusSettings settings_;
   DaprClient& client_;
   http::Offload& offload_;
   std::map<std::pair<std::string, std::string>, Subscription> subscriptions_;
+  mutable std::mutex counts_mutex_;
+  std::map<std::tuple<std::string, std::string, Outcome>, std::uint64_t> handled_;
 };
 
 }  // namespace tickler::bus::dapr

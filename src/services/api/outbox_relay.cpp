@@ -9,6 +9,19 @@ bus::Event to_event(const store::OutboxRow& row) {
           std::to_string(row.user_id), row.created_at, row.data};
 }
 
+void OutboxRelay::write_metrics(std::string& out) const {
+  auto backlog = store_.read_value([](store::Reader& r) { return r.outbox_backlog(); });
+  if (!backlog) return;  // the store is down: no sample rather than a wrong one
+  const double age =
+      backlog->oldest ? std::chrono::duration<double>(core::now() - *backlog->oldest).count() : 0;
+  out += "# HELP tickler_outbox_pending_events Outbox rows not yet acknowledged by the bus.\n";
+  out += "# TYPE tickler_outbox_pending_events gauge\n";
+  out += "tickler_outbox_pending_events " + std::to_string(backlog->pending) + "\n";
+  out += "# HELP tickler_outbox_oldest_pending_age_seconds Age of the oldest of them (0: none).\n";
+  out += "# TYPE tickler_outbox_oldest_pending_age_seconds gauge\n";
+  out += "tickler_outbox_oldest_pending_age_seconds " + std::to_string(age) + "\n";
+}
+
 void OutboxRelay::start() {
   thread_ = std::jthread{[this](std::stop_token stop) { run(stop); }};
 }

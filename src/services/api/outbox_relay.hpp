@@ -28,6 +28,8 @@ class OutboxRelay {
   OutboxRelay& operator=(const OutboxRelay&) = delete;
   ~OutboxRelay() { stop(); }
 
+  // tickler_outbox_pending_events and tickler_outbox_oldest_pending_age_seconds (one query).
+  void write_metrics(std::string& out) const;
   void start();
   // Publishes what is left, then ends the thread (bounded by the current backoff).
   void stop();

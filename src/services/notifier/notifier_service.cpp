@@ -132,8 +132,10 @@ core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids)
 core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, core::Instant now) {
   int fired = 0;
   bool webhooks = false;
+  std::vector<core::Instant> due_times;  // remind_at of each reminder fired
   auto st = store_.write([&](store::Writer& w) -> core::Status {
     fired = 0;
+    due_times.clear();
     for (const auto& id : ids) {
       auto reminder = w.fire_reminder(id, now);
       if (!reminder) return reminder.error();
@@ -160,11 +162,13 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
       event.data = boost::json::serialize(fired_json(n));
       event.created_at = now;
       if (auto e = w.append_outbox(event); !e) return e.error();
+      due_times.push_back(r.remind_at);
       ++fired;
     }
     return {};
   });
   if (!st) return st.error();
+  for (auto at : due_times) lateness_.observe(std::chrono::duration<double>(now - at).count());
   if (fired > 0 && on_events_) on_events_();
   if (webhooks) wake_background();
   // A reminder moved later since it was queued is still scheduled: queue it at its new time.
@@ -175,6 +179,12 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
     }
   }
   return fired;
+}
+
+void NotifierService::write_metrics(std::string& out) const {
+  lateness_.render("tickler_reminder_fire_lateness_seconds",
+                   "Time from a reminder's remind_at to its firing (never negative: never early).",
+                   out);
 }
 
 core::Result<int> NotifierService::sweep() {

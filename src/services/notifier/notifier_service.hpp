@@ -15,6 +15,7 @@
 
 #include "bus/bus.hpp"
 #include "bus/scheduler.hpp"
+#include "http/metrics.hpp"
 #include "http/offload.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
@@ -59,6 +60,8 @@ class NotifierService {
   // Delivers pending webhook notifications whose time has come; returns how many were tried.
   core::Result<int> deliver_webhooks();
   void register_routes(http::Router& router);
+  // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired.
+  void write_metrics(std::string& out) const;
 
  private:
   http::net::awaitable<http::Response> list_notifications(http::RequestContext& ctx);
@@ -86,6 +89,7 @@ class NotifierService {
   std::mutex mutex_;
   std::condition_variable_any cv_;
   bool work_ = false;  // webhook deliveries are waiting
+  http::Histogram lateness_{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
   std::jthread thread_;
 };
 

@@ -31,6 +31,7 @@ class PgTx final : public Writer {
   Status purge_idempotency(core::Instant older_than) override;
 
   Result<std::vector<OutboxRow>> unsent_outbox(int limit) override;
+  Result<OutboxBacklog> outbox_backlog() override;
   Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
   Result<std::int64_t> append_outbox(const OutboxRow& row) override;
   Status mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) override;

@@ -12,6 +12,8 @@ constexpr Query k_select_unsent{
     "select_unsent",
     "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
     "attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"};
+constexpr Query k_outbox_backlog{
+    "outbox_backlog", "SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL"};
 constexpr Query k_mark_sent{"mark_sent",
                             "UPDATE outbox SET sent_at = $1 WHERE id = ANY($2::bigint[])"};
 constexpr Query k_mark_failed{
@@ -47,6 +49,13 @@ Result<std::int64_t> PgTx::append_outbox(const OutboxRow& row) {
                                          row.data, row.event_id, row.target, row.created_at});
   if (!res) return res.error();
   return res->row(0).int64(0);
+}
+
+Result<OutboxBacklog> PgTx::outbox_backlog() {
+  auto res = conn_.exec(k_outbox_backlog, Params{});
+  if (!res) return res.error();
+  const auto row = res->row(0);
+  return OutboxBacklog{row.int64(0), row.opt_instant(1)};
 }
 
 Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit) {

@@ -45,6 +45,17 @@ Result<std::int64_t> SqliteTx::append_outbox(const OutboxRow& row) {
   return conn_.last_insert_id();
 }
 
+Result<OutboxBacklog> SqliteTx::outbox_backlog() {
+  auto s = conn_.prepare("SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL");
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  OutboxBacklog out;
+  out.pending = s->int64(0);
+  if (!s->is_null(1)) out.oldest = core::from_millis(s->int64(1));
+  return out;
+}
+
 Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit) {
   auto s = conn_.prepare(k_select_unsent);
   if (!s) return s.error();
