@@ -157,13 +157,13 @@ http::net::awaitable<http::Response> DaprBus::on_event(http::RequestContext& ctx
   if (!from_sidecar(ctx.request, settings_.app_token)) co_return sidecar_unauthorized();
   const std::string topic = ctx.path_params["topic"];
   const std::string name = ctx.path_params["name"];
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(ctx.request.body(), ec);
+  boost::system::error_code ec;  // not JSON: a null value, which deliver_value drops
+  const auto parsed = boost::json::parse(ctx.request.body(), ec);
   const auto* entries =
       !ec && parsed.is_object() ? parsed.as_object().if_contains("entries") : nullptr;
   if (!entries || !entries->is_array()) {
-    const std::string body = ctx.request.body();
-    auto verdict = co_await offload_.call(&DaprBus::deliver_result, this, topic, name, body);
+    auto verdict = co_await offload_.call(&DaprBus::deliver_value_result, this, topic, name,
+                                          std::cref(parsed));
     Verdict v = verdict ? *verdict : Verdict::retry(verdict.error().message);
     co_return http::json_response(boost::beast::http::status::ok,
                                   {{"status", status_text(v.outcome)}});
@@ -171,24 +171,24 @@ http::net::awaitable<http::Response> DaprBus::on_event(http::RequestContext& ctx
   auto verdicts = co_await offload_.call(&DaprBus::deliver_bulk_result, this, topic, name,
                                          std::cref(entries->as_array()));
   boost::json::array statuses;
-  for (const auto& entry : entries->as_array()) {
-    const auto* id = entry.is_object() ? entry.as_object().if_contains("entryId") : nullptr;
-    if (!id || !id->is_string()) continue;
-    std::string_view status = "RETRY";
-    if (verdicts) {
-      for (const auto& bv : *verdicts) {
-        if (bv.entry_id == id->as_string()) status = status_text(bv.verdict.outcome);
-      }
+  if (verdicts) {
+    for (const auto& bv : *verdicts) {
+      statuses.push_back({{"entryId", bv.entry_id}, {"status", status_text(bv.verdict.outcome)}});
     }
-    statuses.push_back({{"entryId", *id}, {"status", status}});
+  } else {  // nothing was taken: every entry comes again
+    for (const auto& entry : entries->as_array()) {
+      const auto* id = entry.is_object() ? entry.as_object().if_contains("entryId") : nullptr;
+      if (id && id->is_string()) statuses.push_back({{"entryId", *id}, {"status", "RETRY"}});
+    }
   }
   co_return http::json_response(boost::beast::http::status::ok,
                                 {{"statuses", std::move(statuses)}});
 }
 
-core::Result<Verdict> DaprBus::deliver_result(const std::string& topic, const std::string& name,
-                                              const std::string& body) {
-  return deliver(topic, name, body);
+core::Result<Verdict> DaprBus::deliver_value_result(const std::string& topic,
+                                                    const std::string& name,
+                                                    const boost::json::value& cloudevent) {
+  return deliver_value(topic, name, cloudevent);
 }
 
 core::Result<std::vector<BulkVerdict>> DaprBus::deliver_bulk_result(
@@ -217,11 +217,15 @@ void DaprBus::record_verdict(const std::string& topic, const std::string& name,
 
 Verdict DaprBus::deliver(const std::string& topic, const std::string& name,
                          const std::string& body) {
+  boost::system::error_code ec;  // not JSON: a null value, which deliver_value drops
+  return deliver_value(topic, name, boost::json::parse(body, ec));
+}
+
+Verdict DaprBus::deliver_value(const std::string& topic, const std::string& name,
+                               const boost::json::value& parsed) {
   auto it = subscriptions_.find({topic, name});
   if (it == subscriptions_.end()) return Verdict::drop("no subscriber " + name + " of " + topic);
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(body, ec);
-  if (ec || !parsed.is_object()) {
+  if (!parsed.is_object()) {
     Verdict v = Verdict::drop("event is not a JSON object");
     record_verdict(topic, name, {}, v);
     return v;

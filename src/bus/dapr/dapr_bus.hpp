@@ -10,6 +10,7 @@
 // token the sidecar was given (APP_API_TOKEN).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -84,8 +85,11 @@ class DaprBus final : public Bus {
   };
   http::net::awaitable<http::Response> on_subscribe(http::RequestContext& ctx);
   http::net::awaitable<http::Response> on_event(http::RequestContext& ctx);
-  core::Result<Verdict> deliver_result(const std::string& topic, const std::string& name,
-                                       const std::string& body);
+  // One CloudEvent, parsed (anything but an object is dropped).
+  Verdict deliver_value(const std::string& topic, const std::string& name,
+                        const boost::json::value& cloudevent);
+  core::Result<Verdict> deliver_value_result(const std::string& topic, const std::string& name,
+                                             const boost::json::value& cloudevent);
   core::Result<std::vector<BulkVerdict>> deliver_bulk_result(const std::string& topic,
                                                              const std::string& name,
                                                              const boost::json::array& entries);

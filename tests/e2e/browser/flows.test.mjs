@@ -195,7 +195,7 @@ describe('the web UI, one user', { timeout: 180000 }, () => {
       await page.getByRole('button', { name: 'History of “Water plants”' }).first().click();
       const history = page.getByRole('dialog', { name: 'History of “Water plants”' });
       await history.getByText('Created').first().waitFor();
-      await eventually(async () => (await history.locator('li').count()) >= 1, 'history entries');
+      await history.getByText('Completed').first().waitFor();
       await screenshots(page, 'history');
       await history.getByRole('button', { name: 'Close' }).click();
     } finally {

@@ -10,7 +10,7 @@ interface Props {
 }
 
 export function AuthScreen({ onSession, expired }: Props) {
-  const [mode, setMode] = useState<'login' | 'signup'>(expired ? 'login' : 'login');
+  const [mode, setMode] = useState<'login' | 'signup'>('login');
   const [email, setEmail] = useState(expired?.email ?? '');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -72,6 +72,7 @@ export function AuthScreen({ onSession, expired }: Props) {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             autoComplete={signingUp ? 'new-password' : 'current-password'}
+            autoFocus={expired !== undefined}
           />
         </label>
         {signingUp && <p className="hint">At least 8 characters.</p>}

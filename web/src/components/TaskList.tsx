@@ -23,17 +23,22 @@ interface Props {
 
 export function TaskList(p: Props) {
   const sentinel = useRef<HTMLDivElement>(null);
-  const { hasMore, loading, onMore } = p;
+  const { hasMore, loading, error } = p;
+  // The latest onMore, so that a new callback (every parent render) does not rebuild the observer.
+  const onMore = useRef(p.onMore);
+  onMore.current = p.onMore;
 
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !hasMore || typeof IntersectionObserver === 'undefined') return;
+    // After a failed page the "Load more" button retries: a new observer would see the visible
+    // end of the list at once and ask again, in a loop.
+    if (!el || !hasMore || error || typeof IntersectionObserver === 'undefined') return;
     const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !loading) onMore();
+      if (entries.some((e) => e.isIntersecting) && !loading) onMore.current();
     }, { rootMargin: '200px' });
     io.observe(el);
     return () => io.disconnect();
-  }, [hasMore, loading, onMore]);
+  }, [hasMore, loading, error]);
 
   if (p.error && p.tasks.length === 0) {
     return (

@@ -15,6 +15,8 @@ export function useShortcuts(map: ShortcutMap, enabled: boolean): void {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      // Any modal on screen (an editor, or the session-expired log-in) owns the keyboard.
+      if (document.querySelector('[aria-modal="true"]')) return;
       if (isTypingTarget(e.target)) {
         if (e.key === 'Escape') (e.target as HTMLElement).blur();
         return;

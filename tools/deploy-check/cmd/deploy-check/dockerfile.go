@@ -285,10 +285,6 @@ func checkCopySource(dockerfile, repo, src string, ignore []ignoreRule) []error 
 		return nil
 	}
 	if _, err := os.Stat(filepath.Join(repo, rel)); err != nil {
-		// The web UI (issue C) lands on its own branch; until then its COPY has nothing to copy.
-		if strings.HasPrefix(rel, "web/") || rel == "web" {
-			return nil
-		}
 		return []error{fmt.Errorf("%s: COPY source %s does not exist in the build context", dockerfile, src)}
 	}
 	if ignore != nil && ignored(ignore, rel) {

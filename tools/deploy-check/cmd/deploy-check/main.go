@@ -137,10 +137,10 @@ func main() {
 		fmt.Printf("  %-48s lint ok, %3d/%d documents valid, policies checked (%s)\n", label, n, len(docs), kinds)
 	}
 
-	section("Manifests: Strimzi Kafka, PrometheusRule")
+	section("Manifests: Strimzi Kafka, PrometheusRule, Dapr self-hosted")
 	manifests, _ := filepath.Glob(filepath.Join(*repo, "deploy/kafka/strimzi/*.yaml"))
 	more, _ := filepath.Glob(filepath.Join(*repo, "deploy/monitoring/*rules*.yaml"))
-	dapr, _ := filepath.Glob(filepath.Join(*repo, "deploy/dapr/kubernetes/*.yaml"))
+	dapr, _ := filepath.Glob(filepath.Join(*repo, "deploy/dapr/self-hosted/*.yaml"))
 	manifests = append(append(manifests, more...), dapr...)
 	for _, f := range manifests {
 		data, err := os.ReadFile(f)
