@@ -20,6 +20,7 @@ Figures go to stdout and to bench/out/dapr.json. Loopback only; every loop is bo
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from urllib.parse import urlsplit
 import time
 from pathlib import Path
 
@@ -86,28 +88,34 @@ class Socket:
 
 def paced_writes(base, tokens, rate, seconds, workers=4):
     """POST /api/tasks at `rate` per second for `seconds`, the users taking turns; returns
-    {task id: send time ms}."""
+    {task id: send time ms}. One kept-alive http.client connection per worker: the load generator
+    shares the two cores with the system under test, so it spends as little CPU as it can."""
     total = rate * seconds
     sent: dict[int, float] = {}
     lock = threading.Lock()
     start = time.monotonic() + 0.5
     errors = []
+    host, port = urlsplit(base).hostname, urlsplit(base).port
 
     def worker(k):
-        s = requests.Session()
+        conn = http.client.HTTPConnection(host, port, timeout=10)
         for i in range(k, total, workers):
-            s.headers["Authorization"] = f"Bearer {tokens[i % len(tokens)]}"
+            body = json.dumps({"title": f"bench {i}"})
+            headers = {"Authorization": f"Bearer {tokens[i % len(tokens)]}", "Content-Type": "application/json"}
             due = start + i / rate
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             t0 = time.time() * 1000
-            r = s.post(f"{base}/api/tasks", json={"title": f"bench {i}"}, timeout=10)
-            if r.status_code != 201:
-                errors.append(r.status_code)
+            conn.request("POST", "/api/tasks", body, headers)
+            r = conn.getresponse()
+            answer = r.read()
+            if r.status != 201:
+                errors.append(r.status)
                 continue
             with lock:
-                sent[r.json()["id"]] = t0
+                sent[json.loads(answer)["id"]] = t0
+        conn.close()
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(workers)]
     for t in threads:
@@ -119,16 +127,22 @@ def paced_writes(base, tokens, rate, seconds, workers=4):
     return sent
 
 
-def push_latencies(base, rate, seconds, users):
+def push_latencies(base, rate, seconds, users, warmup=0):
+    """Write → WebSocket latencies (ms) of `seconds` of paced writes, after `warmup` seconds of the
+    same load whose figures are dropped (JIT of the broker, connection pools, caches); also the
+    wall-clock ms at which the measured writes began."""
     tokens = [signup(base) for _ in range(users)]
     sockets = [Socket(base, t) for t in tokens]
     time.sleep(0.5)
+    if warmup:
+        paced_writes(base, tokens, rate, warmup)
+    begun = time.time() * 1000
     sent = paced_writes(base, tokens, rate, seconds)
     arrivals: dict[int, float] = {}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         arrivals = {k: v for s in sockets for k, v in s.arrivals.items()}
-        if len(arrivals) >= len(sent):
+        if all(t in arrivals for t in sent):
             break
         time.sleep(0.1)
     for sock in sockets:
@@ -136,17 +150,17 @@ def push_latencies(base, rate, seconds, users):
     missing = [t for t in sent if t not in arrivals]
     if missing:
         raise RuntimeError(f"{len(missing)} tasks never reached the WebSocket")
-    return [arrivals[t] - sent[t] for t in sent]
+    return [arrivals[t] - sent[t] for t in sent], begun
 
 
-def baseline(rate, seconds, users):
+def baseline(rate, seconds, users, warmup):
     data = tempfile.mkdtemp(prefix="tickler-bench-serve-")
     port = stack_module.free_port()
     proc = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--data", data, "--log-level", "warn"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         stack_module.wait_http(f"http://127.0.0.1:{port}/healthz", 30, proc=proc)
-        return push_latencies(f"http://127.0.0.1:{port}", rate, seconds, users)
+        return push_latencies(f"http://127.0.0.1:{port}", rate, seconds, users, warmup)[0]
     finally:
         proc.terminate()
         proc.wait(20)
@@ -158,9 +172,11 @@ def psql(stack, db, sql):
     return [line.split(",") for line in out.stdout.splitlines() if line]
 
 
-def auditor_latencies(stack):
-    """(outbox write → Kafka acknowledged the publish, outbox write → auditor's effect), in ms."""
-    rows = psql(stack, "tickler_api", "SELECT id, created_at, sent_at FROM outbox WHERE topic = 'task-events'")
+def auditor_latencies(stack, since_ms):
+    """(outbox write → Kafka acknowledged the publish, outbox write → auditor's effect), in ms, of
+    the events written from `since_ms` (wall clock) on."""
+    rows = psql(stack, "tickler_api", "SELECT id, created_at, sent_at FROM outbox "
+                f"WHERE topic = 'task-events' AND created_at >= {int(since_ms)}")
     created = {eid: int(at) for eid, at, _ in rows}
     published = [int(sent) - int(at) for _, at, sent in rows if sent]
     done = psql(stack, "tickler_auditor",
@@ -204,11 +220,13 @@ def main():
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--users", type=int, default=20,
                     help="users taking turns (the Kafka key is the user: one user is one partition)")
+    ap.add_argument("--warmup", type=int, default=10,
+                    help="seconds of the same load before measuring, figures dropped")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
-    print(f"baseline: tickler serve, {args.rate} writes/s for {args.seconds} s", flush=True)
-    base = summary(baseline(args.rate, args.seconds, args.users))
+    print(f"baseline: tickler serve, {args.rate} writes/s for {args.warmup} s + {args.seconds} s", flush=True)
+    base = summary(baseline(args.rate, args.seconds, args.users, args.warmup))
 
     state = Path(tempfile.mkdtemp(prefix="tickler-bench-stack-"))
     stack = stack_module.Stack(state, tickler=BIN, realtime_replicas=1)
@@ -219,17 +237,18 @@ def main():
         rss = {name: {"app_mb": round(rss_kb(s.app.pid) / 1024, 1),
                       "daprd_mb": round(rss_kb(s.sidecar.pid) / 1024, 1)}
                for name, s in stack.services.items()}
-        print(f"distributed: {args.rate} writes/s for {args.seconds} s", flush=True)
+        print(f"distributed: {args.rate} writes/s for {args.warmup} s + {args.seconds} s", flush=True)
         cpu0, t0 = cpu_by_program(), time.monotonic()
-        ws = summary(push_latencies(stack.services["api"].url, args.rate, args.seconds, args.users))
+        ws, begun = push_latencies(stack.services["api"].url, args.rate, args.seconds, args.users, args.warmup)
+        ws = summary(ws)
         cpu = cpu_share(cpu0, cpu_by_program(), time.monotonic() - t0)
         time.sleep(3)
-        published, audited = auditor_latencies(stack)
+        published, audited = auditor_latencies(stack, begun)
         published, audit = summary(published), summary(audited)
     finally:
         stack.down()
 
-    result = {"rate_per_s": args.rate, "seconds": args.seconds, "users": args.users, "baseline_serve_api_to_ws": base,
+    result = {"rate_per_s": args.rate, "seconds": args.seconds, "warmup_s": args.warmup, "users": args.users, "baseline_serve_api_to_ws": base,
               "dapr_api_to_ws": ws, "dapr_api_to_auditor": audit, "dapr_api_relay_published": published, "cpu_share_under_load": cpu, "rss_idle": rss}
     (OUT / "dapr.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))

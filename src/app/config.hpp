@@ -54,6 +54,7 @@ struct RoleConfig {
   std::string pubsub = "tickler-pubsub";
   std::string fanout_pubsub = "tickler-pubsub-fanout";  // realtime: a consumer group per replica
   int bulk_await_ms = 10;  // bulk subscribe: the sidecar's gathering window (0: one event a call)
+  int relay_lanes = 1;     // api, notifier: outbox publishes in flight at once (shares of users)
   std::string secret_store = "tickler-secrets";
   std::string state_store = "tickler-state";  // notifier: outcome of the last cron sweep
   std::string api_app_id = "tickler-api";

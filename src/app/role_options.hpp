@@ -60,6 +60,12 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
       ->envname("TICKLER_BULK_AWAIT_MS")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
+  cmd.add_option("--relay-lanes", c.relay_lanes,
+                 "outbox publishes in flight at once, each for a share of the users (order kept "
+                 "per user)")
+      ->envname("TICKLER_RELAY_LANES")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
   cmd.add_option("--secret-store", c.secret_store, "secret store component")
       ->envname("TICKLER_SECRET_STORE")
       ->capture_default_str();

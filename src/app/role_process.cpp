@@ -173,7 +173,7 @@ RoleProcess::~RoleProcess() {
 }
 
 void RoleProcess::wire_api(boost::asio::io_context& ioc) {
-  relay_.emplace(services::api::RelaySettings{}, *store_, bus_);
+  relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
   api_.emplace(
       services::api::ApiSettings{
           {jwt_secret_of(config_, dapr_), std::chrono::seconds{config_.token_ttl_seconds}}, {}},
@@ -261,7 +261,7 @@ RoleProcess::Res RoleProcess::forward(const std::string& app_id, Ctx& ctx) {
 }
 
 void RoleProcess::wire_notifier() {
-  relay_.emplace(services::api::RelaySettings{}, *store_, bus_);
+  relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
   services::notifier::NotifierSettings settings;
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
   notifier_.emplace(settings, *store_, offload_, [this] { relay_->wake(); });

@@ -30,6 +30,13 @@ struct OutboxRow {
   }
 };
 
+// One of `count` disjoint shares of the outbox: the rows of the users whose id % count == index.
+// A user's rows are all in one lane, so lanes relayed side by side keep every user's order.
+struct OutboxLane {
+  int index = 0;
+  int count = 1;
+};
+
 // What waits in the outbox: rows not yet acknowledged by the bus, and when the oldest was written.
 struct OutboxBacklog {
   std::int64_t pending = 0;

@@ -56,8 +56,8 @@ class Reader {
   virtual Result<std::optional<IdempotentResponse>> idempotent_response(
       core::UserId user, std::string_view key, core::Instant not_before) = 0;
 
-  // Events: the oldest unsent outbox rows, in id order; dead letters, newest first.
-  virtual Result<std::vector<OutboxRow>> unsent_outbox(int limit) = 0;
+  // Events: the oldest unsent outbox rows of a lane, in id order; dead letters, newest first.
+  virtual Result<std::vector<OutboxRow>> unsent_outbox(int limit, OutboxLane lane) = 0;
   virtual Result<OutboxBacklog> outbox_backlog() = 0;
   virtual Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) = 0;
 

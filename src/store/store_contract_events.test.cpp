@@ -37,7 +37,7 @@ TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
     return w.mark_outbox_sent({ids[0], ids[2]}, from_millis(99));
   }));
   ASSERT_TRUE(store_->write([&](Writer& w) { return w.mark_outbox_sent({}, from_millis(99)); }));
-  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10); });
+  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10, {}); });
   ASSERT_TRUE(unsent);
   ASSERT_EQ(unsent->size(), 1U);
   EXPECT_EQ((*unsent)[0].id, ids[1]);
@@ -67,7 +67,7 @@ TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {
     if (auto st = w.mark_outbox_failed(ids[0], "broker down"); !st) return st;
     return w.mark_outbox_sent({ids[1]}, from_millis(99));
   }));
-  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10); });
+  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10, {}); });
   ASSERT_TRUE(unsent);
   ASSERT_EQ(unsent->size(), 2U);
   EXPECT_EQ((*unsent)[0].id, ids[0]);
@@ -77,9 +77,42 @@ TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {
   EXPECT_EQ((*unsent)[0].cloud_event_id(), std::to_string(ids[0]));
   EXPECT_FALSE((*unsent)[0].target);
   EXPECT_EQ((*unsent)[1].id, ids[2]);
-  auto one = store_->read_value([&](Reader& r) { return r.unsent_outbox(1); });
+  auto one = store_->read_value([&](Reader& r) { return r.unsent_outbox(1, {}); });
   ASSERT_TRUE(one);
   EXPECT_EQ(one->size(), 1U);
+}
+
+TEST_P(StoreContract, OutboxLanesShareRowsByUserInIdOrder) {
+  auto other = bob_;  // a user in the other lane of two
+  for (int i = 0; other % 2 == alice_ % 2 && i < 3; ++i) {
+    other = add_user("lane" + std::to_string(i) + "@example.com");
+  }
+  ASSERT_NE(other % 2, alice_ % 2);
+  const std::vector<core::UserId> users{alice_, other, alice_, other, alice_};
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    auto id = store_->write_value([&](Writer& w) {
+      return w.append_outbox(event("task-events", users[i], static_cast<std::int64_t>(i)));
+    });
+    ASSERT_TRUE(id) << id.error().message;
+    ids.push_back(*id);
+  }
+  std::vector<std::int64_t> seen;
+  for (int lane = 0; lane < 2; ++lane) {
+    auto rows = store_->read_value([&](Reader& r) { return r.unsent_outbox(10, {lane, 2}); });
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_FALSE(rows->empty());
+    const auto user = rows->front().user_id;
+    EXPECT_EQ(user % 2, lane);
+    for (const auto& row : *rows) {
+      EXPECT_EQ(row.user_id, user);  // one of the two users per lane
+      seen.push_back(row.id);
+    }
+    EXPECT_TRUE(std::is_sorted(rows->begin(), rows->end(),
+                               [](const auto& a, const auto& b) { return a.id < b.id; }));
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, ids);  // every row in exactly one lane
 }
 
 TEST_P(StoreContract, DeadLettersRedriveToTheirSubscriberWithTheirIds) {
@@ -115,7 +148,7 @@ TEST_P(StoreContract, DeadLettersRedriveToTheirSubscriberWithTheirIds) {
   ASSERT_TRUE(none);
   EXPECT_EQ(*none, 0);
 
-  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10); });
+  auto unsent = store_->read_value([&](Reader& r) { return r.unsent_outbox(10, {}); });
   ASSERT_TRUE(unsent);
   ASSERT_EQ(unsent->size(), 3U);
   EXPECT_EQ((*unsent)[0].cloud_event_id(), "ev-0");

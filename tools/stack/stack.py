@@ -34,10 +34,33 @@ DATABASES = {"api": "tickler_api", "notifier": "tickler_notifier", "auditor": "t
              "state": "tickler_state"}
 
 
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, below the kernel's ephemeral range: a port picked by
+    bind(0) is in that range, where any outgoing connection (a sidecar dialling Kafka) can take
+    it before the process meant to listen there starts."""
+    high = _ephemeral_low() - 1
+    for _ in range(1000):
+        port = secrets.randbelow(high - 10000) + 10000
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free loopback port in 10000..{high}")
 
 
 def wait_http(url: str, timeout: float, expect=(200, 204), proc: subprocess.Popen | None = None,

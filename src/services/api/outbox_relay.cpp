@@ -1,5 +1,7 @@
 #include "services/api/outbox_relay.hpp"
 
+#include <algorithm>
+
 #include "http/log.hpp"
 
 namespace tickler::services::api {
@@ -7,6 +9,13 @@ namespace tickler::services::api {
 bus::Event to_event(const store::OutboxRow& row) {
   return {row.cloud_event_id(),        row.topic,      row.type, row.source, row.subject,
           std::to_string(row.user_id), row.created_at, row.data};
+}
+
+OutboxRelay::OutboxRelay(RelaySettings settings, store::Store& store, bus::Bus& bus)
+    : settings_(settings), store_(store), bus_(bus) {
+  settings_.lanes = std::max(1, settings_.lanes);
+  woken_.assign(static_cast<std::size_t>(settings_.lanes), 0);
+  lane_mutex_.resize(static_cast<std::size_t>(settings_.lanes));
 }
 
 void OutboxRelay::write_metrics(std::string& out) const {
@@ -23,31 +32,44 @@ void OutboxRelay::write_metrics(std::string& out) const {
 }
 
 void OutboxRelay::start() {
-  thread_ = std::jthread{[this](std::stop_token stop) { run(stop); }};
+  for (int lane = 0; lane < settings_.lanes; ++lane) {
+    threads_.emplace_back([this, lane](std::stop_token stop) { run(stop, lane); });
+  }
 }
 
 void OutboxRelay::stop() {
-  if (!thread_.joinable()) return;
-  thread_.request_stop();
+  if (threads_.empty()) return;
+  for (auto& t : threads_) t.request_stop();
   cv_.notify_all();
-  thread_.join();
+  threads_.clear();  // joins
 }
 
 void OutboxRelay::wake() {
   {
     std::lock_guard lock{mutex_};
-    woken_ = true;
+    std::fill(woken_.begin(), woken_.end(), 1);
   }
-  cv_.notify_one();
+  cv_.notify_all();
 }
 
 core::Result<int> OutboxRelay::drain_once() {
-  std::lock_guard drain{drain_mutex_};
+  int published = 0;
+  for (int lane = 0; lane < settings_.lanes; ++lane) {
+    auto n = drain_lane(lane);
+    if (!n) return n.error();
+    published += *n;
+  }
+  return published;
+}
+
+core::Result<int> OutboxRelay::drain_lane(int lane) {
+  std::lock_guard drain{lane_mutex_[static_cast<std::size_t>(lane)]};
+  const store::OutboxLane share{lane, settings_.lanes};
   int published = 0;
   for (;;) {
     const auto t0 = std::chrono::steady_clock::now();
     auto rows =
-        store_.read_value([&](store::Reader& r) { return r.unsent_outbox(settings_.batch); });
+        store_.read_value([&](store::Reader& r) { return r.unsent_outbox(settings_.batch, share); });
     const auto t1 = std::chrono::steady_clock::now();
     if (!rows) return rows.error();
     if (rows->empty()) return published;
@@ -82,7 +104,8 @@ core::Result<int> OutboxRelay::drain_once() {
       published += static_cast<int>(sent.size());
       const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
       http::log_json(spdlog::level::debug, "outbox relay: published",
-                     {{"events", sent.size()},
+                     {{"lane", lane},
+                      {"events", sent.size()},
                       {"read_ms", ms(t1 - t0)},
                       {"publish_ms", ms(t2 - t1)},
                       {"mark_ms", ms(std::chrono::steady_clock::now() - t2)}});
@@ -91,24 +114,27 @@ core::Result<int> OutboxRelay::drain_once() {
   }
 }
 
-void OutboxRelay::run(std::stop_token stop) {
+void OutboxRelay::run(std::stop_token stop, int lane) {
   auto backoff = settings_.first_backoff;
+  auto& woken = woken_[static_cast<std::size_t>(lane)];
   while (!stop.stop_requested()) {
-    auto n = drain_once();
+    auto n = drain_lane(lane);
     auto wait = settings_.poll;
     if (!n) {
       http::log_json(spdlog::level::warn, "outbox relay: publish failed, backing off",
-                     {{"error", n.error().message}, {"backoff_ms", backoff.count()}});
+                     {{"lane", lane},
+                      {"error", n.error().message},
+                      {"backoff_ms", backoff.count()}});
       wait = backoff;
       backoff = std::min(backoff * 2, settings_.max_backoff);
     } else {
       backoff = settings_.first_backoff;
     }
     std::unique_lock lock{mutex_};
-    cv_.wait_for(lock, stop, wait, [this] { return woken_; });
-    woken_ = false;
+    cv_.wait_for(lock, stop, wait, [&woken] { return woken != 0; });
+    woken = 0;
   }
-  (void)drain_once();
+  (void)drain_lane(lane);
 }
 
 }  // namespace tickler::services::api

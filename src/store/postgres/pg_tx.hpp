@@ -30,7 +30,7 @@ class PgTx final : public Writer {
                                   const IdempotentResponse& response, core::Instant at) override;
   Status purge_idempotency(core::Instant older_than) override;
 
-  Result<std::vector<OutboxRow>> unsent_outbox(int limit) override;
+  Result<std::vector<OutboxRow>> unsent_outbox(int limit, OutboxLane lane) override;
   Result<OutboxBacklog> outbox_backlog() override;
   Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
   Result<std::int64_t> append_outbox(const OutboxRow& row) override;

@@ -11,7 +11,7 @@ constexpr Query k_insert_outbox{
 constexpr Query k_select_unsent{
     "select_unsent",
     "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
-    "attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1"};
+    "attempts FROM outbox WHERE sent_at IS NULL AND user_id % $2 = $3 ORDER BY id LIMIT $1"};
 constexpr Query k_outbox_backlog{
     "outbox_backlog", "SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL"};
 constexpr Query k_mark_sent{"mark_sent",
@@ -58,8 +58,9 @@ Result<OutboxBacklog> PgTx::outbox_backlog() {
   return OutboxBacklog{row.int64(0), row.opt_instant(1)};
 }
 
-Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit) {
-  return collect<OutboxRow>(conn_.exec(k_select_unsent, Params{limit}), [](const Row& r) {
+Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit, OutboxLane lane) {
+  const Params params{limit, lane.count, lane.index};
+  return collect<OutboxRow>(conn_.exec(k_select_unsent, params), [](const Row& r) {
     OutboxRow o;
     o.id = r.int64(0);
     o.topic = r.text(1);

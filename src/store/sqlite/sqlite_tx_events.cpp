@@ -11,7 +11,7 @@ constexpr const char* k_insert_outbox =
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* k_select_unsent =
     "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
-    "attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?";
+    "attempts FROM outbox WHERE sent_at IS NULL AND user_id % ? = ? ORDER BY id LIMIT ?";
 constexpr const char* k_mark_sent = "UPDATE outbox SET sent_at = ? WHERE id = ?";
 constexpr const char* k_mark_failed =
     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?";
@@ -56,10 +56,10 @@ Result<OutboxBacklog> SqliteTx::outbox_backlog() {
   return out;
 }
 
-Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit) {
+Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit, OutboxLane lane) {
   auto s = conn_.prepare(k_select_unsent);
   if (!s) return s.error();
-  s->bind(1, std::int64_t{limit});
+  s->bind(1, std::int64_t{lane.count}).bind(2, std::int64_t{lane.index}).bind(3, std::int64_t{limit});
   std::vector<OutboxRow> out;
   for (;;) {
     auto row = s->step();

@@ -1,0 +1,169 @@
+#include "services/api/outbox_relay.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tickler::services::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A bus that takes a while to acknowledge, records what it took and how many publishes were in
+// flight at once, and refuses the events of one user while `refused_user` is set.
+class SlowBus : public bus::Bus {
+ public:
+  void subscribe(std::string, std::string, bus::Subscriber) override {}
+  void subscribe_batch(std::string, std::string, bus::BatchSubscriber) override {}
+  core::Status publish(const bus::Event& e, const std::optional<std::string>& target) override {
+    return publish_batch({e}, target);
+  }
+  core::Status publish_batch(const std::vector<bus::Event>& events,
+                             const std::optional<std::string>&) override {
+    const int now = ++in_flight;
+    int seen = max_in_flight.load();
+    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(20ms);
+    --in_flight;
+    std::lock_guard lock{mutex};
+    for (const auto& e : events) {
+      if (e.partition_key == refused_user) {
+        return core::Error{core::Errc::unavailable, "refused", {}, {}};
+      }
+    }
+    for (const auto& e : events) taken.push_back(e);
+    return {};
+  }
+
+  std::mutex mutex;
+  std::vector<bus::Event> taken;
+  std::string refused_user;
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
+};
+
+class OutboxRelayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tickler-relay-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = store::sqlite::SqliteStore::open({(dir_ / "t.db").string(), 2});
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->migrate());
+    for (int i = 0; i < 6; ++i) {
+      auto u = store_->write_value([&](store::Writer& w) {
+        return w.insert_user({0, "u" + std::to_string(i) + "@example.com", "", "h", core::now()});
+      });
+      ASSERT_TRUE(u) << u.error().message;
+      users_.push_back(u->id);
+    }
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // `per_user` rows for every user, the users taking turns; the ids in order of writing.
+  std::vector<std::int64_t> append(int per_user) {
+    std::vector<std::int64_t> ids;
+    for (int k = 0; k < per_user; ++k) {
+      for (auto user : users_) {
+        store::OutboxRow row;
+        row.topic = "task-events";
+        row.type = "tickler.task.updated.v1";
+        row.source = "/tickler/api";
+        row.subject = std::to_string(k);
+        row.user_id = user;
+        row.data = "{}";
+        row.created_at = core::now();
+        auto id = store_->write_value([&](store::Writer& w) { return w.append_outbox(row); });
+        EXPECT_TRUE(id) << id.error().message;
+        if (id) ids.push_back(*id);
+      }
+    }
+    return ids;
+  }
+
+  std::int64_t pending() {
+    auto b = store_->read_value([](store::Reader& r) { return r.outbox_backlog(); });
+    EXPECT_TRUE(b);
+    return b ? b->pending : -1;
+  }
+
+  // Waits (bounded) until at most `left` rows are pending.
+  void wait_for_pending(std::int64_t left) {
+    for (int i = 0; i < 500 && pending() > left; ++i) std::this_thread::sleep_for(10ms);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::vector<core::UserId> users_;
+};
+
+TEST_F(OutboxRelayTest, LanesPublishSideBySideAndKeepEveryUsersOrder) {
+  SlowBus bus;
+  const auto ids = append(5);
+  OutboxRelay relay{{.batch = 4, .poll = 50ms, .lanes = 3}, *store_, bus};
+  relay.start();
+  relay.wake();
+  wait_for_pending(0);
+  relay.stop();
+  EXPECT_EQ(pending(), 0);
+  ASSERT_EQ(bus.taken.size(), ids.size());
+  EXPECT_GT(bus.max_in_flight.load(), 1);  // the lanes overlapped
+  std::map<std::string, std::vector<std::int64_t>> by_user;
+  std::vector<std::int64_t> all;
+  for (const auto& e : bus.taken) {
+    by_user[e.partition_key].push_back(std::stoll(e.id));
+    all.push_back(std::stoll(e.id));
+  }
+  ASSERT_EQ(by_user.size(), users_.size());
+  for (const auto& [user, seq] : by_user) {
+    EXPECT_TRUE(std::is_sorted(seq.begin(), seq.end())) << "user " << user;
+    EXPECT_EQ(seq.size(), 5U) << "user " << user;
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, ids);  // each row exactly once
+}
+
+TEST_F(OutboxRelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
+  SlowBus bus;
+  bus.refused_user = std::to_string(users_[0]);
+  append(3);
+  OutboxRelay relay{{.batch = 50, .poll = 50ms, .first_backoff = 20ms, .lanes = 2}, *store_, bus};
+  relay.start();
+  relay.wake();
+  // Lane of users_[0] (and of the users sharing it) stays blocked; the other lane drains.
+  const auto blocked = std::count_if(users_.begin(), users_.end(),
+                                     [&](auto u) { return u % 2 == users_[0] % 2; });
+  wait_for_pending(blocked * 3);
+  EXPECT_EQ(pending(), blocked * 3);
+  {
+    std::lock_guard lock{bus.mutex};
+    for (const auto& e : bus.taken) EXPECT_NE(std::stoll(e.partition_key) % 2, users_[0] % 2);
+    bus.refused_user.clear();  // the broker is back: the blocked lane delivers, in order
+  }
+  wait_for_pending(0);
+  relay.stop();
+  EXPECT_EQ(pending(), 0);
+  std::map<std::string, std::vector<std::int64_t>> by_user;
+  for (const auto& e : bus.taken) by_user[e.partition_key].push_back(std::stoll(e.id));
+  for (const auto& [user, seq] : by_user) {
+    EXPECT_TRUE(std::is_sorted(seq.begin(), seq.end())) << "user " << user;
+    EXPECT_EQ(seq.size(), 3U) << "user " << user;
+  }
+}
+
+}  // namespace
+}  // namespace tickler::services::api
