@@ -68,8 +68,8 @@ core::Result<int> OutboxRelay::drain_lane(int lane) {
   int published = 0;
   for (;;) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto rows =
-        store_.read_value([&](store::Reader& r) { return r.unsent_outbox(settings_.batch, share); });
+    auto rows = store_.read_value(
+        [&](store::Reader& r) { return r.unsent_outbox(settings_.batch, share); });
     const auto t1 = std::chrono::steady_clock::now();
     if (!rows) return rows.error();
     if (rows->empty()) return published;
@@ -121,10 +121,9 @@ void OutboxRelay::run(std::stop_token stop, int lane) {
     auto n = drain_lane(lane);
     auto wait = settings_.poll;
     if (!n) {
-      http::log_json(spdlog::level::warn, "outbox relay: publish failed, backing off",
-                     {{"lane", lane},
-                      {"error", n.error().message},
-                      {"backoff_ms", backoff.count()}});
+      http::log_json(
+          spdlog::level::warn, "outbox relay: publish failed, backing off",
+          {{"lane", lane}, {"error", n.error().message}, {"backoff_ms", backoff.count()}});
       wait = backoff;
       backoff = std::min(backoff * 2, settings_.max_backoff);
     } else {

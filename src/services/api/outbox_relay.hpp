@@ -18,7 +18,7 @@
 namespace tickler::services::api {
 
 struct RelaySettings {
-  int batch = 200;  // rows per read, per lane
+  int batch = 200;                       // rows per read, per lane
   std::chrono::milliseconds poll{1000};  // also looks without being woken, as a safety net
   std::chrono::milliseconds first_backoff{100};
   std::chrono::milliseconds max_backoff{30'000};

@@ -145,8 +145,8 @@ TEST_F(OutboxRelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
   relay.start();
   relay.wake();
   // Lane of users_[0] (and of the users sharing it) stays blocked; the other lane drains.
-  const auto blocked = std::count_if(users_.begin(), users_.end(),
-                                     [&](auto u) { return u % 2 == users_[0] % 2; });
+  const auto blocked =
+      std::count_if(users_.begin(), users_.end(), [&](auto u) { return u % 2 == users_[0] % 2; });
   wait_for_pending(blocked * 3);
   EXPECT_EQ(pending(), blocked * 3);
   {

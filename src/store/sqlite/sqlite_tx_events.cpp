@@ -59,7 +59,9 @@ Result<OutboxBacklog> SqliteTx::outbox_backlog() {
 Result<std::vector<OutboxRow>> SqliteTx::unsent_outbox(int limit, OutboxLane lane) {
   auto s = conn_.prepare(k_select_unsent);
   if (!s) return s.error();
-  s->bind(1, std::int64_t{lane.count}).bind(2, std::int64_t{lane.index}).bind(3, std::int64_t{limit});
+  s->bind(1, std::int64_t{lane.count})
+      .bind(2, std::int64_t{lane.index})
+      .bind(3, std::int64_t{limit});
   std::vector<OutboxRow> out;
   for (;;) {
     auto row = s->step();
