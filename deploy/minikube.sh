@@ -53,7 +53,9 @@ need minikube "https://minikube.sigs.k8s.io/docs/start/"
 need kubectl "https://kubernetes.io/docs/tasks/tools/"
 need helm "Helm 3.19 or newer: https://helm.sh/docs/intro/install/ (or build the pinned one: tools/deploy-check/build.sh)"
 need openssl
-helm version --short | grep -q '^v3\.' || fail "helm 3 is needed (found $(helm version --short))"
+helm_version=$(helm version --short)
+[[ $helm_version =~ ^v3\.([0-9]+)\. ]] && ((BASH_REMATCH[1] >= 19)) \
+  || fail "helm v3.19 or a later v3 is needed (found $helm_version)"
 
 step "1/7 Minikube (profile $profile)"
 if minikube status -p "$profile" >/dev/null 2>&1; then

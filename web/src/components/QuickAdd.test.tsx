@@ -52,4 +52,23 @@ describe('QuickAdd', () => {
     expect(await screen.findByText('title: too long')).toBeTruthy();
     expect(input.value).toBe('x');
   });
+
+  it('keeps a failed submit\'s error when a preview would have answered after it', async () => {
+    let answer: (p: QuickPreview) => void = () => undefined;
+    const parse = vi.fn(() => new Promise<QuickPreview>((resolve) => (answer = resolve)));
+    const onAdd = vi.fn().mockRejectedValue(new Error('title: too long'));
+    render(<QuickAdd zone="UTC" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'x' } });
+    await waitFor(() => expect(parse).toHaveBeenCalled()); // the preview is in flight
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(await screen.findByText('title: too long')).toBeTruthy();
+    await act(async () => {
+      answer(preview); // the late preview
+    });
+    expect(screen.getByText('title: too long')).toBeTruthy();
+    expect(screen.getByTestId('quick-preview').textContent).not.toContain('Pay rent');
+  });
 });

@@ -1,6 +1,6 @@
 // The quick-add bar: one line of natural language, previewed live as the server reads it
 // ("Pay rent · every month on the 1st at 09:00 · #home · high"), created on Enter.
-import { forwardRef, useEffect, useState, type FormEvent } from 'react';
+import { forwardRef, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { parseQuick } from '../api/endpoints';
 import type { QuickPreview } from '../api/types';
@@ -22,6 +22,8 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
   const [preview, setPreview] = useState<QuickPreview | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Cancels the preview in flight: a submit's answer must not be overwritten by a late preview.
+  const cancelPreview = useRef<() => void>(() => undefined);
 
   useEffect(() => {
     if (text) sessionStorage.setItem(DRAFT_KEY, text);
@@ -35,6 +37,7 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
     const timer = setTimeout(() => {
       parse(text, zone, ctl.signal).then(
         (p) => {
+          if (ctl.signal.aborted) return;
           setPreview(p);
           setProblem(null);
         },
@@ -45,15 +48,17 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
         },
       );
     }, 150);
-    return () => {
+    cancelPreview.current = () => {
       clearTimeout(timer);
       ctl.abort();
     };
+    return cancelPreview.current;
   }, [text, zone, parse]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim() || busy) return;
+    cancelPreview.current();
     setBusy(true);
     try {
       await onAdd(text);

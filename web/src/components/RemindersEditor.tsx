@@ -1,4 +1,5 @@
 // Reminders of a task: "N minutes/hours/days before" the due time, or at a date and time.
+import { todayIn } from '../lib/dates';
 import type { Draft, ReminderDraft, ReminderUnit } from '../lib/taskDraft';
 
 interface Props {
@@ -9,6 +10,12 @@ interface Props {
 export function RemindersEditor({ draft, onChange }: Props) {
   const list = draft.reminders;
   const set = (i: number, r: ReminderDraft) => onChange(list.map((x, j) => (j === i ? r : x)));
+  // An "at" reminder starts on the due date, else today in the task's zone, at the due time or 09:00.
+  const atDefault = (): ReminderDraft => ({
+    kind: 'at',
+    date: draft.dueDate || todayIn(draft.timeZone),
+    time: draft.dueTime || '09:00',
+  });
   return (
     <fieldset className="field">
       <legend>Reminders</legend>
@@ -26,7 +33,7 @@ export function RemindersEditor({ draft, onChange }: Props) {
                 set(
                   i,
                   e.target.value === 'at'
-                    ? { kind: 'at', date: draft.dueDate || new Date().toISOString().slice(0, 10), time: draft.dueTime || '09:00' }
+                    ? atDefault()
                     : { kind: 'before', amount: 15, unit: 'minutes' },
                 )
               }
@@ -84,7 +91,7 @@ export function RemindersEditor({ draft, onChange }: Props) {
         type="button"
         className="ghost"
         onClick={() =>
-          onChange([...list, draft.dueDate ? { kind: 'before', amount: 15, unit: 'minutes' } : { kind: 'at', date: new Date().toISOString().slice(0, 10), time: '09:00' }])
+          onChange([...list, draft.dueDate ? { kind: 'before', amount: 15, unit: 'minutes' } : atDefault()])
         }
       >
         + Add reminder

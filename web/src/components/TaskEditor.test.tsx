@@ -42,6 +42,19 @@ describe('TaskEditor', () => {
     expect(onClose).not.toHaveBeenCalled();
   });
 
+  it("starts an 'at' reminder of a task without a due date on today's date in the task's zone", () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 11, 1, 23, 30)); // 1 Dec 23:30 UTC = 2 Dec 12:30 in Auckland
+      render(<TaskEditor task={null} zone="Pacific/Auckland" knownTags={[]} onSave={vi.fn()} onClose={vi.fn()} />);
+      fireEvent.click(screen.getByRole('button', { name: '+ Add reminder' }));
+      expect((screen.getByLabelText('Reminder 1 date') as HTMLInputElement).value).toBe('2026-12-02');
+      expect((screen.getByLabelText('Reminder 1 time') as HTMLInputElement).value).toBe('09:00');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('requires a title', async () => {
     const onSave = vi.fn();
     render(<TaskEditor task={null} zone="UTC" knownTags={[]} onSave={onSave} onClose={vi.fn()} />);

@@ -79,6 +79,18 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
     listTags().then(setTags, () => undefined);
   }, []);
 
+  // Live messages come in bursts (another tab's bulk edit, a busy server): one tag refresh for
+  // a burst, a moment after its first message.
+  const tagsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshTagsSoon = useCallback(() => {
+    if (tagsTimer.current) return;
+    tagsTimer.current = setTimeout(() => {
+      tagsTimer.current = null;
+      refreshTags();
+    }, 500);
+  }, [refreshTags]);
+  useEffect(() => () => clearTimeout(tagsTimer.current ?? undefined), []);
+
   const refreshNotifications = useCallback(() => {
     listNotifications().then(setNotifications, () => undefined);
   }, []);
@@ -98,7 +110,9 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       if (m.type === 'task') {
         if (m.op === 'deleted') dispatch({ type: 'remove', id: m.task.id });
         else dispatch({ type: 'upsert', task: m.task });
-        if (m.op !== 'completed' && m.op !== 'reopened') refreshTags();
+        // Tag counts change when a task with tags comes or goes, or when tags are edited.
+        const tagsMayChange = m.op === 'created' ? m.task.tags.length > 0 : m.op !== 'completed' && m.op !== 'reopened';
+        if (tagsMayChange) refreshTagsSoon();
       } else if (m.type === 'notification') {
         const n = fromLive(m.notification);
         setNotifications((ns) => (ns.some((x) => x.id === n.id) ? ns : [n, ...ns]));

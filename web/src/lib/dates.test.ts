@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDue, instantToWall, startOfDay, startOfWeek, wallToInstant, zoneOffset } from './dates';
+import { formatDue, instantToWall, startOfDay, startOfWeek, todayIn, wallToInstant, zoneOffset } from './dates';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -23,6 +23,14 @@ describe('wall time and instants in a zone', () => {
     expect(new Date(gap).toISOString()).toBe('2026-03-29T01:30:00.000Z');
     const twice = wallToInstant({ date: '2026-10-25', time: '02:30' }, 'Europe/Berlin');
     expect(new Date(twice).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+  });
+
+  it("gives today's date in the zone, not in UTC", () => {
+    const lateUtc = Date.UTC(2026, 11, 1, 23, 30); // 1 Dec 23:30 UTC
+    expect(todayIn('UTC', lateUtc)).toBe('2026-12-01');
+    expect(todayIn('Pacific/Auckland', lateUtc)).toBe('2026-12-02');
+    const earlyUtc = Date.UTC(2026, 11, 2, 1, 0); // 2 Dec 01:00 UTC
+    expect(todayIn('America/Los_Angeles', earlyUtc)).toBe('2026-12-01');
   });
 
   it('finds the start of the day and of the week (Monday)', () => {

@@ -82,6 +82,12 @@ export function instantToWall(ms: number, zone: string): WallTime {
   return { date: `${p.year}-${pad(p.month)}-${pad(p.day)}`, time: `${pad(p.hour)}:${pad(p.minute)}` };
 }
 
+// Today's date (YYYY-MM-DD) in a zone: not the UTC date, which is a day off for hours of every
+// day east or west of UTC.
+export function todayIn(zone: string, nowMs = Date.now()): string {
+  return instantToWall(nowMs, zone).date;
+}
+
 export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
