@@ -98,10 +98,10 @@ def paced_writes(base, tokens, rate, seconds, workers=4):
     lock = threading.Lock()
     start = time.monotonic() + 0.5
     errors = []
-    host, port = urlsplit(base).hostname, urlsplit(base).port
+    url = urlsplit(base)
 
     def worker(k):
-        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
         for i in range(k, total, workers):
             body = json.dumps({"title": f"bench {i}"})
             headers = {"Authorization": f"Bearer {tokens[i % len(tokens)]}", "Content-Type": "application/json"}

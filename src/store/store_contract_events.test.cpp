@@ -25,14 +25,22 @@ OutboxRow event(const std::string& topic, core::UserId user, std::int64_t at_ms)
   return row;
 }
 
-TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
+// Appends one task-events row per entry of `users`, created at ms 10, 11, …; their ids.
+std::vector<std::int64_t> append_events(Store& store, const std::vector<core::UserId>& users) {
   std::vector<std::int64_t> ids;
-  for (int i = 0; i < 3; ++i) {
-    auto id = store_->write_value(
-        [&](Writer& w) { return w.append_outbox(event("task-events", alice_, 10 + i)); });
-    ASSERT_TRUE(id) << id.error().message;
-    ids.push_back(*id);
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    auto id = store.write_value([&](Writer& w) {
+      return w.append_outbox(event("task-events", users[i], 10 + static_cast<std::int64_t>(i)));
+    });
+    EXPECT_TRUE(id) << id.error().message;
+    if (id) ids.push_back(*id);
   }
+  return ids;
+}
+
+TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
+  const auto ids = append_events(*store_, {alice_, alice_, alice_});
+  ASSERT_EQ(ids.size(), 3U);
   ASSERT_TRUE(store_->write([&](Writer& w) {
     return w.mark_outbox_sent({ids[0], ids[2]}, from_millis(99));
   }));
@@ -54,13 +62,8 @@ TEST_P(StoreContract, OutboxRowsAreMarkedSentTogether) {
 }
 
 TEST_P(StoreContract, OutboxKeepsOrderUntilSent) {
-  std::vector<std::int64_t> ids;
-  for (int i = 0; i < 3; ++i) {
-    auto id = store_->write_value(
-        [&](Writer& w) { return w.append_outbox(event("task-events", alice_, 10 + i)); });
-    ASSERT_TRUE(id) << id.error().message;
-    ids.push_back(*id);
-  }
+  const auto ids = append_events(*store_, {alice_, alice_, alice_});
+  ASSERT_EQ(ids.size(), 3U);
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
     if (auto st = w.mark_outbox_failed(ids[0], "broker down"); !st) return st;
@@ -88,15 +91,8 @@ TEST_P(StoreContract, OutboxLanesShareRowsByUserInIdOrder) {
     other = add_user("lane" + std::to_string(i) + "@example.com");
   }
   ASSERT_NE(other % 2, alice_ % 2);
-  const std::vector<core::UserId> users{alice_, other, alice_, other, alice_};
-  std::vector<std::int64_t> ids;
-  for (std::size_t i = 0; i < users.size(); ++i) {
-    auto id = store_->write_value([&](Writer& w) {
-      return w.append_outbox(event("task-events", users[i], static_cast<std::int64_t>(i)));
-    });
-    ASSERT_TRUE(id) << id.error().message;
-    ids.push_back(*id);
-  }
+  const auto ids = append_events(*store_, {alice_, other, alice_, other, alice_});
+  ASSERT_EQ(ids.size(), 5U);
   std::vector<std::int64_t> seen;
   for (int lane = 0; lane < 2; ++lane) {
     auto rows = store_->read_value([&](Reader& r) { return r.unsent_outbox(10, {lane, 2}); });

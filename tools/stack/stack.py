@@ -41,6 +41,7 @@ def _ephemeral_low() -> int:
         return 32768
 
 
+_EPHEMERAL_LOW = _ephemeral_low()
 _handed_out: set[int] = set()
 
 
@@ -48,7 +49,7 @@ def free_port() -> int:
     """A loopback port nobody listens on, below the kernel's ephemeral range: a port picked by
     bind(0) is in that range, where any outgoing connection (a sidecar dialling Kafka) can take
     it before the process meant to listen there starts."""
-    high = _ephemeral_low() - 1
+    high = _EPHEMERAL_LOW - 1
     for _ in range(1000):
         port = secrets.randbelow(high - 10000) + 10000
         if port in _handed_out:

@@ -101,6 +101,23 @@ class OutboxRelayTest : public ::testing::Test {
     return b ? b->pending : -1;
   }
 
+  // Every user's events were taken in id order, `per_user` of them each; all the ids taken.
+  std::vector<std::int64_t> expect_each_user_in_order(const std::vector<bus::Event>& taken,
+                                                      std::size_t per_user) {
+    std::map<std::string, std::vector<std::int64_t>> by_user;
+    std::vector<std::int64_t> all;
+    for (const auto& e : taken) {
+      by_user[e.partition_key].push_back(std::stoll(e.id));
+      all.push_back(std::stoll(e.id));
+    }
+    EXPECT_EQ(by_user.size(), users_.size());
+    for (const auto& [user, seq] : by_user) {
+      EXPECT_TRUE(std::is_sorted(seq.begin(), seq.end())) << "user " << user;
+      EXPECT_EQ(seq.size(), per_user) << "user " << user;
+    }
+    return all;
+  }
+
   // Waits (bounded) until at most `left` rows are pending.
   void wait_for_pending(std::int64_t left) {
     for (int i = 0; i < 500 && pending() > left; ++i) std::this_thread::sleep_for(10ms);
@@ -122,17 +139,7 @@ TEST_F(OutboxRelayTest, LanesPublishSideBySideAndKeepEveryUsersOrder) {
   EXPECT_EQ(pending(), 0);
   ASSERT_EQ(bus.taken.size(), ids.size());
   EXPECT_GT(bus.max_in_flight.load(), 1);  // the lanes overlapped
-  std::map<std::string, std::vector<std::int64_t>> by_user;
-  std::vector<std::int64_t> all;
-  for (const auto& e : bus.taken) {
-    by_user[e.partition_key].push_back(std::stoll(e.id));
-    all.push_back(std::stoll(e.id));
-  }
-  ASSERT_EQ(by_user.size(), users_.size());
-  for (const auto& [user, seq] : by_user) {
-    EXPECT_TRUE(std::is_sorted(seq.begin(), seq.end())) << "user " << user;
-    EXPECT_EQ(seq.size(), 5U) << "user " << user;
-  }
+  auto all = expect_each_user_in_order(bus.taken, 5);
   std::sort(all.begin(), all.end());
   EXPECT_EQ(all, ids);  // each row exactly once
 }
@@ -157,12 +164,7 @@ TEST_F(OutboxRelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
   wait_for_pending(0);
   relay.stop();
   EXPECT_EQ(pending(), 0);
-  std::map<std::string, std::vector<std::int64_t>> by_user;
-  for (const auto& e : bus.taken) by_user[e.partition_key].push_back(std::stoll(e.id));
-  for (const auto& [user, seq] : by_user) {
-    EXPECT_TRUE(std::is_sorted(seq.begin(), seq.end())) << "user " << user;
-    EXPECT_EQ(seq.size(), 3U) << "user " << user;
-  }
+  expect_each_user_in_order(bus.taken, 3);
 }
 
 }  // namespace
