@@ -3,8 +3,10 @@
 #include <sodium.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +26,33 @@ void init_process(const std::string& log_level) {
   spdlog::flush_on(spdlog::level::warn);
   spdlog::flush_every(std::chrono::seconds{1});
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  // Every connection is a descriptor: take all the kernel allows this process.
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  }
+}
+
+http::DestinationSettings destination_settings(const NetworkConfig& config) {
+  http::DestinationSettings s;
+  s.allow_private = config.allow_private_destinations;
+  for (const auto& text : config.allowed_destinations) {
+    auto cidr = http::parse_cidr(text);
+    if (!cidr) throw std::runtime_error("--allowed-destinations: " + cidr.error().message);
+    s.allowed.push_back(*cidr);
+  }
+  return s;
+}
+
+int max_connections(const NetworkConfig& config) {
+  if (config.max_connections > 0) return config.max_connections;
+  constexpr long k_reserve = 64;  // store files, outgoing requests, pipes, logs
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 100'000;
+  const auto usable = static_cast<long>(std::min<rlim_t>(limit.rlim_cur, 1'000'000)) - k_reserve;
+  return static_cast<int>(std::max(16L, usable));
 }
 
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_dir, int readers) {

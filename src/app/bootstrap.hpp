@@ -4,11 +4,19 @@
 #include <memory>
 #include <string>
 
+#include "app/config.hpp"
+#include "http/destination.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tickler::app {
 
+// Logging, libsodium, and the soft open-file limit raised to the hard one.
 void init_process(const std::string& log_level);
+// The destination policy's settings; throws on a malformed CIDR range (a start-up failure).
+http::DestinationSettings destination_settings(const NetworkConfig& config);
+// The connection cap: the configured one, else the open-file limit less a reserve for the
+// store, outgoing requests and logs.
+int max_connections(const NetworkConfig& config);
 // Creates the data directory, opens <data>/tickler.db and applies pending migrations.
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_dir, int readers);
 // TICKLER_JWT_SECRET, else <data>/jwt.secret, generated once (0600).

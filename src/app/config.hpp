@@ -8,6 +8,14 @@
 
 namespace tickler::app {
 
+// What every serving process shares about its network: where requests on behalf of users may go
+// and how many connections it serves at once.
+struct NetworkConfig {
+  bool allow_private_destinations = false;        // webhooks may reach loopback/private addresses
+  std::vector<std::string> allowed_destinations;  // CIDR ranges allowed besides public addresses
+  int max_connections = 0;  // HTTP connections at once; 0: derived from the open-file limit
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -19,6 +27,7 @@ struct ServeConfig {
   int token_ttl_seconds = 24 * 3600;
   int shutdown_grace_seconds = 10;
   std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
+  NetworkConfig network;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -66,6 +75,7 @@ struct RoleConfig {
   std::vector<std::string> realtime_upstreams;
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
+  NetworkConfig network;
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

@@ -31,6 +31,20 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
   return {{jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}};
 }
 
+services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
+  services::notifier::NotifierSettings s;
+  s.destinations = destination_settings(config.network);
+  return s;
+}
+
+http::ServerSettings server_settings(const ServeConfig& config) {
+  http::ServerSettings s;
+  s.host = config.host;
+  s.port = config.port;
+  s.max_connections = max_connections(config.network);
+  return s;
+}
+
 }  // namespace
 
 EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_context& ioc)
@@ -43,7 +57,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       recurrer_([this](const core::OccurrenceRequest& r) {
         return api_.tasks().create_occurrence(r, {"recurrer", ""});
       }),
-      notifier_({}, *store_, offload_, [this] { relay_.wake(); }),
+      notifier_(notifier_settings(config), *store_, offload_, [this] { relay_.wake(); }),
       timers_([this](const std::vector<std::string>& ids) {
         if (auto n = notifier_.fire_due(ids); !n) {
           http::log_json(spdlog::level::warn, "firing reminders failed",
@@ -59,7 +73,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       pipeline_({std::set<std::string>(config.cors_origins.begin(), config.cors_origins.end())},
                 router_, metrics_,
                 std::bind_front(&services::api::ApiService::authenticate, &api_)),
-      server_(ioc, {config.host, config.port}, pipeline_) {
+      server_(ioc, server_settings(config), pipeline_) {
   api_.register_routes(router_);
   auditor_.register_routes(router_);
   notifier_.register_routes(router_);

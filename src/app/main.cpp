@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   s->add_option("--web-root", serve.web_root,
                 "directory of the built web UI (default: build/web beside the binary's build)")
       ->envname("TICKLER_WEB_ROOT");
+  tickler::app::add_network_options(*s, serve.network);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

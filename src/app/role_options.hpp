@@ -6,7 +6,24 @@
 
 namespace tickler::app {
 
+// The network options of every serving command (tickler serve and the roles).
+inline void add_network_options(CLI::App& cmd, NetworkConfig& c) {
+  cmd.add_flag("--allow-private-destinations", c.allow_private_destinations,
+               "let webhooks reach loopback, private and link-local addresses (on-premises use)")
+      ->envname("TICKLER_ALLOW_PRIVATE_DESTINATIONS");
+  cmd.add_option("--allowed-destinations", c.allowed_destinations,
+                 "address ranges (CIDR, comma-separated) webhooks may reach besides public ones")
+      ->envname("TICKLER_ALLOWED_DESTINATIONS")
+      ->delimiter(',');
+  cmd.add_option("--max-connections", c.max_connections,
+                 "HTTP connections served at once; more are closed (0: from the open-file limit)")
+      ->envname("TICKLER_MAX_CONNECTIONS")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
+  add_network_options(cmd, c.network);
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();

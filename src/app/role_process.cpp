@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "http/json_fields.hpp"
 #include "http/log.hpp"
@@ -75,6 +76,7 @@ http::ServerSettings server_settings(const RoleConfig& c) {
   s.port = c.port ? c.port : default_port(c.role);
   // A bulk delivery from the sidecar holds up to 100 events; daprd's own limit is 4 MiB.
   s.body_limits_by_prefix = {{"/events/", 4 * 1024 * 1024}};
+  s.max_connections = max_connections(c.network);
   return s;
 }
 
@@ -264,6 +266,7 @@ void RoleProcess::wire_notifier() {
   relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
   services::notifier::NotifierSettings settings;
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
+  settings.destinations = destination_settings(config_.network);
   notifier_.emplace(settings, *store_, offload_, [this] { relay_->wake(); });
   notifier_->register_routes(router_);
   jobs_.emplace(dapr_, offload_, config_.app_api_token,

@@ -7,7 +7,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 
 namespace tickler::http {
 namespace {
@@ -17,17 +16,19 @@ namespace beast = boost::beast;
 constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
 
 net::awaitable<core::Result<ClientResponse>> exchange(
-    std::string host, std::string port, beast::http::request<beast::http::string_body> request,
-    std::chrono::milliseconds timeout) {
+    std::vector<net::ip::tcp::endpoint> endpoints,
+    beast::http::request<beast::http::string_body> request, std::chrono::milliseconds timeout,
+    const DestinationPolicy& policy) {
   auto ex = co_await net::this_coro::executor;
-  net::ip::tcp::resolver resolver{ex};
-  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, k_tuple);
-  if (rec)
-    co_return core::make_error(core::Errc::unavailable, "resolve " + host + ": " + rec.message());
   beast::tcp_stream stream{ex};
   stream.expires_after(timeout);
   auto [cec, ep] = co_await stream.async_connect(endpoints, k_tuple);
   if (cec) co_return core::make_error(core::Errc::unavailable, "connect: " + cec.message());
+  // The address actually connected to is the one that counts.
+  if (auto why = policy.refusal(ep.address()); !why.empty()) {
+    co_return core::make_error(core::Errc::unavailable,
+                               "destination refused: " + ep.address().to_string() + " is " + why);
+  }
   auto [wec, wn] = co_await beast::http::async_write(stream, request, k_tuple);
   if (wec) co_return core::make_error(core::Errc::unavailable, "send: " + wec.message());
   beast::flat_buffer buffer;
@@ -44,19 +45,18 @@ net::awaitable<core::Result<ClientResponse>> exchange(
 
 core::Result<ClientResponse> post(std::string_view url, std::string body,
                                   const std::vector<std::pair<std::string, std::string>>& headers,
-                                  std::chrono::milliseconds timeout) {
-  auto u = boost::urls::parse_absolute_uri(url);
-  if (!u || u->scheme() != "http" || u->host().empty()) {
+                                  std::chrono::milliseconds timeout,
+                                  const DestinationPolicy& policy) {
+  auto u = parse_url_target(url);
+  if (!u || u->scheme != "http") {
     return core::make_error(core::Errc::invalid_parameter,
                             "not an http:// URL: " + std::string{url});
   }
-  const std::string host = u->host();
-  const std::string port = u->has_port() ? std::string{u->port()} : "80";
-  std::string target = u->encoded_path().empty() ? "/" : std::string{u->encoded_path()};
-  if (u->has_query()) target += "?" + std::string{u->encoded_query()};
+  auto endpoints = policy.resolve(u->host, u->port);
+  if (!endpoints) return endpoints.error();
 
-  beast::http::request<beast::http::string_body> request{beast::http::verb::post, target, 11};
-  request.set(beast::http::field::host, u->encoded_host_and_port());
+  beast::http::request<beast::http::string_body> request{beast::http::verb::post, u->target, 11};
+  request.set(beast::http::field::host, u->host_header);
   request.set(beast::http::field::user_agent, "tickler");
   request.set(beast::http::field::content_type, "application/json");
   for (const auto& [name, value] : headers) request.set(name, value);
@@ -65,7 +65,7 @@ core::Result<ClientResponse> post(std::string_view url, std::string body,
 
   net::io_context ioc;
   std::optional<core::Result<ClientResponse>> result;
-  net::co_spawn(ioc, exchange(host, port, std::move(request), timeout),
+  net::co_spawn(ioc, exchange(std::move(*endpoints), std::move(request), timeout, policy),
                 [&result](std::exception_ptr e, core::Result<ClientResponse> r) {
                   if (e) {
                     result = core::make_error(core::Errc::unavailable, "request failed");

@@ -71,11 +71,32 @@ core::Status Server::start() {
 }
 
 net::awaitable<void> Server::accept_loop() {
+  net::steady_timer backoff{acceptor_.get_executor()};
+  // Warnings of one kind at most once a second, with how many were left out.
+  auto last_warning = std::chrono::steady_clock::time_point{};
+  std::uint64_t unlogged = 0;
+  const auto warn = [&](std::string_view message, std::string error) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_warning < std::chrono::seconds{1}) {
+      ++unlogged;
+      return;
+    }
+    log_json(spdlog::level::warn, message,
+             {{"error", std::move(error)},
+              {"max_connections", settings_.max_connections},
+              {"since_last_warning", static_cast<std::int64_t>(unlogged)}});
+    last_warning = now;
+    unlogged = 0;
+  };
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), k_tuple);
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
-      log_json(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
+      // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays in the
+      // backlog, so accepting again at once would fail again at once.
+      warn("accept failed", ec.message());
+      backoff.expires_after(settings_.accept_backoff);
+      co_await backoff.async_wait(k_tuple);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
@@ -83,6 +104,11 @@ net::awaitable<void> Server::accept_loop() {
     {
       std::lock_guard lock{mutex_};
       if (stopping_) co_return;
+      if (static_cast<int>(connections_.size()) >= settings_.max_connections) {
+        conn->stream.socket().close(ec);
+        warn("connection refused: too many connections", "over max_connections");
+        continue;
+      }
       connections_.insert(conn);
     }
     auto ex = conn->stream.get_executor();

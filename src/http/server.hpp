@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP/1.1 server: an acceptor coroutine and one coroutine per connection (Beast, Asio
-// awaitables), with body and header limits and read/idle timeouts. stop() closes the acceptor,
+// awaitables), with body and header limits, read/idle timeouts and a connection cap (a failed
+// accept, e.g. out of descriptors, backs off instead of spinning, and is logged at most once a
+// second). stop() closes the acceptor,
 // lets in-flight requests finish (bounded by a grace period) and closes idle connections.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -32,6 +34,10 @@ struct ServerSettings {
   std::chrono::seconds idle_timeout{60};  // waiting for the next request on a connection
   std::chrono::seconds read_timeout{15};  // reading one request once it started
   std::chrono::seconds write_timeout{15};
+  // Connections served at once; one more is closed at once. Keeps descriptors for the store.
+  int max_connections = 10'000;
+  // After a failed accept (out of descriptors): wait this long before the next.
+  std::chrono::milliseconds accept_backoff{50};
 };
 
 // Takes over a connection whose request asks for a protocol upgrade (WebSocket).

@@ -38,6 +38,8 @@ struct Webhook {
   core::Instant created_at{};
 };
 
+// One reminder's delivery on one channel. A user's pending deliveries on a channel go out in
+// the order they were created (created_at, then reminder_id), one at a time.
 struct Delivery {
   std::string reminder_id;
   std::string channel;            // in_app | webhook
@@ -46,6 +48,8 @@ struct Delivery {
   std::optional<std::string> last_error;
   std::optional<core::Instant> next_attempt;
   std::optional<core::Instant> delivered_at;
+  core::UserId user_id = 0;
+  core::Instant created_at{};  // set when inserted; an update keeps the first one
 };
 
 }  // namespace tickler::store

@@ -74,6 +74,8 @@ class Reader {
   virtual Result<std::vector<NotificationRow>> notifications(
       core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;
   virtual Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
+  // The next delivery of each user and channel (the oldest pending one), where it is due by `at`;
+  // soonest first. A user whose next delivery waits for a retry has none due.
   virtual Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
   virtual Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
 };

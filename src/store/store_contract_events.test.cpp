@@ -380,28 +380,63 @@ TEST_P(StoreContract, NotificationsWebhooksAndDeliveries) {
   EXPECT_FALSE(*store_->read_value([&](Reader& r) { return r.webhook(alice_); }));
 
   ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
-    if (auto st = w.upsert_delivery({"r0", "webhook", "pending", 0, {}, from_millis(30), {}}); !st)
-      return st;
-    if (auto st = w.upsert_delivery({"r1", "webhook", "pending", 0, {}, from_millis(10), {}}); !st)
-      return st;
-    if (auto st = w.upsert_delivery({"r1", "in_app", "delivered", 1, {}, {}, from_millis(5)}); !st)
-      return st;
-    return w.upsert_delivery({"r0", "webhook", "pending", 2, "HTTP 500", from_millis(40), {}});
+    for (const auto& d : {
+             Delivery{
+                 "r0", "webhook", "pending", 0, {}, from_millis(30), {}, alice_, from_millis(1)},
+             Delivery{"r1", "webhook", "pending", 0, {}, from_millis(10), {}, bob_, from_millis(2)},
+             Delivery{"r1", "in_app", "delivered", 1, {}, {}, from_millis(5), bob_, from_millis(2)},
+             // An update keeps the first created_at.
+             Delivery{"r0",
+                      "webhook",
+                      "pending",
+                      2,
+                      "HTTP 500",
+                      from_millis(40),
+                      {},
+                      alice_,
+                      from_millis(9)},
+         }) {
+      if (auto st = w.upsert_delivery(d); !st) return st;
+    }
+    return {};
   }));
   auto pending =
       store_->read_value([&](Reader& r) { return r.pending_deliveries(from_millis(40), 10); });
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 2U);
   EXPECT_EQ((*pending)[0].reminder_id, "r1");
+  EXPECT_EQ((*pending)[0].user_id, bob_);
   EXPECT_EQ((*pending)[1].reminder_id, "r0");
   EXPECT_EQ((*pending)[1].attempts, 2);
   EXPECT_EQ((*pending)[1].last_error, "HTTP 500");
   EXPECT_EQ((*pending)[1].next_attempt, from_millis(40));
+  EXPECT_EQ((*pending)[1].created_at, from_millis(1));
   EXPECT_FALSE((*pending)[1].delivered_at);
   auto early =
       store_->read_value([&](Reader& r) { return r.pending_deliveries(from_millis(39), 10); });
   ASSERT_TRUE(early);
   EXPECT_EQ(early->size(), 1U);
+
+  // A user's deliveries on a channel go one at a time, oldest first: a later one (r2, due now)
+  // waits while the older r0 waits for its retry.
+  ASSERT_TRUE(store_->write([&](Writer& w) {
+    return w.upsert_delivery(
+        {"r2", "webhook", "pending", 0, {}, from_millis(20), {}, alice_, from_millis(3)});
+  }));
+  auto heads =
+      store_->read_value([&](Reader& r) { return r.pending_deliveries(from_millis(39), 10); });
+  ASSERT_TRUE(heads);
+  ASSERT_EQ(heads->size(), 1U);
+  EXPECT_EQ((*heads)[0].reminder_id, "r1");
+  ASSERT_TRUE(store_->write([&](Writer& w) {
+    return w.upsert_delivery(
+        {"r0", "webhook", "delivered", 3, {}, {}, from_millis(41), alice_, from_millis(1)});
+  }));
+  heads = store_->read_value([&](Reader& r) { return r.pending_deliveries(from_millis(41), 10); });
+  ASSERT_TRUE(heads);
+  ASSERT_EQ(heads->size(), 2U);
+  EXPECT_EQ((*heads)[0].reminder_id, "r1");
+  EXPECT_EQ((*heads)[1].reminder_id, "r2");
 }
 
 // A read sees one snapshot: a write committed in the middle of it is not seen.

@@ -27,10 +27,16 @@ def tickler_bin() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tickler_bin, tmp_path_factory) -> TicklerServer:
+def shared_server_args() -> tuple:
+    """Extra command-line arguments of the shared server (a suite's conftest may override it)."""
+    return ()
+
+
+@pytest.fixture(scope="session")
+def server(tickler_bin, tmp_path_factory, shared_server_args) -> TicklerServer:
     """The one shared server most tests talk to."""
     root = tmp_path_factory.mktemp("shared-server")
-    srv = TicklerServer(tickler_bin, root / "data", root / "server.log")
+    srv = TicklerServer(tickler_bin, root / "data", root / "server.log", shared_server_args)
     srv.start()
     yield srv
     srv.stop()
@@ -38,14 +44,15 @@ def server(tickler_bin, tmp_path_factory) -> TicklerServer:
 
 @pytest.fixture
 def server_factory(tickler_bin, tmp_path):
-    """Starts extra servers: factory(data_dir=None, extra_args=(), env_extra=None). All are killed
-    at teardown, whatever the test did."""
+    """Starts extra servers: factory(data_dir=None, extra_args=(), env_extra=None, command_prefix=()).
+    All are killed at teardown, whatever the test did."""
     started: list[TicklerServer] = []
 
-    def start(data_dir=None, extra_args=(), env_extra=None) -> TicklerServer:
+    def start(data_dir=None, extra_args=(), env_extra=None, command_prefix=()) -> TicklerServer:
         n = len(started)
         data_dir = Path(data_dir) if data_dir else tmp_path / f"data-{n}"
-        srv = TicklerServer(tickler_bin, data_dir, tmp_path / f"server-{n}.log", extra_args, env_extra)
+        srv = TicklerServer(tickler_bin, data_dir, tmp_path / f"server-{n}.log", extra_args, env_extra,
+                            command_prefix)
         started.append(srv)
         return srv.start()
 

@@ -41,11 +41,13 @@ def free_port() -> int:
 class TicklerServer:
     """One `tickler serve` process: start() waits for /healthz, stop() sends a signal and waits."""
 
-    def __init__(self, binary: Path, data_dir: Path, log_path: Path, extra_args=(), env_extra=None):
+    def __init__(self, binary: Path, data_dir: Path, log_path: Path, extra_args=(), env_extra=None,
+                 command_prefix=()):
         self.binary = binary
         self.data_dir = Path(data_dir)
         self.log_path = Path(log_path)
         self.extra_args = list(extra_args)
+        self.command_prefix = list(command_prefix)  # e.g. ["prlimit", "--nofile=128:128"]
         self.env = server_env(env_extra)
         self.proc: subprocess.Popen | None = None
         self.port = 0
@@ -71,7 +73,7 @@ class TicklerServer:
         # A port picked by free_port() can be taken before the server binds it: retry a few times.
         for _attempt in range(3):
             self.port = free_port()
-            cmd = [str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+            cmd = [*self.command_prefix, str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--data", str(self.data_dir), *self.extra_args]
             with open(self.log_path, "ab") as log:
                 log.write(f"\n=== {' '.join(cmd)}\n".encode())

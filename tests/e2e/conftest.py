@@ -12,6 +12,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 API_TESTS = Path(__file__).resolve().parents[1] / "api"
 if str(API_TESTS) not in sys.path:
     sys.path.insert(0, str(API_TESTS))
@@ -25,6 +27,16 @@ def _load_api_conftest():
 
 
 _api = _load_api_conftest()
+
+# Webhooks of the e2e tests go to receivers on loopback: the shared server allows those ranges
+# the way an operator would (--allowed-destinations); by default they are refused (test_outbound_policy).
+LOOPBACK_DESTINATIONS = ("--allowed-destinations", "127.0.0.0/8,::1/128")
+
+
+@pytest.fixture(scope="session")
+def shared_server_args() -> tuple:
+    return LOOPBACK_DESTINATIONS
+
 
 tickler_bin = _api.tickler_bin
 server = _api.server

@@ -6,52 +6,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import socket
 
 import pytest
 
 from e2e_support import assert_stays, iso_ms, now_ms, parse_ms, wait_until
 from helpers import assert_error, assert_validation, create_task, describe
+from webhook_receivers import Receiver
 
 SECRET = "e2e-webhook-secret-0123456789abcdef"
 LEAD_MS = 2000
 RETRY_WITHIN = 10.0  # seconds: the contract says "exponential backoff", without numbers
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records every request and answers the given statuses in
-    turn (the last one for every further request)."""
-
-    def __init__(self, statuses=(500, 200)):
-        self.requests: list[dict] = []
-        self.statuses = list(statuses)
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                arrived = time.time_ns() / 1_000_000
-                n = len(receiver.requests)
-                status = receiver.statuses[min(n, len(receiver.statuses) - 1)]
-                receiver.requests.append({"at": arrived, "path": self.path, "headers": dict(self.headers),
-                                          "body": body, "status": status})
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks/tickler"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -112,3 +77,38 @@ def test_webhook_settings(api, make_user):
                       "secret")
     assert api.delete("/api/me/webhook").status_code == 204
     assert_error(api.get("/api/me/webhook"), 404, "not_found")
+
+
+@pytest.mark.slow
+def test_ipv6_literal_destination_is_delivered(api):
+    """An IPv6 literal host ([::1]) is connected to as an address, not looked up as a name."""
+    v6 = Receiver(statuses=(200,), family=socket.AF_INET6)
+    try:
+        resp = api.put("/api/me/webhook", json={"url": v6.url, "secret": SECRET})
+        assert resp.status_code == 200, describe(resp)
+        remind_ms = now_ms() + LEAD_MS
+        create_task(api, title="Over IPv6", reminders=[{"at": iso_ms(remind_ms)}])
+        wait_until(lambda: len(v6.requests) >= 1, timeout=LEAD_MS / 1000 + 5, what="the POST over IPv6")
+        req = v6.requests[0]
+        assert req["headers"].get("X-Tickler-Signature") == signature(req["body"]), req
+        assert json.loads(req["body"])["title"] == "Over IPv6"
+    finally:
+        v6.close()
+
+
+@pytest.mark.slow
+def test_redirects_are_not_followed(api):
+    """A 3xx is a failed delivery (retried later), never a request to the Location."""
+    target = Receiver(statuses=(200,))
+    redirect = Receiver(statuses=(302,), headers={"Location": target.url})
+    try:
+        resp = api.put("/api/me/webhook", json={"url": redirect.url, "secret": SECRET})
+        assert resp.status_code == 200, describe(resp)
+        remind_ms = now_ms() + LEAD_MS
+        create_task(api, title="Redirected", reminders=[{"at": iso_ms(remind_ms)}])
+        wait_until(lambda: len(redirect.requests) >= 2, timeout=LEAD_MS / 1000 + RETRY_WITHIN,
+                   what="the first POST and its retry after a 302")
+        assert target.requests == [], "the redirect was followed"
+    finally:
+        redirect.close()
+        target.close()

@@ -2,7 +2,6 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 
 #include "http/json_fields.hpp"
@@ -79,6 +78,10 @@ core::Status NotifierService::write_webhook(const store::Webhook& hook) {
   return store_.write([&](store::Writer& w) { return w.set_webhook(hook); });
 }
 
+core::Status NotifierService::check_destination(const std::string& url) {
+  return policy_.check_url(url, "url");
+}
+
 core::Status NotifierService::remove_webhook(core::UserId user) {
   return store_.write([&](store::Writer& w) { return w.delete_webhook(user); });
 }
@@ -146,11 +149,14 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
   if (auto st = f.only({"url", "secret"}); !st) co_return http::error_response(st.error());
   auto url = f.required_string("url");
   if (!url) co_return http::error_response(url.error());
-  auto parsed = boost::urls::parse_absolute_uri(*url);
-  if (url->size() > 2000 || !parsed || parsed->scheme() != "http" || parsed->host().empty()) {
+  auto parsed = http::parse_url_target(*url);
+  if (url->size() > 2000 || !parsed || parsed->scheme != "http") {
     co_return http::error_response(
         core::field_error("url", "must be an absolute http:// URL (https is not supported yet)"));
   }
+  // The destination policy, on what the host resolves to now (and again at every delivery).
+  auto allowed = co_await offload_.call(&NotifierService::check_destination, this, *url);
+  if (!allowed) co_return http::error_response(allowed.error());
   auto secret = f.string("secret");
   if (!secret) co_return http::error_response(secret.error());
   store::Webhook hook{*ctx.user_id, *url, secret->value_or(""), core::now()};

@@ -35,6 +35,7 @@ core::Status NotifierService::start() {
   if (!pending) return pending.error();
   for (const auto& r : *pending) scheduler_->schedule(r.id, r.remind_at);
   if (auto fired = sweep(); !fired) return fired.error();
+  dispatcher_.emplace(settings_.delivery, [this] { wake_background(); });
   thread_ = std::jthread{[this](std::stop_token stop) { background(stop); }};
   return {};
 }
@@ -44,6 +45,7 @@ void NotifierService::stop() {
   thread_.request_stop();
   cv_.notify_all();
   thread_.join();
+  dispatcher_.reset();  // lets deliveries in flight finish (each within webhook_timeout)
 }
 
 namespace {
@@ -150,7 +152,11 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
       auto hook = w.webhook(r.user_id);
       if (!hook) return hook.error();
       if (*hook) {
-        if (auto d = w.upsert_delivery({r.id, "webhook", "pending", 0, {}, now, {}}); !d) return d;
+        if (auto d =
+                w.upsert_delivery({r.id, "webhook", "pending", 0, {}, now, {}, r.user_id, now});
+            !d) {
+          return d;
+        }
         webhooks = true;
       }
       store::OutboxRow event;
@@ -204,21 +210,11 @@ core::Result<int> NotifierService::sweep() {
   }
 }
 
-core::Status NotifierService::deliver_one(const store::Delivery& delivery, core::Instant now) {
-  auto found = store_.read_value(
-      [&](store::Reader& r) -> core::Result<std::pair<std::optional<store::ReminderRow>,
-                                                      std::optional<store::Webhook>>> {
-        auto reminder = r.reminder(delivery.reminder_id);
-        if (!reminder) return reminder.error();
-        if (!*reminder)
-          return std::pair{std::optional<store::ReminderRow>{}, std::optional<store::Webhook>{}};
-        auto hook = r.webhook((*reminder)->user_id);
-        if (!hook) return hook.error();
-        return std::pair{*reminder, *hook};
-      });
-  if (!found) return found.error();
-  auto [reminder, hook] = std::move(*found);
-  store::Delivery next = delivery;
+core::Status NotifierService::deliver_one(store::Delivery delivery,
+                                          const std::optional<store::ReminderRow>& reminder,
+                                          const std::optional<store::Webhook>& hook) {
+  const auto now = core::now();
+  store::Delivery& next = delivery;
   next.attempts += 1;
   if (!reminder || !hook) {
     next.state = "failed";
@@ -237,7 +233,7 @@ core::Status NotifierService::deliver_one(const store::Delivery& delivery, core:
         {{"X-Tickler-Signature", "sha256=" + auth::hmac_sha256_hex(hook->secret, payload)},
          {"X-Tickler-Event", "reminder.fired"},
          {"X-Tickler-Delivery", reminder->id}},
-        settings_.webhook_timeout);
+        settings_.webhook_timeout, policy_);
     if (res && res->status >= 200 && res->status < 300) {
       next.state = "delivered";
       next.delivered_at = core::now();
@@ -250,7 +246,7 @@ core::Status NotifierService::deliver_one(const store::Delivery& delivery, core:
         const auto backoff =
             std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
                                            settings_.webhook_max_backoff);
-        next.next_attempt = now + backoff;
+        next.next_attempt = core::now() + backoff;
       }
     }
   }
@@ -258,14 +254,50 @@ core::Status NotifierService::deliver_one(const store::Delivery& delivery, core:
 }
 
 core::Result<int> NotifierService::deliver_webhooks() {
+  if (!dispatcher_) return 0;
+  struct Candidate {
+    store::Delivery delivery;
+    std::optional<store::ReminderRow> reminder;
+    std::optional<store::Webhook> hook;
+  };
   const auto now = core::now();
-  auto pending =
-      store_.read_value([&](store::Reader& r) { return r.pending_deliveries(now, 100); });
-  if (!pending) return pending.error();
-  for (const auto& d : *pending) {
-    if (auto st = deliver_one(d, now); !st) return st.error();
+  auto candidates =
+      store_.read_value([&](store::Reader& r) -> core::Result<std::vector<Candidate>> {
+        auto heads = r.pending_deliveries(now, 500);
+        if (!heads) return heads.error();
+        std::vector<Candidate> out;
+        for (auto& d : *heads) {
+          if (d.channel != "webhook" || dispatcher_->running(d.user_id)) continue;
+          auto reminder = r.reminder(d.reminder_id);
+          if (!reminder) return reminder.error();
+          std::optional<store::Webhook> hook;
+          if (*reminder) {
+            auto h = r.webhook((*reminder)->user_id);
+            if (!h) return h.error();
+            hook = std::move(*h);
+          }
+          out.push_back({std::move(d), std::move(*reminder), std::move(hook)});
+        }
+        return out;
+      });
+  if (!candidates) return candidates.error();
+  int started = 0;
+  for (auto& c : *candidates) {
+    std::string host;
+    if (c.hook) {
+      auto target = http::parse_url_target(c.hook->url);
+      host = target ? target->host : c.hook->url;
+    }
+    const auto user = c.delivery.user_id;
+    const bool ok = dispatcher_->try_start(user, host, [this, c = std::move(c)] {
+      if (auto st = deliver_one(c.delivery, c.reminder, c.hook); !st) {
+        http::log_json(spdlog::level::warn, "recording a webhook delivery failed",
+                       {{"reminder_id", c.delivery.reminder_id}, {"error", st.error().message}});
+      }
+    });
+    if (ok) ++started;
   }
-  return static_cast<int>(pending->size());
+  return started;
 }
 
 void NotifierService::wake_background() {

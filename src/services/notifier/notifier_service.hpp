@@ -5,19 +5,25 @@
 // minute that fires every overdue reminder. Firing is a conditional update (scheduled → fired
 // only when due), so a reminder never fires early or twice, whichever path gets there first.
 // A fired reminder becomes a notification (in-app: row + notifications topic) and, when the user
-// registered one, a signed webhook delivery with retries.
+// registered one, a signed webhook delivery with retries. Webhook deliveries run concurrently on
+// a DeliveryDispatcher: one at a time per user, in order, a bounded number per destination host,
+// and only to destinations the DestinationPolicy allows, so that one user's slow or dead webhook
+// never delays another user's.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "bus/bus.hpp"
 #include "bus/scheduler.hpp"
+#include "http/destination.hpp"
 #include "http/metrics.hpp"
 #include "http/offload.hpp"
 #include "http/router.hpp"
+#include "services/notifier/delivery_dispatcher.hpp"
 #include "store/store.hpp"
 
 namespace tickler::services::notifier {
@@ -31,6 +37,8 @@ struct NotifierSettings {
   int webhook_max_attempts = 8;
   std::chrono::milliseconds webhook_timeout{5000};
   std::chrono::seconds webhook_max_backoff{3600};
+  http::DestinationSettings destinations;  // where webhooks may go
+  DispatchLimits delivery;                 // webhook deliveries in flight
 };
 
 class NotifierService {
@@ -38,7 +46,11 @@ class NotifierService {
   // on_events: wakes the outbox relay after notifications were committed.
   NotifierService(NotifierSettings settings, store::Store& store, http::Offload& offload,
                   std::function<void()> on_events)
-      : settings_(settings), store_(store), offload_(offload), on_events_(std::move(on_events)) {}
+      : settings_(settings),
+        policy_(settings_.destinations),
+        store_(store),
+        offload_(offload),
+        on_events_(std::move(on_events)) {}
   NotifierService(const NotifierService&) = delete;
   NotifierService& operator=(const NotifierService&) = delete;
   ~NotifierService() { stop(); }
@@ -57,7 +69,8 @@ class NotifierService {
   core::Result<int> fire_due(const std::vector<std::string>& ids);
   // Fires every overdue, unfired reminder; returns how many fired.
   core::Result<int> sweep();
-  // Delivers pending webhook notifications whose time has come; returns how many were tried.
+  // Starts the deliveries of pending webhook notifications whose time has come, as far as the
+  // dispatcher's limits allow; returns how many were started.
   core::Result<int> deliver_webhooks();
   void register_routes(http::Router& router);
   // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired.
@@ -77,11 +90,16 @@ class NotifierService {
   core::Result<std::optional<store::Webhook>> read_webhook(core::UserId user);
   core::Status write_webhook(const store::Webhook& hook);
   core::Status remove_webhook(core::UserId user);
-  core::Status deliver_one(const store::Delivery& delivery, core::Instant now);
+  core::Status check_destination(const std::string& url);
+  // Posts one delivery and records the outcome (blocking; on a dispatcher worker).
+  core::Status deliver_one(store::Delivery delivery,
+                           const std::optional<store::ReminderRow>& reminder,
+                           const std::optional<store::Webhook>& hook);
   void background(std::stop_token stop);
   void wake_background();
 
   NotifierSettings settings_;
+  http::DestinationPolicy policy_;
   store::Store& store_;
   http::Offload& offload_;
   std::function<void()> on_events_;
@@ -90,6 +108,7 @@ class NotifierService {
   std::condition_variable_any cv_;
   bool work_ = false;  // webhook deliveries are waiting
   http::Histogram lateness_{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
+  std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
   std::jthread thread_;
 };
 

@@ -55,15 +55,17 @@ constexpr Query k_select_webhook{
 constexpr Query k_upsert_delivery{
     "upsert_delivery",
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_id, channel) DO "
+    "delivered_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+    "ON CONFLICT (reminder_id, channel) DO "
     "UPDATE SET state = excluded.state, attempts = excluded.attempts, "
     "last_error = excluded.last_error, next_attempt = excluded.next_attempt, "
     "delivered_at = excluded.delivered_at"};
 constexpr Query k_pending_deliveries{
     "select_pending_deliveries",
-    "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at "
-    "FROM deliveries WHERE state = 'pending' AND next_attempt <= $1 ORDER BY next_attempt "
-    "LIMIT $2"};
+    "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at, "
+    "user_id, created_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
+    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') AS heads "
+    "WHERE place = 1 AND next_attempt <= $1 ORDER BY next_attempt, created_at LIMIT $2"};
 
 ReminderRow read_reminder(const Row& r) {
   return {r.text(0),        r.int64(1),   r.int64(2), r.text(3),
@@ -111,6 +113,8 @@ Result<std::vector<Delivery>> PgTx::pending_deliveries(core::Instant at, int lim
     d.last_error = r.opt_text(4);
     d.next_attempt = r.opt_instant(5);
     d.delivered_at = r.opt_instant(6);
+    d.user_id = r.int64(7);
+    d.created_at = r.instant(8);
     return d;
   });
 }
@@ -152,8 +156,9 @@ Status PgTx::delete_webhook(core::UserId user) {
 }
 
 Status PgTx::upsert_delivery(const Delivery& d) {
-  return done(conn_.exec(k_upsert_delivery, Params{d.reminder_id, d.channel, d.state, d.attempts,
-                                                   d.last_error, d.next_attempt, d.delivered_at}));
+  return done(conn_.exec(k_upsert_delivery,
+                         Params{d.reminder_id, d.channel, d.state, d.attempts, d.last_error,
+                                d.next_attempt, d.delivered_at, d.user_id, d.created_at}));
 }
 
 }  // namespace tickler::store::postgres

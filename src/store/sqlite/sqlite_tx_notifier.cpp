@@ -33,12 +33,15 @@ constexpr const char* k_select_webhook =
     "SELECT user_id, url, secret, created_at FROM webhooks WHERE user_id = ?";
 constexpr const char* k_upsert_delivery =
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reminder_id, channel) DO UPDATE SET "
+    "delivered_at, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (reminder_id, channel) DO UPDATE SET "
     "state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, "
     "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at";
 constexpr const char* k_pending_deliveries =
-    "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at "
-    "FROM deliveries WHERE state = 'pending' AND next_attempt <= ? ORDER BY next_attempt LIMIT ?";
+    "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at, "
+    "user_id, created_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
+    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') "
+    "WHERE place = 1 AND next_attempt <= ? ORDER BY next_attempt, created_at LIMIT ?";
 
 ReminderRow read_reminder(const Statement& s) {
   return {s.text(0), s.int64(1),       s.int64(2),
@@ -136,6 +139,8 @@ Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int
     if (!r.is_null(4)) d.last_error = r.text(4);
     d.next_attempt = r.opt_instant(5);
     d.delivered_at = r.opt_instant(6);
+    d.user_id = r.int64(7);
+    d.created_at = core::from_millis(r.int64(8));
     return d;
   });
 }
@@ -205,7 +210,8 @@ Status SqliteTx::upsert_delivery(const Delivery& d) {
   if (!s) return s.error();
   s->bind(1, d.reminder_id).bind(2, d.channel).bind(3, d.state).bind(4, std::int64_t{d.attempts});
   s->bind(5, d.last_error);
-  s->bind(6, d.next_attempt).bind(7, d.delivered_at);
+  s->bind(6, d.next_attempt).bind(7, d.delivered_at).bind(8, d.user_id);
+  s->bind(9, to_millis(d.created_at));
   return s->run();
 }
 
