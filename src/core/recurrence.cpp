@@ -168,13 +168,15 @@ Result<const date::time_zone*> find_zone(std::string_view name) {
 // occurrence after DTSTART, until COUNT, UNTIL or libical's last year ends the series.
 class SeriesWalker {
  public:
+  // dtstart: occurrences are those after it; sub_second: the part of a second every occurrence
+  // has (that of the series' DTSTART).
   SeriesWalker(const Rule& rule, const date::time_zone& zone, IteratorPtr iterator, LocalMs dtstart,
-               int first_index, std::optional<Instant> start_due)
+               milliseconds sub_second, int first_index, std::optional<Instant> start_due)
       : rule_{&rule},
         zone_{&zone},
         iterator_{std::move(iterator)},
         dtstart_{dtstart},
-        sub_second_{dtstart - date::floor<seconds>(dtstart)},
+        sub_second_{sub_second},
         index_{first_index},
         start_due_{start_due} {}
 
@@ -228,11 +230,37 @@ class SeriesWalker {
   std::optional<Instant> start_due_;
 };
 
+Error year_error() {
+  return rule_error("cannot start a series in that year (libical stops at 2582)");
+}
+
 Result<SeriesWalker> walk(const Rule& rule, const date::time_zone& zone, LocalMs dtstart,
                           int first_index, std::optional<Instant> start_due) {
   auto iterator = make_iterator(rule, date::floor<seconds>(dtstart));
-  if (!iterator) return rule_error("cannot start a series in that year (libical stops at 2582)");
-  return SeriesWalker{rule, zone, std::move(iterator), dtstart, first_index, start_due};
+  if (!iterator) return year_error();
+  return SeriesWalker{
+      rule,        zone,     std::move(iterator), dtstart, dtstart - date::floor<seconds>(dtstart),
+      first_index, start_due};
+}
+
+// The occurrences of the series that starts at dtstart which come after `from`, without walking
+// the ones before it: libical keeps the rule's phase (INTERVAL, BYSETPOS…) from DTSTART. Not for
+// rules with COUNT (libical refuses, and COUNT needs every position).
+Result<SeriesWalker> walk_from(const Rule& rule, const date::time_zone& zone, LocalMs dtstart,
+                               LocalMs from, int first_index) {
+  auto iterator = make_iterator(rule, date::floor<seconds>(dtstart));
+  if (!iterator) return year_error();
+  if (icalrecur_iterator_set_start(iterator.get(), to_ical(date::floor<seconds>(from))) != 1) {
+    return year_error();
+  }
+  return SeriesWalker{
+      rule,        zone,        std::move(iterator), from, dtstart - date::floor<seconds>(dtstart),
+      first_index, std::nullopt};
+}
+
+Error budget_error() {
+  return rule_error("repeats too often: more than " + std::to_string(k_max_recurrence_steps) +
+                    " occurrences before the next one is due");
 }
 
 }  // namespace
@@ -284,7 +312,13 @@ Result<std::optional<Occurrence>> next_occurrence(const Recurrence& recurrence,
     return walker->next();
   }
 
-  auto walker = walk(*rule, tz, tz.to_local(at.series_start), 0, at.series_start);
+  const LocalMs series_start = tz.to_local(at.series_start);
+  // Without COUNT, the walk starts at the current occurrence (its index at.index), so its cost
+  // is the occurrences since then, not since the series began.
+  const bool resume = rule->count == 0 && at.current_due > at.series_start;
+  auto walker = resume
+                    ? walk_from(*rule, tz, series_start, tz.to_local(at.current_due), at.index + 1)
+                    : walk(*rule, tz, series_start, 0, at.series_start);
   if (!walker) return walker.error();
   for (int step = 0; step < k_max_recurrence_steps; ++step) {
     auto occurrence = walker->next();
@@ -292,7 +326,42 @@ Result<std::optional<Occurrence>> next_occurrence(const Recurrence& recurrence,
       return occurrence;
     }
   }
-  return rule_error("has too many occurrences before the next one is due");
+  if (rule->count > 0) return budget_error();
+  // Overdue by more occurrences than the budget: the series goes on after `now`, and the skipped
+  // occurrences are not counted (the index only needs to grow; a rule without COUNT ends by
+  // UNTIL, which is a time).
+  const auto after = std::max(at.current_due, now);
+  auto skip = walk_from(*rule, tz, series_start, tz.to_local(after), at.index + 1);
+  if (!skip) return skip.error();
+  for (int step = 0; step < k_max_recurrence_steps; ++step) {
+    auto occurrence = skip->next();
+    if (!occurrence || occurrence->due > after) return occurrence;
+  }
+  return budget_error();
+}
+
+Status check_recurrence_cost(const Recurrence& recurrence, std::string_view time_zone, Instant due,
+                             Instant now) {
+  const Instant from = std::max(due, now);
+  const Instant horizon = from + k_recurrence_check_horizon;
+  auto zone = find_zone(time_zone);
+  if (!zone) return zone.error();
+  auto rule = parse_rule(recurrence.rrule);
+  if (!rule) return rule.error();
+  const auto& tz = **zone;
+  // As next_occurrence walks: from the due with COUNT, else from where the series is now.
+  auto walker = rule->count == 0 && from > due
+                    ? walk_from(*rule, tz, tz.to_local(due), tz.to_local(from), 0)
+                    : walk(*rule, tz, tz.to_local(due), 0, due);
+  if (!walker) return walker.error();
+  for (int step = 0; step < k_max_recurrence_steps; ++step) {
+    auto occurrence = walker->next();
+    if (!occurrence || occurrence->due > horizon) return {};
+  }
+  return rule_error(
+      "repeats too often: more than " + std::to_string(k_max_recurrence_steps) + " occurrences " +
+      (rule->count > 0 ? "between its due date and 30 days from now" : "within 30 days") +
+      "; choose a rule with fewer occurrences");
 }
 
 Result<std::vector<Instant>> first_occurrences(std::string_view rrule, std::string_view time_zone,

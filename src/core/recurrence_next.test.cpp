@@ -167,3 +167,77 @@ TEST(NextOccurrence, RefusesAnUnknownZoneOrABadRule) {
 
 }  // namespace
 }  // namespace tickler::core
+
+namespace tickler::core {
+namespace {
+
+using namespace recurrence_test;
+
+// A rule with one occurrence every second of the day (86,400 a day).
+std::string every_second() {
+  std::string rule = "FREQ=DAILY;BYHOUR=";
+  for (int h = 0; h < 24; ++h) rule += std::to_string(h) + (h < 23 ? "," : "");
+  rule += ";BYMINUTE=";
+  for (int m = 0; m < 60; ++m) rule += std::to_string(m) + (m < 59 ? "," : "");
+  rule += ";BYSECOND=";
+  for (int s = 0; s < 60; ++s) rule += std::to_string(s) + (s < 59 ? "," : "");
+  return rule;
+}
+
+TEST(RecurrenceCost, ADenseRuleFromLongAgoIsRefusedWhenWritten) {
+  const Instant due = utc("2000-01-01T00:00:00Z");
+  const Instant now = utc("2026-12-06T10:00:00Z");
+  const Recurrence dense{every_second(), RecurrenceMode::schedule};
+  expect_field_error(check_recurrence_cost(dense, k_berlin, due, now), "recurrence",
+                     "repeats too often");
+  // Even due now: 30 days of it are far more than the budget.
+  expect_field_error(check_recurrence_cost(dense, k_berlin, now, now), "recurrence",
+                     "repeats too often");
+  // Ordinary rules, also from years ago, are fine.
+  for (const char* rule : {"FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                           "FREQ=DAILY;BYHOUR=8,12,16,20", "FREQ=MONTHLY;BYMONTHDAY=1"}) {
+    EXPECT_TRUE(check_recurrence_cost({rule, RecurrenceMode::schedule}, k_berlin,
+                                      utc("2020-01-01T08:00:00Z"), now))
+        << rule;
+  }
+  // With COUNT the walk starts at the due: a COUNT rule that is long past its budget is refused.
+  expect_field_error(check_recurrence_cost({"FREQ=DAILY;COUNT=100000", RecurrenceMode::schedule},
+                                           k_berlin, due, now),
+                     "recurrence", "count from 2000");
+  // COUNT ends the walk early: a dense rule with a small COUNT is cheap.
+  EXPECT_TRUE(check_recurrence_cost({every_second() + ";COUNT=10", RecurrenceMode::schedule},
+                                    k_berlin, due, now));
+}
+
+// Without COUNT the walk resumes at the current occurrence: a daily series started 400 years
+// before its current occurrence (over the budget of steps from its start) still finds the next
+// one, with the index that counts every occurrence.
+TEST(RecurrenceCost, ScheduleResumesAtTheCurrentOccurrence) {
+  const Recurrence daily{"FREQ=DAILY", RecurrenceMode::schedule};
+  const local_days first{1700_y / 1 / 1};
+  const local_days current{2026_y / 3 / 2};
+  const int index = static_cast<int>((current - first).count());
+  const Instant now = sys(k_berlin, current + date::days{3}, hours{12});
+  const auto got =
+      next(daily, k_berlin,
+           {sys(k_berlin, first, hours{9}), sys(k_berlin, current, hours{9}), index}, now, now);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->due, sys(k_berlin, current + date::days{4}, hours{9}));
+  EXPECT_EQ(got->index, index + 4);
+}
+
+// Overdue by more occurrences than the budget: the next one is the first after now, at the next
+// index; the cost stays bounded.
+TEST(RecurrenceCost, AHugelyOverdueDenseSeriesGoesOnAfterNow) {
+  const Recurrence dense{every_second(), RecurrenceMode::schedule};
+  const Instant start = utc("2026-01-01T00:00:00Z");
+  const Instant current = utc("2026-01-01T00:00:05Z");
+  const Instant now = utc("2026-06-01T12:00:00.500Z");
+  const auto got = next(dense, k_berlin, {start, current, 5}, now, now);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->due, utc("2026-06-01T12:00:01Z"));
+  EXPECT_EQ(got->index, 6);
+}
+
+}  // namespace
+}  // namespace tickler::core

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/recurrence.hpp"
+
 namespace tickler::core {
 namespace {
 
@@ -109,6 +111,15 @@ Status check_task(const Task& task) {
     return field_error("recurrence", "a recurring task needs a due_at to start from");
   }
   return {};
+}
+
+Status check_series_cost(const Task* before, const Task& after, Instant now) {
+  if (!after.recurrence || !after.due_at) return {};
+  if (before && before->recurrence == after.recurrence && before->due_at == after.due_at &&
+      before->time_zone == after.time_zone) {
+    return {};
+  }
+  return check_recurrence_cost(*after.recurrence, after.time_zone, *after.due_at, now);
 }
 
 Result<std::string> normalize_email(std::string_view raw) {

@@ -60,6 +60,9 @@ struct TaskPatch {
 [[nodiscard]] Status check_reminders(const std::vector<ReminderSpec>& reminders);
 // Rules across fields of a whole task (after create or patch): a recurrence needs a due date.
 [[nodiscard]] Status check_task(const Task& task);
+// A write that gives a recurring task a new rule, due date or zone (or creates it; before is then
+// null) starts checking the series' cost: check_recurrence_cost in core/recurrence.hpp.
+[[nodiscard]] Status check_series_cost(const Task* before, const Task& after, Instant now);
 [[nodiscard]] Result<std::string> normalize_email(std::string_view raw);
 [[nodiscard]] Status check_password(std::string_view password);
 [[nodiscard]] Result<std::string> normalize_name(std::string_view raw);

@@ -43,6 +43,7 @@ core::Result<CreateOutcome> TaskService::create(core::UserId user, core::TaskDra
     }
     auto task = core::make_task(user, std::move(draft), now);
     if (auto st = core::check_task(task); !st) return st.error();
+    if (auto st = core::check_series_cost(nullptr, task, now); !st) return st.error();
     auto stored = w.insert_task(std::move(task));
     if (!stored) return stored.error();
     if (auto st = append_events(w, TaskOp::created, std::nullopt, *stored, actor, now); !st) {
@@ -84,6 +85,7 @@ core::Result<core::Task> TaskService::mutate(
     const auto now = core::now();
     if (!change(*task, now)) return task;
     if (auto st = core::check_task(*task); !st) return st.error();
+    if (auto st = core::check_series_cost(&before, *task, now); !st) return st.error();
     if (auto st = w.update_task(*task); !st) return st.error();
     if (auto st = append_events(w, op, before, *task, actor, now); !st) return st.error();
     changed = true;
