@@ -1,9 +1,11 @@
 // The quick-add bar: one line of natural language, previewed live as the server reads it
-// ("Pay rent · every month on the 1st at 09:00 · #home · high"), created on Enter.
+// ("Pay rent · every month on the 1st at 09:00 · #home · high"), created on Enter. What the server
+// refuses is said in plain words under the field ("The title is too long (231 of 200 characters).").
 import { forwardRef, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { parseQuick } from '../api/endpoints';
 import type { QuickPreview } from '../api/types';
+import { plainError } from '../lib/errors';
 import { previewParts } from '../lib/preview';
 
 const DRAFT_KEY = 'tickler.quick-add';
@@ -44,7 +46,7 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
         (e: unknown) => {
           if (ctl.signal.aborted) return;
           setPreview(null);
-          setProblem(e instanceof ApiError ? e.message : null);
+          setProblem(e instanceof ApiError ? plainError(e) : null);
         },
       );
     }, 150);
@@ -64,7 +66,7 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
       await onAdd(text);
       setText('');
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : 'Could not add the task.');
+      setProblem(plainError(err, 'Could not add the task.'));
     } finally {
       setBusy(false);
     }
@@ -86,6 +88,7 @@ export const QuickAdd = forwardRef<HTMLInputElement, Props>(function QuickAdd(
           maxLength={500}
           autoComplete="off"
           aria-describedby="quick-add-preview"
+          aria-invalid={problem ? true : undefined}
         />
         <button className="primary" type="submit" disabled={!text.trim() || busy}>
           Add
