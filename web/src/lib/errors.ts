@@ -35,11 +35,6 @@ export function titleProblem(length: number): string | null {
   return null;
 }
 
-// Counts characters as the server does (code points, after trimming).
-export function titleLength(title: string): number {
-  return [...title.trim()].length;
-}
-
 function fieldProblem(field: string, problem: string, details: Record<string, unknown>): string {
   const root = field.split(/[.[]/)[0] ?? field;
   if (root === 'title' && /characters after trimming/.test(problem)) {
