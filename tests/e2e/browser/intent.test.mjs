@@ -198,6 +198,15 @@ describe('the web UI keeps what was asked for', { timeout: 180000 }, () => {
       await quick.press('Enter');
       await preview.getByText('Type what the task is, not only tags and a priority.').waitFor();
 
+      // A reminder before due with no date could never fire: blocked, with the reason.
+      await quick.fill('Buy milk remind me an hour before');
+      const needsDue = 'A reminder before the due time needs a due date: add one, like “tomorrow 9am”.';
+      await preview.getByText(needsDue).waitFor();
+      await quick.press('Enter');
+      await preview.getByText(needsDue).waitFor();
+      assert.equal(await quick.inputValue(), 'Buy milk remind me an hour before');
+      assert.equal((await tasks(me)).length, 0);
+
       await quick.fill('Read 1/2 of the book');
       await eventually(async () => (await preview.textContent()) === 'Read 1/2 of the book', 'a preview without a date');
       await quick.press('Enter');

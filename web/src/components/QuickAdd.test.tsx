@@ -107,4 +107,19 @@ describe('QuickAdd', () => {
     });
     expect(await screen.findByText('Type what the task is, not only tags and a priority.')).toBeTruthy();
   });
+
+  it('blocks a reminder before due without a date, and says why', async () => {
+    const parse = vi.fn().mockResolvedValue({ ...preview, title: 'Buy milk', due_at: null, recurrence: null, reminders: [{ before_minutes: 60 }] });
+    const onAdd = vi.fn();
+    render(<QuickAdd zone="UTC" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'Buy milk remind me an hour before' } });
+    const reason = 'A reminder before the due time needs a due date: add one, like “tomorrow 9am”.';
+    expect(await screen.findByText(reason)).toBeTruthy();
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(onAdd).not.toHaveBeenCalled();
+    expect(input.value).toBe('Buy milk remind me an hour before');
+  });
 });
