@@ -18,13 +18,20 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Words split at white space and ','; see Token.
+// Words split at white space and ','; see Token. Text in double quotes ("Read 1/2 of the book")
+// is one word that no phrase matches, so it stays in the title as written.
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> out;
   std::size_t i = 0;
   while (i < text.size()) {
     if (is_space(text[i])) {
       ++i;
+      continue;
+    }
+    if (const auto close = text.find('"', i + 1);
+        text[i] == '"' && close != std::string_view::npos) {
+      out.push_back(Token{i, close + 1, std::string{text.substr(i, close + 1 - i)}});
+      i = close + 1;
       continue;
     }
     std::size_t end = i + 1;
@@ -193,6 +200,10 @@ Result<QuickAddResult> parse_quick_add(std::string_view text, Instant now,
   auto title = title_without(text, tokens, recognised);
   if (title.empty()) title = title_without(text, tokens, labels);
   if (title.empty()) return field_error("quick", "needs a title besides tags and priority");
+  // A title that is all one quoted text loses the marks that only said "take this literally".
+  if (title.size() >= 2 && title.front() == '"' && title.find('"', 1) == title.size() - 1) {
+    title = title.substr(1, title.size() - 2);
+  }
   auto normal_title = normalize_title(title);
   if (!normal_title) return normal_title.error();
   out.title = std::move(*normal_title);

@@ -4,6 +4,9 @@
 //
 // The line is split into words at white space and ','. Matching is case-insensitive and works on
 // whole words only: "Mondays" is not a weekday, "everyone" is not a recurrence, "C#" is not a tag.
+// Text in double quotes is one word that nothing matches, kept in the title as written; a title
+// that is all one quoted text loses the quote marks ("\"Meet on Friday\" tomorrow" → title
+// Meet on Friday, due tomorrow). An unclosed quote is an ordinary character.
 // A trailing '.', '?', ':' or ';' on a word is ignored ("Call mom tomorrow."). Priority, date,
 // time and recurrence are each taken once, the first time they appear; a later one of the same
 // kind stays in the title. Tags and reminders are all taken.
@@ -27,8 +30,9 @@
 //              after today ("29 Feb" may be years away). Dates that do not exist are not
 //              recognised and stay in the title.
 //              "wed", "sat" and "sun" are English words too: alone they count as weekdays only
-//              after on/by/next or inside a recurrence ("Sun cream" has no date). Known
-//              limitation: any d/m pair is a date, so "1/2 cup" reads as 1 February.
+//              after on/by/next or inside a recurrence ("Sun cream" has no date). A d/m
+//              pair of one digit each ("1/2") is a fraction unless after on/by, so "Read 1/2
+//              of the book" has no date and "by 1/2" is 1 February; "1/12" is a date.
 //   Times      [at] "9am", "9 am", "9:30pm", "12am" (00:00), "12pm" (12:00), "21:00", "18:45",
 //              "noon", "midnight" (00:00, the start of the day). A bare number ("at 9") is not a
 //              time; 24-hour times need minutes.

@@ -101,12 +101,15 @@ std::optional<date::local_days> iso_date(std::string_view key) {
   return date::local_days{ymd};
 }
 
-// "24/12" or "24/12/2027": day first, as most of the world writes it.
-std::optional<date::local_days> day_month_date(std::string_view key, date::local_days today) {
+// "24/12" or "24/12/2027": day first, as most of the world writes it. "1/2" (one digit each, no
+// year) reads as a fraction ("Read 1/2 of the book") unless led by "on" or "by".
+std::optional<date::local_days> day_month_date(std::string_view key, date::local_days today,
+                                               bool led) {
   const auto slash = key.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto rest = key.substr(slash + 1);
   const auto year_slash = rest.find('/');
+  if (!led && slash == 1 && rest.size() == 1) return std::nullopt;
   const auto d = two_digits(key.substr(0, slash), 31);
   const auto m = two_digits(rest.substr(0, year_slash), 12);
   if (!d || !m || *d < 1 || *m < 1) return std::nullopt;
@@ -161,7 +164,7 @@ std::optional<date::local_days> read_date(Reader& r, date::local_days today, boo
     r.take();
     return d;
   }
-  if (auto d = day_month_date(key, today)) {
+  if (auto d = day_month_date(key, today, led)) {
     r.take();
     return d;
   }

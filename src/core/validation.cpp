@@ -44,7 +44,11 @@ Result<std::string> normalize_title(std::string_view raw) {
   const auto t = trim(raw);
   const auto n = utf8_length(t);
   if (n == 0 || n > k_max_title_chars) {
-    return field_error("title", range_problem(1, k_max_title_chars) + " after trimming");
+    // The length lets a client say "231 of 200 characters" without counting as we do.
+    auto error = field_error("title", range_problem(1, k_max_title_chars) + " after trimming");
+    error.details["length"] = static_cast<std::int64_t>(n);
+    error.details["max"] = static_cast<std::int64_t>(k_max_title_chars);
+    return error;
   }
   if (has_control(t, false)) return field_error("title", "must not contain control characters");
   return std::string{t};

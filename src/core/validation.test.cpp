@@ -16,6 +16,9 @@ TEST(Validation, TitleIsTrimmedAndBounded) {
   EXPECT_TRUE(normalize_title(umlauts));
   EXPECT_FALSE(normalize_title("bell\x07"));
   EXPECT_EQ(std::get<std::string>(normalize_title("").error().details.at("field")), "title");
+  const auto long_title = normalize_title(std::string(231, 'a'));
+  EXPECT_EQ(std::get<std::int64_t>(long_title.error().details.at("length")), 231);
+  EXPECT_EQ(std::get<std::int64_t>(long_title.error().details.at("max")), 200);
 }
 
 TEST(Validation, DescriptionAllowsNewlinesUpTo1000Chars) {

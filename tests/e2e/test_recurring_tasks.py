@@ -84,14 +84,18 @@ def test_completing_a_daily_task_creates_exactly_one_next_occurrence(api):
     nxt = wait_successor(api, word, first)
     assert_next_occurrence(nxt, first, berlin_9am(tomorrow_9am().date() + timedelta(days=1)))
 
-    # Reopen and complete the first one again: the next occurrence exists already.
+    # Reopen: the untouched next occurrence is taken back; completing again makes it anew.
     resp = api.post(f"/api/tasks/{first['id']}/reopen")
     assert resp.status_code == 200 and resp.json()["status"] == "pending", describe(resp)
+    assert resp.json()["retracted_occurrence_id"] == nxt["id"], describe(resp)
     complete(api, first["id"])
     wait_history(api, first["id"], [CREATED, COMPLETED, REOPENED, COMPLETED])
-    assert_only(api, word, {first["id"], nxt["id"]}, "exactly one next occurrence after reopen + complete")
+    again = wait_until(lambda: [t for t in find_tasks(api, word) if t["id"] not in (first["id"], nxt["id"])],
+                       what="the next occurrence made again")[0]
+    assert_next_occurrence(again, first, berlin_9am(tomorrow_9am().date() + timedelta(days=1)))
+    assert_only(api, word, {first["id"], again["id"]}, "exactly one next occurrence after reopen + complete")
     resp = api.get(f"/api/tasks/{nxt['id']}")
-    assert resp.status_code == 200 and resp.json() == nxt, describe(resp)
+    assert resp.status_code == 404, describe(resp)
 
 
 def test_count_ends_the_series(api):

@@ -128,9 +128,18 @@ net::awaitable<http::Response> ApiService::reopen_task(Ctx& ctx) {
   const Actor actor = actor_of(ctx);
   auto id = task_id_param(ctx);
   if (!id) co_return http::error_response(id.error());
-  auto task = co_await offload_.call(&TaskService::reopen, &tasks_, *ctx.user_id, *id, actor);
-  if (!task) co_return http::error_response(task.error());
-  co_return task_response(status::ok, *task);
+  auto out = co_await offload_.call(&TaskService::reopen, &tasks_, *ctx.user_id, *id, actor);
+  if (!out) co_return http::error_response(out.error());
+  auto body = wire::task_to_json(out->task);
+  if (out->retracted_occurrence) body["retracted_occurrence_id"] = *out->retracted_occurrence;
+  if (out->kept_occurrence) {
+    const bool done = out->kept_occurrence->status == core::TaskStatus::completed;
+    body["kept_occurrence_id"] = out->kept_occurrence->id;
+    body["kept_occurrence_reason"] = done ? "completed" : "changed";
+  }
+  auto res = http::json_response(status::ok, std::move(body));
+  res.set(field::etag, etag(out->task.version));
+  co_return res;
 }
 
 net::awaitable<http::Response> ApiService::list_tasks(Ctx& ctx) {

@@ -13,6 +13,11 @@ core::Status check_version(const core::Task& task, std::optional<std::int64_t> e
       {{"current_version", task.version}});
 }
 
+// A generated occurrence nobody has touched: still pending at the version it was made with.
+bool untouched_occurrence(const core::Task& task) {
+  return task.status == core::TaskStatus::pending && task.version == 1;
+}
+
 }  // namespace
 
 core::Status TaskService::append_events(store::Writer& w, TaskOp op,
@@ -122,9 +127,44 @@ core::Result<core::Task> TaskService::complete(core::UserId user, core::TaskId i
   return mutate(user, id, std::nullopt, TaskOp::completed, actor, core::complete);
 }
 
-core::Result<core::Task> TaskService::reopen(core::UserId user, core::TaskId id,
-                                             const Actor& actor) {
-  return mutate(user, id, std::nullopt, TaskOp::reopened, actor, core::reopen);
+core::Result<ReopenOutcome> TaskService::reopen(core::UserId user, core::TaskId id,
+                                                const Actor& actor) {
+  bool changed = false;
+  auto out = store_.write_value([&](store::Writer& w) -> core::Result<ReopenOutcome> {
+    changed = false;
+    auto task = w.task(user, id);
+    if (!task) return task.error();
+    const auto before = *task;
+    const auto now = core::now();
+    ReopenOutcome result;
+    if (!core::reopen(*task, now)) {
+      result.task = std::move(*task);
+      return result;
+    }
+    if (auto st = core::check_task(*task); !st) return st.error();
+    if (auto st = w.update_task(*task); !st) return st.error();
+    if (auto st = append_events(w, TaskOp::reopened, before, *task, actor, now); !st) {
+      return st.error();
+    }
+    if (task->series_id) {
+      auto next = w.next_in_series(user, *task->series_id, task->occurrence_index);
+      if (!next) return next.error();
+      if (*next && untouched_occurrence(**next)) {
+        if (auto st = w.delete_task(user, (*next)->id); !st) return st.error();
+        if (auto st = append_events(w, TaskOp::deleted, **next, std::nullopt, actor, now); !st) {
+          return st.error();
+        }
+        result.retracted_occurrence = (*next)->id;
+      } else if (*next) {
+        result.kept_occurrence = std::move(**next);
+      }
+    }
+    result.task = std::move(*task);
+    changed = true;
+    return result;
+  });
+  if (out && changed) committed();
+  return out;
 }
 
 core::Result<core::Task> TaskService::create_occurrence(const OccurrenceRequest& request,
@@ -136,6 +176,11 @@ core::Result<core::Task> TaskService::create_occurrence(const OccurrenceRequest&
     if (*existing) return std::move(**existing);
     auto previous = w.task(request.user_id, request.previous_id);
     if (!previous) return previous.error();
+    if (previous->status != core::TaskStatus::completed) {
+      return core::make_error(core::Errc::not_found,
+                              "the occurrence was reopened: its next one is made when it is "
+                              "completed again");
+    }
     const auto now = core::now();
     core::Task next = *previous;
     next.id = 0;

@@ -33,6 +33,16 @@ struct CreateOutcome {
 
 using core::OccurrenceRequest;
 
+// What POST /api/tasks/{id}/reopen did. Reopening a completed occurrence of a series takes back
+// the next occurrence its completion made when that one is untouched (pending, version 1): it is
+// deleted in the reopen's transaction, so the user is not left with two open copies. A next
+// occurrence changed since (edited or completed) is kept and named here, so the client can say so.
+struct ReopenOutcome {
+  core::Task task;
+  std::optional<core::TaskId> retracted_occurrence;
+  std::optional<core::Task> kept_occurrence;
+};
+
 class TaskService {
  public:
   using Render = std::function<std::string(const core::Task&)>;
@@ -50,12 +60,13 @@ class TaskService {
   core::Status remove(core::UserId user, core::TaskId id,
                       std::optional<std::int64_t> expected_version, const Actor& actor);
   core::Result<core::Task> complete(core::UserId user, core::TaskId id, const Actor& actor);
-  core::Result<core::Task> reopen(core::UserId user, core::TaskId id, const Actor& actor);
+  core::Result<ReopenOutcome> reopen(core::UserId user, core::TaskId id, const Actor& actor);
   // Creates the occurrence `index` of a series from the previous one (title, description,
   // priority, tags, rule; reminders shifted to the new due). Idempotent: when the series already
-  // has an occurrence after the previous one (a redelivery, a reopen and second completion, a
-  // second consumer), answers that one and changes nothing. not_found when the previous task is
-  // gone (deleting a task ends its series).
+  // has an occurrence after the previous one (a redelivery, a reopen of a changed next occurrence
+  // and second completion, a second consumer), answers that one and changes nothing. not_found
+  // when the previous task is gone (deleting a task ends its series) or is no longer completed
+  // (reopened before its next occurrence was made: nothing to make until it is completed again).
   core::Result<core::Task> create_occurrence(const OccurrenceRequest& request, const Actor& actor);
   core::Status purge_idempotency(core::Instant now);
 

@@ -4,6 +4,7 @@ import type {
   AppNotification,
   HistoryEntry,
   QuickPreview,
+  ReopenedTask,
   TagCount,
   Task,
   TaskInput,
@@ -91,7 +92,7 @@ export function completeTask(id: number): Promise<Task> {
   return api.request(`/api/tasks/${id}/complete`, { method: 'POST' });
 }
 
-export function reopenTask(id: number): Promise<Task> {
+export function reopenTask(id: number): Promise<ReopenedTask> {
   return api.request(`/api/tasks/${id}/reopen`, { method: 'POST' });
 }
 

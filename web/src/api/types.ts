@@ -38,6 +38,14 @@ export interface Task {
   occurrence_index?: number;
 }
 
+// POST /api/tasks/{id}/reopen: the task, and what became of the next occurrence its completion
+// had made: taken back when untouched, kept (and why) when changed or completed since.
+export interface ReopenedTask extends Task {
+  retracted_occurrence_id?: number;
+  kept_occurrence_id?: number;
+  kept_occurrence_reason?: 'changed' | 'completed';
+}
+
 // The fields a client sends on create and PATCH.
 export interface TaskInput {
   title?: string;

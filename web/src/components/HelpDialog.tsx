@@ -30,6 +30,7 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
       <p className="muted">
         Type naturally: “Call mom tomorrow 6pm #family !high”, “Pay rent every month on the 1st at
         9am”, “Stand-up every weekday at 9:30 remind me 5 min before”, “Water plants every! 3 days”.
+        Text in double quotes is kept as written: “"Meet on Friday" tomorrow”.
       </p>
     </Dialog>
   );

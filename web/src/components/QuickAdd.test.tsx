@@ -1,5 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/client';
 import type { QuickPreview } from '../api/types';
 import { QuickAdd } from './QuickAdd';
 
@@ -70,5 +71,55 @@ describe('QuickAdd', () => {
     });
     expect(screen.getByText('title: too long')).toBeTruthy();
     expect(screen.getByTestId('quick-preview').textContent).not.toContain('Pay rent');
+  });
+
+  it('says in plain words when the title is over 200 characters, and marks the field', async () => {
+    const long = 'a'.repeat(231);
+    const parse = vi.fn().mockRejectedValue(
+      new ApiError(422, 'validation_failed', 'title: must be 1–200 characters after trimming', {
+        field: 'title',
+        problem: 'must be 1–200 characters after trimming',
+        length: 231,
+        max: 200,
+      }),
+    );
+    render(<QuickAdd zone="UTC" onAdd={vi.fn()} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: long } });
+    expect(await screen.findByText('The title is too long (231 of 200 characters).')).toBeTruthy();
+    expect(screen.queryByText(/after trimming/)).toBeNull();
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('says in plain words why an add was refused', async () => {
+    const parse = vi.fn().mockResolvedValue(preview);
+    const onAdd = vi.fn().mockRejectedValue(
+      new ApiError(422, 'validation_failed', 'quick: needs a title besides tags and priority', {
+        field: 'quick',
+        problem: 'needs a title besides tags and priority',
+      }),
+    );
+    render(<QuickAdd zone="UTC" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: '#home !high' } });
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(await screen.findByText('Type what the task is, not only tags and a priority.')).toBeTruthy();
+  });
+
+  it('blocks a reminder before due without a date, and says why', async () => {
+    const parse = vi.fn().mockResolvedValue({ ...preview, title: 'Buy milk', due_at: null, recurrence: null, reminders: [{ before_minutes: 60 }] });
+    const onAdd = vi.fn();
+    render(<QuickAdd zone="UTC" onAdd={onAdd} parse={parse} />);
+    const input = screen.getByLabelText('Add a task') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'Buy milk remind me an hour before' } });
+    const reason = 'A reminder before the due time needs a due date: add one, like “tomorrow 9am”.';
+    expect(await screen.findByText(reason)).toBeTruthy();
+    await act(async () => {
+      fireEvent.submit(input.closest('form')!);
+    });
+    expect(onAdd).not.toHaveBeenCalled();
+    expect(input.value).toBe('Buy milk remind me an hour before');
   });
 });

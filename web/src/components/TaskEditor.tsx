@@ -1,12 +1,15 @@
 // The task editor: title, description, priority, tags, due date and time in a time zone,
 // reminders and repeat. Saves with If-Match, so an edit made meanwhile elsewhere is not
-// silently overwritten.
-import { useMemo, useState, type FormEvent } from 'react';
+// silently overwritten. It never drops what was asked for: a repeat or a reminder before due
+// without a due date blocks the save with the reason next to the field, and closing it with
+// Escape or a click outside while there are unsaved changes asks first.
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { getTask } from '../api/endpoints';
 import type { Priority, TagCount, Task, TaskInput } from '../api/types';
 import { allTimeZones } from '../lib/dates';
-import { draftFromTask, draftToInput, emptyDraft, type Draft } from '../lib/taskDraft';
+import { plainError } from '../lib/errors';
+import { draftFromTask, draftProblems, draftToInput, emptyDraft, type Draft } from '../lib/taskDraft';
 import { Dialog } from './Dialog';
 import { RecurrenceEditor } from './RecurrenceEditor';
 import { RemindersEditor } from './RemindersEditor';
@@ -30,19 +33,56 @@ const FIELD_OF: Record<string, string> = {
   recurrence: 'recurrence',
 };
 
+// The error keys a change of each draft field may settle.
+const AFFECTS: Partial<Record<keyof Draft, string[]>> = {
+  dueDate: ['due', 'recurrence', 'reminders'],
+  dueTime: ['due'],
+  timeZone: ['due'],
+  reminders: ['reminders'],
+  repeat: ['recurrence'],
+  customRule: ['recurrence'],
+  mode: ['recurrence'],
+  end: ['recurrence'],
+  count: ['recurrence'],
+  until: ['recurrence'],
+  tags: ['tags'],
+};
+
 export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
   const [draft, setDraft] = useState<Draft>(() => (task ? draftFromTask(task, zone) : emptyDraft(zone)));
+  const initial = useRef(JSON.stringify(draft));
+  const [confirming, setConfirming] = useState(false);
+  const keepEditing = useRef<HTMLButtonElement>(null);
   const [version, setVersion] = useState(task?.version);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const zones = useMemo(allTimeZones, []);
-  const patch = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
+  const patch = (p: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...p }));
+    // A reason shown next to a field goes once that field (or the due date it depends on) changes.
+    const touched = new Set(Object.keys(p).flatMap((k) => AFFECTS[k as keyof Draft] ?? []));
+    if (touched.size > 0) setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !touched.has(k))));
+  };
+
+  const dirty = JSON.stringify(draft) !== initial.current;
+  // Escape, the backdrop and × ask before unsaved changes are thrown away; Cancel does not.
+  const requestClose = () => {
+    if (!dirty || confirming) {
+      if (confirming) setConfirming(false);
+      else onClose();
+      return;
+    }
+    setConfirming(true);
+    setTimeout(() => keepEditing.current?.focus(), 0);
+  };
+  const titleLength = [...draft.title.trim()].length;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!draft.title.trim()) {
-      setErrors({ title: 'A title is required.' });
+    const problems = draftProblems(draft);
+    if (Object.keys(problems).length > 0) {
+      setErrors(problems);
       return;
     }
     setBusy(true);
@@ -58,9 +98,9 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
         setNotice('This task was changed elsewhere meanwhile. Save again to replace those changes with yours.');
       } else if (err instanceof ApiError && err.field) {
         const key = Object.entries(FIELD_OF).find(([f]) => err.field?.startsWith(f))?.[1] ?? 'form';
-        setErrors({ [key]: err.message });
+        setErrors({ [key]: plainError(err) });
       } else {
-        setErrors({ form: err instanceof Error ? err.message : 'Could not save.' });
+        setErrors({ form: plainError(err, 'Could not save.') });
       }
     } finally {
       setBusy(false);
@@ -68,7 +108,7 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
   };
 
   return (
-    <Dialog title={task ? 'Edit task' : 'New task'} onClose={onClose} wide closeLabel="Close the editor">
+    <Dialog title={task ? 'Edit task' : 'New task'} onClose={requestClose} wide closeLabel="Close the editor">
       <form className="editor" onSubmit={submit} noValidate>
         <div className="editor-grid">
         <div className="editor-col">
@@ -76,15 +116,21 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
           Title
           <input
             value={draft.title}
-            onChange={(e) => patch({ title: e.target.value })}
-            maxLength={200}
+            onChange={(e) => {
+              patch({ title: e.target.value });
+              if (errors['title']) setErrors(({ title: _t, ...rest }) => rest);
+            }}
             required
             data-autofocus
-            aria-invalid={errors['title'] ? true : undefined}
-            aria-describedby={errors['title'] ? 'err-title' : undefined}
+            aria-invalid={errors['title'] || titleLength > 200 ? true : undefined}
+            aria-describedby={errors['title'] || titleLength > 200 ? 'err-title' : undefined}
           />
         </label>
-        {errors['title'] && <p id="err-title" className="form-error">{errors['title']}</p>}
+        {(errors['title'] || titleLength > 200) && (
+          <p id="err-title" className="form-error">
+            {errors['title'] ?? `The title is too long (${titleLength} of 200 characters).`}
+          </p>
+        )}
         <label className="block">
           Description
           <textarea
@@ -159,6 +205,19 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
         <RecurrenceEditor draft={draft} onChange={patch} error={errors['recurrence']} />
         </div>
         </div>
+        {confirming && (
+          <div className="notice confirm-discard" role="alert">
+            <p>You have unsaved changes. Discard them?</p>
+            <div className="row">
+              <button type="button" ref={keepEditing} onClick={() => setConfirming(false)}>
+                Keep editing
+              </button>
+              <button type="button" className="danger" onClick={onClose}>
+                Discard changes
+              </button>
+            </div>
+          </div>
+        )}
         {notice && <p className="notice" role="alert">{notice}</p>}
         {errors['form'] && <p className="form-error" role="alert">{errors['form']}</p>}
         <div className="dialog-actions">

@@ -1,5 +1,6 @@
 // One task in the list: a checkbox to complete or reopen it, the title with its due date, tags,
 // priority and recurrence, and buttons for edit, history and delete.
+import { useLayoutEffect, useRef } from 'react';
 import type { Task } from '../api/types';
 import { formatDue, isOverdue, zonedParts, instantToWall } from '../lib/dates';
 import { summarize } from '../lib/rrule';
@@ -33,6 +34,16 @@ export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHi
   const done = task.status === 'completed';
   const overdue = !done && isOverdue(task.due_at);
   const repeat = recurrenceSummary(task, zone);
+  // A completed task may move in the list; moving the focused checkbox drops focus to the page.
+  // Keep it on the checkbox, so the keyboard stays in the list (and the shortcuts work).
+  const check = useRef<HTMLInputElement>(null);
+  const refocus = useRef(false);
+  useLayoutEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    const active = document.activeElement;
+    if (!active || active === document.body) check.current?.focus();
+  }, [task.status]);
   return (
     <li
       className={`task${done ? ' done' : ''}${selected ? ' selected' : ''}`}
@@ -43,8 +54,12 @@ export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHi
       <input
         type="checkbox"
         className="check"
+        ref={check}
         checked={done}
-        onChange={onToggle}
+        onChange={() => {
+          refocus.current = true;
+          onToggle();
+        }}
         aria-label={`${done ? 'Reopen' : 'Complete'} “${task.title}”`}
       />
       <div className="task-main">

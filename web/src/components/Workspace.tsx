@@ -137,8 +137,21 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       task: { ...task, status: completing ? 'completed' : 'pending', completed_at: completing ? new Date().toISOString() : null },
     });
     try {
-      const t = await (completing ? completeTask(task.id) : reopenTask(task.id));
+      if (completing) {
+        dispatch({ type: 'upsert', task: await completeTask(task.id), force: true });
+        return;
+      }
+      const { retracted_occurrence_id: retracted, kept_occurrence_id: kept, kept_occurrence_reason: reason, ...t } =
+        await reopenTask(task.id);
       dispatch({ type: 'upsert', task: t, force: true });
+      // Reopening takes back the untouched next occurrence its completion made; say what happened.
+      if (retracted) {
+        dispatch({ type: 'remove', id: retracted });
+        toast({ text: `Reopened “${task.title}”; its next occurrence, made when it was completed, was removed.` }, 5000);
+      } else if (kept) {
+        const why = reason === 'completed' ? 'is already completed' : 'was changed since it was made';
+        toast({ text: `Reopened “${task.title}”. Its next occurrence ${why}, so it was kept: you now have both.` }, 8000);
+      }
     } catch (e) {
       dispatch({ type: 'upsert', task, force: true });
       toast({ text: `Could not ${completing ? 'complete' : 'reopen'} “${task.title}”: ${message(e)}`, kind: 'error' });

@@ -3,9 +3,13 @@ import { useEffect, useRef } from 'react';
 
 export type ShortcutMap = Record<string, () => void>;
 
+// Inputs that take no typed text: a focused task checkbox must not swallow the shortcuts.
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
+
 export function isTypingTarget(t: EventTarget | null): boolean {
   if (!(t instanceof HTMLElement)) return false;
-  return t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);
+  if (t instanceof HTMLInputElement) return !NOT_TYPED.has(t.type);
+  return t.isContentEditable || ['TEXTAREA', 'SELECT'].includes(t.tagName);
 }
 
 export function useShortcuts(map: ShortcutMap, enabled: boolean): void {

@@ -145,3 +145,20 @@ export function summaryOptions(d: Draft): { time?: string; mode: RecurrenceMode;
   const p = zonedParts(ms, d.timeZone);
   return { time: d.dueTime || '09:00', mode: d.mode, startMonth: p.month, startDay: p.day };
 }
+
+// What keeps the draft from being saved as the person meant it, by field (title, recurrence,
+// reminders): a repeat or a reminder "before due" needs a due date, else the server would drop
+// it or refuse it. Empty when it can be saved.
+export function draftProblems(d: Draft): Partial<Record<'title' | 'recurrence' | 'reminders', string>> {
+  const out: Partial<Record<'title' | 'recurrence' | 'reminders', string>> = {};
+  const length = [...d.title.trim()].length;
+  if (length === 0) out.title = 'A title is required.';
+  else if (length > 200) out.title = `The title is too long (${length} of 200 characters).`;
+  if (!d.dueDate && draftRule(d) !== null) {
+    out.recurrence = 'A repeating task needs a due date. Set one, or choose “Does not repeat”.';
+  }
+  if (!d.dueDate && d.reminders.some((r) => r.kind === 'before')) {
+    out.reminders = 'A reminder before the due time needs a due date. Set one, or remind at a date and time.';
+  }
+  return out;
+}
