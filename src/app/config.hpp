@@ -18,7 +18,8 @@ struct ServeConfig {
   std::string log_level = "info";
   int token_ttl_seconds = 24 * 3600;
   int shutdown_grace_seconds = 10;
-  std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
+  std::string web_root;         // the built web UI; empty: default_web_root() (app/web_root.hpp)
+  std::string signup = "open";  // open | invite | closed (TICKLER_SIGNUP)
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -66,14 +67,19 @@ struct RoleConfig {
   std::vector<std::string> realtime_upstreams;
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
+  std::string signup = "open";  // api: open | invite | closed (TICKLER_SIGNUP)
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while
 // the server runs: SQLite serializes the writes).
 struct ToolConfig {
   std::string data_dir = "./data";
-  bool all = false;                // dlq list: include redriven; dlq redrive: every one
+  std::string database_url;  // tickler user …: the api's PostgreSQL tables instead of --data
+  bool all = false;          // dlq list: include redriven; dlq redrive: every one
   std::optional<std::int64_t> id;  // dlq redrive <id>
+  std::string who;                 // tickler user disable|enable|delete|reset-password <id|email>
+  int expires_in_days = 7;         // tickler user invite
+  std::string password;            // tickler user reset-password (empty: generate one)
 };
 
 }  // namespace tickler::app

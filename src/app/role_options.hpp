@@ -96,6 +96,12 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
       ->envname("TICKLER_DATABASE_URL");
   cmd.add_option("--jwt-secret", c.jwt_secret, "JWT secret (default: secret jwt-secret)")
       ->envname("TICKLER_JWT_SECRET");
+  cmd.add_option("--signup", c.signup,
+                 "api: who may sign up: open (anyone), invite (with a code from tickler user "
+                 "invite) or closed")
+      ->envname("TICKLER_SIGNUP")
+      ->check(CLI::IsMember({"open", "invite", "closed"}))
+      ->capture_default_str();
 }
 
 }  // namespace tickler::app
