@@ -4,37 +4,14 @@ chain are gone, the other accounts' chains still verify."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 import websocket
 
-from e2e_support import WsClient, cli_output, db_query, iso_ms, now_ms, run_cli, wait_until, ws_url
+from e2e_support import (CLOSE_TOKEN_INVALID, WsClient, cli_output, close_code, db_query, iso_ms, now_ms,
+                         open_ws, run_cli, wait_until, ws_url)
 from helpers import create_task, describe, signup, token_for
-
-CLOSE_TOKEN_INVALID = 4401
-
-
-def open_ws(base_url: str, token: str) -> websocket.WebSocket:
-    ws = websocket.create_connection(ws_url(base_url, token), timeout=10, http_no_proxy=["127.0.0.1"])
-    assert json.loads(ws.recv())["type"] == "hello"
-    return ws
-
-
-def close_code(ws: websocket.WebSocket, timeout: float = 5.0) -> int | None:
-    """Reads until the server's close frame; its code (None when the connection just ended)."""
-    ws.settimeout(timeout)
-    try:
-        for _ in range(100):
-            opcode, data = ws.recv_data(control_frame=True)
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
-    except (websocket.WebSocketException, OSError):
-        return None
-    finally:
-        ws.shutdown()
-    return None
 
 
 def test_password_change_closes_the_other_sockets_with_4401(server, make_user):
