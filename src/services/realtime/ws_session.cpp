@@ -37,8 +37,12 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
   auto [aec] = co_await ws_.async_accept(request, k_tuple);
   if (aec) co_return;
   if (token.expires_at) {
-    expiry_.emplace(ws_.get_executor());
-    net::co_spawn(ws_.get_executor(), expire_at(*token.expires_at), net::detached);
+    // Set here, not in the spawned coroutine, so the cancel below finds the wait however the two
+    // are ordered; ended_ covers a wait that starts after the session ended.
+    const auto left = std::max(*token.expires_at - core::now(), core::Instant::duration::zero());
+    expiry_.emplace(ws_.get_executor(),
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
+    net::co_spawn(ws_.get_executor(), close_at_expiry(), net::detached);
   }
   hub_.join(user, self, since, epoch);
   boost::beast::flat_buffer buffer;
@@ -49,15 +53,15 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
     buffer.consume(buffer.size());
   }
   hub_.leave(user, self);
+  ended_ = true;
   if (expiry_) expiry_->cancel();
 }
 
-net::awaitable<void> WsSession::expire_at(core::Instant at) {
+net::awaitable<void> WsSession::close_at_expiry() {
   auto self = shared_from_this();
-  const auto left = std::max(at - core::now(), core::Instant::duration::zero());
-  expiry_->expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
+  if (ended_) co_return;
   auto [ec] = co_await expiry_->async_wait(k_tuple);
-  if (!ec) close_with(k_close_token_invalid, "token expired");
+  if (!ec && !ended_) close_with(k_close_token_invalid, "token expired");
 }
 
 void WsSession::revoke(std::int64_t generation) {

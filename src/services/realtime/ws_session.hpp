@@ -49,7 +49,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   http::net::awaitable<void> write_loop();
   http::net::awaitable<void> finish_close();
   http::net::awaitable<void> cut_off_after(std::chrono::seconds grace);
-  http::net::awaitable<void> expire_at(core::Instant at);
+  http::net::awaitable<void> close_at_expiry();
   void close_with(std::uint16_t code, std::string reason);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
@@ -65,6 +65,7 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   std::optional<boost::asio::steady_timer> cut_off_;
   std::optional<boost::asio::steady_timer> expiry_;
   std::int64_t token_generation_ = 0;
+  bool ended_ = false;  // the read loop ended: the expiry wait, if any, must not hold the session
 };
 
 }  // namespace tickler::services::realtime
