@@ -20,6 +20,7 @@ struct ServeConfig {
   int shutdown_grace_seconds = 10;
   std::string web_root;         // the built web UI; empty: default_web_root() (app/web_root.hpp)
   std::string signup = "open";  // open | invite | closed (TICKLER_SIGNUP)
+  int user_cache_ms = 1000;     // how long a user's token generation read from the store is trusted
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -68,6 +69,7 @@ struct RoleConfig {
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
   std::string signup = "open";  // api: open | invite | closed (TICKLER_SIGNUP)
+  int user_cache_ms = 1000;     // api: how long a user's token generation read is trusted
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

@@ -33,6 +33,7 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
   auto mode = services::api::parse_signup_mode(config.signup);
   if (!mode) throw std::runtime_error("--signup: open, invite or closed, not " + config.signup);
   s.auth.signup = *mode;
+  s.auth.user_cache_ttl = std::chrono::milliseconds{config.user_cache_ms};
   return s;
 }
 

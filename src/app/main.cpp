@@ -53,6 +53,12 @@ int main(int argc, char** argv) {
       ->envname("TICKLER_SIGNUP")
       ->check(CLI::IsMember({"open", "invite", "closed"}))
       ->capture_default_str();
+  s->add_option("--user-cache-ms", serve.user_cache_ms,
+                "how long a user's token generation and disabled flag read from the database are "
+                "trusted; changes made by tickler user take effect within this (0: every request)")
+      ->envname("TICKLER_USER_CACHE_MS")
+      ->check(CLI::Range(0, 60'000))
+      ->capture_default_str();
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

@@ -102,6 +102,13 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
       ->envname("TICKLER_SIGNUP")
       ->check(CLI::IsMember({"open", "invite", "closed"}))
       ->capture_default_str();
+  cmd.add_option("--user-cache-ms", c.user_cache_ms,
+                 "api: how long a user's token generation and disabled flag read from the store "
+                 "are trusted; revocations made by another process take effect within this "
+                 "(0: read on every request)")
+      ->envname("TICKLER_USER_CACHE_MS")
+      ->check(CLI::Range(0, 60'000))
+      ->capture_default_str();
 }
 
 }  // namespace tickler::app

@@ -185,6 +185,7 @@ void RoleProcess::wire_api(boost::asio::io_context& ioc) {
   auto mode = services::api::parse_signup_mode(config_.signup);
   if (!mode) throw std::runtime_error("--signup: open, invite or closed, not " + config_.signup);
   settings.auth.signup = *mode;
+  settings.auth.user_cache_ttl = std::chrono::milliseconds{config_.user_cache_ms};
   api_.emplace(std::move(settings), *store_, offload_, metrics_, [this] { relay_->wake(); });
   api_->register_routes(router_);
   api_->start(ioc);

@@ -228,3 +228,11 @@ def test_user_commands_list_disable_enable_reset_delete(tickler_bin, server_fact
 def test_user_commands_refuse_a_directory_without_a_database(tickler_bin, tmp_path):
     proc = user_cli(tickler_bin, tmp_path / "nothing-here", "list")
     assert proc.returncode == 2 and "no Tickler database" in proc.stderr
+
+
+def test_with_no_user_cache_another_process_revokes_at_once(tickler_bin, server_factory):
+    srv = server_factory(extra_args=["--user-cache-ms", "0"])
+    u = signup(srv.base_url)
+    assert u.api.get("/api/me").status_code == 200
+    assert user_cli(tickler_bin, srv.data_dir, "disable", u.email).returncode == 0
+    assert_error(u.api.get("/api/me"), 401, "account_disabled")
