@@ -46,6 +46,12 @@ http::DestinationSettings destination_settings(const NetworkConfig& config) {
   return s;
 }
 
+services::api::AuthSettings auth_settings(const AccountConfig& config) {
+  auto mode = services::api::parse_signup_mode(config.signup);
+  if (!mode) throw std::runtime_error("--signup: open, invite or closed, not " + config.signup);
+  return {*mode, std::chrono::milliseconds{config.user_cache_ms}};
+}
+
 int max_connections(const NetworkConfig& config) {
   if (config.max_connections > 0) return config.max_connections;
   constexpr long k_reserve = 64;  // store files, outgoing requests, pipes, logs

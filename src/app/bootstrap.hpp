@@ -6,6 +6,7 @@
 
 #include "app/config.hpp"
 #include "http/destination.hpp"
+#include "services/api/auth_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tickler::app {
@@ -14,6 +15,8 @@ namespace tickler::app {
 void init_process(const std::string& log_level);
 // The destination policy's settings; throws on a malformed CIDR range (a start-up failure).
 http::DestinationSettings destination_settings(const NetworkConfig& config);
+// Sign-up mode and user-cache freshness; throws on an unknown --signup (a start-up failure).
+services::api::AuthSettings auth_settings(const AccountConfig& config);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

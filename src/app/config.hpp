@@ -16,6 +16,12 @@ struct NetworkConfig {
   int max_connections = 0;  // HTTP connections at once; 0: derived from the open-file limit
 };
 
+// Who may sign up, and how fresh a process's view of each user's token generation is (api).
+struct AccountConfig {
+  std::string signup = "open";  // open | invite | closed (TICKLER_SIGNUP)
+  int user_cache_ms = 1000;     // how long a user's token generation read from the store is trusted
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -28,6 +34,7 @@ struct ServeConfig {
   int shutdown_grace_seconds = 10;
   std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
   NetworkConfig network;
+  AccountConfig accounts;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -76,14 +83,19 @@ struct RoleConfig {
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
   NetworkConfig network;
+  AccountConfig accounts;  // api
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while
 // the server runs: SQLite serializes the writes).
 struct ToolConfig {
   std::string data_dir = "./data";
-  bool all = false;                // dlq list: include redriven; dlq redrive: every one
+  std::string database_url;  // tickler user …: the api's PostgreSQL tables instead of --data
+  bool all = false;          // dlq list: include redriven; dlq redrive: every one
   std::optional<std::int64_t> id;  // dlq redrive <id>
+  std::string who;                 // tickler user disable|enable|delete|reset-password <id|email>
+  int expires_in_days = 7;         // tickler user invite
+  std::string password;            // tickler user reset-password (empty: generate one)
 };
 
 }  // namespace tickler::app

@@ -28,7 +28,10 @@ bus::inproc::DeadLetterSink dead_letter_table(store::Store& store) {
 }
 
 services::api::ApiSettings api_settings(const ServeConfig& config) {
-  return {{jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}};
+  services::api::ApiSettings s{
+      {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}, {}};
+  s.auth = auth_settings(config.accounts);
+  return s;
 }
 
 services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
@@ -80,6 +83,12 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   metrics_.add_source([this](std::string& out) { relay_.write_metrics(out); });
   metrics_.add_source([this](std::string& out) { notifier_.write_metrics(out); });
   notifier_.set_scheduler(&timers_);
+  realtime_.set_token_info(
+      [this](std::string_view token) -> std::optional<services::realtime::SessionToken> {
+        auto claims = api_.auth().claims(token);
+        if (!claims) return std::nullopt;
+        return services::realtime::SessionToken{claims->generation, claims->expires_at};
+      });
   pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &web_));
 
   namespace topic = bus::topic;

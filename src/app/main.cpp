@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
                 "directory of the built web UI (default: build/web beside the binary's build)")
       ->envname("TICKLER_WEB_ROOT");
   tickler::app::add_network_options(*s, serve.network);
+  tickler::app::add_account_options(*s, serve.accounts);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");
@@ -87,7 +88,45 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   }
 
+  auto* user = cli.add_subcommand(
+      "user",
+      "accounts, on the embedded SQLite file (--data) or the api's PostgreSQL tables "
+      "(--database-url); changes reach a running server within a second");
+  user->require_subcommand(1);
+  std::vector<CLI::App*> user_commands{
+      user->add_subcommand("list", "list every account (id, email, name, created, state)"),
+      user->add_subcommand("invite", "print a one-time sign-up code (for --signup invite)"),
+      user->add_subcommand("disable", "refuse the account's logins and revoke its tokens"),
+      user->add_subcommand("enable", "let a disabled account log in again"),
+      user->add_subcommand(
+          "delete", "delete the account and all its data (tasks, reminders, notifications, …)"),
+      user->add_subcommand("reset-password",
+                           "set a new password (printed when generated) and revoke every token")};
+  for (auto* c : user_commands) {
+    c->add_option("--data", tool.data_dir, "data directory (embedded SQLite)")
+        ->envname("TICKLER_DATA")
+        ->capture_default_str();
+    c->add_option("--database-url", tool.database_url,
+                  "PostgreSQL URL of the api's tables (instead of --data)")
+        ->envname("TICKLER_DATABASE_URL");
+    const auto name = c->get_name();
+    if (name == "invite") {
+      c->add_option("--expires-in-days", tool.expires_in_days, "days the code stays valid")
+          ->check(CLI::Range(1, 365))
+          ->capture_default_str();
+    } else if (name != "list") {
+      c->add_option("user", tool.who, "user id or email")->required();
+    }
+    if (name == "reset-password") {
+      c->add_option("--password", tool.password, "the new password (default: generate one)")
+          ->envname("TICKLER_NEW_PASSWORD");
+    }
+  }
+
   CLI11_PARSE(cli, argc, argv);
+  for (auto* c : user_commands) {
+    if (c->parsed()) return tickler::app::run_user_command(c->get_name(), tool);
+  }
   if (s->parsed()) return tickler::app::run_serve(serve);
   for (auto* r : role_commands) {
     if (r->parsed()) {

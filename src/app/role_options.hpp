@@ -22,8 +22,26 @@ inline void add_network_options(CLI::App& cmd, NetworkConfig& c) {
       ->capture_default_str();
 }
 
+// Sign-up and token freshness (tickler serve and the api role).
+inline void add_account_options(CLI::App& cmd, AccountConfig& c) {
+  cmd.add_option("--signup", c.signup,
+                 "who may sign up: open (anyone), invite (with a code from tickler user invite) or "
+                 "closed (accounts only from existing ones)")
+      ->envname("TICKLER_SIGNUP")
+      ->check(CLI::IsMember({"open", "invite", "closed"}))
+      ->capture_default_str();
+  cmd.add_option("--user-cache-ms", c.user_cache_ms,
+                 "how long a user's token generation and disabled flag read from the database are "
+                 "trusted; changes made by another process (tickler user, another replica) take "
+                 "effect within this (0: read on every request)")
+      ->envname("TICKLER_USER_CACHE_MS")
+      ->check(CLI::Range(0, 60'000))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_network_options(cmd, c.network);
+  add_account_options(cmd, c.accounts);
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();

@@ -151,9 +151,15 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
   }
   if (role == "realtime") {
     realtime_.emplace(
-        std::bind_front(&RoleProcess::verify_token, this),
+        std::bind_front(&RoleProcess::verify_token_with_api, this),
         [this](const http::Request* request, http::Response& response,
                std::string_view request_id) { pipeline_.finish(request, response, request_id); });
+    realtime_->set_token_info(
+        [this](std::string_view token) -> std::optional<services::realtime::SessionToken> {
+          auto claims = jwt_.verify_claims(token, core::now());
+          if (!claims) return std::nullopt;
+          return services::realtime::SessionToken{claims->generation, claims->expires_at};
+        });
     using services::realtime::RealtimeService;
     bus_.subscribe(std::string{topic::task_updates}, "realtime",
                    std::bind_front(&RealtimeService::on_task_update, &*realtime_));
@@ -176,24 +182,25 @@ RoleProcess::~RoleProcess() {
 
 void RoleProcess::wire_api(boost::asio::io_context& ioc) {
   relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
-  api_.emplace(
-      services::api::ApiSettings{
-          {jwt_secret_of(config_, dapr_), std::chrono::seconds{config_.token_ttl_seconds}}, {}},
-      *store_, offload_, metrics_, [this] { relay_->wake(); });
+  services::api::ApiSettings settings{
+      {jwt_secret_of(config_, dapr_), std::chrono::seconds{config_.token_ttl_seconds}}, {}, {}};
+  settings.auth = auth_settings(config_.accounts);
+  api_.emplace(std::move(settings), *store_, offload_, metrics_, [this] { relay_->wake(); });
   api_->register_routes(router_);
   api_->start(ioc);
   router_.add(verb::post, "/internal/occurrences", false,
               std::bind_front(&RoleProcess::create_occurrence, this));
   // One origin for the browser: the routes of the auditor and the notifier are forwarded to
-  // them through service invocation (they check the token), the WebSocket to a realtime replica.
+  // them through service invocation, the WebSocket to a realtime replica. The api checks the
+  // token first (it alone knows revoked tokens and deleted users); they check the signature too.
   const auto to = [this](const std::string& app) {
     return http::Handler{std::bind_front(&RoleProcess::forward, this, app)};
   };
-  router_.add(verb::get, "/api/tasks/{id}/history", false, to(config_.auditor_app_id));
-  router_.add(verb::get, "/api/notifications", false, to(config_.notifier_app_id));
-  router_.add(verb::post, "/api/notifications/{id}/read", false, to(config_.notifier_app_id));
+  router_.add(verb::get, "/api/tasks/{id}/history", true, to(config_.auditor_app_id));
+  router_.add(verb::get, "/api/notifications", true, to(config_.notifier_app_id));
+  router_.add(verb::post, "/api/notifications/{id}/read", true, to(config_.notifier_app_id));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
-    router_.add(method, "/api/me/webhook", false, to(config_.notifier_app_id));
+    router_.add(method, "/api/me/webhook", true, to(config_.notifier_app_id));
   }
   wire_ws_proxy();
 }
@@ -314,6 +321,31 @@ void RoleProcess::stop_background() {
 
 http::net::awaitable<core::Result<core::UserId>> RoleProcess::verify_token(std::string_view token) {
   co_return jwt_.verify(token, core::now());
+}
+
+// realtime: a WebSocket is opened only for a token the api still accepts (GET /api/me through
+// service invocation): the api alone knows revoked generations, disabled and deleted users.
+// Open sockets learn of later revocations from tickler.user.revoked.v1 on task-updates.
+http::net::awaitable<core::Result<core::UserId>> RoleProcess::verify_token_with_api(
+    std::string_view token) {
+  auto id = jwt_.verify(token, core::now());
+  if (!id) co_return id;
+  const std::string target =
+      "/v1.0/invoke/" + bus::dapr::encode_component(config_.api_app_id) + "/method/api/me";
+  const bus::dapr::Headers headers{{"Authorization", "Bearer " + std::string{token}}};
+  auto r = co_await offload_.call(&RoleProcess::invoke_raw, this, std::string{"GET"}, target,
+                                  std::string{}, std::string{}, headers);
+  if (!r) {
+    co_return core::make_error(core::Errc::unavailable,
+                               "the api is not reachable to check the token: " + r.error().message);
+  }
+  if (r->status == 200) co_return *id;
+  if (r->status == 401 || r->status == 403) {
+    co_return core::make_error(core::Errc::unauthorized,
+                               "the token was revoked or its account is gone");
+  }
+  co_return core::make_error(core::Errc::unavailable,
+                             "the api answered " + std::to_string(r->status) + " to a token check");
 }
 
 RoleProcess::Res RoleProcess::healthz(Ctx&) {

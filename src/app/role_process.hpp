@@ -50,6 +50,7 @@ class RoleProcess {
   using Res = http::net::awaitable<http::Response>;
   using Ctx = http::RequestContext;
   http::net::awaitable<core::Result<core::UserId>> verify_token(std::string_view token);
+  http::net::awaitable<core::Result<core::UserId>> verify_token_with_api(std::string_view token);
   Res healthz(Ctx& ctx);
   Res readyz(Ctx& ctx);
   Res metrics(Ctx& ctx);

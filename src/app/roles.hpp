@@ -11,5 +11,7 @@ int run_role(const RoleConfig& config);
 int run_dlq_list(const ToolConfig& config);
 int run_dlq_redrive(const ToolConfig& config);
 int run_audit_verify(const ToolConfig& config);
+// tickler user list | invite | disable | enable | delete | reset-password.
+int run_user_command(const std::string& command, const ToolConfig& config);
 
 }  // namespace tickler::app

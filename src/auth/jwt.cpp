@@ -54,16 +54,25 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string{reinterpret_cast<const char*>(mac), len};
 }
 
-std::string JwtIssuer::issue(core::UserId user, core::Instant now) const {
+std::string JwtIssuer::issue(core::UserId user, core::Instant now, std::int64_t generation) const {
   const auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  boost::json::object claims{
-      {"sub", std::to_string(user)}, {"iat", iat}, {"exp", iat + settings_.ttl.count()}};
+  boost::json::object claims{{"sub", std::to_string(user)},
+                             {"iat", iat},
+                             {"exp", iat + settings_.ttl.count()},
+                             {"gen", generation}};
   std::string signing_input =
       base64url_encode(k_header) + "." + base64url_encode(boost::json::serialize(claims));
   return signing_input + "." + base64url_encode(hmac_sha256(settings_.secret, signing_input));
 }
 
 core::Result<core::UserId> JwtIssuer::verify(std::string_view token, core::Instant now) const {
+  auto claims = verify_claims(token, now);
+  if (!claims) return claims.error();
+  return claims->user;
+}
+
+core::Result<TokenClaims> JwtIssuer::verify_claims(std::string_view token,
+                                                   core::Instant now) const {
   const auto dot1 = token.find('.');
   const auto dot2 = token.rfind('.');
   if (dot1 == std::string_view::npos || dot1 == dot2) return unauthorized("malformed token");
@@ -99,7 +108,12 @@ core::Result<core::UserId> JwtIssuer::verify(std::string_view token, core::Insta
   if (ec2 != std::errc{} || ptr != s.data() + s.size() || id <= 0) {
     return unauthorized("malformed token subject");
   }
-  return id;
+  std::int64_t generation = 0;
+  if (const auto* gen = c.if_contains("gen")) {
+    if (!gen->is_int64() || gen->as_int64() < 0) return unauthorized("malformed token generation");
+    generation = gen->as_int64();
+  }
+  return TokenClaims{id, generation, core::from_millis(exp->as_int64() * 1000)};
 }
 
 }  // namespace tickler::auth

@@ -15,12 +15,23 @@ struct JwtSettings {
   std::chrono::seconds ttl{std::chrono::hours{24}};
 };
 
+// What a valid token says: its user, the user's token generation it was issued under (claim
+// "gen"; 0 when absent) and when it expires.
+struct TokenClaims {
+  core::UserId user = 0;
+  std::int64_t generation = 0;
+  core::Instant expires_at{};
+};
+
 class JwtIssuer {
  public:
   explicit JwtIssuer(JwtSettings settings) : settings_(std::move(settings)) {}
-  [[nodiscard]] std::string issue(core::UserId user, core::Instant now) const;
+  [[nodiscard]] std::string issue(core::UserId user, core::Instant now,
+                                  std::int64_t generation = 0) const;
   // The user id of a valid, unexpired token; unauthorized with a reason otherwise.
   [[nodiscard]] core::Result<core::UserId> verify(std::string_view token, core::Instant now) const;
+  [[nodiscard]] core::Result<TokenClaims> verify_claims(std::string_view token,
+                                                        core::Instant now) const;
 
  private:
   JwtSettings settings_;

@@ -19,6 +19,19 @@ TEST(Jwt, IssuedTokenVerifies) {
   EXPECT_EQ(*id, 42);
 }
 
+TEST(Jwt, ClaimsCarryTheGenerationAndExpiry) {
+  JwtIssuer jwt{k_settings};
+  const auto now = core::from_millis(1'700'000'000'000);
+  auto claims = jwt.verify_claims(jwt.issue(42, now, 7), now);
+  ASSERT_TRUE(claims);
+  EXPECT_EQ(claims->user, 42);
+  EXPECT_EQ(claims->generation, 7);
+  EXPECT_EQ(claims->expires_at, now + std::chrono::hours{1});
+  auto plain = jwt.verify_claims(jwt.issue(42, now), now);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->generation, 0);
+}
+
 TEST(Jwt, ExpiredTokenIsRefused) {
   JwtIssuer jwt{k_settings};
   const auto now = core::now();

@@ -38,6 +38,8 @@ std::string_view default_code_name(Errc code) {
       return "idempotency_key_reused";
     case Errc::too_many_requests:
       return "too_many_requests";
+    case Errc::forbidden:
+      return "forbidden";
     case Errc::unavailable:
       return "unavailable";
     case Errc::internal:

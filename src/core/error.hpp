@@ -13,6 +13,7 @@ enum class Errc {
   invalid_parameter,       // a malformed or unknown query parameter
   validation_failed,       // a field that breaks a rule of the domain
   unauthorized,            // no, bad or expired credentials
+  forbidden,               // authenticated or not, this is refused (code given in code_name)
   not_found,               // nothing there for this user
   method_not_allowed,      // path known, method not
   conflict,                // a unique thing exists already (code given in Error::code_name)

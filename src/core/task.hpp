@@ -54,6 +54,9 @@ struct User {
   std::string name;
   std::string password_hash;
   Instant created_at{};
+  // Every token carries the generation it was issued under; moving it revokes older tokens.
+  std::int64_t token_generation = 0;
+  bool disabled = false;  // tokens refused, logins answered account_disabled
 };
 
 [[nodiscard]] std::string_view to_string(TaskStatus s);

@@ -180,7 +180,7 @@ net::awaitable<Response> Pipeline::handle(Request& request, const std::string& r
   boost::json::object fields{{"request_id", ctx.request_id},
                              {"method", request.method_string()},
                              {"route", route_name},
-                             {"target", request.target()},
+                             {"target", redact_target(request.target())},
                              {"status", status},
                              {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
                              {"remote", ctx.remote_address},

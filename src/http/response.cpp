@@ -30,6 +30,8 @@ beast_http::status status_of(core::Errc code) {
       return S::unsupported_media_type;
     case Errc::too_many_requests:
       return S::too_many_requests;
+    case Errc::forbidden:
+      return S::forbidden;
     case Errc::unavailable:
       return S::service_unavailable;
     case Errc::internal:

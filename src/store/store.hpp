@@ -31,6 +31,13 @@ struct IdempotentResponse {
   std::string body;
 };
 
+// A one-time sign-up code; only its SHA-256 (hex) is stored.
+struct Invite {
+  std::string code_hash;
+  core::Instant created_at{};
+  core::Instant expires_at{};
+};
+
 struct PoolStats {
   int size = 0;
   int in_use = 0;
@@ -44,6 +51,8 @@ class Reader {
   virtual ~Reader() = default;
   virtual Result<std::optional<core::User>> user_by_email(std::string_view email) = 0;
   virtual Result<std::optional<core::User>> user_by_id(core::UserId id) = 0;
+  // Every user, by id.
+  virtual Result<std::vector<core::User>> users() = 0;
   // not_found when the task does not exist for this user.
   virtual Result<core::Task> task(core::UserId user, core::TaskId id) = 0;
   virtual Result<core::TaskPage> tasks(const core::TaskQuery& query) = 0;
@@ -84,6 +93,16 @@ class Writer : public Reader {
  public:
   // conflict when the email exists. Returns the user with its id.
   virtual Result<core::User> insert_user(core::User user) = 0;
+  // Writes name, password hash, token generation and disabled; not_found when there is no such
+  // user.
+  virtual Status update_user(const core::User& user) = 0;
+  // Deletes the user and every row of theirs in the api's tables (tasks, tags, idempotency keys,
+  // unsent outbox rows). SQLite, which holds every role's tables, also deletes what
+  // delete_user_notifier_data and delete_user_audit do: one transaction for the whole account.
+  virtual Status delete_user(core::UserId id) = 0;
+  virtual Status insert_invite(const Invite& invite) = 0;
+  // Marks an unused, unexpired invite used at `at`; false when there is none such.
+  virtual Result<bool> use_invite(std::string_view code_hash, core::Instant at) = 0;
   // Assigns the id.
   virtual Result<core::Task> insert_task(core::Task task) = 0;
   virtual Status update_task(const core::Task& task) = 0;
@@ -123,6 +142,12 @@ class Writer : public Reader {
   virtual Status set_webhook(const Webhook& hook) = 0;
   virtual Status delete_webhook(core::UserId user) = 0;
   virtual Status upsert_delivery(const Delivery& delivery) = 0;
+  // The notifier's rows of a deleted user: reminders (so none fires), their deliveries,
+  // notifications and the webhook.
+  virtual Status delete_user_notifier_data(core::UserId user) = 0;
+  // The auditor's rows of a deleted user: the user's whole hash chain and its head (chains are
+  // per user, so every other chain still verifies).
+  virtual Status delete_user_audit(core::UserId user) = 0;
 };
 
 class Store {

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -165,3 +166,27 @@ def test_me_returns_the_signed_up_user(user):
     me = resp.json()
     assert_user(me)
     assert me == user.user
+
+
+def test_login_limit_holds_under_concurrency(server, make_user):
+    """40 concurrent wrong passwords for one account: at most 10 are checked (401), the rest are
+    refused with 429 and Retry-After, because an attempt is counted before the slow hash."""
+    victim = make_user()
+
+    def attempt(i):
+        with server.client() as api:
+            return api.post("/api/auth/login", json={"email": victim.email, "password": f"wrong-{i}-pw"})
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        responses = list(pool.map(attempt, range(40)))
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {401, 429}, statuses
+    assert statuses.count(401) <= 10, statuses
+    assert statuses.count(401) >= 1, statuses
+    for r in responses:
+        if r.status_code == 429:
+            assert_error(r, 429, "too_many_requests")
+            assert r.headers.get("Retry-After", "").strip().isdigit(), describe(r)
+    # And the account is then limited for the right password as well.
+    right = server.client().post("/api/auth/login", json={"email": victim.email, "password": victim.password})
+    assert_error(right, 429, "too_many_requests")

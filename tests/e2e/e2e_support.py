@@ -188,6 +188,32 @@ class WsClient:
         self._reader.join(timeout=5)
 
 
+CLOSE_TOKEN_INVALID = 4401  # the server's close code for an expired or revoked token
+
+
+def open_ws(base_url: str, token: str) -> websocket.WebSocket:
+    """A raw WebSocket of the user whose hello has arrived (to read the close frame later)."""
+    ws = websocket.create_connection(ws_url(base_url, token), timeout=10, http_proxy_host=None,
+                                     http_no_proxy=["127.0.0.1"])
+    assert json.loads(ws.recv())["type"] == "hello"
+    return ws
+
+
+def close_code(ws: websocket.WebSocket, timeout: float = DEFAULT_WAIT) -> int | None:
+    """Reads until the server's close frame; its code (None when the connection just ended)."""
+    ws.settimeout(timeout)
+    try:
+        for _ in range(1000):
+            opcode, data = ws.recv_data(control_frame=True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+    except (websocket.WebSocketException, OSError):
+        return None
+    finally:
+        ws.shutdown()
+    return None
+
+
 # --- maintenance commands and the data directory -------------------------------------------
 
 def run_cli(binary: Path, *args: str) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload&
       offload_(offload),
       metrics_(metrics),
       limiter_(settings.login_limits),
-      auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_),
+      auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_, settings.auth, on_events),
       tasks_(store, std::move(on_events)) {
   metrics_.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
@@ -49,6 +49,8 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::post, "/api/auth/signup", false, &ApiService::signup);
   add(verb::post, "/api/auth/login", false, &ApiService::login);
   add(verb::get, "/api/me", true, &ApiService::me);
+  add(verb::delete_, "/api/me", true, &ApiService::delete_me);
+  add(verb::post, "/api/me/password", true, &ApiService::change_password);
   add(verb::get, "/api/tasks", true, &ApiService::list_tasks);
   add(verb::post, "/api/tasks", true, &ApiService::create_task);
   add(verb::get, "/api/tasks/{id}", true, &ApiService::get_task);

@@ -21,6 +21,7 @@ namespace net = boost::asio;
 struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
+  AuthSettings auth;
 };
 
 class ApiService {
@@ -37,6 +38,7 @@ class ApiService {
   void start(net::io_context& ioc);
   void stop();
   TaskService& tasks() { return tasks_; }
+  AuthService& auth() { return auth_; }
 
  private:
   using Ctx = http::RequestContext;
@@ -44,6 +46,8 @@ class ApiService {
   net::awaitable<Res> signup(Ctx& ctx);
   net::awaitable<Res> login(Ctx& ctx);
   net::awaitable<Res> me(Ctx& ctx);
+  net::awaitable<Res> delete_me(Ctx& ctx);
+  net::awaitable<Res> change_password(Ctx& ctx);
   net::awaitable<Res> list_tasks(Ctx& ctx);
   net::awaitable<Res> create_task(Ctx& ctx);
   net::awaitable<Res> get_task(Ctx& ctx);

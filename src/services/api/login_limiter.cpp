@@ -8,19 +8,49 @@ void LoginLimiter::prune(std::deque<core::Instant>& failures, core::Instant now)
   while (!failures.empty() && failures.front() + settings_.window <= now) failures.pop_front();
 }
 
+std::optional<std::chrono::seconds> LoginLimiter::wait_locked(std::deque<core::Instant>& failures,
+                                                              core::Instant now) const {
+  prune(failures, now);
+  if (static_cast<int>(failures.size()) < settings_.max_failures) return std::nullopt;
+  const auto wait = failures.front() + settings_.window - now;
+  return std::max(std::chrono::seconds{1}, std::chrono::ceil<std::chrono::seconds>(wait));
+}
+
 std::optional<std::chrono::seconds> LoginLimiter::blocked(const std::string& key,
                                                           core::Instant now) {
   std::lock_guard lock{mutex_};
   auto it = failures_.find(key);
   if (it == failures_.end()) return std::nullopt;
-  prune(it->second, now);
-  if (static_cast<int>(it->second.size()) < settings_.max_failures) return std::nullopt;
-  const auto wait = it->second.front() + settings_.window - now;
-  return std::max(std::chrono::seconds{1}, std::chrono::ceil<std::chrono::seconds>(wait));
+  return wait_locked(it->second, now);
+}
+
+std::optional<std::chrono::seconds> LoginLimiter::acquire(const std::string& key,
+                                                          core::Instant now) {
+  std::lock_guard lock{mutex_};
+  if (auto it = failures_.find(key); it != failures_.end()) {
+    if (auto wait = wait_locked(it->second, now)) return wait;
+  }
+  record_locked(key, now);
+  return std::nullopt;
+}
+
+void LoginLimiter::release(const std::string& key, core::Instant at) {
+  std::lock_guard lock{mutex_};
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return;
+  auto& f = it->second;
+  if (auto pos = std::find(f.rbegin(), f.rend(), at); pos != f.rend()) {
+    f.erase(std::next(pos).base());
+  }
+  if (f.empty()) failures_.erase(it);
 }
 
 void LoginLimiter::record_failure(const std::string& key, core::Instant now) {
   std::lock_guard lock{mutex_};
+  record_locked(key, now);
+}
+
+void LoginLimiter::record_locked(const std::string& key, core::Instant now) {
   if (failures_.size() >= settings_.max_keys && !failures_.contains(key)) {
     // Forget keys whose failures all left the window; if none, the key with the oldest failure.
     for (auto it = failures_.begin(); it != failures_.end();) {

@@ -43,6 +43,29 @@ store::OutboxRow row(std::string_view topic, std::string type, const core::Task&
 
 }  // namespace
 
+std::vector<store::OutboxRow> account_events(core::UserId user, std::int64_t token_generation,
+                                             bool deleted, core::Instant now) {
+  auto make = [&](std::string_view topic, std::string_view type, boost::json::object data) {
+    store::OutboxRow r;
+    r.topic = std::string{topic};
+    r.type = std::string{type};
+    r.source = std::string{k_api_source};
+    r.subject = "user/" + std::to_string(user);
+    r.user_id = user;
+    r.data = boost::json::serialize(data);
+    r.created_at = now;
+    return r;
+  };
+  std::vector<store::OutboxRow> rows;
+  rows.push_back(make(bus::topic::task_updates, k_user_revoked_type,
+                      {{"user_id", user}, {"token_generation", token_generation}}));
+  if (deleted) {
+    rows.push_back(make(bus::topic::reminders, k_user_deleted_type, {{"user_id", user}}));
+    rows.push_back(make(bus::topic::task_events, k_user_deleted_type, {{"user_id", user}}));
+  }
+  return rows;
+}
+
 std::string_view to_string(TaskOp op) {
   switch (op) {
     case TaskOp::created:

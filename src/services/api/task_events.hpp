@@ -27,4 +27,15 @@ enum class TaskOp { created, updated, completed, reopened, deleted };
 
 inline constexpr std::string_view k_api_source = "tickler/api";
 
+// Account events, written in the transaction of the change:
+// tickler.user.revoked.v1 on task-updates {user_id, token_generation}: the realtime role closes
+// the user's WebSockets opened with a token of an older generation.
+// tickler.user.deleted.v1 on reminders and on task-events {user_id}: the notifier and the
+// auditor delete what they hold of the user (deleted also revokes).
+inline constexpr std::string_view k_user_revoked_type = "tickler.user.revoked.v1";
+inline constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
+[[nodiscard]] std::vector<store::OutboxRow> account_events(core::UserId user,
+                                                           std::int64_t token_generation,
+                                                           bool deleted, core::Instant now);
+
 }  // namespace tickler::services::api

@@ -19,6 +19,8 @@ std::string field(const boost::json::object& o, std::string_view key) {
   return boost::json::serialize(*v);
 }
 
+constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
+
 }  // namespace
 
 std::string entry_hash(const store::AuditEntry& e, std::string_view prev_hash) {
@@ -69,6 +71,23 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
   std::vector<bus::Verdict> verdicts(events.size());
   std::vector<std::pair<std::size_t, store::AuditEntry>> entries;
   for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].type == k_user_deleted_type) {
+      // Recorded as an entry of user_id with task_id 0 and handled below: the chain goes.
+      boost::system::error_code ec;
+      auto data = boost::json::parse(events[i].data, ec);
+      const auto* user =
+          !ec && data.is_object() ? data.as_object().if_contains("user_id") : nullptr;
+      if (!user || !user->is_int64()) {
+        verdicts[i] = bus::Verdict::drop("user deletion without a user_id");
+        continue;
+      }
+      store::AuditEntry deletion;
+      deletion.event_id = events[i].id;
+      deletion.user_id = user->as_int64();
+      deletion.type = events[i].type;
+      entries.emplace_back(i, std::move(deletion));
+      continue;
+    }
     auto e = to_entry(events[i]);
     if (auto* why = std::get_if<std::string>(&e)) {
       verdicts[i] = bus::Verdict::drop(*why);
@@ -82,6 +101,10 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
       auto fresh = w.mark_processed(k_consumer, entry.event_id, core::now());
       if (!fresh) return fresh.error();
       if (!*fresh) continue;  // a redelivery: recorded already
+      if (entry.type == k_user_deleted_type) {
+        if (auto d = w.delete_user_audit(entry.user_id); !d) return d;
+        continue;
+      }
       auto head = w.audit_head(entry.user_id);
       if (!head) return head.error();
       entry.prev_hash = *head ? (*head)->hash : std::string{k_genesis_hash};

@@ -28,6 +28,18 @@ boost::json::object fired_json(const store::NotificationRow& n) {
           {"fired_at", core::format_rfc3339(n.fired_at)}};
 }
 
+// The user of a tickler.user.deleted.v1 event; nullopt when the data has none.
+std::optional<core::UserId> deleted_user(const bus::Event& event) {
+  boost::system::error_code ec;
+  auto data = boost::json::parse(event.data, ec);
+  if (ec || !data.is_object()) return std::nullopt;
+  const auto* user = data.as_object().if_contains("user_id");
+  if (!user || !user->is_int64()) return std::nullopt;
+  return user->as_int64();
+}
+
+constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
+
 }  // namespace
 
 core::Status NotifierService::start() {
@@ -88,7 +100,19 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
   std::vector<bus::Verdict> verdicts(events.size());
   std::vector<std::tuple<std::string, store::ReminderRow, bool>>
       changes;  // event id, row, schedule
+  // A deleted user's reminders, deliveries, notifications and webhook go. Applied after the
+  // batch's reminder changes: the user's earlier events come before the deletion (per-user
+  // order), and none comes after it.
+  std::vector<std::pair<std::string, core::UserId>> deletions;
   for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].type == k_user_deleted_type) {
+      if (auto user = deleted_user(events[i])) {
+        deletions.emplace_back(events[i].id, *user);
+      } else {
+        verdicts[i] = bus::Verdict::drop("user deletion without a user_id");
+      }
+      continue;
+    }
     auto read = read_reminder_event(events[i]);
     if (auto* why = std::get_if<std::string>(&read)) {
       verdicts[i] = bus::Verdict::drop(*why);
@@ -111,6 +135,12 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
       } else if (auto c = w.cancel_reminder(r.id); !c) {
         return c.error();
       }
+    }
+    for (const auto& [event_id, user] : deletions) {
+      auto fresh = w.mark_processed(k_consumer, event_id, now);
+      if (!fresh) return fresh.error();
+      if (!*fresh) continue;
+      if (auto d = w.delete_user_notifier_data(user); !d) return d;
     }
     return {};
   });

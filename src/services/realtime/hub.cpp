@@ -26,12 +26,14 @@ void Hub::join(core::UserId user, const std::shared_ptr<Outlet>& outlet,
   std::vector<std::shared_ptr<const std::string>> missed;
   bool resync = false;
   std::int64_t latest = 0;
+  std::int64_t revoked_below = 0;
   {
     std::lock_guard lock{mutex_};
     latest = latest_;
     const bool known = users_.contains(user);
     auto& state = users_[user];
     state.outlets.insert(outlet);
+    revoked_below = state.revoked_below;
     if (since) {
       resync =
           epoch != epoch_ || *since < state.trimmed_upto || (!known && *since < forgotten_upto_);
@@ -46,6 +48,18 @@ void Hub::join(core::UserId user, const std::shared_ptr<Outlet>& outlet,
       R"({"type":"hello","epoch":")" + epoch_ + R"(","sequence":)" + std::to_string(latest) + "}"));
   if (resync) outlet->send(std::make_shared<const std::string>(resync_message()));
   for (auto& m : missed) outlet->send(std::move(m));
+  if (revoked_below > 0) outlet->revoke(revoked_below);
+}
+
+void Hub::revoke(core::UserId user, std::int64_t generation) {
+  std::vector<std::shared_ptr<Outlet>> outlets;
+  {
+    std::lock_guard lock{mutex_};
+    auto& state = users_[user];
+    state.revoked_below = std::max(state.revoked_below, generation);
+    outlets.assign(state.outlets.begin(), state.outlets.end());
+  }
+  for (auto& o : outlets) o->revoke(generation);
 }
 
 void Hub::leave(core::UserId user, const std::shared_ptr<Outlet>& outlet) {

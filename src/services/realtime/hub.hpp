@@ -25,6 +25,8 @@ class Outlet {
   virtual ~Outlet() = default;
   virtual void send(std::shared_ptr<const std::string> message) = 0;
   virtual void close() = 0;
+  // The user's tokens older than `generation` were revoked: an outlet opened with one closes.
+  virtual void revoke(std::int64_t generation) { (void)generation; }
 };
 
 struct HubSettings {
@@ -50,6 +52,9 @@ class Hub {
   // redelivery: ignored. Returns the sequence given (0 when ignored).
   std::int64_t publish(core::UserId user, std::string_view stream, std::int64_t event_id,
                        boost::json::object message);
+  // Revokes the user's outlets opened with a token older than `generation` (Outlet::revoke), now
+  // and when one joins later (an upgrade checked just before the revocation).
+  void revoke(core::UserId user, std::int64_t generation);
   void close_all();
   [[nodiscard]] std::size_t connections() const;
 
@@ -57,7 +62,8 @@ class Hub {
   struct UserState {
     std::set<std::shared_ptr<Outlet>> outlets;
     std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> backlog;
-    std::int64_t trimmed_upto = 0;  // the newest sequence dropped from the backlog
+    std::int64_t trimmed_upto = 0;   // the newest sequence dropped from the backlog
+    std::int64_t revoked_below = 0;  // tokens of an older generation were revoked
     // Per stream: the ids of the last k_recent_events events, oldest first, and as a set.
     struct Recent {
       std::deque<std::int64_t> order;

@@ -11,6 +11,8 @@ struct Recorder final : Outlet {
   std::vector<std::string> sent;
   void send(std::shared_ptr<const std::string> message) override { sent.push_back(*message); }
   void close() override {}
+  void revoke(std::int64_t generation) override { revoked.push_back(generation); }
+  std::vector<std::int64_t> revoked;
 };
 
 boost::json::object msg(int n) {
@@ -62,6 +64,25 @@ TEST(Hub, CatchUpReplaysWhatWasMissedByHubSequence) {
   hub.join(7, out, 1, hub.epoch());
   ASSERT_EQ(out->sent.size(), 2u);  // hello + the one after sequence 1
   EXPECT_EQ(sequence_of(out->sent[1]), 2);
+}
+
+TEST(Hub, RevocationReachesTheUsersOutletsNowAndOnLaterJoins) {
+  Hub hub;
+  auto mine = std::make_shared<Recorder>();
+  auto other = std::make_shared<Recorder>();
+  hub.join(7, mine, std::nullopt, hub.epoch());
+  hub.join(8, other, std::nullopt, hub.epoch());
+  hub.revoke(7, 3);
+  EXPECT_EQ(mine->revoked, std::vector<std::int64_t>{3});
+  EXPECT_TRUE(other->revoked.empty());
+  // A session that passed its token check just before the revocation learns of it on joining.
+  auto late = std::make_shared<Recorder>();
+  hub.join(7, late, std::nullopt, hub.epoch());
+  EXPECT_EQ(late->revoked, std::vector<std::int64_t>{3});
+  hub.revoke(7, 2);  // an older revocation arriving late lowers nothing
+  auto later = std::make_shared<Recorder>();
+  hub.join(7, later, std::nullopt, hub.epoch());
+  EXPECT_EQ(later->revoked, std::vector<std::int64_t>{3});
 }
 
 }  // namespace

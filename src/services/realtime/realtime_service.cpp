@@ -57,6 +57,14 @@ void log_upgrade(const http::Request& request, const std::string& request_id, un
 bus::Verdict RealtimeService::on_task_update(const bus::Event& event) {
   auto p = parse(event);
   if (!p) return bus::Verdict::drop("task update without a numeric id and a user_id");
+  if (event.type == "tickler.user.revoked.v1") {
+    const auto* generation = p->data.if_contains("token_generation");
+    if (!generation || !generation->is_int64()) {
+      return bus::Verdict::drop("user revocation without a token_generation");
+    }
+    hub_.revoke(p->user, generation->as_int64());
+    return bus::Verdict::ok();
+  }
   boost::json::object msg{{"type", "task"},
                           {"sequence", 0},
                           {"op", p->data["op"]},
@@ -121,9 +129,14 @@ net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
     co_await refuse(stream, request, request_id, user.error());
     co_return;
   }
+  SessionToken session_token;
+  if (token_info_) {
+    if (auto info = token_info_(token)) session_token = *info;
+  }
   log_upgrade(request, request_id, 101, *user);
   auto session = std::make_shared<WsSession>(std::move(stream), hub_, settings_);
-  co_await session->run(std::move(request), *user, since, std::move(epoch), request_id);
+  co_await session->run(std::move(request), *user, since, std::move(epoch), request_id,
+                        session_token);
 }
 
 }  // namespace tickler::services::realtime

@@ -2,6 +2,8 @@
 // The realtime role: GET /api/ws (WebSocket, token in ?token= or Authorization) with per-user
 // fan-out of task updates and notifications from the bus, through the Hub. Reconnecting clients
 // pass ?since=<sequence>&epoch=<epoch> from their last messages to get what they missed.
+// A session is closed with 4401 (k_close_token_invalid) when its token expires, and when a
+// tickler.user.revoked.v1 event on task-updates revokes the generation it was issued under.
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "bus/bus.hpp"
@@ -18,6 +20,10 @@ class RealtimeService {
   RealtimeService(http::Authenticator authenticate, Finish finish, SessionSettings settings = {})
       : authenticate_(std::move(authenticate)), finish_(std::move(finish)), settings_(settings) {}
 
+  // The generation and expiry of an authenticated token (auth::JwtIssuer::verify_claims).
+  using TokenInfo = std::function<std::optional<SessionToken>(std::string_view token)>;
+  void set_token_info(TokenInfo info) { token_info_ = std::move(info); }
+
   bus::Verdict on_task_update(const bus::Event& event);
   bus::Verdict on_notification(const bus::Event& event);
   // Takes over a connection whose request asked for a WebSocket upgrade.
@@ -31,6 +37,7 @@ class RealtimeService {
                                     const std::string& request_id, core::Error error);
   http::Authenticator authenticate_;
   Finish finish_;
+  TokenInfo token_info_;
   SessionSettings settings_;
   Hub hub_;
 };

@@ -16,8 +16,9 @@ constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
 
 net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
                                     std::optional<std::int64_t> since, std::string epoch,
-                                    std::string request_id) {
+                                    std::string request_id, SessionToken token) {
   auto self = shared_from_this();
+  token_generation_ = token.generation;
   boost::beast::get_lowest_layer(ws_).expires_never();
   // Heartbeat: after 15 s of silence the server pings; no answer within another 15 s closes.
   auto timeouts = websocket::stream_base::timeout::suggested(boost::beast::role_type::server);
@@ -35,6 +36,14 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
   }));
   auto [aec] = co_await ws_.async_accept(request, k_tuple);
   if (aec) co_return;
+  if (token.expires_at) {
+    // Set here, not in the spawned coroutine, so the cancel below finds the wait however the two
+    // are ordered; ended_ covers a wait that starts after the session ended.
+    const auto left = std::max(*token.expires_at - core::now(), core::Instant::duration::zero());
+    expiry_.emplace(ws_.get_executor(),
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
+    net::co_spawn(ws_.get_executor(), close_at_expiry(), net::detached);
+  }
   hub_.join(user, self, since, epoch);
   boost::beast::flat_buffer buffer;
   for (;;) {
@@ -44,6 +53,23 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
     buffer.consume(buffer.size());
   }
   hub_.leave(user, self);
+  ended_ = true;
+  if (expiry_) expiry_->cancel();
+}
+
+net::awaitable<void> WsSession::close_at_expiry() {
+  auto self = shared_from_this();
+  if (ended_) co_return;
+  auto [ec] = co_await expiry_->async_wait(k_tuple);
+  if (!ec && !ended_) close_with(k_close_token_invalid, "token expired");
+}
+
+void WsSession::revoke(std::int64_t generation) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), generation] {
+    if (self->token_generation_ < generation) {
+      self->close_with(k_close_token_invalid, "token revoked");
+    }
+  });
 }
 
 void WsSession::send(std::shared_ptr<const std::string> message) {

@@ -22,6 +22,15 @@ struct SessionSettings {
 };
 
 inline constexpr std::uint16_t k_close_slow_consumer = 4008;
+// The session's token expired or was revoked (password changed, account disabled or deleted):
+// the client signs in again, then reconnects.
+inline constexpr std::uint16_t k_close_token_invalid = 4401;
+
+// What the session knows of its token: the generation it was issued under and its expiry.
+struct SessionToken {
+  std::int64_t generation = 0;
+  std::optional<core::Instant> expires_at;  // nullopt: no expiry timer
+};
 
 class WsSession final : public Outlet, public std::enable_shared_from_this<WsSession> {
  public:
@@ -31,14 +40,16 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   // Completes the upgrade for `user` and serves until the connection ends.
   http::net::awaitable<void> run(http::Request request, core::UserId user,
                                  std::optional<std::int64_t> since, std::string epoch,
-                                 std::string request_id);
+                                 std::string request_id, SessionToken token = {});
   void send(std::shared_ptr<const std::string> message) override;
   void close() override;
+  void revoke(std::int64_t generation) override;
 
  private:
   http::net::awaitable<void> write_loop();
   http::net::awaitable<void> finish_close();
   http::net::awaitable<void> cut_off_after(std::chrono::seconds grace);
+  http::net::awaitable<void> close_at_expiry();
   void close_with(std::uint16_t code, std::string reason);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
@@ -52,6 +63,9 @@ class WsSession final : public Outlet, public std::enable_shared_from_this<WsSes
   bool closed_ = false;
   boost::beast::websocket::close_reason close_reason_;
   std::optional<boost::asio::steady_timer> cut_off_;
+  std::optional<boost::asio::steady_timer> expiry_;
+  std::int64_t token_generation_ = 0;
+  bool ended_ = false;  // the read loop ended: the expiry wait, if any, must not hold the session
 };
 
 }  // namespace tickler::services::realtime

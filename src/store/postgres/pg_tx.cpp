@@ -13,14 +13,32 @@ using core::to_millis;
 
 constexpr Query k_select_user_by_email{
     "select_user_by_email",
-    "SELECT id, email, name, password_hash, created_at FROM users WHERE email = $1"};
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "WHERE email = $1"};
 constexpr Query k_select_user_by_id{
     "select_user_by_id",
-    "SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1"};
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "WHERE id = $1"};
+constexpr Query k_select_users{
+    "select_users",
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "ORDER BY id"};
 constexpr Query k_insert_user{
     "insert_user",
-    "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) "
-    "RETURNING id"};
+    "INSERT INTO users (email, name, password_hash, created_at, token_generation, disabled) "
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
+constexpr Query k_update_user{
+    "update_user",
+    "UPDATE users SET name = $2, password_hash = $3, token_generation = $4, disabled = $5 "
+    "WHERE id = $1"};
+// The api's part of an account; tasks, tags and idempotency keys go by ON DELETE CASCADE. The
+// user's outbox rows stay: they are published before the deletion's own events (per-user order).
+constexpr Query k_delete_user{"delete_user", "DELETE FROM users WHERE id = $1"};
+constexpr Query k_insert_invite{
+    "insert_invite", "INSERT INTO invites (code_hash, created_at, expires_at) VALUES ($1, $2, $3)"};
+constexpr Query k_use_invite{
+    "use_invite",
+    "UPDATE invites SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2"};
 constexpr Query k_insert_task{
     "insert_task",
     "INSERT INTO tasks (user_id, title, description, status, priority, tags, due_at, time_zone, "
@@ -166,7 +184,7 @@ Status unique_tags(const core::Task& t) {
 }
 
 core::User read_user(const Row& r) {
-  return {r.int64(0), r.text(1), r.text(2), r.text(3), r.instant(4)};
+  return {r.int64(0), r.text(1), r.text(2), r.text(3), r.instant(4), r.int64(5), r.boolean(6)};
 }
 
 }  // namespace
@@ -222,9 +240,37 @@ Result<std::optional<IdempotentResponse>> PgTx::idempotent_response(core::UserId
       });
 }
 
+Result<std::vector<core::User>> PgTx::users() {
+  return collect<core::User>(conn_.exec(k_select_users, Params{}), read_user);
+}
+
+Status PgTx::update_user(const core::User& user) {
+  auto res = conn_.exec(k_update_user, Params{user.id, user.name, user.password_hash,
+                                              user.token_generation, user.disabled});
+  if (!res) return res.error();
+  if (res->affected() == 0) return core::make_error(core::Errc::not_found, "no such user");
+  return {};
+}
+
+Status PgTx::delete_user(core::UserId id) {
+  return done(conn_.exec(k_delete_user, Params{id}));
+}
+
+Status PgTx::insert_invite(const Invite& invite) {
+  return done(
+      conn_.exec(k_insert_invite, Params{invite.code_hash, invite.created_at, invite.expires_at}));
+}
+
+Result<bool> PgTx::use_invite(std::string_view code_hash, core::Instant at) {
+  auto res = conn_.exec(k_use_invite, Params{code_hash, at});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
 Result<core::User> PgTx::insert_user(core::User user) {
   auto res =
-      conn_.exec(k_insert_user, Params{user.email, user.name, user.password_hash, user.created_at});
+      conn_.exec(k_insert_user, Params{user.email, user.name, user.password_hash, user.created_at,
+                                       user.token_generation, user.disabled});
   if (!res) return res.error();
   user.id = res->row(0).int64(0);
   return user;

@@ -13,6 +13,7 @@ class PgTx final : public Writer {
 
   Result<std::optional<core::User>> user_by_email(std::string_view email) override;
   Result<std::optional<core::User>> user_by_id(core::UserId id) override;
+  Result<std::vector<core::User>> users() override;
   Result<core::Task> task(core::UserId user, core::TaskId id) override;
   Result<core::TaskPage> tasks(const core::TaskQuery& query) override;
   Result<std::optional<core::Task>> next_in_series(core::UserId user, core::TaskId series_id,
@@ -23,6 +24,10 @@ class PgTx final : public Writer {
                                                                 core::Instant not_before) override;
 
   Result<core::User> insert_user(core::User user) override;
+  Status update_user(const core::User& user) override;
+  Status delete_user(core::UserId id) override;
+  Status insert_invite(const Invite& invite) override;
+  Result<bool> use_invite(std::string_view code_hash, core::Instant at) override;
   Result<core::Task> insert_task(core::Task task) override;
   Status update_task(const core::Task& task) override;
   Status delete_task(core::UserId user, core::TaskId id) override;
@@ -64,6 +69,8 @@ class PgTx final : public Writer {
   Status set_webhook(const Webhook& hook) override;
   Status delete_webhook(core::UserId user) override;
   Status upsert_delivery(const Delivery& delivery) override;
+  Status delete_user_notifier_data(core::UserId user) override;
+  Status delete_user_audit(core::UserId user) override;
 
  private:
   PgConnection& conn_;

@@ -1,4 +1,6 @@
 // PgTx: the audit log and its chain heads.
+#include <array>
+
 #include "store/postgres/pg_tx.hpp"
 
 namespace tickler::store::postgres {
@@ -86,6 +88,16 @@ Result<std::int64_t> PgTx::append_audit(const AuditEntry& e) {
                                                       " has moved past the entry's prev_hash");
   }
   return id;
+}
+
+Status PgTx::delete_user_audit(core::UserId user) {
+  constexpr std::array<Query, 2> k_statements{
+      Query{"delete_user_audit_log", "DELETE FROM audit_log WHERE user_id = $1"},
+      Query{"delete_user_audit_head", "DELETE FROM audit_heads WHERE user_id = $1"}};
+  for (const auto& q : k_statements) {
+    if (auto st = done(conn_.exec(q, Params{user})); !st) return st;
+  }
+  return {};
 }
 
 }  // namespace tickler::store::postgres

@@ -1,4 +1,6 @@
 // PgTx: the notifier's reminders, notifications, webhooks and deliveries.
+#include <array>
+
 #include "store/postgres/pg_tx.hpp"
 
 namespace tickler::store::postgres {
@@ -159,6 +161,20 @@ Status PgTx::upsert_delivery(const Delivery& d) {
   return done(conn_.exec(k_upsert_delivery,
                          Params{d.reminder_id, d.channel, d.state, d.attempts, d.last_error,
                                 d.next_attempt, d.delivered_at, d.user_id, d.created_at}));
+}
+
+Status PgTx::delete_user_notifier_data(core::UserId user) {
+  constexpr std::array<Query, 4> k_statements{
+      Query{"delete_user_deliveries",
+            "DELETE FROM deliveries WHERE reminder_id IN "
+            "(SELECT id FROM reminders WHERE user_id = $1)"},
+      Query{"delete_user_reminders", "DELETE FROM reminders WHERE user_id = $1"},
+      Query{"delete_user_notifications", "DELETE FROM notifications WHERE user_id = $1"},
+      Query{"delete_user_webhook", "DELETE FROM webhooks WHERE user_id = $1"}};
+  for (const auto& q : k_statements) {
+    if (auto st = done(conn_.exec(q, Params{user})); !st) return st;
+  }
+  return {};
 }
 
 }  // namespace tickler::store::postgres

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_tx.hpp"
 
+#include <array>
+
 #include "store/sqlite/task_query_sql.hpp"
 
 namespace tickler::store::sqlite {
@@ -9,11 +11,35 @@ using core::to_millis;
 
 // Named statements (userver style): the SQL a transaction runs, in one place.
 constexpr const char* k_select_user_by_email =
-    "SELECT id, email, name, password_hash, created_at FROM users WHERE email = ?";
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "WHERE email = ?";
 constexpr const char* k_select_user_by_id =
-    "SELECT id, email, name, password_hash, created_at FROM users WHERE id = ?";
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "WHERE id = ?";
+constexpr const char* k_select_users =
+    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
+    "ORDER BY id";
 constexpr const char* k_insert_user =
-    "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)";
+    "INSERT INTO users (email, name, password_hash, created_at, token_generation, disabled) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* k_update_user =
+    "UPDATE users SET name = ?, password_hash = ?, token_generation = ?, disabled = ? "
+    "WHERE id = ?";
+// The whole account in the transaction of delete_user: children before their parents.
+constexpr std::array<const char*, 9> k_delete_user_everywhere{
+    "DELETE FROM deliveries WHERE reminder_id IN (SELECT id FROM reminders WHERE user_id = ?1)",
+    "DELETE FROM reminders WHERE user_id = ?1",
+    "DELETE FROM notifications WHERE user_id = ?1",
+    "DELETE FROM webhooks WHERE user_id = ?1",
+    "DELETE FROM audit_log WHERE user_id = ?1",
+    "DELETE FROM audit_heads WHERE user_id = ?1",
+    "DELETE FROM outbox WHERE user_id = ?1 AND sent_at IS NULL",
+    "DELETE FROM dead_letters WHERE user_id = ?1",
+    "DELETE FROM users WHERE id = ?1"};  // tasks, tags, idempotency keys: ON DELETE CASCADE
+constexpr const char* k_insert_invite =
+    "INSERT INTO invites (code_hash, created_at, expires_at) VALUES (?, ?, ?)";
+constexpr const char* k_use_invite =
+    "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2";
 constexpr const char* k_insert_task =
     "INSERT INTO tasks (user_id, title, description, status, priority, tags, due_at, time_zone, "
     "created_at, updated_at, completed_at, version, reminders, recurrence_rrule, recurrence_mode, "
@@ -130,7 +156,8 @@ void bind_series(Statement& s, int first, const core::Task& t) {
 }
 
 core::User read_user(const Statement& s) {
-  return {s.int64(0), s.text(1), s.text(2), s.text(3), core::from_millis(s.int64(4))};
+  return {s.int64(0), s.text(1),      s.text(2), s.text(3), core::from_millis(s.int64(4)),
+          s.int64(5), s.int64(6) != 0};
 }
 
 }  // namespace
@@ -231,11 +258,61 @@ Result<std::optional<IdempotentResponse>> SqliteTx::idempotent_response(core::Us
       IdempotentResponse{s->text(0), static_cast<int>(s->int64(1)), s->text(2)}};
 }
 
+Result<std::vector<core::User>> SqliteTx::users() {
+  auto s = conn_.prepare(k_select_users);
+  if (!s) return s.error();
+  std::vector<core::User> out;
+  auto st = s->each_row([&](const Statement& row) -> Status {
+    out.push_back(read_user(row));
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Status SqliteTx::update_user(const core::User& user) {
+  auto s = conn_.prepare(k_update_user);
+  if (!s) return s.error();
+  s->bind(1, user.name).bind(2, user.password_hash).bind(3, user.token_generation);
+  s->bind(4, std::int64_t{user.disabled ? 1 : 0}).bind(5, user.id);
+  if (auto st = s->run(); !st) return st;
+  if (sqlite3_changes(conn_.handle()) == 0) {
+    return core::make_error(core::Errc::not_found, "no such user");
+  }
+  return {};
+}
+
+Status SqliteTx::delete_user(core::UserId id) {
+  for (const char* sql : k_delete_user_everywhere) {
+    auto s = conn_.prepare(sql);
+    if (!s) return s.error();
+    s->bind(1, id);
+    if (auto st = s->run(); !st) return st;
+  }
+  return {};
+}
+
+Status SqliteTx::insert_invite(const Invite& invite) {
+  auto s = conn_.prepare(k_insert_invite);
+  if (!s) return s.error();
+  s->bind(1, invite.code_hash).bind(2, invite.created_at).bind(3, invite.expires_at);
+  return s->run();
+}
+
+Result<bool> SqliteTx::use_invite(std::string_view code_hash, core::Instant at) {
+  auto s = conn_.prepare(k_use_invite);
+  if (!s) return s.error();
+  s->bind(1, code_hash).bind(2, at);
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
 Result<core::User> SqliteTx::insert_user(core::User user) {
   auto s = conn_.prepare(k_insert_user);
   if (!s) return s.error();
   s->bind(1, user.email).bind(2, user.name).bind(3, user.password_hash);
-  s->bind(4, to_millis(user.created_at));
+  s->bind(4, to_millis(user.created_at)).bind(5, user.token_generation);
+  s->bind(6, std::int64_t{user.disabled ? 1 : 0});
   if (auto st = s->run(); !st) return st.error();
   user.id = conn_.last_insert_id();
   return user;

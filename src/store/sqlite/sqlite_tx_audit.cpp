@@ -84,4 +84,15 @@ Result<std::int64_t> SqliteTx::append_audit(const AuditEntry& e) {
   return id;
 }
 
+Status SqliteTx::delete_user_audit(core::UserId user) {
+  for (const char* sql :
+       {"DELETE FROM audit_log WHERE user_id = ?", "DELETE FROM audit_heads WHERE user_id = ?"}) {
+    auto s = conn_.prepare(sql);
+    if (!s) return s.error();
+    s->bind(1, user);
+    if (auto st = s->run(); !st) return st;
+  }
+  return {};
+}
+
 }  // namespace tickler::store::sqlite

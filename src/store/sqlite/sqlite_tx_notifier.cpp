@@ -205,6 +205,19 @@ Status SqliteTx::delete_webhook(core::UserId user) {
   return s->run();
 }
 
+Status SqliteTx::delete_user_notifier_data(core::UserId user) {
+  for (const char* sql :
+       {"DELETE FROM deliveries WHERE reminder_id IN (SELECT id FROM reminders WHERE user_id = ?)",
+        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
+        "DELETE FROM webhooks WHERE user_id = ?"}) {
+    auto s = conn_.prepare(sql);
+    if (!s) return s.error();
+    s->bind(1, user);
+    if (auto st = s->run(); !st) return st;
+  }
+  return {};
+}
+
 Status SqliteTx::upsert_delivery(const Delivery& d) {
   auto s = conn_.prepare(k_upsert_delivery);
   if (!s) return s.error();

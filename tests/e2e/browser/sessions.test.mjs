@@ -131,6 +131,40 @@ describe('the web UI, several sessions', { timeout: 180000 }, () => {
     }
   });
 
+  it('asks to log in again when the live connection is closed for a revoked token, keeping what was typed', async () => {
+    const me = await apiSignup(server.baseUrl, 'lee');
+    const context = await signedInContext(browser, me);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.baseUrl + '/');
+      await page.locator('.live-open').waitFor();
+      await page.getByRole('button', { name: '+ New task' }).click();
+      const editor = page.getByRole('dialog', { name: 'New task' });
+      await editor.getByLabel('Title').fill('Typed before the password changed');
+      // The password is changed elsewhere: this tab's token is revoked and its live connection
+      // closed with 4401; it asks to sign in again at once, without a request failing first.
+      const newPassword = 'a brand new horse battery';
+      const changed = await call(server.baseUrl, 'POST', '/api/me/password', me.token, {
+        current_password: PASSWORD,
+        new_password: newPassword,
+      });
+      assert.equal(changed.status, 200);
+      await page.getByRole('heading', { name: 'Your session expired' }).waitFor();
+      assert.equal(await editor.getByLabel('Title').inputValue(), 'Typed before the password changed');
+      await page.getByLabel('Password').fill(newPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      // Live again with the new token: a change made elsewhere shows up without a reload.
+      await page.locator('.live-open').waitFor();
+      const elsewhere = await call(server.baseUrl, 'POST', '/api/tasks', changed.body.token, { title: 'Made elsewhere after the change' });
+      assert.equal(elsewhere.status, 201);
+      await row(page, 'Made elsewhere after the change').waitFor({ timeout: 5000 });
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await row(page, 'Typed before the password changed').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('takes screenshots of the main screen; every control has an accessible name', async () => {
     const me = await apiSignup(server.baseUrl, 'kim');
     // Due dates at whole hours, UTC (the browser below runs in UTC too).

@@ -61,6 +61,13 @@ export class ApiClient {
     this.hooks = hooks;
   }
 
+  // Asks the app to log in again (the live connection's token was refused); the new token.
+  async reauthenticate(): Promise<string> {
+    if (!this.hooks) throw new Error('Not logged in.');
+    this.token = await this.hooks.reauthenticate();
+    return this.token;
+  }
+
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const auth = options.auth ?? true;
     try {

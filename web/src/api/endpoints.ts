@@ -18,9 +18,11 @@ export interface Session {
   user: User;
 }
 
-export function signup(email: string, password: string, name: string): Promise<Session> {
+// invite: the one-time code a server started with --signup invite asks for.
+export function signup(email: string, password: string, name: string, invite = ''): Promise<Session> {
   const body: Record<string, string> = { email, password };
   if (name.trim()) body['name'] = name.trim();
+  if (invite.trim()) body['invite_code'] = invite.trim();
   return api.request('/api/auth/signup', { method: 'POST', body, auth: false });
 }
 

@@ -1,8 +1,14 @@
 // Sign up and log in. Also shown as a dialog over the app when the session expired, so nothing
-// typed in the app is lost: logging in again resumes the request that failed.
+// typed in the app is lost: logging in again resumes the request that failed. A server that signs
+// up by invite only asks for the code (also taken from a link's ?invite=<code>).
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { login, signup, type Session } from '../api/endpoints';
+
+function inviteFromLink(): string {
+  if (typeof location === 'undefined') return '';
+  return new URLSearchParams(location.search).get('invite') ?? '';
+}
 
 interface Props {
   onSession: (s: Session) => void;
@@ -10,7 +16,9 @@ interface Props {
 }
 
 export function AuthScreen({ onSession, expired }: Props) {
-  const [mode, setMode] = useState<'login' | 'signup'>('login');
+  const [mode, setMode] = useState<'login' | 'signup'>(() => (inviteFromLink() ? 'signup' : 'login'));
+  const [invite, setInvite] = useState(inviteFromLink);
+  const [askInvite, setAskInvite] = useState(() => inviteFromLink() !== '');
   const [email, setEmail] = useState(expired?.email ?? '');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
@@ -22,11 +30,14 @@ export function AuthScreen({ onSession, expired }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const s = mode === 'login' ? await login(email, password) : await signup(email, password, name);
+      const s = mode === 'login' ? await login(email, password) : await signup(email, password, name, invite);
       onSession(s);
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Something went wrong.');
       if (err instanceof ApiError && err.code === 'email_taken') setMode('login');
+      if (err instanceof ApiError && (err.code === 'invite_required' || err.code === 'invite_invalid')) {
+        setAskInvite(true);
+      }
     } finally {
       setBusy(false);
     }
@@ -76,6 +87,12 @@ export function AuthScreen({ onSession, expired }: Props) {
           />
         </label>
         {signingUp && <p className="hint">At least 8 characters.</p>}
+        {signingUp && askInvite && (
+          <label>
+            Invite code
+            <input value={invite} onChange={(e) => setInvite(e.target.value)} autoComplete="off" required />
+          </label>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}

@@ -18,6 +18,7 @@ export function useLiveUpdates(onMessage: (m: LiveMessage) => void, onResync: ()
       resync: () => handlers.current.onResync(),
       state: setLive,
       token: () => api.getToken(),
+      reauthenticate: () => api.reauthenticate(),
     });
     conn.start();
     return () => conn.stop();

@@ -6,7 +6,7 @@ import { LiveConnection, fromLive, type LiveState } from './live';
 class FakeSocket {
   static made: FakeSocket[] = [];
   onmessage: ((e: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e?: { code: number }) => void) | null = null;
   closed = false;
   constructor(readonly url: string) {
     FakeSocket.made.push(this);
@@ -19,6 +19,9 @@ class FakeSocket {
   }
   drop() {
     this.onclose?.();
+  }
+  closeWith(code: number) {
+    this.onclose?.({ code });
   }
 }
 
@@ -46,6 +49,51 @@ afterEach(() => {
 });
 
 describe('LiveConnection', () => {
+  it('signs in again on close code 4401 and reconnects with the new token, not before', async () => {
+    vi.useFakeTimers();
+    let token = 'old';
+    let signedIn!: () => void;
+    const asked: number[] = [];
+    const conn = new LiveConnection(
+      {
+        message: () => undefined,
+        resync: () => undefined,
+        state: () => undefined,
+        token: () => token,
+        reauthenticate: () => {
+          asked.push(1);
+          return new Promise<void>((resolve) => {
+            signedIn = resolve;
+          });
+        },
+      },
+      (url) => new FakeSocket(url) as unknown as WebSocket,
+      'https://tickler.example',
+    );
+    conn.start();
+    FakeSocket.made[0]!.send({ type: 'hello', epoch: 'e1', sequence: 1 });
+    FakeSocket.made[0]!.closeWith(4401);
+    expect(asked).toHaveLength(1);
+    vi.advanceTimersByTime(60_000); // no retries with the dead token meanwhile
+    expect(FakeSocket.made).toHaveLength(1);
+    token = 'new';
+    signedIn();
+    await vi.runAllTimersAsync();
+    expect(FakeSocket.made).toHaveLength(2);
+    expect(FakeSocket.made[1]!.url).toContain('token=new');
+    expect(FakeSocket.made[1]!.url).toContain('since=1');
+    conn.stop();
+  });
+
+  it('retries with backoff on other close codes', () => {
+    vi.useFakeTimers();
+    const { conn } = connect();
+    FakeSocket.made[0]!.closeWith(1006);
+    vi.advanceTimersByTime(1000);
+    expect(FakeSocket.made).toHaveLength(2);
+    conn.stop();
+  });
+
   it('connects with the token over wss and passes messages on', () => {
     const { conn, messages, states } = connect();
     const ws = FakeSocket.made[0]!;

@@ -1,6 +1,8 @@
 // The live connection (GET /api/ws): task changes and fired reminders as they happen. Reconnects
 // with backoff and asks for what it missed (?since=<sequence>&epoch=<epoch>); when the server
-// cannot prove the catch-up complete it sends "resync", and the owner reloads.
+// cannot prove the catch-up complete it sends "resync", and the owner reloads. When the server
+// closes it with 4401 (the token expired or was revoked) it asks for a new sign-in instead of
+// retrying with the dead token, and reconnects once there is a new token.
 import type { AppNotification, LiveMessage, LiveNotification } from '../api/types';
 
 export type LiveState = 'connecting' | 'open' | 'offline';
@@ -9,9 +11,14 @@ export interface LiveHandlers {
   message: (m: LiveMessage) => void;
   resync: () => void;
   state: (s: LiveState) => void;
-  // The token is no longer accepted (the upgrade failed while the browser is online).
+  // The token to connect with.
   token: () => string | null;
+  // The server refused the token (close code 4401): resolves once the user signed in again.
+  reauthenticate?: () => Promise<unknown>;
 }
+
+// The server's close code for an expired or revoked token (docs/api.md).
+export const CLOSE_TOKEN_INVALID = 4401;
 
 type SocketFactory = (url: string) => WebSocket;
 
@@ -78,11 +85,22 @@ export class LiveConnection {
     const ws = this.makeSocket(this.url(token));
     this.socket = ws;
     ws.onmessage = (ev) => this.receive(ev.data);
-    ws.onclose = () => {
+    ws.onclose = (ev?: CloseEvent) => {
       if (this.socket !== ws) return;
       this.socket = null;
       if (this.stopped) return;
       this.handlers.state('offline');
+      if (ev?.code === CLOSE_TOKEN_INVALID && this.handlers.reauthenticate) {
+        this.handlers.reauthenticate().then(
+          () => {
+            if (this.stopped || this.socket) return;
+            this.attempt = 0;
+            this.connect();
+          },
+          () => undefined, // gave up (logged out): the owner stops this connection
+        );
+        return;
+      }
       this.schedule();
     };
   }
