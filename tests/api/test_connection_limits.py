@@ -36,6 +36,16 @@ def open_idle(port: int, n: int) -> list[socket.socket]:
     return out
 
 
+def assert_closed_at_once(port: int, what: str) -> None:
+    """A new connection is accepted and closed by the server without a byte."""
+    extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+    extra.settimeout(5)
+    try:
+        assert extra.recv(1) == b"", f"{what} was not closed"
+    finally:
+        extra.close()
+
+
 def test_soft_open_file_limit_is_raised_to_the_hard_one(server_factory):
     srv = server_factory(command_prefix=["prlimit", "--nofile=128:4096"])
     assert soft_nofile(srv.proc.pid) == 4096
@@ -58,12 +68,7 @@ def test_more_idle_connections_than_descriptors_neither_spin_nor_flood_the_log(s
         assert len(logged) <= 20, f"{len(logged)} log lines in 5 s:\n" + "\n".join(logged[:20])
         if cap == "derived":
             # Beyond the cap, a connection is closed at once instead of waiting in the backlog.
-            extra = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-            extra.settimeout(5)
-            try:
-                assert extra.recv(1) == b"", "a connection over the cap was not closed"
-            finally:
-                extra.close()
+            assert_closed_at_once(srv.port, "a connection over the cap")
         else:
             assert any('"accept failed"' in line for line in logged), "accept never failed: no test"
     finally:
@@ -86,12 +91,7 @@ def test_max_connections_flag_caps_connections(server_factory):
     idle = open_idle(srv.port, 4)
     try:
         time.sleep(0.3)  # the accept loop has taken the four
-        extra = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-        extra.settimeout(5)
-        try:
-            assert extra.recv(1) == b"", "the fifth connection was not closed"
-        finally:
-            extra.close()
+        assert_closed_at_once(srv.port, "the fifth connection")
     finally:
         for s in idle:
             s.close()

@@ -16,9 +16,38 @@ void InprocBus::subscribe(std::string topic, std::string name, Subscriber fn) {
                   });
 }
 
+InprocBus::Worker::Worker()
+    : thread_([this](std::stop_token stop) {
+        for (;;) {
+          std::function<void()> job;
+          {
+            std::unique_lock lock{mutex_};
+            cv_.wait(lock, stop, [this] { return !jobs_.empty(); });
+            if (jobs_.empty()) return;  // stopping, nothing left
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+          }
+          job();
+        }
+      }) {}
+
+InprocBus::Worker::~Worker() {
+  thread_.request_stop();
+  cv_.notify_all();
+}
+
+void InprocBus::Worker::post(std::function<void()> job) {
+  {
+    std::lock_guard lock{mutex_};
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
 void InprocBus::subscribe_batch(std::string topic, std::string name, BatchSubscriber fn) {
   std::lock_guard lock{mutex_};
-  subscribers_[std::move(topic)].push_back({std::move(name), std::move(fn)});
+  subscribers_[std::move(topic)].push_back(
+      {std::move(name), std::move(fn), std::make_shared<Worker>()});
 }
 
 core::Status InprocBus::publish(const Event& event, const std::optional<std::string>& target) {
@@ -32,6 +61,7 @@ core::Status InprocBus::publish_batch(const std::vector<Event>& events,
     std::lock_guard lock{mutex_};
     subscribers = subscribers_;
   }
+  std::vector<std::pair<const Entry*, std::vector<Event>>> jobs;
   for (const auto& [topic, entries] : subscribers) {
     std::vector<Event> of_topic;
     for (const auto& e : events) {
@@ -40,10 +70,26 @@ core::Status InprocBus::publish_batch(const std::vector<Event>& events,
     if (of_topic.empty()) continue;
     for (const auto& entry : entries) {
       if (target && entry.name != *target) continue;
-      if (auto st = deliver(entry, of_topic); !st) return st;
+      jobs.emplace_back(&entry, of_topic);
     }
   }
-  return {};
+  if (jobs.size() == 1) return deliver(*jobs.front().first, std::move(jobs.front().second));
+  // Each subscriber on its own thread; wait for all, and report the first failure.
+  std::mutex done_mutex;
+  std::condition_variable done;
+  std::size_t left = jobs.size();
+  core::Status result;
+  for (auto& [entry, of_entry] : jobs) {
+    entry->worker->post([&, entry = entry, batch = std::move(of_entry)]() mutable {
+      auto st = deliver(*entry, std::move(batch));
+      std::lock_guard lock{done_mutex};
+      if (!st && result) result = st;
+      if (--left == 0) done.notify_one();
+    });
+  }
+  std::unique_lock lock{done_mutex};
+  done.wait(lock, [&] { return left == 0; });
+  return result;
 }
 
 core::Status InprocBus::deliver(const Entry& entry, std::vector<Event> events) {

@@ -1,12 +1,20 @@
 #pragma once
-// In-process Bus for tickler serve: publish() calls each subscriber of the topic in turn on the
-// caller's thread (a batch subscriber gets a whole run of events at once), redelivering on RETRY
-// with exponential backoff up to max_attempts, and hands DROPped or exhausted events to the
-// dead-letter sink. Delivery is at-least-once across crashes
-// because the caller (the outbox relay) marks an event sent only after publish() returned.
+// In-process Bus for tickler serve: publish() hands the events to each subscriber of their topic
+// (a batch subscriber gets a whole run of events at once), every subscriber on its own thread,
+// side by side, so that one subscriber's slow work (a recurrence to expand) never holds up
+// another's (the audit trail, the WebSocket); it returns when all of them are done. A subscriber
+// is redelivered to on RETRY with exponential backoff up to max_attempts, and DROPped or
+// exhausted events go to the dead-letter sink (which may be called from several subscriber
+// threads at once). Delivery is at-least-once across crashes because the caller (the outbox
+// relay) marks an event sent only after publish() returned.
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "bus/bus.hpp"
@@ -35,9 +43,23 @@ class InprocBus final : public Bus {
                              const std::optional<std::string>& target) override;
 
  private:
+  // One subscriber's thread: runs the jobs handed to it, in order.
+  class Worker {
+   public:
+    Worker();
+    ~Worker();
+    void post(std::function<void()> job);
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable_any cv_;
+    std::deque<std::function<void()>> jobs_;
+    std::jthread thread_;
+  };
   struct Entry {
     std::string name;
     BatchSubscriber fn;  // single-event subscribers are wrapped
+    std::shared_ptr<Worker> worker;
   };
   // Delivers events (all of entry's topic) until each is taken or dead-lettered.
   core::Status deliver(const Entry& entry, std::vector<Event> events);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 namespace tickler::bus::inproc {
 namespace {
 
@@ -41,6 +43,25 @@ TEST(InprocBus, DeliversToEverySubscriberOfTheTopicOnly) {
   EXPECT_EQ(b, (std::vector<std::string>{"2"}));
   ASSERT_TRUE(bus.publish(event("4"), std::string{"b"}));  // targeted at another subscriber
   EXPECT_EQ(a.size(), 2U);
+}
+
+// A slow subscriber does not hold up another: b handles the batch while a is still busy with it.
+TEST(InprocBus, SubscribersRunSideBySide) {
+  DeadLetters dl;
+  InprocBus bus{k_fast, dl.sink()};
+  std::promise<void> b_done;
+  auto b_seen = b_done.get_future();
+  bool a_saw_b = false;
+  bus.subscribe("t", "a", [&](const Event&) {
+    a_saw_b = b_seen.wait_for(std::chrono::seconds{5}) == std::future_status::ready;
+    return Verdict::ok();
+  });
+  bus.subscribe("t", "b", [&](const Event&) {
+    b_done.set_value();
+    return Verdict::ok();
+  });
+  ASSERT_TRUE(bus.publish(event("1"), std::nullopt));
+  EXPECT_TRUE(a_saw_b);
 }
 
 TEST(InprocBus, RetriesInOrderThenDeadLettersWhatKeepsFailing) {
