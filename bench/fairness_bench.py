@@ -5,7 +5,10 @@ the same run (the same scenario without the hostile user), each run against a fr
   fairness_bench.py deliveries   B's webhook lateness; A has 50 reminders due at the same instant
                                  to a receiver that accepts connections and never answers
   fairness_bench.py recurrence   B's api → audit and api → WebSocket latency while A completes
-                                 and reopens the costliest accepted recurring task 25 times a round
+                                 and reopens the costliest accepted recurring task (daily since
+                                 2000) over and over
+
+TICKLER_BIN chooses the binary (e.g. a build of an earlier commit, with --server-args '').
 
 Loopback only; every loop is bounded. Prints a table and writes bench/out/fairness-<name>.json.
 """
@@ -35,9 +38,11 @@ def pct(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+SERVER_ARGS: list[str] = []
+
+
 def fresh_server(tmp: Path, name: str) -> TicklerServer:
-    return TicklerServer(tickler_binary(), tmp / name / "data", tmp / f"{name}.log",
-                         ["--allowed-destinations", "127.0.0.0/8"]).start()
+    return TicklerServer(tickler_binary(), tmp / name / "data", tmp / f"{name}.log", SERVER_ARGS).start()
 
 
 def deliveries_round(tmp: Path, name: str, hostile: bool, rounds: int) -> list[float]:
@@ -120,7 +125,11 @@ def main():
     parser.add_argument("bench", choices=["deliveries", "recurrence"])
     parser.add_argument("--rounds", type=int, default=10, help="deliveries: rounds of reminders")
     parser.add_argument("--writes", type=int, default=200, help="recurrence: B's writes")
+    parser.add_argument("--server-args", default="--allowed-destinations 127.0.0.0/8",
+                        help="arguments of every tickler serve (the receivers are on loopback); "
+                             "'' for a build from before the destination policy")
     args = parser.parse_args()
+    SERVER_ARGS[:] = args.server_args.split()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tickler-fairness-") as tmp:
         tmp = Path(tmp)
