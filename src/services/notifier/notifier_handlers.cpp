@@ -155,7 +155,7 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
         core::field_error("url", "must be an absolute http:// URL (https is not supported yet)"));
   }
   // The destination policy, on what the host resolves to now (and again at every delivery).
-  auto allowed = co_await offload_.call(&NotifierService::check_destination, this, *url);
+  auto allowed = co_await lookups_.call(&NotifierService::check_destination, this, *url);
   if (!allowed) co_return http::error_response(allowed.error());
   auto secret = f.string("secret");
   if (!secret) co_return http::error_response(secret.error());

@@ -109,6 +109,9 @@ class NotifierService {
   bool work_ = false;  // webhook deliveries are waiting
   http::Histogram lateness_{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
   std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
+  // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
+  // threads, never the store's.
+  http::Offload lookups_{2};
   std::jthread thread_;
 };
 
