@@ -244,8 +244,9 @@ Result<SeriesWalker> walk(const Rule& rule, const date::time_zone& zone, LocalMs
 }
 
 // The occurrences of the series that starts at dtstart which come after `from`, without walking
-// the ones before it: libical keeps the rule's phase (INTERVAL, BYSETPOS…) from DTSTART. Not for
-// rules with COUNT (libical refuses, and COUNT needs every position).
+// the ones before it: libical keeps the rule's phase (INTERVAL, BYSETPOS…) from DTSTART. (libical
+// refuses this for a rule with COUNT; parse_rule keeps COUNT out of libical's rule, and the
+// walker applies it from first_index.)
 Result<SeriesWalker> walk_from(const Rule& rule, const date::time_zone& zone, LocalMs dtstart,
                                LocalMs from, int first_index) {
   auto iterator = make_iterator(rule, date::floor<seconds>(dtstart));
@@ -313,9 +314,9 @@ Result<std::optional<Occurrence>> next_occurrence(const Recurrence& recurrence,
   }
 
   const LocalMs series_start = tz.to_local(at.series_start);
-  // Without COUNT, the walk starts at the current occurrence (its index at.index), so its cost
-  // is the occurrences since then, not since the series began.
-  const bool resume = rule->count == 0 && at.current_due > at.series_start;
+  // The walk starts at the current occurrence (its index is at.index), so its cost is the
+  // occurrences since then, not since the series began.
+  const bool resume = at.current_due > at.series_start;
   auto walker = resume
                     ? walk_from(*rule, tz, series_start, tz.to_local(at.current_due), at.index + 1)
                     : walk(*rule, tz, series_start, 0, at.series_start);
@@ -326,10 +327,8 @@ Result<std::optional<Occurrence>> next_occurrence(const Recurrence& recurrence,
       return occurrence;
     }
   }
-  if (rule->count > 0) return budget_error();
   // Overdue by more occurrences than the budget: the series goes on after `now`, and the skipped
-  // occurrences are not counted (the index only needs to grow; a rule without COUNT ends by
-  // UNTIL, which is a time).
+  // occurrences are not counted (the index only needs to grow; COUNT then counts from there).
   const auto after = std::max(at.current_due, now);
   auto skip = walk_from(*rule, tz, series_start, tz.to_local(after), at.index + 1);
   if (!skip) return skip.error();
@@ -349,19 +348,17 @@ Status check_recurrence_cost(const Recurrence& recurrence, std::string_view time
   auto rule = parse_rule(recurrence.rrule);
   if (!rule) return rule.error();
   const auto& tz = **zone;
-  // As next_occurrence walks: from the due with COUNT, else from where the series is now.
-  auto walker = rule->count == 0 && from > due
-                    ? walk_from(*rule, tz, tz.to_local(due), tz.to_local(from), 0)
-                    : walk(*rule, tz, tz.to_local(due), 0, due);
+  // As next_occurrence walks: from where the series is now.
+  auto walker = from > due ? walk_from(*rule, tz, tz.to_local(due), tz.to_local(from), 0)
+                           : walk(*rule, tz, tz.to_local(due), 0, due);
   if (!walker) return walker.error();
-  for (int step = 0; step < k_max_recurrence_steps; ++step) {
+  // One more than the budget: exactly k_max_recurrence_steps occurrences in the window pass.
+  for (int step = 0; step <= k_max_recurrence_steps; ++step) {
     auto occurrence = walker->next();
     if (!occurrence || occurrence->due > horizon) return {};
   }
-  return rule_error(
-      "repeats too often: more than " + std::to_string(k_max_recurrence_steps) + " occurrences " +
-      (rule->count > 0 ? "between its due date and 30 days from now" : "within 30 days") +
-      "; choose a rule with fewer occurrences");
+  return rule_error("repeats too often: more than " + std::to_string(k_max_recurrence_steps) +
+                    " occurrences within 30 days; choose a rule with fewer occurrences");
 }
 
 Result<std::vector<Instant>> first_occurrences(std::string_view rrule, std::string_view time_zone,

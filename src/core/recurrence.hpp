@@ -21,8 +21,7 @@ inline constexpr int k_max_rrule_interval = 1000;
 inline constexpr int k_max_rrule_count = 100'000;
 inline constexpr int k_max_preview_occurrences = 5000;
 // Rule occurrences walked at most to find one next occurrence: the bound of its cost (about
-// 10 ms here). A task's rule must reach 30 days past the later of its due and the time it is
-// written within that many (check_recurrence_cost), so valid tasks stay within it.
+// 10 ms here). A task's rule may have at most that many in 30 days (check_recurrence_cost).
 inline constexpr int k_max_recurrence_steps = 5'000;
 inline constexpr auto k_recurrence_check_horizon = std::chrono::days{30};
 
@@ -73,11 +72,11 @@ struct Occurrence {
 // schedule: the next occurrence is the first of the set strictly after at.current_due; if that one
 // is not after `now` (the task was completed late), it is skipped, and so is every other one up
 // to `now`: the result is the first occurrence strictly after `now`. Its index is its position in
-// the set, so skipped occurrences are consumed (they count towards COUNT). With COUNT the index is
-// recomputed from DTSTART; without, the walk resumes at at.current_due, whose index is at.index.
-// Walking costs at most k_max_recurrence_steps occurrences: a series without COUNT overdue by
-// more goes on with the first occurrence after `now`, at index at.index + 1 (the skipped ones
-// uncounted); one with COUNT fails with field_error("recurrence", "repeats too often…").
+// the set, so skipped occurrences are consumed (they count towards COUNT). The walk resumes at
+// at.current_due, whose index is at.index (from DTSTART when at.current_due is DTSTART).
+// Walking costs at most k_max_recurrence_steps occurrences: a series overdue by more goes on
+// with the first occurrence after `now`, at index at.index + 1 (the skipped ones uncounted, so
+// COUNT counts on from there).
 // completed_at is not used.
 //
 // completion: the series re-anchors at the completion. DTSTART' = the local date of completed_at
@@ -92,7 +91,7 @@ struct Occurrence {
 
 // Refuses (field_error("recurrence", "repeats too often…")) a rule with more than
 // k_max_recurrence_steps occurrences in the k_recurrence_check_horizon after the later of `due`
-// and `now` (with COUNT: from `due` on, as next_occurrence walks it). Checked when a task's series
+// and `now`. Checked when a task's series
 // starts, so that a rule too dense to follow is refused then, never found on the event path.
 [[nodiscard]] Status check_recurrence_cost(const Recurrence& rule, std::string_view time_zone,
                                            Instant due, Instant now);

@@ -200,10 +200,9 @@ TEST(RecurrenceCost, ADenseRuleFromLongAgoIsRefusedWhenWritten) {
                                       utc("2020-01-01T08:00:00Z"), now))
         << rule;
   }
-  // With COUNT the walk starts at the due: a COUNT rule that is long past its budget is refused.
-  expect_field_error(check_recurrence_cost({"FREQ=DAILY;COUNT=100000", RecurrenceMode::schedule},
-                                           k_berlin, due, now),
-                     "recurrence", "count from 2000");
+  // COUNT does not change where the walk starts: a long COUNT series from long ago is fine.
+  EXPECT_TRUE(check_recurrence_cost({"FREQ=DAILY;COUNT=100000", RecurrenceMode::schedule}, k_berlin,
+                                    due, now));
   // COUNT ends the walk early: a dense rule with a small COUNT is cheap.
   EXPECT_TRUE(check_recurrence_cost({every_second() + ";COUNT=10", RecurrenceMode::schedule},
                                     k_berlin, due, now));
@@ -237,6 +236,52 @@ TEST(RecurrenceCost, AHugelyOverdueDenseSeriesGoesOnAfterNow) {
   ASSERT_TRUE(got);
   EXPECT_EQ(got->due, utc("2026-06-01T12:00:01Z"));
   EXPECT_EQ(got->index, 6);
+}
+
+}  // namespace
+}  // namespace tickler::core
+
+namespace tickler::core {
+namespace {
+
+using namespace recurrence_test;
+
+// With COUNT too, the walk resumes at the current occurrence: a dense COUNT series past the budget
+// of steps from its start still finds its next occurrence, and COUNT still ends it.
+TEST(RecurrenceCost, ACountSeriesResumesAndStillEnds) {
+  // Every 30 minutes: 48 a day; occurrence 9,600 is 200 days in.
+  const std::string rule = "FREQ=DAILY;BYHOUR=" + [] {
+    std::string h;
+    for (int i = 0; i < 24; ++i) h += std::to_string(i) + (i < 23 ? "," : "");
+    return h;
+  }() + ";BYMINUTE=0,30";
+  const Instant start = utc("2026-01-01T00:00:00Z");
+  const Instant current = start + date::days{200};
+  const Instant now = current + minutes{10};
+  const auto got = next({rule + ";COUNT=20000", RecurrenceMode::schedule}, "UTC",
+                        {start, current, 9600}, now, now);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->due, current + minutes{30});
+  EXPECT_EQ(got->index, 9601);
+  EXPECT_FALSE(next({rule + ";COUNT=9601", RecurrenceMode::schedule}, "UTC", {start, current, 9600},
+                    now, now));
+}
+
+// The limit is on occurrences within 30 days: about 5,000 in 30 days is the line.
+TEST(RecurrenceCost, TheLimitIsOnDensity) {
+  const Instant now = utc("2026-12-06T10:00:00Z");
+  const Instant due = utc("2026-12-07T00:00:00Z");
+  // 30 days × 24 hours × BYMINUTE values: 7 a hour gives 5,040 (too many), 6 gives 4,320.
+  EXPECT_FALSE(check_recurrence_cost(
+      {"FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;"
+       "BYMINUTE=0,8,16,24,32,40,48",
+       RecurrenceMode::schedule},
+      "UTC", due, now));
+  EXPECT_TRUE(check_recurrence_cost(
+      {"FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;"
+       "BYMINUTE=0,10,20,30,40,50",
+       RecurrenceMode::schedule},
+      "UTC", due, now));
 }
 
 }  // namespace

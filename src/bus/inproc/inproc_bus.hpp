@@ -1,8 +1,9 @@
 #pragma once
 // In-process Bus for tickler serve: publish() hands the events to each subscriber of their topic
 // (a batch subscriber gets a whole run of events at once), every subscriber on its own thread,
-// side by side, so that one subscriber's slow work (a recurrence to expand) never holds up
-// another's (the audit trail, the WebSocket); it returns when all of them are done. A subscriber
+// side by side, so that one subscriber's slow work on a batch (a recurrence to expand) does not
+// hold up another's work on the same batch (the audit trail, the WebSocket); it returns when all
+// of them are done, so the next batch waits for the slowest. A subscriber
 // is redelivered to on RETRY with exponential backoff up to max_attempts, and DROPped or
 // exhausted events go to the dead-letter sink (which may be called from several subscriber
 // threads at once). Delivery is at-least-once across crashes because the caller (the outbox

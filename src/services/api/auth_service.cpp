@@ -160,6 +160,11 @@ std::optional<core::UserId> AuthService::authenticate_known(std::string_view tok
 void AuthService::remember(const core::User& user) {
   std::lock_guard lock{cache_mutex_};
   if (cache_.size() >= k_max_cached_users && !cache_.contains(user.id)) cache_.clear();
+  // A read that began before a revocation committed must not bring the old generation back.
+  if (auto it = cache_.find(user.id);
+      it != cache_.end() && it->second.generation > user.token_generation) {
+    return;
+  }
   cache_[user.id] = {user.token_generation, user.disabled, std::chrono::steady_clock::now()};
 }
 
@@ -283,7 +288,11 @@ core::Result<core::User> AuthService::set_disabled(std::string_view who, bool di
   if (!disabled) {
     // Enabling revokes nothing: the tokens died when the account was disabled.
     auto changed = store_.write_value([&](store::Writer& w) -> core::Result<core::User> {
-      core::User v = *u;
+      // Read again in the transaction: a revocation committed since find_user must stay.
+      auto now_found = w.user_by_id(u->id);
+      if (!now_found) return now_found.error();
+      if (!*now_found) return core::make_error(core::Errc::not_found, "no such user");
+      core::User v = **now_found;
       v.disabled = false;
       if (auto st = w.update_user(v); !st) return st.error();
       return v;

@@ -25,9 +25,9 @@ bool DeliveryDispatcher::try_start(core::UserId user, const std::string& host,
   return true;
 }
 
-bool DeliveryDispatcher::running(core::UserId user) const {
+std::set<core::UserId> DeliveryDispatcher::running_users() const {
   std::lock_guard lock{mutex_};
-  return users_.contains(user);
+  return users_;
 }
 
 int DeliveryDispatcher::in_flight() const {

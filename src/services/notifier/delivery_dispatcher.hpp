@@ -34,7 +34,8 @@ class DeliveryDispatcher {
   // Starts job on a free worker unless a worker is not free, the user has a job running, or the
   // host is at its limit. true when started.
   bool try_start(core::UserId user, const std::string& host, std::function<void()> job);
-  [[nodiscard]] bool running(core::UserId user) const;
+  // The users with a job running now.
+  [[nodiscard]] std::set<core::UserId> running_users() const;
   [[nodiscard]] int in_flight() const;
   // Lets running jobs finish, then ends the workers.
   void stop();

@@ -1,6 +1,8 @@
 #include "services/notifier/notifier_service.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <tuple>
 #include <variant>
 
@@ -291,13 +293,17 @@ core::Result<int> NotifierService::deliver_webhooks() {
     std::optional<store::Webhook> hook;
   };
   const auto now = core::now();
+  // Users running before the read: a job that finishes during it may have recorded its outcome
+  // after the read saw its delivery still pending, and must not be started again from that row.
+  // Only this loop starts jobs, so no other user can be running with an outcome the read missed.
+  const auto busy = dispatcher_->running_users();
   auto candidates =
       store_.read_value([&](store::Reader& r) -> core::Result<std::vector<Candidate>> {
         auto heads = r.pending_deliveries(now, 500);
         if (!heads) return heads.error();
         std::vector<Candidate> out;
         for (auto& d : *heads) {
-          if (d.channel != "webhook" || dispatcher_->running(d.user_id)) continue;
+          if (d.channel != "webhook" || busy.contains(d.user_id)) continue;
           auto reminder = r.reminder(d.reminder_id);
           if (!reminder) return reminder.error();
           std::optional<store::Webhook> hook;
@@ -317,6 +323,8 @@ core::Result<int> NotifierService::deliver_webhooks() {
     if (c.hook) {
       auto target = http::parse_url_target(c.hook->url);
       host = target ? target->host : c.hook->url;
+      std::transform(host.begin(), host.end(), host.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     }
     const auto user = c.delivery.user_id;
     const bool ok = dispatcher_->try_start(user, host, [this, c = std::move(c)] {
