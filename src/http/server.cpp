@@ -101,15 +101,17 @@ net::awaitable<void> Server::accept_loop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
+    bool over_cap = false;
     {
       std::lock_guard lock{mutex_};
       if (stopping_) co_return;
-      if (static_cast<int>(connections_.size()) >= settings_.max_connections) {
-        conn->stream.socket().close(ec);
-        warn("connection refused: too many connections", "over max_connections");
-        continue;
-      }
-      connections_.insert(conn);
+      over_cap = static_cast<int>(connections_.size()) >= settings_.max_connections;
+      if (!over_cap) connections_.insert(conn);
+    }
+    if (over_cap) {
+      conn->stream.socket().close(ec);
+      warn("connection refused: too many connections", "over max_connections");
+      continue;
     }
     auto ex = conn->stream.get_executor();
     net::co_spawn(ex, session(std::move(conn)), net::detached);

@@ -30,11 +30,6 @@ std::set<core::UserId> DeliveryDispatcher::running_users() const {
   return users_;
 }
 
-int DeliveryDispatcher::in_flight() const {
-  std::lock_guard lock{mutex_};
-  return in_flight_;
-}
-
 void DeliveryDispatcher::work(std::stop_token stop) {
   for (;;) {
     Job job;

@@ -36,7 +36,6 @@ class DeliveryDispatcher {
   bool try_start(core::UserId user, const std::string& host, std::function<void()> job);
   // The users with a job running now.
   [[nodiscard]] std::set<core::UserId> running_users() const;
-  [[nodiscard]] int in_flight() const;
   // Lets running jobs finish, then ends the workers.
   void stop();
 
