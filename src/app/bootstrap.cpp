@@ -12,7 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 
 namespace tickler::app {
 
@@ -68,7 +68,7 @@ std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_d
   if (!store) throw std::runtime_error("cannot open " + path + ": " + store.error().message);
   auto applied = (*store)->migrate();
   if (!applied) throw std::runtime_error("migrations failed: " + applied.error().message);
-  http::log_json(spdlog::level::info, "store ready",
+  base::log_json(spdlog::level::info, "store ready",
                  {{"path", path}, {"migrations_applied", *applied}});
   return std::move(*store);
 }

@@ -5,7 +5,7 @@
 
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
-#include "http/log.hpp"
+#include "base/log.hpp"
 
 namespace tickler::app {
 namespace {
@@ -21,7 +21,7 @@ bus::inproc::DeadLetterSink dead_letter_table(store::Store& store) {
                     e.data, e.id,    {},     core::now(), 0};
     letter.error = error;
     letter.created_at = core::now();
-    http::log_json(spdlog::level::warn, "event dead-lettered",
+    base::log_json(spdlog::level::warn, "event dead-lettered",
                    {{"event_id", e.id}, {"subscriber", subscriber}, {"error", error}});
     return store.write([&](store::Writer& w) { return w.insert_dead_letter(letter); });
   };
@@ -63,7 +63,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       notifier_(notifier_settings(config), *store_, offload_, [this] { relay_.wake(); }),
       timers_([this](const std::vector<std::string>& ids) {
         if (auto n = notifier_.fire_due(ids); !n) {
-          http::log_json(spdlog::level::warn, "firing reminders failed",
+          base::log_json(spdlog::level::warn, "firing reminders failed",
                          {{"error", n.error().message}});
         }
       }),

@@ -10,8 +10,8 @@
 #include "bus/inproc/timer_queue.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "outbox/relay.hpp"
 #include "services/api/api_service.hpp"
-#include "services/api/outbox_relay.hpp"
 #include "services/auditor/audit_service.hpp"
 #include "services/notifier/notifier_service.hpp"
 #include "services/realtime/realtime_service.hpp"
@@ -42,11 +42,11 @@ class EmbeddedSystem {
 
  private:
   std::unique_ptr<store::sqlite::SqliteStore> store_;
-  http::Offload offload_;
+  base::Offload offload_;
   http::Metrics metrics_;
   http::Router router_;
   bus::inproc::InprocBus bus_;
-  services::api::OutboxRelay relay_;
+  outbox::Relay relay_;
   services::api::ApiService api_;
   services::auditor::AuditService auditor_;
   services::recurrer::RecurrerService recurrer_;

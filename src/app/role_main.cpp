@@ -11,7 +11,7 @@
 #include "app/bootstrap.hpp"
 #include "app/role_process.hpp"
 #include "app/roles.hpp"
-#include "http/log.hpp"
+#include "base/log.hpp"
 
 namespace tickler::app {
 namespace {
@@ -22,7 +22,7 @@ net::awaitable<void> stop_role_on_signal(net::signal_set& signals, RoleProcess& 
                                          std::chrono::milliseconds grace) {
   auto [ec, signo] = co_await signals.async_wait(net::as_tuple(net::use_awaitable));
   if (ec) co_return;
-  http::log_json(spdlog::level::info, "stopping", {{"signal", signo}});
+  base::log_json(spdlog::level::info, "stopping", {{"signal", signo}});
   co_await process.stop_accepting(grace);
 }
 
@@ -40,18 +40,18 @@ int run_role(const RoleConfig& config) {
         ioc,
         stop_role_on_signal(signals, process, std::chrono::seconds{config.shutdown_grace_seconds}),
         net::detached);
-    http::log_json(spdlog::level::info, "listening",
+    base::log_json(spdlog::level::info, "listening",
                    {{"role", config.role}, {"host", config.host}, {"port", process.port()}});
     std::vector<std::thread> threads;
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
     process.stop_background();
-    http::log_json(spdlog::level::info, "stopped", {{"role", config.role}});
+    base::log_json(spdlog::level::info, "stopped", {{"role", config.role}});
     spdlog::shutdown();
     return 0;
   } catch (const std::exception& e) {
-    http::log_json(spdlog::level::critical, "start-up failed",
+    base::log_json(spdlog::level::critical, "start-up failed",
                    {{"role", config.role}, {"error", e.what()}});
     spdlog::shutdown();
     return 1;

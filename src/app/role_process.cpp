@@ -7,8 +7,8 @@
 
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
+#include "base/log.hpp"
 #include "http/json_fields.hpp"
-#include "http/log.hpp"
 #include "http/response.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "wire/occurrence_json.hpp"
@@ -57,7 +57,7 @@ std::unique_ptr<store::Store> open_role_store(const RoleConfig& c, bus::dapr::Da
   if (!store) throw std::runtime_error("cannot open the database: " + store.error().message);
   auto applied = (*store)->migrate();
   if (!applied) throw std::runtime_error("migrations failed: " + applied.error().message);
-  http::log_json(spdlog::level::info, "store ready", {{"migrations_applied", *applied}});
+  base::log_json(spdlog::level::info, "store ready", {{"migrations_applied", *applied}});
   return std::move(*store);
 }
 
@@ -146,7 +146,7 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
                                                : std::filesystem::path{config_.web_root}},
                  offload_);
     pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &*web_));
-    http::log_json(spdlog::level::info, "web UI",
+    base::log_json(spdlog::level::info, "web UI",
                    {{"root", web_->root().string()}, {"built", web_->available()}});
   }
   if (role == "realtime") {
@@ -181,7 +181,7 @@ RoleProcess::~RoleProcess() {
 }
 
 void RoleProcess::wire_api(boost::asio::io_context& ioc) {
-  relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
+  relay_.emplace(outbox::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
   services::api::ApiSettings settings{
       {jwt_secret_of(config_, dapr_), std::chrono::seconds{config_.token_ttl_seconds}}, {}, {}};
   settings.auth = auth_settings(config_.accounts);
@@ -270,7 +270,7 @@ RoleProcess::Res RoleProcess::forward(const std::string& app_id, Ctx& ctx) {
 }
 
 void RoleProcess::wire_notifier() {
-  relay_.emplace(services::api::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
+  relay_.emplace(outbox::RelaySettings{.lanes = config_.relay_lanes}, *store_, bus_);
   services::notifier::NotifierSettings settings;
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
   settings.destinations = destination_settings(config_.network);
@@ -441,7 +441,7 @@ core::Result<int> RoleProcess::run_sweep() {
   const auto record = boost::json::serialize(
       boost::json::object{{"at", core::format_rfc3339(core::now())}, {"fired", *fired}});
   if (auto st = dapr_.save_state(config_.state_store, "sweep-last", record); !st) {
-    http::log_json(spdlog::level::warn, "recording the sweep failed",
+    base::log_json(spdlog::level::warn, "recording the sweep failed",
                    {{"error", st.error().message}});
   }
   return fired;

@@ -17,8 +17,8 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "http/upgrade_proxy.hpp"
+#include "outbox/relay.hpp"
 #include "services/api/api_service.hpp"
-#include "services/api/outbox_relay.hpp"
 #include "services/auditor/audit_service.hpp"
 #include "services/notifier/notifier_service.hpp"
 #include "services/realtime/realtime_service.hpp"
@@ -77,11 +77,11 @@ class RoleProcess {
   bus::dapr::DaprClient dapr_;
   std::unique_ptr<store::Store> store_;
   auth::JwtIssuer jwt_;
-  http::Offload offload_;
+  base::Offload offload_;
   http::Metrics metrics_;
   http::Router router_;
   bus::dapr::DaprBus bus_;
-  std::optional<services::api::OutboxRelay> relay_;
+  std::optional<outbox::Relay> relay_;
   std::optional<services::api::ApiService> api_;
   std::optional<services::auditor::AuditService> auditor_;
   std::optional<services::recurrer::RecurrerService> recurrer_;

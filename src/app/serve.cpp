@@ -12,7 +12,7 @@
 #include "app/embedded_system.hpp"
 #include "app/role_process.hpp"
 #include "app/roles.hpp"
-#include "http/log.hpp"
+#include "base/log.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace tickler::app {
@@ -24,7 +24,7 @@ net::awaitable<void> stop_on_signal(net::signal_set& signals, EmbeddedSystem& sy
                                     std::chrono::milliseconds grace) {
   auto [ec, signo] = co_await signals.async_wait(net::as_tuple(net::use_awaitable));
   if (ec) co_return;
-  http::log_json(spdlog::level::info, "stopping", {{"signal", signo}});
+  base::log_json(spdlog::level::info, "stopping", {{"signal", signo}});
   co_await system.stop_accepting(grace);
 }
 
@@ -40,9 +40,9 @@ int run_serve(const ServeConfig& config) {
     net::co_spawn(
         ioc, stop_on_signal(signals, system, std::chrono::seconds{config.shutdown_grace_seconds}),
         net::detached);
-    http::log_json(spdlog::level::info, "listening",
+    base::log_json(spdlog::level::info, "listening",
                    {{"host", config.host}, {"port", system.port()}, {"data", config.data_dir}});
-    http::log_json(system.web().available() ? spdlog::level::info : spdlog::level::warn,
+    base::log_json(system.web().available() ? spdlog::level::info : spdlog::level::warn,
                    system.web().available() ? "serving the web UI" : "the web UI is not built",
                    {{"web_root", system.web().root().string()}});
     std::vector<std::thread> threads;
@@ -50,11 +50,11 @@ int run_serve(const ServeConfig& config) {
     ioc.run();
     for (auto& t : threads) t.join();
     system.stop_background();
-    http::log_json(spdlog::level::info, "stopped");
+    base::log_json(spdlog::level::info, "stopped");
     spdlog::shutdown();
     return 0;
   } catch (const std::exception& e) {
-    http::log_json(spdlog::level::critical, "start-up failed", {{"error", e.what()}});
+    base::log_json(spdlog::level::critical, "start-up failed", {{"error", e.what()}});
     spdlog::shutdown();
     return 1;
   }
@@ -81,13 +81,13 @@ int run_migrate(const MigrateConfig& config) {
       if (!store) throw std::runtime_error(store.error().message);
       auto applied = (*store)->migrate();
       if (!applied) throw std::runtime_error(applied.error().message);
-      http::log_json(spdlog::level::info, "migrated",
+      base::log_json(spdlog::level::info, "migrated",
                      {{"role", config.role}, {"migrations_applied", *applied}});
     }
     spdlog::shutdown();
     return 0;
   } catch (const std::exception& e) {
-    http::log_json(spdlog::level::critical, "migration failed", {{"error", e.what()}});
+    base::log_json(spdlog::level::critical, "migration failed", {{"error", e.what()}});
     return 1;
   }
 }

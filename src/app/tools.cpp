@@ -7,7 +7,7 @@
 
 #include "app/bootstrap.hpp"
 #include "app/roles.hpp"
-#include "http/offload.hpp"
+#include "base/offload.hpp"
 #include "services/auditor/audit_service.hpp"
 
 namespace tickler::app {
@@ -70,7 +70,7 @@ int run_audit_verify(const ToolConfig& config) {
   init_process("warn");
   if (!has_database(config, "audit verify")) return 2;
   auto store = open_store(config.data_dir, 1);
-  http::Offload unused{1};
+  base::Offload unused{1};
   services::auditor::AuditService auditor{*store, unused};
   auto report = auditor.verify();
   if (!report) {

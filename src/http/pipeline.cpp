@@ -6,7 +6,8 @@
 #include <boost/url/parse.hpp>
 #include <chrono>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
+#include "http/redact.hpp"
 #include "http/response.hpp"
 
 namespace tickler::http {
@@ -166,8 +167,8 @@ net::awaitable<Response> Pipeline::handle(Request& request, const std::string& r
     what = e.what();
   }
   if (failed) {
-    log_json(spdlog::level::err, "handler failed",
-             {{"request_id", ctx.request_id}, {"route", route_name}, {"error", what}});
+    base::log_json(spdlog::level::err, "handler failed",
+                   {{"request_id", ctx.request_id}, {"route", route_name}, {"error", what}});
     res = error_response(core::make_error(core::Errc::internal, "internal error"));
   }
   finish(&request, res, ctx.request_id);
@@ -186,7 +187,7 @@ net::awaitable<Response> Pipeline::handle(Request& request, const std::string& r
                              {"remote", ctx.remote_address},
                              {"user_id", ctx.user_id ? *ctx.user_id : 0}};
   if (auto trace = trace_id_of(request["traceparent"]); !trace.empty()) fields["trace_id"] = trace;
-  log_json(probe ? spdlog::level::debug : spdlog::level::info, "request", std::move(fields));
+  base::log_json(probe ? spdlog::level::debug : spdlog::level::info, "request", std::move(fields));
   co_return res;
 }
 

@@ -12,7 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::http {
@@ -81,10 +81,10 @@ net::awaitable<void> Server::accept_loop() {
       ++unlogged;
       return;
     }
-    log_json(spdlog::level::warn, message,
-             {{"error", std::move(error)},
-              {"max_connections", settings_.max_connections},
-              {"since_last_warning", static_cast<std::int64_t>(unlogged)}});
+    base::log_json(spdlog::level::warn, message,
+                   {{"error", std::move(error)},
+                    {"max_connections", settings_.max_connections},
+                    {"since_last_warning", static_cast<std::int64_t>(unlogged)}});
     last_warning = now;
     unlogged = 0;
   };

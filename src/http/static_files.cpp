@@ -128,7 +128,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return star;
 }
 
-StaticFiles::StaticFiles(StaticFilesSettings settings, Offload& offload)
+StaticFiles::StaticFiles(StaticFilesSettings settings, base::Offload& offload)
     : settings_(std::move(settings)), offload_(offload) {}
 
 bool StaticFiles::available() const {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "http/offload.hpp"
+#include "base/offload.hpp"
 #include "http/types.hpp"
 
 namespace tickler::http {
@@ -29,7 +29,7 @@ struct StaticTarget {
 
 class StaticFiles {
  public:
-  StaticFiles(StaticFilesSettings settings, Offload& offload);
+  StaticFiles(StaticFilesSettings settings, base::Offload& offload);
 
   // True when the root holds a built UI (index.html).
   [[nodiscard]] bool available() const;
@@ -45,7 +45,7 @@ class StaticFiles {
 
  private:
   StaticFilesSettings settings_;
-  Offload& offload_;
+  base::Offload& offload_;
 };
 
 // The relative file path a decoded URL path names, or nullopt when it is not a safe one: "..",

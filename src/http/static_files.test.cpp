@@ -30,7 +30,7 @@ class WebRoot : public ::testing::Test {
   }
 
   fs::path root_;
-  Offload offload_{1};
+  base::Offload offload_{1};
   StaticFiles files() { return StaticFiles{{root_}, offload_}; }
 };
 

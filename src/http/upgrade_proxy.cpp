@@ -9,7 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::http {
@@ -89,7 +89,7 @@ net::awaitable<void> UpgradeProxy::run(tcp::socket client, Request request) {
     }
   }
   if (!connected) {
-    log_json(spdlog::level::warn, "no realtime upstream accepted a WebSocket");
+    base::log_json(spdlog::level::warn, "no realtime upstream accepted a WebSocket");
     auto res = error_response(
         core::make_error(core::Errc::unavailable, "the real-time service is not reachable"));
     res.keep_alive(false);

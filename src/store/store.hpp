@@ -4,7 +4,7 @@
 // service can make several changes (a task change plus its outbox rows) atomically. A write
 // function may run more than once (PostgreSQL retries a transaction that lost a race), so it acts
 // only through the Writer and overwrites, never appends to, what it captures.
-// Calls block; callers run them off the I/O threads (http::Offload).
+// Calls block; callers run them off the I/O threads (base::Offload).
 #include <cstdint>
 #include <functional>
 #include <optional>

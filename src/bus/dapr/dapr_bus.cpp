@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <future>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::bus::dapr {
@@ -209,7 +209,7 @@ void DaprBus::record_verdict(const std::string& topic, const std::string& name,
   }
   if (v.outcome == Outcome::success) return;
   const bool dropped = v.outcome == Outcome::drop;
-  http::log_json(
+  base::log_json(
       dropped ? spdlog::level::warn : spdlog::level::info,
       dropped ? "event dropped to dead letters" : "event retried",
       {{"topic", topic}, {"subscriber", name}, {"event_id", event_id}, {"reason", v.reason}});

@@ -18,9 +18,9 @@
 #include <tuple>
 #include <vector>
 
+#include "base/offload.hpp"
 #include "bus/bus.hpp"
 #include "bus/dapr/sidecar_client.hpp"
-#include "http/offload.hpp"
 #include "http/router.hpp"
 
 namespace tickler::bus::dapr {
@@ -55,7 +55,7 @@ struct BulkVerdict {
 
 class DaprBus final : public Bus {
  public:
-  DaprBus(DaprBusSettings settings, DaprClient& client, http::Offload& offload)
+  DaprBus(DaprBusSettings settings, DaprClient& client, base::Offload& offload)
       : settings_(std::move(settings)), client_(client), offload_(offload) {}
 
   void subscribe(std::string topic, std::string name, Subscriber fn) override;
@@ -101,7 +101,7 @@ class DaprBus final : public Bus {
 
   DaprBusSettings settings_;
   DaprClient& client_;
-  http::Offload& offload_;
+  base::Offload& offload_;
   std::map<std::pair<std::string, std::string>, Subscription> subscriptions_;
   mutable std::mutex counts_mutex_;
   std::map<std::tuple<std::string, std::string, Outcome>, std::uint64_t> handled_;

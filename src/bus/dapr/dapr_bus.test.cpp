@@ -23,7 +23,7 @@ Event sample(std::string id) {
 class DaprBusTest : public ::testing::Test {
  protected:
   DaprClient client_{{"127.0.0.1", 9, "", std::chrono::milliseconds{200}, 1}};
-  http::Offload offload_{1};
+  base::Offload offload_{1};
   DaprBus bus_{{"tickler-pubsub", "", "s3cret"}, client_, offload_};
 };
 

@@ -4,8 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "base/log.hpp"
 #include "bus/dapr/dapr_bus.hpp"
-#include "http/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::bus::dapr {
@@ -15,14 +15,14 @@ void JobsScheduler::schedule(const std::string& name, core::Instant at) {
   job.due_time = at;
   job.data = boost::json::serialize(boost::json::object{{"name", name}});
   if (auto st = client_.schedule_job(name, job); !st) {
-    http::log_json(spdlog::level::warn, "scheduling a job failed (the sweep will catch it)",
+    base::log_json(spdlog::level::warn, "scheduling a job failed (the sweep will catch it)",
                    {{"job", name}, {"error", st.error().message}});
   }
 }
 
 void JobsScheduler::cancel(const std::string& name) {
   if (auto st = client_.delete_job(name); !st) {
-    http::log_json(spdlog::level::warn, "deleting a job failed",
+    base::log_json(spdlog::level::warn, "deleting a job failed",
                    {{"job", name}, {"error", st.error().message}});
   }
 }

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/offload.hpp"
 #include "bus/dapr/sidecar_client.hpp"
 #include "bus/scheduler.hpp"
-#include "http/offload.hpp"
 #include "http/router.hpp"
 
 namespace tickler::bus::dapr {
@@ -20,7 +20,7 @@ using DueHandler = std::function<core::Status(const std::vector<std::string>& na
 
 class JobsScheduler final : public Scheduler {
  public:
-  JobsScheduler(DaprClient& client, http::Offload& offload, std::string app_token,
+  JobsScheduler(DaprClient& client, base::Offload& offload, std::string app_token,
                 DueHandler on_due)
       : client_(client),
         offload_(offload),
@@ -37,7 +37,7 @@ class JobsScheduler final : public Scheduler {
   core::Status fire(const std::string& name);
 
   DaprClient& client_;
-  http::Offload& offload_;
+  base::Offload& offload_;
   std::string app_token_;
   DueHandler on_due_;
 };

@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 
 namespace tickler::services::api {
 
@@ -15,7 +15,7 @@ std::string_view openapi_document() {
   return embedded_openapi().front().second;
 }
 
-ApiService::ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
+ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload& offload,
                        http::Metrics& metrics, std::function<void()> on_events)
     : store_(store),
       offload_(offload),
@@ -80,7 +80,7 @@ net::awaitable<void> ApiService::purge_loop() {
     const auto now = core::now();
     auto st = co_await offload_.call(&TaskService::purge_idempotency, &tasks_, now);
     if (!st) {
-      http::log_json(spdlog::level::warn, "idempotency purge failed",
+      base::log_json(spdlog::level::warn, "idempotency purge failed",
                      {{"error", st.error().message}});
     }
     purge_timer_->expires_after(std::chrono::hours{1});

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "auth/jwt.hpp"
+#include "base/offload.hpp"
 #include "http/metrics.hpp"
-#include "http/offload.hpp"
 #include "http/router.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
@@ -27,7 +27,7 @@ struct ApiSettings {
 class ApiService {
  public:
   // on_events: called after a commit that appended events (wakes the outbox relay).
-  ApiService(ApiSettings settings, store::Store& store, http::Offload& offload,
+  ApiService(ApiSettings settings, store::Store& store, base::Offload& offload,
              http::Metrics& metrics, std::function<void()> on_events);
 
   void register_routes(http::Router& router);
@@ -64,7 +64,7 @@ class ApiService {
   net::awaitable<void> purge_loop();
 
   store::Store& store_;
-  http::Offload& offload_;
+  base::Offload& offload_;
   http::Metrics& metrics_;
   LoginLimiter limiter_;
   AuthService auth_;

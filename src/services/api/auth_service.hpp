@@ -1,7 +1,7 @@
 #pragma once
 // Accounts: sign-up (open, by invite or closed), login, token verification, password change,
 // account deletion, and the operator's commands (tickler user …). Blocking (argon2id, store):
-// run through http::Offload.
+// run through base::Offload.
 //
 // Every token carries the user's token generation (auth::TokenClaims). A password change, a
 // reset, disabling or deleting the account moves the generation (or removes the user) in the

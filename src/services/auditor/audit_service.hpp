@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/offload.hpp"
 #include "bus/bus.hpp"
-#include "http/offload.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -27,7 +27,7 @@ struct VerifyReport {
 
 class AuditService {
  public:
-  AuditService(store::Store& store, http::Offload& offload) : store_(store), offload_(offload) {}
+  AuditService(store::Store& store, base::Offload& offload) : store_(store), offload_(offload) {}
 
   // Subscriber of task-events. DROP for an event that is not a task event.
   bus::Verdict on_task_event(const bus::Event& event);
@@ -41,7 +41,7 @@ class AuditService {
  private:
   http::net::awaitable<http::Response> history_handler(http::RequestContext& ctx);
   store::Store& store_;
-  http::Offload& offload_;
+  base::Offload& offload_;
 };
 
 }  // namespace tickler::services::auditor

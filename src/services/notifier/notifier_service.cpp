@@ -7,9 +7,9 @@
 #include <variant>
 
 #include "auth/digest.hpp"
+#include "base/log.hpp"
 #include "bus/event.hpp"
 #include "http/client.hpp"
-#include "http/log.hpp"
 
 namespace tickler::services::notifier {
 namespace {
@@ -329,7 +329,7 @@ core::Result<int> NotifierService::deliver_webhooks() {
     const auto user = c.delivery.user_id;
     const bool ok = dispatcher_->try_start(user, host, [this, c = std::move(c)] {
       if (auto st = deliver_one(c.delivery, c.reminder, c.hook); !st) {
-        http::log_json(spdlog::level::warn, "recording a webhook delivery failed",
+        base::log_json(spdlog::level::warn, "recording a webhook delivery failed",
                        {{"reminder_id", c.delivery.reminder_id}, {"error", st.error().message}});
       }
     });
@@ -351,13 +351,13 @@ void NotifierService::background(std::stop_token stop) {
   while (!stop.stop_requested()) {
     if (std::chrono::steady_clock::now() >= next_sweep) {
       if (auto n = sweep(); !n) {
-        http::log_json(spdlog::level::warn, "reminder sweep failed",
+        base::log_json(spdlog::level::warn, "reminder sweep failed",
                        {{"error", n.error().message}});
       }
       next_sweep = std::chrono::steady_clock::now() + settings_.sweep_interval;
     }
     if (auto n = deliver_webhooks(); !n) {
-      http::log_json(spdlog::level::warn, "webhook delivery failed",
+      base::log_json(spdlog::level::warn, "webhook delivery failed",
                      {{"error", n.error().message}});
     }
     std::unique_lock lock{mutex_};

@@ -17,11 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/offload.hpp"
 #include "bus/bus.hpp"
 #include "bus/scheduler.hpp"
 #include "http/destination.hpp"
 #include "http/metrics.hpp"
-#include "http/offload.hpp"
 #include "http/router.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
 #include "store/store.hpp"
@@ -44,7 +44,7 @@ struct NotifierSettings {
 class NotifierService {
  public:
   // on_events: wakes the outbox relay after notifications were committed.
-  NotifierService(NotifierSettings settings, store::Store& store, http::Offload& offload,
+  NotifierService(NotifierSettings settings, store::Store& store, base::Offload& offload,
                   std::function<void()> on_events)
       : settings_(settings),
         policy_(settings_.destinations),
@@ -101,7 +101,7 @@ class NotifierService {
   NotifierSettings settings_;
   http::DestinationPolicy policy_;
   store::Store& store_;
-  http::Offload& offload_;
+  base::Offload& offload_;
   std::function<void()> on_events_;
   bus::Scheduler* scheduler_ = nullptr;
   std::mutex mutex_;
@@ -111,7 +111,7 @@ class NotifierService {
   std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
   // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
   // threads, never the store's.
-  http::Offload lookups_{2};
+  base::Offload lookups_{2};
   std::jthread thread_;
 };
 

@@ -8,7 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <charconv>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 #include "http/response.hpp"
 
 namespace tickler::services::realtime {
@@ -44,7 +44,7 @@ std::optional<Parsed> parse(const bus::Event& event) {
 // The access-log line of an upgrade request (they bypass the HTTP pipeline).
 void log_upgrade(const http::Request& request, const std::string& request_id, unsigned status,
                  core::UserId user) {
-  http::log_json(spdlog::level::info, "request",
+  base::log_json(spdlog::level::info, "request",
                  {{"request_id", request_id},
                   {"method", request.method_string()},
                   {"route", "/api/ws"},

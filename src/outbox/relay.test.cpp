@@ -1,4 +1,4 @@
-#include "services/api/outbox_relay.hpp"
+#include "outbox/relay.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 
-namespace tickler::services::api {
+namespace tickler::outbox {
 namespace {
 
 using namespace std::chrono_literals;
@@ -49,7 +49,7 @@ class SlowBus : public bus::Bus {
   std::atomic<int> max_in_flight{0};
 };
 
-class OutboxRelayTest : public ::testing::Test {
+class RelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -128,10 +128,10 @@ class OutboxRelayTest : public ::testing::Test {
   std::vector<core::UserId> users_;
 };
 
-TEST_F(OutboxRelayTest, LanesPublishSideBySideAndKeepEveryUsersOrder) {
+TEST_F(RelayTest, LanesPublishSideBySideAndKeepEveryUsersOrder) {
   SlowBus bus;
   const auto ids = append(5);
-  OutboxRelay relay{{.batch = 4, .poll = 50ms, .lanes = 3}, *store_, bus};
+  Relay relay{{.batch = 4, .poll = 50ms, .lanes = 3}, *store_, bus};
   relay.start();
   relay.wake();
   wait_for_pending(0);
@@ -144,11 +144,11 @@ TEST_F(OutboxRelayTest, LanesPublishSideBySideAndKeepEveryUsersOrder) {
   EXPECT_EQ(all, ids);  // each row exactly once
 }
 
-TEST_F(OutboxRelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
+TEST_F(RelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
   SlowBus bus;
   bus.refused_user = std::to_string(users_[0]);
   append(3);
-  OutboxRelay relay{{.batch = 50, .poll = 50ms, .first_backoff = 20ms, .lanes = 2}, *store_, bus};
+  Relay relay{{.batch = 50, .poll = 50ms, .first_backoff = 20ms, .lanes = 2}, *store_, bus};
   relay.start();
   relay.wake();
   // Lane of users_[0] (and of the users sharing it) stays blocked; the other lane drains.
@@ -168,4 +168,4 @@ TEST_F(OutboxRelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
 }
 
 }  // namespace
-}  // namespace tickler::services::api
+}  // namespace tickler::outbox

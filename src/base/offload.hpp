@@ -1,7 +1,9 @@
 #pragma once
 // Runs blocking work (SQLite, argon2) on a thread pool and resumes the calling coroutine on its
-// own executor, so I/O threads never block. The work returns a core::Result; an exception in it
-// (a bug) becomes an internal error instead of taking the process down.
+// own executor, so I/O threads never block. An exception in the work (a bug) becomes the value
+// from_exception(std::type_identity<R>{}, e) returns, found by argument-dependent lookup next to
+// the work's result type R (core::Result provides it: an internal error), instead of taking the
+// process down.
 //
 // GCC 12 destroys a lambda's captures twice when the lambda is created in the same expression as
 // a co_await, so coroutines use call(fn, args...): the callable is bound here, outside the
@@ -15,9 +17,7 @@
 #include <functional>
 #include <type_traits>
 
-#include "core/result.hpp"
-
-namespace tickler::http {
+namespace tickler::base {
 
 class Offload {
  public:
@@ -59,10 +59,10 @@ class Offload {
     try {
       return work();
     } catch (const std::exception& e) {
-      return core::make_error(core::Errc::internal, std::string{"internal error: "} + e.what());
+      return from_exception(std::type_identity<std::invoke_result_t<F&>>{}, e);
     }
   }
   boost::asio::thread_pool pool_;
 };
 
-}  // namespace tickler::http
+}  // namespace tickler::base

@@ -15,7 +15,7 @@
 #include "bus/bus.hpp"
 #include "store/store.hpp"
 
-namespace tickler::services::api {
+namespace tickler::outbox {
 
 struct RelaySettings {
   int batch = 200;                       // rows per read, per lane
@@ -25,12 +25,12 @@ struct RelaySettings {
   int lanes = 1;  // publishing side by side, each a share of the users (store::OutboxLane)
 };
 
-class OutboxRelay {
+class Relay {
  public:
-  OutboxRelay(RelaySettings settings, store::Store& store, bus::Bus& bus);
-  OutboxRelay(const OutboxRelay&) = delete;
-  OutboxRelay& operator=(const OutboxRelay&) = delete;
-  ~OutboxRelay() { stop(); }
+  Relay(RelaySettings settings, store::Store& store, bus::Bus& bus);
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+  ~Relay() { stop(); }
 
   // tickler_outbox_pending_events and tickler_outbox_oldest_pending_age_seconds (one query).
   void write_metrics(std::string& out) const;
@@ -59,4 +59,4 @@ class OutboxRelay {
 // The bus event of an outbox row (partition key = user id).
 [[nodiscard]] bus::Event to_event(const store::OutboxRow& row);
 
-}  // namespace tickler::services::api
+}  // namespace tickler::outbox

@@ -7,13 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace tickler::http {
+namespace tickler::base {
 
 void log_json(spdlog::level::level_enum level, std::string_view msg,
               boost::json::object fields = {});
 
-// A request target fit for a log line: the values of the query parameters that carry
-// credentials (token, access_token, any case) replaced by [redacted].
-[[nodiscard]] std::string redact_target(std::string_view target);
-
-}  // namespace tickler::http
+}  // namespace tickler::base

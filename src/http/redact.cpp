@@ -1,26 +1,10 @@
-#include "http/log.hpp"
-
-#include <spdlog/spdlog.h>
+#include "http/redact.hpp"
 
 #include <algorithm>
 #include <array>
-#include <boost/json/serialize.hpp>
 #include <cctype>
 
-#include "core/time.hpp"
-
 namespace tickler::http {
-
-void log_json(spdlog::level::level_enum level, std::string_view msg, boost::json::object fields) {
-  if (!spdlog::should_log(level)) return;
-  boost::json::object line;
-  line.reserve(fields.size() + 3);
-  line["ts"] = core::format_rfc3339(core::now());
-  line["level"] = spdlog::level::to_string_view(level).data();
-  line["msg"] = msg;
-  for (auto& [k, v] : fields) line[k] = std::move(v);
-  spdlog::log(level, "{}", boost::json::serialize(line));
-}
 
 namespace {
 

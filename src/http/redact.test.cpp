@@ -1,4 +1,4 @@
-#include "http/log.hpp"
+#include "http/redact.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,24 +1,24 @@
-#include "services/api/outbox_relay.hpp"
+#include "outbox/relay.hpp"
 
 #include <algorithm>
 
-#include "http/log.hpp"
+#include "base/log.hpp"
 
-namespace tickler::services::api {
+namespace tickler::outbox {
 
 bus::Event to_event(const store::OutboxRow& row) {
   return {row.cloud_event_id(),        row.topic,      row.type, row.source, row.subject,
           std::to_string(row.user_id), row.created_at, row.data};
 }
 
-OutboxRelay::OutboxRelay(RelaySettings settings, store::Store& store, bus::Bus& bus)
+Relay::Relay(RelaySettings settings, store::Store& store, bus::Bus& bus)
     : settings_(settings), store_(store), bus_(bus) {
   settings_.lanes = std::max(1, settings_.lanes);
   woken_.assign(static_cast<std::size_t>(settings_.lanes), 0);
   lane_mutex_.resize(static_cast<std::size_t>(settings_.lanes));
 }
 
-void OutboxRelay::write_metrics(std::string& out) const {
+void Relay::write_metrics(std::string& out) const {
   auto backlog = store_.read_value([](store::Reader& r) { return r.outbox_backlog(); });
   if (!backlog) return;  // the store is down: no sample rather than a wrong one
   const double age =
@@ -31,20 +31,20 @@ void OutboxRelay::write_metrics(std::string& out) const {
   out += "tickler_outbox_oldest_pending_age_seconds " + std::to_string(age) + "\n";
 }
 
-void OutboxRelay::start() {
+void Relay::start() {
   for (int lane = 0; lane < settings_.lanes; ++lane) {
     threads_.emplace_back([this, lane](std::stop_token stop) { run(stop, lane); });
   }
 }
 
-void OutboxRelay::stop() {
+void Relay::stop() {
   if (threads_.empty()) return;
   for (auto& t : threads_) t.request_stop();
   cv_.notify_all();
   threads_.clear();  // joins
 }
 
-void OutboxRelay::wake() {
+void Relay::wake() {
   {
     std::lock_guard lock{mutex_};
     std::fill(woken_.begin(), woken_.end(), 1);
@@ -52,7 +52,7 @@ void OutboxRelay::wake() {
   cv_.notify_all();
 }
 
-core::Result<int> OutboxRelay::drain_once() {
+core::Result<int> Relay::drain_once() {
   int published = 0;
   for (int lane = 0; lane < settings_.lanes; ++lane) {
     auto n = drain_lane(lane);
@@ -62,7 +62,7 @@ core::Result<int> OutboxRelay::drain_once() {
   return published;
 }
 
-core::Result<int> OutboxRelay::drain_lane(int lane) {
+core::Result<int> Relay::drain_lane(int lane) {
   std::lock_guard drain{lane_mutex_[static_cast<std::size_t>(lane)]};
   const store::OutboxLane share{lane, settings_.lanes};
   int published = 0;
@@ -103,7 +103,7 @@ core::Result<int> OutboxRelay::drain_lane(int lane) {
       if (!st) return st.error();
       published += static_cast<int>(sent.size());
       const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-      http::log_json(spdlog::level::debug, "outbox relay: published",
+      base::log_json(spdlog::level::debug, "outbox relay: published",
                      {{"lane", lane},
                       {"events", sent.size()},
                       {"read_ms", ms(t1 - t0)},
@@ -114,14 +114,14 @@ core::Result<int> OutboxRelay::drain_lane(int lane) {
   }
 }
 
-void OutboxRelay::run(std::stop_token stop, int lane) {
+void Relay::run(std::stop_token stop, int lane) {
   auto backoff = settings_.first_backoff;
   auto& woken = woken_[static_cast<std::size_t>(lane)];
   while (!stop.stop_requested()) {
     auto n = drain_lane(lane);
     auto wait = settings_.poll;
     if (!n) {
-      http::log_json(
+      base::log_json(
           spdlog::level::warn, "outbox relay: publish failed, backing off",
           {{"lane", lane}, {"error", n.error().message}, {"backoff_ms", backoff.count()}});
       wait = backoff;
@@ -136,4 +136,4 @@ void OutboxRelay::run(std::stop_token stop, int lane) {
   (void)drain_lane(lane);
 }
 
-}  // namespace tickler::services::api
+}  // namespace tickler::outbox
