@@ -17,6 +17,10 @@ trap cleanup EXIT
 step "formatting (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 
+step "module boundaries (the include check, its own tests first)"
+build/venv/bin/pytest -q -p no:cacheprovider tools/include-check
+tools/include-check/check.py
+
 step "release build"
 make --no-print-directory build
 

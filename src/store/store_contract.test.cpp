@@ -1,8 +1,6 @@
 // The Store contract, run against every engine (store_contract.hpp): users, tasks, search,
 // sorting and paging, occurrences and idempotent responses. What the SQLite store does, the
 // PostgreSQL store does too.
-#include "store/store_contract.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +8,8 @@
 #include <set>
 #include <thread>
 #include <variant>
+
+#include "store/store_contract_test_support.hpp"
 
 namespace tickler::store::contract {
 namespace {

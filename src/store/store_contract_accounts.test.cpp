@@ -1,6 +1,6 @@
 // The Store contract for accounts: token generation and disabled flag, deletion of everything a
 // user owns (api, notifier and auditor rows), one-time invites.
-#include "store/store_contract.hpp"
+#include "store/store_contract_test_support.hpp"
 
 namespace tickler::store::contract {
 namespace {

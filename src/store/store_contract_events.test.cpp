@@ -8,7 +8,7 @@
 #include <thread>
 #include <variant>
 
-#include "store/store_contract.hpp"
+#include "store/store_contract_test_support.hpp"
 
 namespace tickler::store::contract {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "store/store_contract.hpp"
+#include "store/store_contract_test_support.hpp"
 
 namespace tickler::services::api {
 namespace {
