@@ -2,7 +2,8 @@
 
 // date::parse (date::from_stream) reads the seconds into a long double that it uses only once
 // they were read; GCC 12 cannot follow that through the inlined parser: a -Wmaybe-uninitialized
-// false positive (GCC meta-bug 24639), silenced for date.h, which this file includes first.
+// false positive (GCC bug 24639, the meta-bug of those), silenced for date.h, which this file
+// includes first.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <date/date.h>
