@@ -1,11 +1,11 @@
 #pragma once
 // The rows of the Store's tables as both engines hold them, written once: for each row, the
 // columns a SELECT lists and the function that reads them, in that order, into the row's struct;
-// and the encodings of the columns that hold several values (reminders, space-separated words,
-// a task's recurrence and series). The engines keep what is theirs: the SQL text around the
-// column lists, and binding and reading values through their own APIs. A reader here is a
-// template over the engine's current row (sqlite::Statement, postgres::Row), which reads columns
-// by index; it compiles to the same calls the engine would make itself.
+// the columns a task's INSERT and UPDATE write, in order; and the encodings of the columns that
+// hold several values (reminders, space-separated words). The engines keep what is theirs: the
+// SQL text around the column lists, and binding and reading values through their own APIs. A
+// reader here is a template over the engine's current row (sqlite::Statement, postgres::Row),
+// which reads columns by index; it compiles to the same calls the engine would make itself.
 #include <concepts>
 #include <cstdint>
 #include <optional>
