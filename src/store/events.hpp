@@ -1,10 +1,14 @@
 #pragma once
-// Rows of the event tables every role shares: the transactional outbox, consumer
-// de-duplication (processed_events) and dead letters.
+// The events area of the Store, the tables every role shares: the transactional outbox,
+// consumer de-duplication (processed_events) and dead letters; their rows and their Reader and
+// Writer (see store.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/result.hpp"
 #include "core/task.hpp"
 #include "core/time.hpp"
 
@@ -51,6 +55,36 @@ struct DeadLetter {
   std::string error;
   core::Instant created_at{};
   std::optional<core::Instant> redriven_at;
+};
+
+// The outbox and dead letters of one transaction's snapshot.
+class EventReader {
+ public:
+  virtual ~EventReader() = default;
+  // The oldest unsent outbox rows of a lane, in id order.
+  virtual core::Result<std::vector<OutboxRow>> unsent_outbox(int limit, OutboxLane lane) = 0;
+  virtual core::Result<OutboxBacklog> outbox_backlog() = 0;
+  // Dead letters, newest first.
+  virtual core::Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) = 0;
+};
+
+// Events appended, sent, consumed and dead-lettered in a write transaction (which can read them
+// too).
+class EventWriter : public virtual EventReader {
+ public:
+  // Returns the row id (the event id).
+  virtual core::Result<std::int64_t> append_outbox(const OutboxRow& row) = 0;
+  // Marks every row of `ids` sent at `at` (one statement where the database allows).
+  virtual core::Status mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) = 0;
+  virtual core::Status mark_outbox_failed(std::int64_t id, std::string_view error) = 0;
+  // Records that consumer handled event_id; false when it had already (then change nothing).
+  virtual core::Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
+                                            core::Instant at) = 0;
+  virtual core::Status insert_dead_letter(const DeadLetter& letter) = 0;
+  // Puts dead letters back in the outbox for their subscriber only, keeping their event ids:
+  // one (id) or every one not yet redriven (nullopt). Returns how many.
+  virtual core::Result<int> redrive_dead_letters(std::optional<std::int64_t> id,
+                                                 core::Instant at) = 0;
 };
 
 }  // namespace tickler::store

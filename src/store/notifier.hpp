@@ -1,10 +1,14 @@
 #pragma once
-// Rows of the notifier's tables: reminders (scheduled → fired | cancelled), the notifications
-// they produce, users' webhooks, and deliveries per channel.
+// The notifier area of the Store, the notifier's tables: reminders (scheduled → fired |
+// cancelled), the notifications they produce, users' webhooks, and deliveries per channel; their
+// rows and their Reader and Writer (see store.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/result.hpp"
 #include "core/task.hpp"
 
 namespace tickler::store {
@@ -50,6 +54,47 @@ struct Delivery {
   std::optional<core::Instant> delivered_at;
   core::UserId user_id = 0;
   core::Instant created_at{};  // set when inserted; an update keeps the first one
+};
+
+// Reminders, notifications, webhooks and deliveries of one transaction's snapshot.
+class NotifierReader {
+ public:
+  virtual ~NotifierReader() = default;
+  // Scheduled reminders due by `at`, oldest first.
+  virtual core::Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) = 0;
+  // Every scheduled reminder (for the timer queue at start-up).
+  virtual core::Result<std::vector<ReminderRow>> scheduled_reminders() = 0;
+  // A user's notifications, newest first, below before_id when given.
+  virtual core::Result<std::vector<NotificationRow>> notifications(
+      core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;
+  virtual core::Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
+  // The next delivery of each user and channel (the oldest pending one), where it is due by `at`;
+  // soonest first. A user whose next delivery waits for a retry has none due.
+  virtual core::Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
+  virtual core::Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
+};
+
+// The notifier's rows changed in a write transaction (which can read them too).
+class NotifierWriter : public virtual NotifierReader {
+ public:
+  // Reschedules a scheduled or cancelled reminder, never a fired one.
+  virtual core::Status upsert_reminder(const ReminderRow& reminder) = 0;
+  // Cancels a scheduled reminder only.
+  virtual core::Result<bool> cancel_reminder(std::string_view id) = 0;
+  // Moves a scheduled reminder whose time has come (remind_at <= at) to fired and returns it;
+  // nullopt when it was not scheduled or is not due: that is what makes a reminder fire once.
+  virtual core::Result<std::optional<ReminderRow>> fire_reminder(std::string_view id,
+                                                                 core::Instant at) = 0;
+  virtual core::Result<std::int64_t> insert_notification(const NotificationRow& n) = 0;
+  // false when the user has no such notification.
+  virtual core::Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
+                                                    core::Instant at) = 0;
+  virtual core::Status set_webhook(const Webhook& hook) = 0;
+  virtual core::Status delete_webhook(core::UserId user) = 0;
+  virtual core::Status upsert_delivery(const Delivery& delivery) = 0;
+  // The notifier's rows of a deleted user: reminders (so none fires), their deliveries,
+  // notifications and the webhook.
+  virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 
 }  // namespace tickler::store

@@ -119,12 +119,12 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
 
 core::Result<std::vector<store::AuditEntry>> AuditService::history(core::UserId user,
                                                                    core::TaskId task) {
-  return store_.read_value([&](store::Reader& r) { return r.audit_history(user, task); });
+  return store_.read_value([&](store::AuditReader& r) { return r.audit_history(user, task); });
 }
 
 core::Result<VerifyReport> AuditService::verify() {
   VerifyReport report;
-  auto st = store_.read([&](store::Reader& r) -> core::Status {
+  auto st = store_.read([&](store::AuditReader& r) -> core::Status {
     auto heads = r.audit_heads();
     if (!heads) return heads.error();
     std::map<core::UserId, store::AuditHead> by_user;

@@ -62,20 +62,20 @@ void NotifierService::register_routes(http::Router& router) {
 core::Result<std::vector<store::NotificationRow>> NotifierService::read_notifications(
     core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before) {
   return store_.read_value(
-      [&](store::Reader& r) { return r.notifications(user, unread_only, limit, before); });
+      [&](store::NotifierReader& r) { return r.notifications(user, unread_only, limit, before); });
 }
 
 core::Result<bool> NotifierService::read_mark(core::UserId user, std::int64_t id) {
   return store_.write_value(
-      [&](store::Writer& w) { return w.mark_notification_read(user, id, core::now()); });
+      [&](store::NotifierWriter& w) { return w.mark_notification_read(user, id, core::now()); });
 }
 
 core::Result<std::optional<store::Webhook>> NotifierService::read_webhook(core::UserId user) {
-  return store_.read_value([&](store::Reader& r) { return r.webhook(user); });
+  return store_.read_value([&](store::NotifierReader& r) { return r.webhook(user); });
 }
 
 core::Status NotifierService::write_webhook(const store::Webhook& hook) {
-  return store_.write([&](store::Writer& w) { return w.set_webhook(hook); });
+  return store_.write([&](store::NotifierWriter& w) { return w.set_webhook(hook); });
 }
 
 core::Status NotifierService::check_destination(const std::string& url) {
@@ -83,7 +83,7 @@ core::Status NotifierService::check_destination(const std::string& url) {
 }
 
 core::Status NotifierService::remove_webhook(core::UserId user) {
-  return store_.write([&](store::Writer& w) { return w.delete_webhook(user); });
+  return store_.write([&](store::NotifierWriter& w) { return w.delete_webhook(user); });
 }
 
 http::net::awaitable<http::Response> NotifierService::list_notifications(

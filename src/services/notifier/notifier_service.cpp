@@ -45,7 +45,8 @@ constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
 }  // namespace
 
 core::Status NotifierService::start() {
-  auto pending = store_.read_value([](store::Reader& r) { return r.scheduled_reminders(); });
+  auto pending =
+      store_.read_value([](store::NotifierReader& r) { return r.scheduled_reminders(); });
   if (!pending) return pending.error();
   for (const auto& r : *pending) scheduler_->schedule(r.id, r.remind_at);
   if (auto fired = sweep(); !fired) return fired.error();
@@ -212,7 +213,7 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   // A reminder moved later since it was queued is still scheduled: queue it at its new time.
   if (fired < static_cast<int>(ids.size())) {
     for (const auto& id : ids) {
-      auto r = store_.read_value([&](store::Reader& rd) { return rd.reminder(id); });
+      auto r = store_.read_value([&](store::NotifierReader& rd) { return rd.reminder(id); });
       if (r && *r && (*r)->state == "scheduled") scheduler_->schedule(id, (*r)->remind_at);
     }
   }
@@ -229,8 +230,8 @@ core::Result<int> NotifierService::sweep() {
   int total = 0;
   for (;;) {
     const auto now = core::now();
-    auto due =
-        store_.read_value([&](store::Reader& r) { return r.due_reminders(now, settings_.batch); });
+    auto due = store_.read_value(
+        [&](store::NotifierReader& r) { return r.due_reminders(now, settings_.batch); });
     if (!due) return due.error();
     if (due->empty()) return total;
     std::vector<std::string> ids;
@@ -282,7 +283,7 @@ core::Status NotifierService::deliver_one(store::Delivery delivery,
       }
     }
   }
-  return store_.write([&](store::Writer& w) { return w.upsert_delivery(next); });
+  return store_.write([&](store::NotifierWriter& w) { return w.upsert_delivery(next); });
 }
 
 core::Result<int> NotifierService::deliver_webhooks() {
@@ -298,7 +299,7 @@ core::Result<int> NotifierService::deliver_webhooks() {
   // Only this loop starts jobs, so no other user can be running with an outcome the read missed.
   const auto busy = dispatcher_->running_users();
   auto candidates =
-      store_.read_value([&](store::Reader& r) -> core::Result<std::vector<Candidate>> {
+      store_.read_value([&](store::NotifierReader& r) -> core::Result<std::vector<Candidate>> {
         auto heads = r.pending_deliveries(now, 500);
         if (!heads) return heads.error();
         std::vector<Candidate> out;

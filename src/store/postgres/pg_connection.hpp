@@ -42,6 +42,7 @@ class Params {
   Params& add(bool v) { return push(v ? "true" : "false"); }
   Params& add(std::string_view v) { return push(std::string{v}); }
   Params& add(const std::string& v) { return push(v); }
+  Params& add(std::string&& v) { return push(std::move(v)); }
   Params& add(const char* v) { return push(v); }
   Params& add(std::nullopt_t) {
     values_.emplace_back();
@@ -53,6 +54,7 @@ class Params {
     return v ? add(*v) : add(std::nullopt);
   }
 
+  void reserve(std::size_t n) { values_.reserve(n); }
   [[nodiscard]] int size() const { return static_cast<int>(values_.size()); }
   // Pointers into the values for libpq, valid while this object lives unchanged.
   [[nodiscard]] std::vector<const char*> pointers() const;

@@ -5,24 +5,18 @@
 
 #include "store/postgres/search_terms.hpp"
 #include "store/postgres/task_query_sql.hpp"
+#include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
 namespace {
 
-using core::to_millis;
-
-constexpr Query k_select_user_by_email{
-    "select_user_by_email",
-    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
-    "WHERE email = $1"};
-constexpr Query k_select_user_by_id{
-    "select_user_by_id",
-    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
-    "WHERE id = $1"};
-constexpr Query k_select_users{
-    "select_users",
-    "SELECT id, email, name, password_hash, created_at, token_generation, disabled FROM users "
-    "ORDER BY id"};
+const std::string k_user_by_email_sql =
+    select_columns(k_user_columns, " FROM users WHERE email = $1");
+const std::string k_user_by_id_sql = select_columns(k_user_columns, " FROM users WHERE id = $1");
+const std::string k_users_sql = select_columns(k_user_columns, " FROM users ORDER BY id");
+const Query k_select_user_by_email{"select_user_by_email", k_user_by_email_sql.c_str()};
+const Query k_select_user_by_id{"select_user_by_id", k_user_by_id_sql.c_str()};
+const Query k_select_users{"select_users", k_users_sql.c_str()};
 constexpr Query k_insert_user{
     "insert_user",
     "INSERT INTO users (email, name, password_hash, created_at, token_generation, disabled) "
@@ -41,10 +35,11 @@ constexpr Query k_use_invite{
     "UPDATE invites SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2"};
 constexpr Query k_insert_task{
     "insert_task",
-    "INSERT INTO tasks (user_id, title, description, status, priority, tags, due_at, time_zone, "
-    "created_at, updated_at, completed_at, version, reminders, recurrence_rrule, recurrence_mode, "
-    "series_id, series_start, occurrence_index, search) VALUES ($1, $2, $3, $4, $5, $6::text[], "
-    "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::tsvector) RETURNING id"};
+    "INSERT INTO tasks (user_id, created_at, title, description, status, priority, tags, due_at, "
+    "time_zone, updated_at, completed_at, version, reminders, recurrence_rrule, recurrence_mode, "
+    "series_id, series_start, occurrence_index, search) VALUES ($1, $2, $3, $4, $5, $6, "
+    "$7::text[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::tsvector) "
+    "RETURNING id"};
 constexpr Query k_update_task{
     "update_task",
     "UPDATE tasks SET title = $1, description = $2, status = $3, priority = $4, "
@@ -70,107 +65,24 @@ constexpr Query k_upsert_idempotent{
 constexpr Query k_purge_idempotency{"purge_idempotency",
                                     "DELETE FROM idempotency_keys WHERE created_at < $1"};
 
-std::string select_tasks(const char* where) {
-  return std::string{"SELECT "} + k_task_columns + " FROM tasks t " + where;
-}
-const std::string k_task_sql = select_tasks("WHERE t.id = $1 AND t.user_id = $2");
-const std::string k_next_in_series_sql = select_tasks(
-    "WHERE t.series_id = $1 AND t.occurrence_index > $2 AND t.user_id = $3 "
+const std::string k_task_sql =
+    select_columns(k_task_columns, " FROM tasks t WHERE t.id = $1 AND t.user_id = $2");
+const std::string k_next_in_series_sql = select_columns(
+    k_task_columns,
+    " FROM tasks t WHERE t.series_id = $1 AND t.occurrence_index > $2 AND t.user_id = $3 "
     "ORDER BY t.occurrence_index LIMIT 1");
 const Query k_select_task{"select_task", k_task_sql.c_str()};
 const Query k_select_next_in_series{"select_next_in_series", k_next_in_series_sql.c_str()};
 
-std::vector<std::string> split_words(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const auto space = s.find(' ');
-    if (space != 0) out.emplace_back(s.substr(0, space));
-    if (space == std::string_view::npos) break;
-    s.remove_prefix(space + 1);
-  }
-  return out;
-}
-
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  }
-  return out;
-}
-
-// Reminders as "b<minutes>" (before the due) and "a<unix ms>" (at), space-separated: the
-// SQLite store's encoding.
-std::string encode_reminders(const std::vector<core::ReminderSpec>& reminders) {
-  std::string out;
-  for (const auto& r : reminders) {
-    if (!out.empty()) out += ' ';
-    out += r.before_minutes ? "b" + std::to_string(*r.before_minutes)
-                            : "a" + std::to_string(to_millis(r.at.value_or(core::Instant{})));
-  }
-  return out;
-}
-
-std::vector<core::ReminderSpec> decode_reminders(std::string_view text) {
-  std::vector<core::ReminderSpec> out;
-  for (const auto& item : split_words(text)) {
-    if (item.size() < 2) continue;
-    const auto value = std::stoll(item.substr(1));
-    core::ReminderSpec r;
-    if (item[0] == 'b') {
-      r.before_minutes = static_cast<int>(value);
-    } else {
-      r.at = core::from_millis(value);
-    }
-    out.push_back(r);
-  }
-  return out;
-}
-
-// Reads the k_task_columns of a row.
+// The tags column is a text[] (GIN-indexed for tag filters).
 core::Task read_task(const Row& r) {
-  core::Task t;
-  t.id = r.int64(0);
-  t.user_id = r.int64(1);
-  t.title = r.text(2);
-  t.description = r.text(3);
-  t.status = r.int64(4) == 1 ? core::TaskStatus::completed : core::TaskStatus::pending;
-  t.priority = static_cast<core::Priority>(r.int64(5));
-  t.tags = from_pg_array(r.view(6));
-  t.due_at = r.opt_instant(7);
-  t.time_zone = r.text(8);
-  t.created_at = r.instant(9);
-  t.updated_at = r.instant(10);
-  t.completed_at = r.opt_instant(11);
-  t.version = r.int64(12);
-  t.reminders = decode_reminders(r.view(13));
-  if (!r.is_null(14)) {
-    t.recurrence = core::Recurrence{
-        r.text(14),
-        core::parse_recurrence_mode(r.text(15)).value_or(core::RecurrenceMode::schedule)};
-  }
-  t.series_id = r.opt_int64(16);
-  t.series_start = r.opt_instant(17);
-  t.occurrence_index = static_cast<int>(r.opt_int64(18).value_or(0));
-  return t;
+  return store::read_task(r, from_pg_array);
 }
 
-// Adds reminders, recurrence, series columns and the search terms (seven parameters).
-void add_series_and_search(Params& p, const core::Task& t) {
-  p.add(encode_reminders(t.reminders));
-  if (t.recurrence) {
-    p.add(t.recurrence->rrule).add(std::string{core::to_string(t.recurrence->mode)});
-  } else {
-    p.add(std::nullopt).add(std::nullopt);
-  }
-  p.add(t.series_id).add(t.series_start);
-  p.add(t.series_id ? std::optional<std::int64_t>{t.occurrence_index} : std::nullopt);
+// Adds the columns an insert and an update write (add_task_columns), then the search terms.
+void add_task_and_search(Params& p, const core::Task& t) {
+  add_task_columns(p, t, to_pg_array(t.tags));
   p.add(search_vector(t.title, t.description, join_words(t.tags)));
-}
-
-std::int64_t status_code(core::TaskStatus s) {
-  return s == core::TaskStatus::completed ? 1 : 0;
 }
 
 // The SQLite schema keys tags by (user, tag, task), so a task cannot carry a tag twice.
@@ -183,18 +95,14 @@ Status unique_tags(const core::Task& t) {
   return {};
 }
 
-core::User read_user(const Row& r) {
-  return {r.int64(0), r.text(1), r.text(2), r.text(3), r.instant(4), r.int64(5), r.boolean(6)};
-}
-
 }  // namespace
 
 Result<std::optional<core::User>> PgTx::user_by_email(std::string_view email) {
-  return first<core::User>(conn_.exec(k_select_user_by_email, Params{email}), read_user);
+  return first<core::User>(conn_.exec(k_select_user_by_email, Params{email}), read_user<Row>);
 }
 
 Result<std::optional<core::User>> PgTx::user_by_id(core::UserId id) {
-  return first<core::User>(conn_.exec(k_select_user_by_id, Params{id}), read_user);
+  return first<core::User>(conn_.exec(k_select_user_by_id, Params{id}), read_user<Row>);
 }
 
 Result<core::Task> PgTx::task(core::UserId user, core::TaskId id) {
@@ -214,34 +122,31 @@ Result<core::TaskPage> PgTx::tasks(const core::TaskQuery& query) {
   const auto built = build_task_query(query);
   Params params;
   for (const auto& p : built.params) params.add(p);
-  auto rows = collect<core::Task>(conn_.exec_text(built.sql, params), read_task);
-  if (!rows) return rows.error();
+  auto res = conn_.exec_text(built.sql, params);
+  if (!res) return res.error();
+  // Up to limit + 1 rows: the one past the page only says that a next page exists.
+  const int n = std::min(res->rows(), query.limit);
   core::TaskPage page;
-  page.items = std::move(*rows);
-  if (page.items.size() > static_cast<std::size_t>(query.limit)) {
-    page.items.resize(static_cast<std::size_t>(query.limit));
-    page.next = core::keyset_of(page.items.back(), query.sort);
-  }
+  page.items.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) page.items.push_back(read_task(res->row(i)));
+  if (res->rows() > query.limit) page.next = core::keyset_of(page.items.back(), query.sort);
   return page;
 }
 
 Result<std::vector<core::TagCount>> PgTx::tag_counts(core::UserId user) {
-  return collect<core::TagCount>(conn_.exec(k_select_tag_counts, Params{user}), [](const Row& r) {
-    return core::TagCount{r.text(0), r.int64(1)};
-  });
+  return collect<core::TagCount>(conn_.exec(k_select_tag_counts, Params{user}),
+                                 read_tag_count<Row>);
 }
 
 Result<std::optional<IdempotentResponse>> PgTx::idempotent_response(core::UserId user,
                                                                     std::string_view key,
                                                                     core::Instant not_before) {
-  return first<IdempotentResponse>(
-      conn_.exec(k_select_idempotent, Params{user, key, not_before}), [](const Row& r) {
-        return IdempotentResponse{r.text(0), static_cast<int>(r.int64(1)), r.text(2)};
-      });
+  return first<IdempotentResponse>(conn_.exec(k_select_idempotent, Params{user, key, not_before}),
+                                   read_idempotent<Row>);
 }
 
 Result<std::vector<core::User>> PgTx::users() {
-  return collect<core::User>(conn_.exec(k_select_users, Params{}), read_user);
+  return collect<core::User>(conn_.exec(k_select_users, Params{}), read_user<Row>);
 }
 
 Status PgTx::update_user(const core::User& user) {
@@ -278,19 +183,10 @@ Result<core::User> PgTx::insert_user(core::User user) {
 
 Result<core::Task> PgTx::insert_task(core::Task task) {
   if (auto st = unique_tags(task); !st) return st.error();
-  Params p{task.user_id,
-           task.title,
-           task.description,
-           status_code(task.status),
-           static_cast<std::int64_t>(task.priority),
-           to_pg_array(task.tags),
-           task.due_at,
-           task.time_zone,
-           task.created_at,
-           task.updated_at,
-           task.completed_at,
-           task.version};
-  add_series_and_search(p, task);
+  Params p;
+  p.reserve(19);
+  p.add(task.user_id).add(task.created_at);
+  add_task_and_search(p, task);
   auto res = conn_.exec(k_insert_task, p);
   if (!res) return res.error();
   task.id = res->row(0).int64(0);
@@ -304,17 +200,9 @@ Result<core::Task> PgTx::insert_task(core::Task task) {
 
 Status PgTx::update_task(const core::Task& task) {
   if (auto st = unique_tags(task); !st) return st;
-  Params p{task.title,
-           task.description,
-           status_code(task.status),
-           static_cast<std::int64_t>(task.priority),
-           to_pg_array(task.tags),
-           task.due_at,
-           task.time_zone,
-           task.updated_at,
-           task.completed_at,
-           task.version};
-  add_series_and_search(p, task);
+  Params p;
+  p.reserve(19);
+  add_task_and_search(p, task);
   p.add(task.id).add(task.user_id);
   auto res = conn_.exec(k_update_task, p);
   if (!res) return res.error();

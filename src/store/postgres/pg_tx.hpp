@@ -1,7 +1,8 @@
 #pragma once
 // The Reader/Writer of one PostgreSQL transaction: every statement the store runs, bound to the
 // connection the transaction holds. The statements live by area in pg_tx*.cpp, as named
-// constants prepared once per connection.
+// constants prepared once per connection; the rows they read and the columns they encode are
+// store/row_codec.hpp's.
 #include "store/postgres/pg_connection.hpp"
 #include "store/store.hpp"
 
@@ -11,9 +12,17 @@ class PgTx final : public Writer {
  public:
   explicit PgTx(PgConnection& conn) : conn_(conn) {}
 
+  // Users and invites (pg_tx.cpp).
   Result<std::optional<core::User>> user_by_email(std::string_view email) override;
   Result<std::optional<core::User>> user_by_id(core::UserId id) override;
   Result<std::vector<core::User>> users() override;
+  Result<core::User> insert_user(core::User user) override;
+  Status update_user(const core::User& user) override;
+  Status delete_user(core::UserId id) override;
+  Status insert_invite(const Invite& invite) override;
+  Result<bool> use_invite(std::string_view code_hash, core::Instant at) override;
+
+  // Tasks, their tags and search terms, and idempotency keys (pg_tx.cpp).
   Result<core::Task> task(core::UserId user, core::TaskId id) override;
   Result<core::TaskPage> tasks(const core::TaskQuery& query) override;
   Result<std::optional<core::Task>> next_in_series(core::UserId user, core::TaskId series_id,
@@ -22,12 +31,6 @@ class PgTx final : public Writer {
   Result<std::optional<IdempotentResponse>> idempotent_response(core::UserId user,
                                                                 std::string_view key,
                                                                 core::Instant not_before) override;
-
-  Result<core::User> insert_user(core::User user) override;
-  Status update_user(const core::User& user) override;
-  Status delete_user(core::UserId id) override;
-  Status insert_invite(const Invite& invite) override;
-  Result<bool> use_invite(std::string_view code_hash, core::Instant at) override;
   Result<core::Task> insert_task(core::Task task) override;
   Status update_task(const core::Task& task) override;
   Status delete_task(core::UserId user, core::TaskId id) override;
@@ -35,6 +38,7 @@ class PgTx final : public Writer {
                                   const IdempotentResponse& response, core::Instant at) override;
   Status purge_idempotency(core::Instant older_than) override;
 
+  // Outbox, processed events and dead letters (pg_tx_events.cpp).
   Result<std::vector<OutboxRow>> unsent_outbox(int limit, OutboxLane lane) override;
   Result<OutboxBacklog> outbox_backlog() override;
   Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
@@ -46,12 +50,15 @@ class PgTx final : public Writer {
   Status insert_dead_letter(const DeadLetter& letter) override;
   Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) override;
 
+  // Audit log and chain heads (pg_tx_audit.cpp).
   Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) override;
   Status for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) override;
   Result<std::vector<AuditHead>> audit_heads() override;
   Result<std::optional<AuditHead>> audit_head(core::UserId user) override;
   Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+  Status delete_user_audit(core::UserId user) override;
 
+  // Reminders, notifications, webhooks and deliveries (pg_tx_notifier.cpp).
   Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) override;
   Result<std::vector<ReminderRow>> scheduled_reminders() override;
   Result<std::vector<NotificationRow>> notifications(
@@ -70,7 +77,6 @@ class PgTx final : public Writer {
   Status delete_webhook(core::UserId user) override;
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
-  Status delete_user_audit(core::UserId user) override;
 
  private:
   PgConnection& conn_;

@@ -2,12 +2,10 @@
 #include <array>
 
 #include "store/postgres/pg_tx.hpp"
+#include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
 namespace {
-
-const std::string k_audit_columns =
-    "id, event_id, user_id, task_id, actor, type, changes, at, request_id, prev_hash, hash";
 
 constexpr Query k_insert_audit{
     "insert_audit",
@@ -21,34 +19,27 @@ constexpr Query k_upsert_head{
     "INSERT INTO audit_heads (user_id, last_id, hash, entries) VALUES ($1, $2, $3, 1) "
     "ON CONFLICT (user_id) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash, "
     "entries = audit_heads.entries + 1 WHERE audit_heads.hash = $4"};
-constexpr Query k_select_heads{
-    "select_audit_heads",
-    "SELECT user_id, last_id, hash, entries FROM audit_heads ORDER BY user_id"};
-constexpr Query k_select_head{
-    "select_audit_head",
-    "SELECT user_id, last_id, hash, entries FROM audit_heads WHERE user_id = $1"};
-const std::string k_history_sql =
-    "SELECT " + k_audit_columns + " FROM audit_log WHERE user_id = $1 AND task_id = $2 ORDER BY id";
+const std::string k_heads_sql =
+    select_columns(k_audit_head_columns, " FROM audit_heads ORDER BY user_id");
+const std::string k_head_sql =
+    select_columns(k_audit_head_columns, " FROM audit_heads WHERE user_id = $1");
+const Query k_select_heads{"select_audit_heads", k_heads_sql.c_str()};
+const Query k_select_head{"select_audit_head", k_head_sql.c_str()};
+const std::string k_history_sql = select_columns(
+    k_audit_columns, " FROM audit_log WHERE user_id = $1 AND task_id = $2 ORDER BY id");
 const Query k_select_history{"select_audit_history", k_history_sql.c_str()};
 // Read in batches through a cursor: the whole log never sits in memory at once.
-const std::string k_declare_walk = "DECLARE audit_walk NO SCROLL CURSOR FOR SELECT " +
-                                   k_audit_columns + " FROM audit_log ORDER BY user_id, id";
+const std::string k_declare_walk =
+    "DECLARE audit_walk NO SCROLL CURSOR FOR " +
+    select_columns(k_audit_columns, " FROM audit_log ORDER BY user_id, id");
 const std::string k_fetch_walk = "FETCH 500 FROM audit_walk";
 const std::string k_close_walk = "CLOSE audit_walk";
-
-AuditEntry read_entry(const Row& r) {
-  return {r.int64(0), r.text(1),    r.int64(2), r.int64(3), r.text(4), r.text(5),
-          r.text(6),  r.instant(7), r.text(8),  r.text(9),  r.text(10)};
-}
-
-AuditHead read_head(const Row& r) {
-  return {r.int64(0), r.int64(1), r.text(2), r.int64(3)};
-}
 
 }  // namespace
 
 Result<std::vector<AuditEntry>> PgTx::audit_history(core::UserId user, core::TaskId task) {
-  return collect<AuditEntry>(conn_.exec(k_select_history, Params{user, task}), read_entry);
+  return collect<AuditEntry>(conn_.exec(k_select_history, Params{user, task}),
+                             read_audit_entry<Row>);
 }
 
 Status PgTx::for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) {
@@ -58,7 +49,7 @@ Status PgTx::for_each_audit_entry(const std::function<Status(const AuditEntry&)>
     auto batch = conn_.exec(k_fetch_walk);
     if (!batch) return batch.error();
     more = !batch->empty();
-    for (int i = 0; i < batch->rows() && st; ++i) st = fn(read_entry(batch->row(i)));
+    for (int i = 0; i < batch->rows() && st; ++i) st = fn(read_audit_entry(batch->row(i)));
   }
   if (!st) {
     (void)conn_.exec(k_close_walk);  // fn stopped the walk: the transaction may go on
@@ -68,11 +59,11 @@ Status PgTx::for_each_audit_entry(const std::function<Status(const AuditEntry&)>
 }
 
 Result<std::vector<AuditHead>> PgTx::audit_heads() {
-  return collect<AuditHead>(conn_.exec(k_select_heads, Params{}), read_head);
+  return collect<AuditHead>(conn_.exec(k_select_heads, Params{}), read_audit_head<Row>);
 }
 
 Result<std::optional<AuditHead>> PgTx::audit_head(core::UserId user) {
-  return first<AuditHead>(conn_.exec(k_select_head, Params{user}), read_head);
+  return first<AuditHead>(conn_.exec(k_select_head, Params{user}), read_audit_head<Row>);
 }
 
 Result<std::int64_t> PgTx::append_audit(const AuditEntry& e) {

@@ -1,5 +1,6 @@
 // PgTx: the outbox, processed events and dead letters.
 #include "store/postgres/pg_tx.hpp"
+#include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
 namespace {
@@ -8,10 +9,10 @@ constexpr Query k_insert_outbox{
     "insert_outbox",
     "INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, target, "
     "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
-constexpr Query k_select_unsent{
-    "select_unsent",
-    "SELECT id, topic, type, source, subject, user_id, data, event_id, target, created_at, "
-    "attempts FROM outbox WHERE sent_at IS NULL AND user_id % $2 = $3 ORDER BY id LIMIT $1"};
+const std::string k_unsent_sql =
+    select_columns(k_outbox_columns,
+                   " FROM outbox WHERE sent_at IS NULL AND user_id % $2 = $3 ORDER BY id LIMIT $1");
+const Query k_select_unsent{"select_unsent", k_unsent_sql.c_str()};
 constexpr Query k_outbox_backlog{
     "outbox_backlog", "SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL"};
 constexpr Query k_mark_sent{"mark_sent",
@@ -26,11 +27,10 @@ constexpr Query k_insert_dead_letter{
     "insert_dead_letter",
     "INSERT INTO dead_letters (event_id, subscriber, topic, type, source, subject, user_id, data, "
     "error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
-constexpr Query k_select_dead_letters{
-    "select_dead_letters",
-    "SELECT id, event_id, subscriber, topic, type, source, subject, user_id, data, error, "
-    "created_at, redriven_at FROM dead_letters WHERE $1::boolean OR redriven_at IS NULL "
-    "ORDER BY id DESC LIMIT $2"};
+const std::string k_dead_letters_sql = select_columns(
+    k_dead_letter_columns,
+    " FROM dead_letters WHERE $1::boolean OR redriven_at IS NULL ORDER BY id DESC LIMIT $2");
+const Query k_select_dead_letters{"select_dead_letters", k_dead_letters_sql.c_str()};
 // One statement: the letters marked redriven are exactly the ones copied back, in id order.
 constexpr Query k_redrive{
     "redrive",
@@ -60,21 +60,7 @@ Result<OutboxBacklog> PgTx::outbox_backlog() {
 
 Result<std::vector<OutboxRow>> PgTx::unsent_outbox(int limit, OutboxLane lane) {
   const Params params{limit, lane.count, lane.index};
-  return collect<OutboxRow>(conn_.exec(k_select_unsent, params), [](const Row& r) {
-    OutboxRow o;
-    o.id = r.int64(0);
-    o.topic = r.text(1);
-    o.type = r.text(2);
-    o.source = r.text(3);
-    o.subject = r.text(4);
-    o.user_id = r.int64(5);
-    o.data = r.text(6);
-    o.event_id = r.opt_text(7);
-    o.target = r.opt_text(8);
-    o.created_at = r.instant(9);
-    o.attempts = static_cast<int>(r.int64(10));
-    return o;
-  });
+  return collect<OutboxRow>(conn_.exec(k_select_unsent, params), read_outbox_row<Row>);
 }
 
 Status PgTx::mark_outbox_sent(const std::vector<std::int64_t>& ids, core::Instant at) {
@@ -105,22 +91,7 @@ Status PgTx::insert_dead_letter(const DeadLetter& d) {
 
 Result<std::vector<DeadLetter>> PgTx::dead_letters(bool include_redriven, int limit) {
   return collect<DeadLetter>(conn_.exec(k_select_dead_letters, Params{include_redriven, limit}),
-                             [](const Row& r) {
-                               DeadLetter d;
-                               d.id = r.int64(0);
-                               d.event.event_id = r.text(1);
-                               d.subscriber = r.text(2);
-                               d.event.topic = r.text(3);
-                               d.event.type = r.text(4);
-                               d.event.source = r.text(5);
-                               d.event.subject = r.text(6);
-                               d.event.user_id = r.int64(7);
-                               d.event.data = r.text(8);
-                               d.error = r.text(9);
-                               d.created_at = r.instant(10);
-                               d.redriven_at = r.opt_instant(11);
-                               return d;
-                             });
+                             read_dead_letter<Row>);
 }
 
 Result<int> PgTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) {

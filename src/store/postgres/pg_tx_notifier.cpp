@@ -2,18 +2,19 @@
 #include <array>
 
 #include "store/postgres/pg_tx.hpp"
+#include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
 namespace {
 
-const std::string k_reminder_columns =
-    "id, task_id, user_id, title, due_at, remind_at, state, fired_at";
-const std::string k_due_sql =
-    "SELECT " + k_reminder_columns +
-    " FROM reminders WHERE state = 'scheduled' AND remind_at <= $1 ORDER BY remind_at LIMIT $2";
-const std::string k_scheduled_sql =
-    "SELECT " + k_reminder_columns + " FROM reminders WHERE state = 'scheduled' ORDER BY remind_at";
-const std::string k_reminder_sql = "SELECT " + k_reminder_columns + " FROM reminders WHERE id = $1";
+const std::string k_due_sql = select_columns(
+    k_reminder_columns,
+    " FROM reminders WHERE state = 'scheduled' AND remind_at <= $1 ORDER BY remind_at "
+    "LIMIT $2");
+const std::string k_scheduled_sql = select_columns(
+    k_reminder_columns, " FROM reminders WHERE state = 'scheduled' ORDER BY remind_at");
+const std::string k_reminder_sql =
+    select_columns(k_reminder_columns, " FROM reminders WHERE id = $1");
 const Query k_select_due{"select_due_reminders", k_due_sql.c_str()};
 const Query k_select_scheduled{"select_scheduled_reminders", k_scheduled_sql.c_str()};
 const Query k_select_reminder{"select_reminder", k_reminder_sql.c_str()};
@@ -29,20 +30,21 @@ constexpr Query k_cancel_reminder{
     "UPDATE reminders SET state = 'cancelled' WHERE id = $1 AND state = 'scheduled'"};
 // The row lock and the state check make a reminder fire once: a concurrent second firing waits
 // for the first, then finds it fired (or, at REPEATABLE READ, fails and is retried).
-constexpr Query k_fire_reminder{
-    "fire_reminder",
-    "UPDATE reminders SET state = 'fired', fired_at = $2 "
-    "WHERE id = $1 AND state = 'scheduled' AND remind_at <= $2 "
-    "RETURNING id, task_id, user_id, title, due_at, remind_at, state, fired_at"};
+const std::string k_fire_sql =
+    std::string{
+        "UPDATE reminders SET state = 'fired', fired_at = $2 "
+        "WHERE id = $1 AND state = 'scheduled' AND remind_at <= $2 RETURNING "} +
+    k_reminder_columns;
+const Query k_fire_reminder{"fire_reminder", k_fire_sql.c_str()};
 constexpr Query k_insert_notification{
     "insert_notification",
     "INSERT INTO notifications (user_id, task_id, reminder_id, title, remind_at, fired_at) "
     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
-constexpr Query k_select_notifications{
-    "select_notifications",
-    "SELECT id, user_id, task_id, reminder_id, title, remind_at, fired_at, read_at "
-    "FROM notifications WHERE user_id = $1 AND (NOT $2::boolean OR read_at IS NULL) "
-    "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"};
+const std::string k_notifications_sql = select_columns(
+    k_notification_columns,
+    " FROM notifications WHERE user_id = $1 AND (NOT $2::boolean OR read_at IS NULL) "
+    "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4");
+const Query k_select_notifications{"select_notifications", k_notifications_sql.c_str()};
 constexpr Query k_mark_read{
     "mark_notification_read",
     "UPDATE notifications SET read_at = coalesce(read_at, $1) WHERE id = $2 AND user_id = $3"};
@@ -52,8 +54,9 @@ constexpr Query k_set_webhook{
     "ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
     "created_at = excluded.created_at"};
 constexpr Query k_delete_webhook{"delete_webhook", "DELETE FROM webhooks WHERE user_id = $1"};
-constexpr Query k_select_webhook{
-    "select_webhook", "SELECT user_id, url, secret, created_at FROM webhooks WHERE user_id = $1"};
+const std::string k_webhook_sql =
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1");
+const Query k_select_webhook{"select_webhook", k_webhook_sql.c_str()};
 constexpr Query k_upsert_delivery{
     "upsert_delivery",
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
@@ -62,30 +65,26 @@ constexpr Query k_upsert_delivery{
     "UPDATE SET state = excluded.state, attempts = excluded.attempts, "
     "last_error = excluded.last_error, next_attempt = excluded.next_attempt, "
     "delivered_at = excluded.delivered_at"};
-constexpr Query k_pending_deliveries{
-    "select_pending_deliveries",
-    "SELECT reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at, "
-    "user_id, created_at FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') AS heads "
-    "WHERE place = 1 AND next_attempt <= $1 ORDER BY next_attempt, created_at LIMIT $2"};
-
-ReminderRow read_reminder(const Row& r) {
-  return {r.text(0),        r.int64(1),   r.int64(2), r.text(3),
-          r.opt_instant(4), r.instant(5), r.text(6),  r.opt_instant(7)};
-}
+const std::string k_pending_deliveries_sql = select_columns(
+    k_delivery_columns,
+    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
+    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') "
+    "AS heads WHERE place = 1 AND next_attempt <= $1 ORDER BY next_attempt, created_at "
+    "LIMIT $2");
+const Query k_pending_deliveries{"select_pending_deliveries", k_pending_deliveries_sql.c_str()};
 
 }  // namespace
 
 Result<std::vector<ReminderRow>> PgTx::due_reminders(core::Instant at, int limit) {
-  return collect<ReminderRow>(conn_.exec(k_select_due, Params{at, limit}), read_reminder);
+  return collect<ReminderRow>(conn_.exec(k_select_due, Params{at, limit}), read_reminder<Row>);
 }
 
 Result<std::vector<ReminderRow>> PgTx::scheduled_reminders() {
-  return collect<ReminderRow>(conn_.exec(k_select_scheduled, Params{}), read_reminder);
+  return collect<ReminderRow>(conn_.exec(k_select_scheduled, Params{}), read_reminder<Row>);
 }
 
 Result<std::optional<ReminderRow>> PgTx::reminder(std::string_view id) {
-  return first<ReminderRow>(conn_.exec(k_select_reminder, Params{id}), read_reminder);
+  return first<ReminderRow>(conn_.exec(k_select_reminder, Params{id}), read_reminder<Row>);
 }
 
 Result<std::vector<NotificationRow>> PgTx::notifications(core::UserId user, bool unread_only,
@@ -93,32 +92,15 @@ Result<std::vector<NotificationRow>> PgTx::notifications(core::UserId user, bool
                                                          std::optional<std::int64_t> before_id) {
   return collect<NotificationRow>(
       conn_.exec(k_select_notifications, Params{user, unread_only, before_id, limit}),
-      [](const Row& r) {
-        return NotificationRow{r.int64(0), r.int64(1),   r.int64(2),   r.text(3),
-                               r.text(4),  r.instant(5), r.instant(6), r.opt_instant(7)};
-      });
+      read_notification<Row>);
 }
 
 Result<std::optional<Webhook>> PgTx::webhook(core::UserId user) {
-  return first<Webhook>(conn_.exec(k_select_webhook, Params{user}), [](const Row& r) {
-    return Webhook{r.int64(0), r.text(1), r.text(2), r.instant(3)};
-  });
+  return first<Webhook>(conn_.exec(k_select_webhook, Params{user}), read_webhook<Row>);
 }
 
 Result<std::vector<Delivery>> PgTx::pending_deliveries(core::Instant at, int limit) {
-  return collect<Delivery>(conn_.exec(k_pending_deliveries, Params{at, limit}), [](const Row& r) {
-    Delivery d;
-    d.reminder_id = r.text(0);
-    d.channel = r.text(1);
-    d.state = r.text(2);
-    d.attempts = static_cast<int>(r.int64(3));
-    d.last_error = r.opt_text(4);
-    d.next_attempt = r.opt_instant(5);
-    d.delivered_at = r.opt_instant(6);
-    d.user_id = r.int64(7);
-    d.created_at = r.instant(8);
-    return d;
-  });
+  return collect<Delivery>(conn_.exec(k_pending_deliveries, Params{at, limit}), read_delivery<Row>);
 }
 
 Status PgTx::upsert_reminder(const ReminderRow& r) {
@@ -133,7 +115,7 @@ Result<bool> PgTx::cancel_reminder(std::string_view id) {
 }
 
 Result<std::optional<ReminderRow>> PgTx::fire_reminder(std::string_view id, core::Instant at) {
-  return first<ReminderRow>(conn_.exec(k_fire_reminder, Params{id, at}), read_reminder);
+  return first<ReminderRow>(conn_.exec(k_fire_reminder, Params{id, at}), read_reminder<Row>);
 }
 
 Result<std::int64_t> PgTx::insert_notification(const NotificationRow& n) {

@@ -1,29 +1,14 @@
 #include "store/postgres/task_query_sql.hpp"
 
 #include <algorithm>
-#include <limits>
 
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/search_terms.hpp"
+#include "store/row_codec.hpp"
+#include "store/task_sort.hpp"
 
 namespace tickler::store::postgres {
 namespace {
-
-constexpr std::int64_t k_no_due = std::numeric_limits<std::int64_t>::max();
-
-const char* sort_column(core::SortKey key) {
-  switch (key) {
-    case core::SortKey::due:
-      return "t.due_sort";
-    case core::SortKey::priority:
-      return "t.priority";
-    case core::SortKey::title:
-      return "t.title_key";
-    case core::SortKey::created:
-      return "t.created_at";
-  }
-  return "t.created_at";
-}
 
 // Text PostgreSQL can hold: UTF-8 without NUL. A filter value that is not can match nothing
 // (SQLite compares the bytes and finds no row); sent as a parameter it would be an error.
@@ -73,11 +58,10 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
   BuiltQuery b;
   Builder p{b};
   auto& sql = b.sql;
-  sql = std::string{"SELECT "} + k_task_columns +
-        " FROM tasks t WHERE t.user_id = " + p.param(q.user_id);
+  sql = select_columns(k_task_columns, " FROM tasks t WHERE t.user_id = ") + p.param(q.user_id);
 
   if (q.status) {
-    sql += " AND t.status = " + p.param(std::int64_t{*q.status == core::TaskStatus::completed});
+    sql += " AND t.status = " + p.param(status_code(*q.status));
   }
   if (!q.priorities.empty()) {
     sql += " AND t.priority IN (";
@@ -105,8 +89,7 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
     }
   }
 
-  const char* column = sort_column(q.sort);
-  const bool asc = q.order == core::SortOrder::asc;
+  const TaskSort sort{q, "t.title_key"};
   if (q.after) {
     // Keys of another type compare as SQLite compares them: every number sorts before every
     // text, so a text key after a number key (or the reverse) ends or spans the listing.
@@ -120,15 +103,12 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
     } else if (const auto* i = std::get_if<std::int64_t>(&k)) {
       key = p.param(*i);
     } else {
-      if (std::holds_alternative<std::string>(k)) id = k_no_due;
-      key = p.param(k_no_due);  // no due date (or a text key): after every number
+      if (std::holds_alternative<std::string>(k)) id = k_no_due_sort;
+      key = p.param(k_no_due_sort);  // no due date (or a text key): after every number
     }
-    sql += std::string{" AND ("} + column + ", t.id) " + (asc ? ">" : "<") + " (" + key + ", " +
-           p.param(id) + ")";
+    sql += sort.after(key, p.param(id));
   }
-  const char* dir = asc ? " ASC" : " DESC";
-  sql += std::string{" ORDER BY "} + column + dir + ", t.id" + dir + " LIMIT " +
-         p.param(static_cast<std::int64_t>(q.limit) + 1);
+  sql += sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
   return b;
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // Turns a core::TaskQuery into one PostgreSQL statement over the tasks table plus its text
 // parameters, with the SQLite store's semantics: each sort key has its own index (see
-// migrations/postgres/api), keyset pagination continues strictly after the previous page's last
-// (key, id), filters are residual conditions. Titles sort as SQLite's NOCASE does (ASCII letters
-// folded, then bytes), through the generated column title_key.
+// migrations/postgres/api and store/task_sort.hpp), keyset pagination continues strictly after
+// the previous page's last (key, id), filters are residual conditions. Titles sort as SQLite's
+// NOCASE does (ASCII letters folded, then bytes), through the generated column title_key.
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,11 +11,6 @@
 #include "core/task_query.hpp"
 
 namespace tickler::store::postgres {
-
-inline constexpr const char* k_task_columns =
-    "t.id, t.user_id, t.title, t.description, t.status, t.priority, t.tags, t.due_at, "
-    "t.time_zone, t.created_at, t.updated_at, t.completed_at, t.version, t.reminders, "
-    "t.recurrence_rrule, t.recurrence_mode, t.series_id, t.series_start, t.occurrence_index";
 
 // SQLite's NOCASE folding in SQL: ASCII upper case to lower case, nothing else.
 inline constexpr const char* k_nocase_from = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'";

@@ -90,11 +90,11 @@ core::Status Statement::each_row(const std::function<core::Status(const Statemen
   }
 }
 
-std::string Statement::text(int col) const {
+std::string_view Statement::view(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};
-  return std::string{reinterpret_cast<const char*>(p),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+  return {reinterpret_cast<const char*>(p),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 std::optional<std::int64_t> Statement::opt_int64(int col) const {

@@ -42,8 +42,12 @@ class Statement {
   core::Result<bool> step();
   core::Status run();  // steps to the end
 
+  // Columns of the current row (the shape store/row_codec.hpp reads rows through).
   [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-  [[nodiscard]] std::string text(int col) const;
+  [[nodiscard]] bool boolean(int col) const { return int64(col) != 0; }
+  // Valid until the statement steps or is reset.
+  [[nodiscard]] std::string_view view(int col) const;
+  [[nodiscard]] std::string text(int col) const { return std::string{view(col)}; }
   [[nodiscard]] bool is_null(int col) const {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
@@ -57,6 +61,22 @@ class Statement {
  private:
   sqlite3_stmt* stmt_;
   bool owned_;
+};
+
+// Binds parameters in order, from `first`: how the shared codecs (store/row_codec.hpp) add a
+// group of columns to a Statement, as they do to PostgreSQL's Params.
+class Binder {
+ public:
+  Binder(Statement& s, int first) : s_(s), next_(first) {}
+  template <class T>
+  Binder& add(const T& value) {
+    s_.bind(next_++, value);
+    return *this;
+  }
+
+ private:
+  Statement& s_;
+  int next_;
 };
 
 class Connection {

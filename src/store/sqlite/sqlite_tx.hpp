@@ -1,6 +1,12 @@
 #pragma once
 // The Reader/Writer of one SQLite transaction: every statement the store runs, bound to the
-// connection the transaction holds.
+// connection the transaction holds. The statements live by area in sqlite_tx*.cpp; the rows
+// they read and the columns they encode are store/row_codec.hpp's.
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
 
@@ -10,9 +16,17 @@ class SqliteTx final : public Writer {
  public:
   explicit SqliteTx(Connection& conn) : conn_(conn) {}
 
+  // Users and invites (sqlite_tx.cpp).
   Result<std::optional<core::User>> user_by_email(std::string_view email) override;
   Result<std::optional<core::User>> user_by_id(core::UserId id) override;
   Result<std::vector<core::User>> users() override;
+  Result<core::User> insert_user(core::User user) override;
+  Status update_user(const core::User& user) override;
+  Status delete_user(core::UserId id) override;
+  Status insert_invite(const Invite& invite) override;
+  Result<bool> use_invite(std::string_view code_hash, core::Instant at) override;
+
+  // Tasks, tags and idempotency keys (sqlite_tx.cpp).
   Result<core::Task> task(core::UserId user, core::TaskId id) override;
   Result<core::TaskPage> tasks(const core::TaskQuery& query) override;
   Result<std::optional<core::Task>> next_in_series(core::UserId user, core::TaskId series_id,
@@ -21,12 +35,6 @@ class SqliteTx final : public Writer {
   Result<std::optional<IdempotentResponse>> idempotent_response(core::UserId user,
                                                                 std::string_view key,
                                                                 core::Instant not_before) override;
-
-  Result<core::User> insert_user(core::User user) override;
-  Status update_user(const core::User& user) override;
-  Status delete_user(core::UserId id) override;
-  Status insert_invite(const Invite& invite) override;
-  Result<bool> use_invite(std::string_view code_hash, core::Instant at) override;
   Result<core::Task> insert_task(core::Task task) override;
   Status update_task(const core::Task& task) override;
   Status delete_task(core::UserId user, core::TaskId id) override;
@@ -34,6 +42,7 @@ class SqliteTx final : public Writer {
                                   const IdempotentResponse& response, core::Instant at) override;
   Status purge_idempotency(core::Instant older_than) override;
 
+  // Outbox, processed events and dead letters (sqlite_tx_events.cpp).
   Result<std::vector<OutboxRow>> unsent_outbox(int limit, OutboxLane lane) override;
   Result<OutboxBacklog> outbox_backlog() override;
   Result<std::vector<DeadLetter>> dead_letters(bool include_redriven, int limit) override;
@@ -45,12 +54,15 @@ class SqliteTx final : public Writer {
   Status insert_dead_letter(const DeadLetter& letter) override;
   Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) override;
 
+  // Audit log and chain heads (sqlite_tx_audit.cpp).
   Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) override;
   Status for_each_audit_entry(const std::function<Status(const AuditEntry&)>& fn) override;
   Result<std::vector<AuditHead>> audit_heads() override;
   Result<std::optional<AuditHead>> audit_head(core::UserId user) override;
   Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+  Status delete_user_audit(core::UserId user) override;
 
+  // Reminders, notifications, webhooks and deliveries (sqlite_tx_notifier.cpp).
   Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) override;
   Result<std::vector<ReminderRow>> scheduled_reminders() override;
   Result<std::vector<NotificationRow>> notifications(
@@ -69,12 +81,43 @@ class SqliteTx final : public Writer {
   Status delete_webhook(core::UserId user) override;
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
-  Status delete_user_audit(core::UserId user) override;
 
  private:
-  Result<std::optional<core::User>> one_user(const std::string& sql, auto bind_value);
   Status insert_tags(const core::Task& task);
+  // Runs sql once per statement, with `user` as its one parameter.
+  Status delete_for_user(std::initializer_list<const char*> statements, core::UserId user);
   Connection& conn_;
 };
+
+// Steps a bound statement to its end and turns each row into a T.
+template <class T, class Read>
+Result<std::vector<T>> collect(Statement& s, Read read) {
+  std::vector<T> out;
+  auto st = s.each_row([&](const Statement& row) -> Status {
+    out.push_back(read(row));
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+// The first row of a bound statement as a T, nullopt when there is none.
+template <class T, class Read>
+Result<std::optional<T>> first(Statement& s, Read read) {
+  auto row = s.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>{};
+  return std::optional<T>{read(s)};
+}
+
+// The statement `sql`, prepared and bound to `params`, as given, from the first parameter.
+template <class... Params>
+Result<Statement> bound(Connection& conn, const std::string& sql, const Params&... params) {
+  auto s = conn.prepare(sql);
+  if (!s) return s.error();
+  [[maybe_unused]] Binder b{*s, 1};
+  (b.add(params), ...);
+  return s;
+}
 
 }  // namespace tickler::store::sqlite

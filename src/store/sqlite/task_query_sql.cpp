@@ -1,25 +1,9 @@
 #include "store/sqlite/task_query_sql.hpp"
 
-#include <limits>
+#include "store/row_codec.hpp"
+#include "store/task_sort.hpp"
 
 namespace tickler::store::sqlite {
-namespace {
-
-const char* sort_expression(core::SortKey key) {
-  switch (key) {
-    case core::SortKey::due:
-      return "t.due_sort";
-    case core::SortKey::priority:
-      return "t.priority";
-    case core::SortKey::title:
-      return "t.title COLLATE NOCASE";
-    case core::SortKey::created:
-      return "t.created_at";
-  }
-  return "t.created_at";
-}
-
-}  // namespace
 
 std::string fts_match_expression(const std::vector<std::string>& words) {
   std::string out;
@@ -38,12 +22,12 @@ std::string fts_match_expression(const std::vector<std::string>& words) {
 BuiltQuery build_task_query(const core::TaskQuery& q) {
   BuiltQuery b;
   auto& sql = b.sql;
-  sql = std::string{"SELECT "} + k_task_columns + " FROM tasks t WHERE t.user_id = ?";
+  sql = select_columns(k_task_columns, " FROM tasks t WHERE t.user_id = ?");
   b.params.emplace_back(q.user_id);
 
   if (q.status) {
     sql += " AND t.status = ?";
-    b.params.emplace_back(std::int64_t{*q.status == core::TaskStatus::completed ? 1 : 0});
+    b.params.emplace_back(status_code(*q.status));
   }
   if (!q.priorities.empty()) {
     // Unary + keeps the filter residual: an IN on the sort column would split the index walk
@@ -74,22 +58,20 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
     b.params.emplace_back(fts_match_expression(q.words));
   }
 
-  const char* key = sort_expression(q.sort);
-  const bool asc = q.order == core::SortOrder::asc;
+  const TaskSort sort{q, "t.title COLLATE NOCASE"};
   if (q.after) {
-    sql += std::string{" AND ("} + key + ", t.id) " + (asc ? ">" : "<") + " (?, ?)";
+    sql += sort.after("?", "?");
     const auto& k = q.after->key;
     if (const auto* i = std::get_if<std::int64_t>(&k)) {
       b.params.emplace_back(*i);
     } else if (const auto* s = std::get_if<std::string>(&k)) {
       b.params.emplace_back(*s);
     } else {
-      b.params.emplace_back(std::numeric_limits<std::int64_t>::max());  // no due date
+      b.params.emplace_back(k_no_due_sort);
     }
     b.params.emplace_back(q.after->id);
   }
-  const char* dir = asc ? " ASC" : " DESC";
-  sql += std::string{" ORDER BY "} + key + dir + ", t.id" + dir + " LIMIT ?";
+  sql += sort.order_by("?");
   b.params.emplace_back(static_cast<std::int64_t>(q.limit) + 1);
   return b;
 }

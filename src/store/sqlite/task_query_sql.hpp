@@ -1,7 +1,8 @@
 #pragma once
 // Turns a core::TaskQuery into one SQL statement over the tasks table plus its parameters. Each
-// sort key walks its own index (see migrations/sqlite), keyset pagination continues strictly after
-// the previous page's last (key, id), and filters are residual conditions on that walk.
+// sort key walks its own index (see migrations/sqlite and store/task_sort.hpp), keyset
+// pagination continues strictly after the previous page's last (key, id), and filters are
+// residual conditions on that walk.
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -10,11 +11,6 @@
 #include "core/task_query.hpp"
 
 namespace tickler::store::sqlite {
-
-inline constexpr const char* k_task_columns =
-    "t.id, t.user_id, t.title, t.description, t.status, t.priority, t.tags, t.due_at, "
-    "t.time_zone, t.created_at, t.updated_at, t.completed_at, t.version, t.reminders, "
-    "t.recurrence_rrule, t.recurrence_mode, t.series_id, t.series_start, t.occurrence_index";
 
 struct BuiltQuery {
   std::string sql;
