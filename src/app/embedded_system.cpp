@@ -77,11 +77,12 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   process_.run_relay(relay_);
   const auto ports = process_.ports(store_.get(), bus_);
   api_ = services::api::wire_api(ports, api_settings(config));
+  auto& api = *api_;
+  // The recurrer and realtime reach the api in-process.
   recurrer_ = services::recurrer::wire_recurrer(
-      ports, std::bind_front(&services::api::create_recurrer_occurrence, std::ref(*api_)));
+      ports, std::bind_front(&services::api::create_recurrer_occurrence, std::ref(api)));
   auditor_ = services::auditor::wire_auditor(ports);
   notifier_ = services::notifier::wire_notifier(ports, notifier_settings(config), &timer_queue);
-  auto& api = *api_;
   realtime_ = services::realtime::wire_realtime(
       ports, std::bind_front(&services::api::ApiService::authenticate, &api),
       [&api](std::string_view token) -> std::optional<services::realtime::SessionToken> {
