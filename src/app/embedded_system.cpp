@@ -6,6 +6,12 @@
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
+#include "bus/inproc/timer_queue.hpp"
+#include "services/api/api_wiring.hpp"
+#include "services/auditor/auditor_wiring.hpp"
+#include "services/ops_routes.hpp"
+#include "services/realtime/realtime_wiring.hpp"
+#include "services/recurrer/recurrer_wiring.hpp"
 
 namespace tickler::app {
 namespace {
@@ -27,6 +33,16 @@ bus::inproc::DeadLetterSink dead_letter_table(store::Store& store) {
   };
 }
 
+ProcessSettings process_settings(const ServeConfig& config) {
+  ProcessSettings s;
+  s.threads = config.db_threads;
+  s.pipeline.cors_origins = {config.cors_origins.begin(), config.cors_origins.end()};
+  s.server.host = config.host;
+  s.server.port = config.port;
+  s.server.max_connections = max_connections(config.network);
+  return s;
+}
+
 services::api::ApiSettings api_settings(const ServeConfig& config) {
   services::api::ApiSettings s{
       {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}, {}};
@@ -40,101 +56,58 @@ services::notifier::NotifierSettings notifier_settings(const ServeConfig& config
   return s;
 }
 
-http::ServerSettings server_settings(const ServeConfig& config) {
-  http::ServerSettings s;
-  s.host = config.host;
-  s.port = config.port;
-  s.max_connections = max_connections(config.network);
-  return s;
+// The notifier's scheduler: one thread over a min-heap, never firing before a job's instant.
+std::unique_ptr<bus::Scheduler> timer_queue(const services::Ports& ports,
+                                            services::notifier::JobFiring& firing) {
+  auto timers = std::make_unique<bus::inproc::TimerQueue>(
+      std::bind_front(&services::notifier::JobFiring::fire, &firing));
+  ports.lifecycle.on_start([timers = timers.get()] { timers->start(); });
+  ports.lifecycle.on_stop([timers = timers.get()] { timers->stop(); });
+  return timers;
 }
 
 }  // namespace
 
 EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_context& ioc)
-    : store_(open_store(config.data_dir, config.db_threads)),
-      offload_(config.db_threads),
+    : config_(config),
+      store_(open_store(config.data_dir, config.db_threads)),
+      process_(process_settings(config), ioc),
       bus_({}, dead_letter_table(*store_)),
-      relay_({}, *store_, bus_),
-      api_(api_settings(config), *store_, offload_, metrics_, [this] { relay_.wake(); }),
-      auditor_(*store_, offload_),
-      recurrer_([this](const core::OccurrenceRequest& r) {
-        return api_.tasks().create_occurrence(r, {"recurrer", ""});
-      }),
-      notifier_(notifier_settings(config), *store_, offload_, [this] { relay_.wake(); }),
-      timers_([this](const std::vector<std::string>& ids) {
-        if (auto n = notifier_.fire_due(ids); !n) {
-          base::log_json(spdlog::level::warn, "firing reminders failed",
-                         {{"error", n.error().message}});
-        }
-      }),
-      realtime_(
-          std::bind_front(&services::api::ApiService::authenticate, &api_),
-          [this](const http::Request* request, http::Response& response,
-                 std::string_view request_id) { pipeline_.finish(request, response, request_id); }),
-      web_({config.web_root.empty() ? default_web_root() : std::filesystem::path{config.web_root}},
-           offload_),
-      pipeline_({std::set<std::string>(config.cors_origins.begin(), config.cors_origins.end())},
-                router_, metrics_,
-                std::bind_front(&services::api::ApiService::authenticate, &api_)),
-      server_(ioc, server_settings(config), pipeline_) {
-  api_.register_routes(router_);
-  auditor_.register_routes(router_);
-  notifier_.register_routes(router_);
-  metrics_.add_source([this](std::string& out) { relay_.write_metrics(out); });
-  metrics_.add_source([this](std::string& out) { notifier_.write_metrics(out); });
-  notifier_.set_scheduler(&timers_);
-  realtime_.set_token_info(
-      [this](std::string_view token) -> std::optional<services::realtime::SessionToken> {
-        auto claims = api_.auth().claims(token);
+      relay_({}, *store_, bus_) {
+  process_.run_relay(relay_);
+  const auto ports = process_.ports(store_.get(), bus_);
+  api_ = services::api::wire_api(ports, api_settings(config));
+  auto& api = *api_;
+  // The recurrer and realtime reach the api in-process.
+  recurrer_ = services::recurrer::wire_recurrer(
+      ports, std::bind_front(&services::api::create_recurrer_occurrence, std::ref(api)));
+  auditor_ = services::auditor::wire_auditor(ports);
+  notifier_ = services::notifier::wire_notifier(ports, notifier_settings(config), &timer_queue);
+  realtime_ = services::realtime::wire_realtime(
+      ports, std::bind_front(&services::api::ApiService::authenticate, &api),
+      [&api](std::string_view token) -> std::optional<services::realtime::SessionToken> {
+        auto claims = api.auth().claims(token);
         if (!claims) return std::nullopt;
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
       });
-  pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &web_));
-
-  namespace topic = bus::topic;
-  using services::auditor::AuditService;
-  using services::notifier::NotifierService;
-  using services::realtime::RealtimeService;
-  using services::recurrer::RecurrerService;
-  bus_.subscribe(std::string{topic::task_events}, "recurrer",
-                 std::bind_front(&RecurrerService::on_task_event, &recurrer_));
-  bus_.subscribe_batch(std::string{topic::task_events}, "auditor",
-                       std::bind_front(&AuditService::on_task_events, &auditor_));
-  bus_.subscribe_batch(std::string{topic::reminders}, "notifier",
-                       std::bind_front(&NotifierService::on_reminder_events, &notifier_));
-  bus_.subscribe(std::string{topic::task_updates}, "realtime",
-                 std::bind_front(&RealtimeService::on_task_update, &realtime_));
-  bus_.subscribe(std::string{topic::notifications}, "realtime",
-                 std::bind_front(&RealtimeService::on_notification, &realtime_));
-  server_.on_upgrade([this](boost::beast::tcp_stream stream, http::Request request) {
-    realtime_.accept(std::move(stream), std::move(request));
-  });
+  services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
+  process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
+  web_ = &process_.serve_web(config.web_root.empty() ? default_web_root()
+                                                     : std::filesystem::path{config.web_root});
 }
 
 EmbeddedSystem::~EmbeddedSystem() {
-  stop_background();
+  process_.stop_background();
 }
 
-void EmbeddedSystem::start() {
-  timers_.start();
-  if (auto st = notifier_.start(); !st) throw std::runtime_error(st.error().message);
-  relay_.start();
-  if (auto st = server_.start(); !st) throw std::runtime_error(st.error().message);
+boost::json::object EmbeddedSystem::listening() const {
+  return {{"host", config_.host}, {"port", process_.port()}, {"data", config_.data_dir}};
 }
 
-boost::asio::awaitable<void> EmbeddedSystem::stop_accepting(std::chrono::milliseconds grace) {
-  co_await server_.stop(grace);
-  realtime_.stop();
-  api_.stop();
-}
-
-void EmbeddedSystem::stop_background() {
-  if (background_stopped_) return;
-  background_stopped_ = true;
-  relay_.stop();
-  notifier_.stop();
-  timers_.stop();
-  offload_.join();
+void EmbeddedSystem::after_listening() const {
+  base::log_json(web_->available() ? spdlog::level::info : spdlog::level::warn,
+                 web_->available() ? "serving the web UI" : "the web UI is not built",
+                 {{"web_root", web_->root().string()}});
 }
 
 }  // namespace tickler::app

@@ -19,11 +19,10 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
                        http::Metrics& metrics, std::function<void()> on_events)
     : store_(store),
       offload_(offload),
-      metrics_(metrics),
       limiter_(settings.login_limits),
       auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_, settings.auth, on_events),
       tasks_(store, std::move(on_events)) {
-  metrics_.add_source([&store](std::string& out) {
+  metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
     out += "# HELP tickler_db_pool_connections Store connections by state.\n";
     out += "# TYPE tickler_db_pool_connections gauge\n";
@@ -60,9 +59,6 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::post, "/api/tasks/{id}/reopen", true, &ApiService::reopen_task);
   add(verb::get, "/api/tags", true, &ApiService::tags);
   add(verb::post, "/api/tasks/parse", true, &ApiService::parse_quick);
-  add(verb::get, "/healthz", false, &ApiService::healthz);
-  add(verb::get, "/readyz", false, &ApiService::readyz);
-  add(verb::get, "/metrics", false, &ApiService::metrics);
   add(verb::get, "/api/openapi.json", false, &ApiService::openapi);
 }
 

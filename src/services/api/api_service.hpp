@@ -1,6 +1,7 @@
 #pragma once
-// The api role: REST handlers for auth and tasks plus the operational routes. Owns the auth and
-// task logic; runs every blocking call through Offload. Register its routes, then start().
+// The api role: REST handlers for auth and tasks, and the OpenAPI document. Owns the auth and
+// task logic; runs every blocking call through Offload. Register its routes, then start()
+// (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -57,15 +58,11 @@ class ApiService {
   net::awaitable<Res> reopen_task(Ctx& ctx);
   net::awaitable<Res> tags(Ctx& ctx);
   net::awaitable<Res> parse_quick(Ctx& ctx);
-  net::awaitable<Res> healthz(Ctx& ctx);
-  net::awaitable<Res> readyz(Ctx& ctx);
-  net::awaitable<Res> metrics(Ctx& ctx);
   net::awaitable<Res> openapi(Ctx& ctx);
   net::awaitable<void> purge_loop();
 
   store::Store& store_;
   base::Offload& offload_;
-  http::Metrics& metrics_;
   LoginLimiter limiter_;
   AuthService auth_;
   TaskService tasks_;

@@ -1,0 +1,38 @@
+#pragma once
+// The notifier wired into a process: its routes, its batch subscription to reminders (consumer
+// "notifier"), its scheduler, its metric source, its start (schedule what is pending, sweep) and
+// stop, and in distributed mode the cron binding's sweep route. tickler serve and tickler
+// notifier call the same wire_notifier; they differ in the scheduler app/ builds.
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "bus/scheduler.hpp"
+#include "services/notifier/job_firing.hpp"
+#include "services/notifier/notifier_service.hpp"
+#include "services/notifier/sweep_binding.hpp"
+#include "services/ports.hpp"
+
+namespace tickler::services::notifier {
+
+// Builds the process's Scheduler around the notifier's job firing, with what it needs wired
+// (app/ chooses: the in-process timer queue with JobFiring::fire, its thread started and stopped
+// through the lifecycle; the Dapr Jobs API with JobFiring::fire_checked and its /job route).
+using MakeScheduler = std::function<std::unique_ptr<bus::Scheduler>(const Ports&, JobFiring&)>;
+
+// What wire_notifier built; destroyed scheduler first.
+struct WiredNotifier {
+  WiredNotifier(NotifierSettings settings, store::Store& store, base::Offload& offload,
+                std::function<void()> on_events)
+      : service(settings, store, offload, std::move(on_events)), firing(service, store) {}
+  NotifierService service;
+  JobFiring firing;
+  std::optional<SweepBinding> sweep_binding;
+  std::unique_ptr<bus::Scheduler> scheduler;
+};
+
+[[nodiscard]] std::unique_ptr<WiredNotifier> wire_notifier(
+    const Ports& ports, NotifierSettings settings, const MakeScheduler& make_scheduler,
+    std::optional<SweepBindingSettings> sweep_binding = std::nullopt);
+
+}  // namespace tickler::services::notifier
