@@ -6,6 +6,7 @@
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
+#include "wire/topics.hpp"
 
 namespace tickler::app {
 namespace {
@@ -91,7 +92,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       });
   pipeline_.set_fallback(std::bind_front(&http::StaticFiles::handle, &web_));
 
-  namespace topic = bus::topic;
+  namespace topic = wire::topic;
   using services::auditor::AuditService;
   using services::notifier::NotifierService;
   using services::realtime::RealtimeService;

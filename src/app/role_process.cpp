@@ -13,6 +13,7 @@
 #include "store/postgres/pg_store.hpp"
 #include "wire/occurrence_json.hpp"
 #include "wire/task_json.hpp"
+#include "wire/topics.hpp"
 
 namespace tickler::app {
 namespace {
@@ -122,7 +123,7 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
                       }}
                     : http::Authenticator{std::bind_front(&RoleProcess::verify_token, this)}),
       server_(ioc, server_settings(config), pipeline_) {
-  namespace topic = bus::topic;
+  namespace topic = wire::topic;
   const std::string& role = config_.role;
   if (role == "api") wire_api(ioc);
   if (role == "auditor") {
@@ -281,7 +282,7 @@ void RoleProcess::wire_notifier() {
   jobs_->register_routes(router_);
   notifier_->set_scheduler(&*jobs_);
   bus_.subscribe_batch(
-      std::string{bus::topic::reminders}, "notifier",
+      std::string{wire::topic::reminders}, "notifier",
       std::bind_front(&services::notifier::NotifierService::on_reminder_events, &*notifier_));
   // Dapr input bindings POST to /<binding name> (and may ask OPTIONS first).
   const std::string path = "/" + config_.sweep_binding;
