@@ -29,9 +29,9 @@ const OpNames& names(TaskOp op) {
 }
 
 core::Result<TaskOp> op_member(const boost::json::object& o, std::string_view key) {
-  auto name = fields::text(o, key);
-  if (!name) return name.error();
-  auto op = parse_task_op(*name);
+  const auto* v = o.if_contains(key);
+  if (!v) return core::field_error(std::string{key}, "is required");
+  auto op = v->is_string() ? parse_task_op(v->as_string()) : std::nullopt;
   if (!op) {
     return core::field_error(std::string{key},
                              "must be created, updated, completed, reopened or deleted");
