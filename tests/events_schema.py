@@ -130,7 +130,7 @@ class EventContract:
                 return [f"{topic!r} is not the address of any channel"]
             return [f"type {type_!r} is not a message of channel {topic!r} (it carries {known})"]
         out = []
-        for error in sorted(message.validator.iter_errors(event), key=lambda e: list(e.absolute_path)):
+        for error in sorted(message.validator.iter_errors(event), key=lambda e: [str(p) for p in e.absolute_path]):
             where = "/".join(str(p) for p in error.absolute_path) or "(event)"
             text = f"{where}: {error.message}"
             if error.context:
