@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every test of Tickler, in order: formatting, the release build with its unit tests, the unit
 # tests again under ASan+UBSan (the store suite against SQLite and a PostgreSQL started here),
-# then the black-box tests against build/tickler: the REST API (tests/api), the event-driven
-# flows of tickler serve (tests/e2e), the web UI (Vitest, then tests/e2e/browser in chromium) and
-# the distributed mode on real PostgreSQL, Kafka and Dapr (tests/integration). Every server this
-# starts is stopped at the end, also on failure.
+# then the event contract (tests/events) and the black-box tests against build/tickler: the REST
+# API (tests/api), the event-driven flows of tickler serve (tests/e2e), the web UI (Vitest, then
+# tests/e2e/browser in chromium) and the distributed mode on real PostgreSQL, Kafka and Dapr
+# (tests/integration); tests/e2e and tests/integration check every event they make the system
+# publish against docs/events/asyncapi.yaml. Every server this starts is stopped at the end, also
+# on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +40,9 @@ cmake --build --preset asan-ubsan --target tickler_unit_tests
 ctest --preset asan-ubsan --output-on-failure
 
 export TICKLER_BIN="$PWD/build/tickler"
+step "event contract: docs/events/asyncapi.yaml against src/wire/ (tests/events)"
+build/venv/bin/pytest -q -p no:cacheprovider tests/events
+
 step "black-box API tests"
 build/venv/bin/pytest -q -p no:cacheprovider tests/api
 

@@ -1,6 +1,7 @@
 #pragma once
 // An event on the bus: the attributes of a CloudEvent 1.0 plus its JSON data, and its JSON
-// (structured-mode) encoding.
+// (structured-mode) encoding — the only place that writes or reads CloudEvents JSON. Topic names
+// and payloads are defined in wire/; outbox/envelope.hpp fills these attributes.
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
@@ -9,14 +10,6 @@
 #include "core/time.hpp"
 
 namespace tickler::bus {
-
-// The four topics of the design and the versioned event types.
-namespace topic {
-inline constexpr std::string_view task_events = "task-events";
-inline constexpr std::string_view reminders = "reminders";
-inline constexpr std::string_view task_updates = "task-updates";
-inline constexpr std::string_view notifications = "notifications";
-}  // namespace topic
 
 struct Event {
   std::string id;  // stable across redeliveries (the outbox row id)

@@ -3,13 +3,9 @@
 #include <algorithm>
 
 #include "base/log.hpp"
+#include "outbox/envelope.hpp"
 
 namespace tickler::outbox {
-
-bus::Event to_event(const store::OutboxRow& row) {
-  return {row.cloud_event_id(),        row.topic,      row.type, row.source, row.subject,
-          std::to_string(row.user_id), row.created_at, row.data};
-}
 
 Relay::Relay(RelaySettings settings, store::Store& store, bus::Bus& bus)
     : settings_(settings), store_(store), bus_(bus) {
@@ -92,6 +88,7 @@ core::Result<int> Relay::drain_lane(int lane) {
             [&](store::Writer& w) { return w.mark_outbox_failed(first, st.error().message); });
         break;
       }
+      if (settings_.tap) settings_.tap->record(run);
       for (std::size_t k = i; k < end; ++k) sent.push_back((*rows)[k].id);
       i = end;
     }

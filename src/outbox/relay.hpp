@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bus/bus.hpp"
+#include "outbox/event_tap.hpp"
 #include "store/store.hpp"
 
 namespace tickler::outbox {
@@ -23,6 +24,8 @@ struct RelaySettings {
   std::chrono::milliseconds first_backoff{100};
   std::chrono::milliseconds max_backoff{30'000};
   int lanes = 1;  // publishing side by side, each a share of the users (store::OutboxLane)
+  // Where every acknowledged event is recorded, for tests (TICKLER_EVENT_TAP); nullptr: nowhere.
+  EventTap* tap = EventTap::from_environment();
 };
 
 class Relay {
@@ -55,8 +58,5 @@ class Relay {
   std::deque<std::mutex> lane_mutex_;  // one drain of a lane at a time keeps its id order
   std::vector<std::jthread> threads_;
 };
-
-// The bus event of an outbox row (partition key = user id).
-[[nodiscard]] bus::Event to_event(const store::OutboxRow& row);
 
 }  // namespace tickler::outbox

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -165,6 +167,25 @@ TEST_F(RelayTest, AFailingLaneHoldsBackOnlyItsOwnUsers) {
   relay.stop();
   EXPECT_EQ(pending(), 0);
   expect_each_user_in_order(bus.taken, 3);
+}
+
+TEST_F(RelayTest, TheTapRecordsWhatTheBusAcknowledgedOnly) {
+  SlowBus bus;
+  bus.refused_user = std::to_string(users_[0]);
+  append(2);
+  const auto file = dir_ / "tap";
+  EventTap tap{file.string()};
+  Relay relay{{.batch = 50, .lanes = 2, .tap = &tap}, *store_, bus};
+  (void)relay.drain_once();  // one lane refused, the other published
+  bus.refused_user.clear();
+  ASSERT_TRUE(relay.drain_once());
+  std::ifstream in{file};
+  std::vector<std::string> ids;
+  for (std::string line; std::getline(in, line);) {
+    ids.emplace_back(boost::json::parse(line).at("cloudevent").at("id").as_string());
+  }
+  ASSERT_EQ(ids.size(), bus.taken.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], bus.taken[i].id);
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 They are the ones of the black-box API suite, reused as they are: tests/api/conftest.py
 (`server`, `server_factory`, `make_user`, `user`, `api`, `anon`, `tickler_bin`, and the hook that
 attaches the server logs to a failure report) is loaded under another module name, and
-tests/api/helpers.py and tickler_server.py are importable from the e2e test modules.
+tests/api/helpers.py and tickler_server.py are importable from the e2e test modules. Every event
+the servers publish is recorded and checked against docs/events/asyncapi.yaml at the end of the
+session (tests/events_schema.py: `event_tap`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from pathlib import Path
 
 import pytest
 
-API_TESTS = Path(__file__).resolve().parents[1] / "api"
-if str(API_TESTS) not in sys.path:
-    sys.path.insert(0, str(API_TESTS))
+TESTS = Path(__file__).resolve().parents[1]
+API_TESTS = TESTS / "api"
+for extra in (TESTS, API_TESTS):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from events_schema import event_tap, pytest_terminal_summary  # noqa: E402,F401 - every published event is checked
 
 
 def _load_api_conftest():

@@ -4,7 +4,8 @@
 notifier, recurrer, auditor and two realtime replicas. Tests that break a process (kill -9, stop
 a sidecar, restart Kafka) put it back before they end, also when they fail, so the next test
 starts from a whole stack. The helpers of the black-box API suite (tests/api/helpers.py) and the
-event-driven suite (tests/e2e/e2e_support.py) are reused.
+event-driven suite (tests/e2e/e2e_support.py) are reused. Every event the roles publish is
+recorded and checked against docs/events/asyncapi.yaml at the end (tests/events_schema.py).
 """
 
 from __future__ import annotations
@@ -17,20 +18,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-for extra in (ROOT / "tests" / "api", ROOT / "tests" / "e2e", ROOT / "tools" / "stack"):
+for extra in (ROOT / "tests", ROOT / "tests" / "api", ROOT / "tests" / "e2e", ROOT / "tools" / "stack"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
 import stack as stack_module  # noqa: E402
+from events_schema import event_tap, pytest_terminal_summary  # noqa: E402,F401 - every published event is checked
 from helpers import signup  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(event_tap):
     state = Path(tempfile.mkdtemp(prefix="tickler-stack-"))
     binary = Path(os.environ.get("TICKLER_BIN", ROOT / "build" / "tickler"))
     s = stack_module.Stack(state, tickler=binary, realtime_replicas=2,
-                           sweep_schedule="@every 2s")
+                           sweep_schedule="@every 2s", event_tap=event_tap)
     try:
         s.up()
         yield s

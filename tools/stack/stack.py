@@ -123,6 +123,9 @@ class Stack:
     scheduler_port: int = 0
     kafka: str = ""
     pg_urls: dict[str, str] = field(default_factory=dict)
+    # TICKLER_EVENT_TAP of every role: each appends the events it publishes to <event_tap>.<pid>
+    # (tests/events_schema.py checks them against docs/events/asyncapi.yaml).
+    event_tap: Path | None = None
 
     # --- infrastructure -------------------------------------------------------------------
     def logs(self) -> Path:
@@ -221,6 +224,8 @@ class Stack:
         env = {"DAPR_HTTP_PORT": str(svc.dapr_http), "DAPR_API_TOKEN": self.dapr_token,
                "APP_API_TOKEN": self.app_token,
                "TICKLER_LOG_LEVEL": os.environ.get("TICKLER_LOG_LEVEL", "info")}
+        if self.event_tap:
+            env["TICKLER_EVENT_TAP"] = str(self.event_tap)
         if svc.role in ("api", "frontend"):
             # /api/ws on the API's (and the frontend's) origin is passed to the realtime replicas.
             env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(
@@ -352,13 +357,15 @@ def main() -> int:
     ap.add_argument("state", type=Path)
     ap.add_argument("--api-port", type=int, default=8080)
     ap.add_argument("--realtime", type=int, default=2)
+    ap.add_argument("--event-tap", type=Path, help="record every published event to EVENT_TAP.<pid>")
     args = ap.parse_args()
     if args.command == "down":
         stop_recorded(args.state)
         print(f"stopped the stack in {args.state}")
         return 0
     stop_recorded(args.state)
-    stack = Stack(args.state, realtime_replicas=args.realtime, api_port=args.api_port)
+    stack = Stack(args.state, realtime_replicas=args.realtime, api_port=args.api_port,
+                  event_tap=args.event_tap)
     try:
         stack.up()
     except Exception as e:  # noqa: BLE001 - report, clean up, fail

@@ -1,13 +1,14 @@
 #pragma once
-// The events a task change publishes, as outbox rows written in the change's own transaction:
-// task-events (for the recurrer and the auditor), task-updates (for real-time clients) and
-// reminders (scheduled / cancelled, for the notifier).
+// The events a change publishes, as outbox rows written in the change's own transaction. The
+// payloads are defined in wire/ (task_events.hpp, reminder_events.hpp, account_events.hpp), the
+// envelope in outbox/envelope.hpp.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/task.hpp"
 #include "store/events.hpp"
+#include "wire/task_events.hpp"
 
 namespace tickler::services::api {
 
@@ -17,23 +18,18 @@ struct Actor {
   std::string request_id;
 };
 
-enum class TaskOp { created, updated, completed, reopened, deleted };
-[[nodiscard]] std::string_view to_string(TaskOp op);
+using TaskOp = wire::TaskOp;
 
-// before: the task as it was (none for created); after: as it is (none for deleted).
+// A task's change: a TaskEvent on task-events (for the recurrer and the auditor), a TaskUpdate on
+// task-updates (for live clients), and the reminders it cancels or (re)schedules on reminders
+// (for the notifier). before: the task as it was (none for created); after: as it is (none for
+// deleted).
 [[nodiscard]] std::vector<store::OutboxRow> task_change_events(
     TaskOp op, const std::optional<core::Task>& before, const std::optional<core::Task>& after,
     const Actor& actor, core::Instant now);
 
-inline constexpr std::string_view k_api_source = "tickler/api";
-
-// Account events, written in the transaction of the change:
-// tickler.user.revoked.v1 on task-updates {user_id, token_generation}: the realtime role closes
-// the user's WebSockets opened with a token of an older generation.
-// tickler.user.deleted.v1 on reminders and on task-events {user_id}: the notifier and the
-// auditor delete what they hold of the user (deleted also revokes).
-inline constexpr std::string_view k_user_revoked_type = "tickler.user.revoked.v1";
-inline constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
+// An account's change: UserRevoked (the tokens of generations before token_generation are
+// revoked), and when the account was deleted UserDeleted.
 [[nodiscard]] std::vector<store::OutboxRow> account_events(core::UserId user,
                                                            std::int64_t token_generation,
                                                            bool deleted, core::Instant now);

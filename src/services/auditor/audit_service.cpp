@@ -8,20 +8,9 @@
 
 #include "auth/digest.hpp"
 #include "http/response.hpp"
+#include "wire/messages.hpp"
 
 namespace tickler::services::auditor {
-namespace {
-
-std::string field(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (!v) return {};
-  if (v->is_string()) return std::string{v->as_string()};
-  return boost::json::serialize(*v);
-}
-
-constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
-
-}  // namespace
 
 std::string entry_hash(const store::AuditEntry& e, std::string_view prev_hash) {
   // Unit separators keep field boundaries unambiguous.
@@ -37,28 +26,27 @@ std::string entry_hash(const store::AuditEntry& e, std::string_view prev_hash) {
 
 namespace {
 
-// The audit entry an event records (hashes still empty); a reason when it is not a task event.
-std::variant<store::AuditEntry, std::string> to_entry(const bus::Event& event) {
-  boost::system::error_code ec;
-  auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return std::string{"task event data is not a JSON object"};
-  const auto& o = data.as_object();
-  const auto* task_id = o.if_contains("task_id");
-  const auto* user_id = o.if_contains("user_id");
-  if (!task_id || !task_id->is_int64() || !user_id || !user_id->is_int64()) {
-    return std::string{"task event without task_id and user_id"};
-  }
+// The audit entry an event records (hashes still empty).
+store::AuditEntry to_entry(const bus::Event& event, const wire::TaskEvent& e) {
   store::AuditEntry entry;
   entry.event_id = event.id;
-  entry.user_id = user_id->as_int64();
-  entry.task_id = task_id->as_int64();
-  entry.actor = field(o, "actor");
+  entry.user_id = e.user_id;
+  entry.task_id = e.task_id;
+  entry.actor = e.actor;
   entry.type = event.type;
-  const auto* changes = o.if_contains("changes");
-  entry.changes = changes ? boost::json::serialize(*changes) : "{}";
-  entry.at = core::parse_rfc3339(field(o, "timestamp")).value_or(event.time);
-  entry.request_id = field(o, "request_id");
+  entry.changes = boost::json::serialize(e.changes);
+  entry.at = e.timestamp;
+  entry.request_id = e.request_id;
   return entry;
+}
+
+// A user's deletion: an entry of user_id with task_id 0, handled apart (the chain goes).
+store::AuditEntry to_entry(const bus::Event& event, const wire::UserDeleted& e) {
+  store::AuditEntry deletion;
+  deletion.event_id = event.id;
+  deletion.user_id = e.user_id;
+  deletion.type = event.type;
+  return deletion;
 }
 
 }  // namespace
@@ -71,29 +59,13 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
   std::vector<bus::Verdict> verdicts(events.size());
   std::vector<std::pair<std::size_t, store::AuditEntry>> entries;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].type == k_user_deleted_type) {
-      // Recorded as an entry of user_id with task_id 0 and handled below: the chain goes.
-      boost::system::error_code ec;
-      auto data = boost::json::parse(events[i].data, ec);
-      const auto* user =
-          !ec && data.is_object() ? data.as_object().if_contains("user_id") : nullptr;
-      if (!user || !user->is_int64()) {
-        verdicts[i] = bus::Verdict::drop("user deletion without a user_id");
-        continue;
-      }
-      store::AuditEntry deletion;
-      deletion.event_id = events[i].id;
-      deletion.user_id = user->as_int64();
-      deletion.type = events[i].type;
-      entries.emplace_back(i, std::move(deletion));
+    auto message = wire::read_task_events(events[i].type, events[i].data);
+    if (!message) {
+      verdicts[i] = bus::Verdict::drop(message.error().message);
       continue;
     }
-    auto e = to_entry(events[i]);
-    if (auto* why = std::get_if<std::string>(&e)) {
-      verdicts[i] = bus::Verdict::drop(*why);
-    } else {
-      entries.emplace_back(i, std::move(std::get<store::AuditEntry>(e)));
-    }
+    entries.emplace_back(
+        i, std::visit([&](const auto& m) { return to_entry(events[i], m); }, *message));
   }
   // One transaction for the batch: each event once (processed_events), chained in order.
   auto st = store_.write([&](store::Writer& w) -> core::Status {
@@ -101,7 +73,7 @@ std::vector<bus::Verdict> AuditService::on_task_events(const std::vector<bus::Ev
       auto fresh = w.mark_processed(k_consumer, entry.event_id, core::now());
       if (!fresh) return fresh.error();
       if (!*fresh) continue;  // a redelivery: recorded already
-      if (entry.type == k_user_deleted_type) {
+      if (entry.type == wire::UserDeleted::k_type) {
         if (auto d = w.delete_user_audit(entry.user_id); !d) return d;
         continue;
       }

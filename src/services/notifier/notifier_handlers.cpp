@@ -7,6 +7,7 @@
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
 #include "services/notifier/notifier_service.hpp"
+#include "wire/notification_events.hpp"
 
 namespace tickler::services::notifier {
 namespace {
@@ -27,15 +28,8 @@ core::Error bad(std::string parameter, std::string problem) {
 }
 
 boost::json::object notification_json(const store::NotificationRow& n) {
-  boost::json::value read = nullptr;
-  if (n.read_at) read = core::format_rfc3339(*n.read_at);
-  return {{"id", n.id},
-          {"task_id", n.task_id},
-          {"reminder_id", n.reminder_id},
-          {"title", n.title},
-          {"remind_at", core::format_rfc3339(n.remind_at)},
-          {"fired_at", core::format_rfc3339(n.fired_at)},
-          {"read_at", read}};
+  return wire::notification_to_json(
+      {n.id, n.reminder_id, n.user_id, n.task_id, n.title, n.remind_at, n.fired_at}, n.read_at);
 }
 
 boost::json::object webhook_json(const store::Webhook& h, bool with_secret) {

@@ -8,39 +8,46 @@
 
 #include "auth/digest.hpp"
 #include "base/log.hpp"
-#include "bus/event.hpp"
 #include "http/client.hpp"
+#include "outbox/envelope.hpp"
+#include "wire/messages.hpp"
 
 namespace tickler::services::notifier {
 namespace {
 
-std::string text(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string{v->as_string()} : std::string{};
+// The notifications-topic event of a fired reminder.
+wire::ReminderFired fired_event(const store::NotificationRow& n) {
+  return {n.id, n.reminder_id, n.user_id, n.task_id, n.title, n.remind_at, n.fired_at};
 }
 
-// The notifications-topic event and the webhook body of a fired reminder.
-boost::json::object fired_json(const store::NotificationRow& n) {
-  return {{"notification_id", n.id},
-          {"reminder_id", n.reminder_id},
-          {"user_id", n.user_id},
-          {"task_id", n.task_id},
-          {"title", n.title},
-          {"remind_at", core::format_rfc3339(n.remind_at)},
-          {"fired_at", core::format_rfc3339(n.fired_at)}};
+// A reminders-topic event read: the reminder and whether it is scheduled (else cancelled), or
+// the user deleted.
+using ReminderChange = std::pair<store::ReminderRow, bool>;
+using ReminderEvent = std::variant<ReminderChange, core::UserId>;
+
+ReminderEvent to_change(const wire::ReminderScheduled& e) {
+  store::ReminderRow r;
+  r.id = e.reminder_id;
+  r.task_id = e.task_id;
+  r.user_id = e.user_id;
+  r.title = e.title;
+  r.due_at = e.due_at;
+  r.remind_at = e.remind_at;
+  return ReminderChange{std::move(r), true};
 }
 
-// The user of a tickler.user.deleted.v1 event; nullopt when the data has none.
-std::optional<core::UserId> deleted_user(const bus::Event& event) {
-  boost::system::error_code ec;
-  auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return std::nullopt;
-  const auto* user = data.as_object().if_contains("user_id");
-  if (!user || !user->is_int64()) return std::nullopt;
-  return user->as_int64();
+ReminderEvent to_change(const wire::ReminderCancelled& e) {
+  store::ReminderRow r;
+  r.id = e.reminder_id;
+  r.task_id = e.task_id;
+  r.user_id = e.user_id;
+  r.remind_at = e.remind_at;
+  return ReminderChange{std::move(r), false};
 }
 
-constexpr std::string_view k_user_deleted_type = "tickler.user.deleted.v1";
+ReminderEvent to_change(const wire::UserDeleted& e) {
+  return e.user_id;
+}
 
 }  // namespace
 
@@ -63,37 +70,6 @@ void NotifierService::stop() {
   dispatcher_.reset();  // lets deliveries in flight finish (each within webhook_timeout)
 }
 
-namespace {
-
-// A reminder event read: the reminder and whether it is scheduled (else cancelled); or why not.
-std::variant<std::pair<store::ReminderRow, bool>, std::string> read_reminder_event(
-    const bus::Event& event) {
-  boost::system::error_code ec;
-  auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return std::string{"reminder event data is not an object"};
-  const auto& o = data.as_object();
-  store::ReminderRow r;
-  r.id = text(o, "reminder_id");
-  const auto* task = o.if_contains("task_id");
-  const auto* user = o.if_contains("user_id");
-  const auto remind_at = core::parse_rfc3339(text(o, "remind_at"));
-  if (r.id.empty() || !task || !task->is_int64() || !user || !user->is_int64() || !remind_at) {
-    return std::string{"reminder event needs reminder_id, task_id, user_id, remind_at"};
-  }
-  r.task_id = task->as_int64();
-  r.user_id = user->as_int64();
-  r.remind_at = *remind_at;
-  r.title = text(o, "title");
-  r.due_at = core::parse_rfc3339(text(o, "due_at"));
-  const bool schedule = event.type == "tickler.reminder.scheduled.v1";
-  if (!schedule && event.type != "tickler.reminder.cancelled.v1") {
-    return "unknown reminder event type " + event.type;
-  }
-  return std::pair{std::move(r), schedule};
-}
-
-}  // namespace
-
 bus::Verdict NotifierService::on_reminder_event(const bus::Event& event) {
   return on_reminder_events({event}).front();
 }
@@ -108,19 +84,16 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
   // order), and none comes after it.
   std::vector<std::pair<std::string, core::UserId>> deletions;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (events[i].type == k_user_deleted_type) {
-      if (auto user = deleted_user(events[i])) {
-        deletions.emplace_back(events[i].id, *user);
-      } else {
-        verdicts[i] = bus::Verdict::drop("user deletion without a user_id");
-      }
+    auto message = wire::read_reminders(events[i].type, events[i].data);
+    if (!message) {
+      verdicts[i] = bus::Verdict::drop(message.error().message);
       continue;
     }
-    auto read = read_reminder_event(events[i]);
-    if (auto* why = std::get_if<std::string>(&read)) {
-      verdicts[i] = bus::Verdict::drop(*why);
+    auto read = std::visit([](const auto& m) { return to_change(m); }, *message);
+    if (auto* user = std::get_if<core::UserId>(&read)) {
+      deletions.emplace_back(events[i].id, *user);
     } else {
-      auto& [row, schedule] = std::get<0>(read);
+      auto& [row, schedule] = std::get<ReminderChange>(read);
       changes.emplace_back(events[i].id, std::move(row), schedule);
     }
   }
@@ -192,15 +165,9 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
         }
         webhooks = true;
       }
-      store::OutboxRow event;
-      event.topic = std::string{bus::topic::notifications};
-      event.type = "tickler.reminder.fired.v1";
-      event.source = std::string{k_source};
-      event.subject = r.id;
-      event.user_id = r.user_id;
-      event.data = boost::json::serialize(fired_json(n));
-      event.created_at = now;
-      if (auto e = w.append_outbox(event); !e) return e.error();
+      for (const auto& event : outbox::outbox_rows(fired_event(n), now)) {
+        if (auto e = w.append_outbox(event); !e) return e.error();
+      }
       due_times.push_back(r.remind_at);
       ++fired;
     }
@@ -253,14 +220,15 @@ core::Status NotifierService::deliver_one(store::Delivery delivery,
     next.state = "failed";
     next.last_error = "the reminder or the user's webhook is gone";
   } else {
-    boost::json::object body{{"type", "tickler.reminder.fired.v1"},
-                             {"reminder_id", reminder->id},
-                             {"task_id", reminder->task_id},
-                             {"user_id", reminder->user_id},
-                             {"title", reminder->title},
-                             {"remind_at", core::format_rfc3339(reminder->remind_at)},
-                             {"fired_at", core::format_rfc3339(reminder->fired_at.value_or(now))}};
-    const auto payload = boost::json::serialize(body);
+    // A delivery is per reminder: its body has no notification id.
+    const wire::ReminderFired fired{0,
+                                    reminder->id,
+                                    reminder->user_id,
+                                    reminder->task_id,
+                                    reminder->title,
+                                    reminder->remind_at,
+                                    reminder->fired_at.value_or(now)};
+    const auto payload = boost::json::serialize(fired.to_webhook_json());
     auto res = http::post(
         hook->url, payload,
         {{"X-Tickler-Signature", "sha256=" + auth::hmac_sha256_hex(hook->secret, payload)},

@@ -29,7 +29,6 @@
 namespace tickler::services::notifier {
 
 inline constexpr std::string_view k_consumer = "notifier";
-inline constexpr std::string_view k_source = "tickler/notifier";
 
 struct NotifierSettings {
   std::chrono::seconds sweep_interval{60};

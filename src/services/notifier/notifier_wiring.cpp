@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "wire/topics.hpp"
+
 namespace tickler::services::notifier {
 
 std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSettings settings,
@@ -14,7 +16,7 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   wired->scheduler = make_scheduler(ports, wired->firing);
   notifier.set_scheduler(wired->scheduler.get());
   wired->firing.set_scheduler(wired->scheduler.get());
-  ports.bus.subscribe_batch(std::string{bus::topic::reminders}, std::string{k_consumer},
+  ports.bus.subscribe_batch(std::string{wire::topic::reminders}, std::string{k_consumer},
                             std::bind_front(&NotifierService::on_reminder_events, &notifier));
   if (sweep_binding) {
     wired->sweep_binding.emplace(std::move(*sweep_binding), notifier, ports.offload);

@@ -10,6 +10,7 @@
 
 #include "base/log.hpp"
 #include "http/response.hpp"
+#include "wire/messages.hpp"
 
 namespace tickler::services::realtime {
 
@@ -24,21 +25,9 @@ std::optional<std::int64_t> to_int(std::string_view s) {
   return v;
 }
 
-// The user and sequence of an event whose data is a JSON object with user_id.
-struct Parsed {
-  core::UserId user = 0;
-  std::int64_t sequence = 0;
-  boost::json::object data;
-};
-
-std::optional<Parsed> parse(const bus::Event& event) {
-  const auto sequence = to_int(event.id);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(event.data, ec);
-  if (!sequence || ec || !v.is_object()) return std::nullopt;
-  const auto* user = v.as_object().if_contains("user_id");
-  if (!user || !user->is_int64()) return std::nullopt;
-  return Parsed{user->as_int64(), *sequence, std::move(v.as_object())};
+// The sequence of an event: its id, which the producer's outbox numbers.
+std::optional<std::int64_t> sequence_of(const bus::Event& event) {
+  return to_int(event.id);
 }
 
 // The access-log line of an upgrade request (they bypass the HTTP pipeline).
@@ -55,30 +44,32 @@ void log_upgrade(const http::Request& request, const std::string& request_id, un
 }  // namespace
 
 bus::Verdict RealtimeService::on_task_update(const bus::Event& event) {
-  auto p = parse(event);
-  if (!p) return bus::Verdict::drop("task update without a numeric id and a user_id");
-  if (event.type == "tickler.user.revoked.v1") {
-    const auto* generation = p->data.if_contains("token_generation");
-    if (!generation || !generation->is_int64()) {
-      return bus::Verdict::drop("user revocation without a token_generation");
-    }
-    hub_.revoke(p->user, generation->as_int64());
+  const auto sequence = sequence_of(event);
+  if (!sequence) return bus::Verdict::drop("task update without a numeric id");
+  auto message = wire::read_task_updates(event.type, event.data);
+  if (!message) return bus::Verdict::drop(message.error().message);
+  if (const auto* revoked = std::get_if<wire::UserRevoked>(&*message)) {
+    hub_.revoke(revoked->user_id, revoked->token_generation);
     return bus::Verdict::ok();
   }
+  auto& update = std::get<wire::TaskUpdate>(*message);
   boost::json::object msg{{"type", "task"},
                           {"sequence", 0},
-                          {"op", p->data["op"]},
-                          {"task", p->data["task"]},
-                          {"version", p->data["version"]}};
-  hub_.publish(p->user, event.topic, p->sequence, std::move(msg));
+                          {"op", wire::to_string(update.op)},
+                          {"task", std::move(update.task)},
+                          {"version", update.version}};
+  hub_.publish(update.user_id, event.topic, *sequence, std::move(msg));
   return bus::Verdict::ok();
 }
 
 bus::Verdict RealtimeService::on_notification(const bus::Event& event) {
-  auto p = parse(event);
-  if (!p) return bus::Verdict::drop("notification without a numeric id and a user_id");
-  boost::json::object msg{{"type", "notification"}, {"sequence", 0}, {"notification", p->data}};
-  hub_.publish(p->user, event.topic, p->sequence, std::move(msg));
+  const auto sequence = sequence_of(event);
+  if (!sequence) return bus::Verdict::drop("notification without a numeric id");
+  auto fired = wire::read_notifications(event.type, event.data);
+  if (!fired) return bus::Verdict::drop(fired.error().message);
+  boost::json::object msg{
+      {"type", "notification"}, {"sequence", 0}, {"notification", fired->to_json()}};
+  hub_.publish(fired->user_id, event.topic, *sequence, std::move(msg));
   return bus::Verdict::ok();
 }
 

@@ -1,5 +1,7 @@
 #include "services/realtime/realtime_wiring.hpp"
 
+#include "wire/topics.hpp"
+
 namespace tickler::services::realtime {
 
 std::unique_ptr<RealtimeService> wire_realtime(const Ports& ports, http::Authenticator check_token,
@@ -12,9 +14,9 @@ std::unique_ptr<RealtimeService> wire_realtime(const Ports& ports, http::Authent
       });
   realtime->set_token_info(std::move(token_info));
   const auto topic = [](std::string_view t) { return std::string{t}; };
-  ports.bus.subscribe(topic(bus::topic::task_updates), "realtime",
+  ports.bus.subscribe(topic(wire::topic::task_updates), "realtime",
                       std::bind_front(&RealtimeService::on_task_update, realtime.get()));
-  ports.bus.subscribe(topic(bus::topic::notifications), "realtime",
+  ports.bus.subscribe(topic(wire::topic::notifications), "realtime",
                       std::bind_front(&RealtimeService::on_notification, realtime.get()));
   ports.server.on_upgrade(
       [realtime = realtime.get()](boost::beast::tcp_stream stream, http::Request request) {

@@ -1,26 +1,17 @@
 #include "services/recurrer/recurrer_service.hpp"
 
-#include <boost/json.hpp>
-
 #include "core/recurrence.hpp"
-#include "wire/task_json.hpp"
+#include "wire/messages.hpp"
 
 namespace tickler::services::recurrer {
 
 bus::Verdict RecurrerService::on_task_event(const bus::Event& event) {
-  if (event.type != "tickler.task.completed.v1") return bus::Verdict::ok();
-  boost::system::error_code ec;
-  auto data = boost::json::parse(event.data, ec);
-  if (ec || !data.is_object()) return bus::Verdict::drop("event data is not a JSON object");
-  const auto* task_json = data.as_object().if_contains("task_data");
-  if (!task_json || !task_json->is_object()) return bus::Verdict::drop("event without task_data");
-  auto task = wire::task_from_json(task_json->as_object());
-  if (!task) return bus::Verdict::drop("task_data: " + task.error().message);
+  if (event.type != wire::task_event_type(wire::TaskOp::completed)) return bus::Verdict::ok();
+  auto message = wire::read_task_events(event.type, event.data);
+  if (!message) return bus::Verdict::drop(message.error().message);
+  auto task = std::get<wire::TaskEvent>(*message).task();
+  if (!task) return bus::Verdict::drop(task.error().message);
   if (!task->recurrence) return bus::Verdict::ok();
-  // The task's JSON is its public form, without the owner: the event carries it.
-  const auto* user = data.as_object().if_contains("user_id");
-  if (!user || !user->is_int64()) return bus::Verdict::drop("event without user_id");
-  task->user_id = user->as_int64();
   if (!task->due_at || !task->series_id || !task->series_start || !task->completed_at) {
     return bus::Verdict::drop("recurring task without due_at, series or completed_at");
   }
