@@ -1,12 +1,12 @@
 #include "app/embedded_system.hpp"
 
-#include <charconv>
 #include <set>
 
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
 #include "bus/inproc/timer_queue.hpp"
+#include "outbox/envelope.hpp"
 #include "services/api/api_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
@@ -21,10 +21,7 @@ bus::inproc::DeadLetterSink dead_letter_table(store::Store& store) {
   return [&store](const bus::Event& e, const std::string& subscriber, const std::string& error) {
     store::DeadLetter letter;
     letter.subscriber = subscriber;
-    core::UserId user = 0;
-    std::from_chars(e.partition_key.data(), e.partition_key.data() + e.partition_key.size(), user);
-    letter.event = {0,      e.topic, e.type, e.source,    e.subject, user,
-                    e.data, e.id,    {},     core::now(), 0};
+    letter.event = outbox::from_event(e, core::now());
     letter.error = error;
     letter.created_at = core::now();
     base::log_json(spdlog::level::warn, "event dead-lettered",

@@ -4,7 +4,8 @@
 //   user_id and to_json()) becomes the outbox rows announcing it, one per topic it travels on, to
 //   be written in the transaction of the change;
 // - to_event(row): an outbox row becomes the bus::Event the relay publishes — id = the row's
-//   CloudEvent id (stable across redeliveries), partition key = the user, time = the change's.
+//   CloudEvent id (stable across redeliveries), partition key = the user, time = the change's;
+//   from_event(event, at) is its inverse, for an event the in-process bus dead-letters.
 // bus/event.cpp encodes a bus::Event as CloudEvents 1.0 JSON (specversion, datacontenttype).
 // This header does not include wire/ (outbox/ may not): any struct of that shape is a payload.
 #include <boost/json/object.hpp>
@@ -63,5 +64,8 @@ requires Payload<std::remove_cvref_t<P>>
 
 // The bus event of an outbox row.
 [[nodiscard]] bus::Event to_event(const store::OutboxRow& row);
+// The outbox row a bus event stands for, keeping its CloudEvent id (a dead letter's event, which
+// a redrive puts back in the outbox); created_at is when the row is written.
+[[nodiscard]] store::OutboxRow from_event(const bus::Event& event, core::Instant created_at);
 
 }  // namespace tickler::outbox

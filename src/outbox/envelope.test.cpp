@@ -56,5 +56,25 @@ TEST(Envelope, ARowBecomesTheCloudEventTheBusSends) {
   EXPECT_EQ(ce.at("data"), fired.to_json());
 }
 
+TEST(Envelope, AnEventBecomesTheRowItStandsForKeepingItsId) {
+  const wire::ReminderFired fired{
+      5, "42-before-15", 7, 42, "Stretch", core::from_millis(0), core::from_millis(250)};
+  auto row = outbox_rows(fired, core::from_millis(1'900'000'000'000)).front();
+  row.id = 31;
+  const auto back = from_event(to_event(row), core::from_millis(2'000));
+  EXPECT_EQ(back.id, 0);  // given when it is appended
+  EXPECT_EQ(back.event_id, "31");
+  EXPECT_EQ(back.cloud_event_id(), "31");
+  EXPECT_EQ(back.topic, row.topic);
+  EXPECT_EQ(back.type, row.type);
+  EXPECT_EQ(back.source, row.source);
+  EXPECT_EQ(back.subject, row.subject);
+  EXPECT_EQ(back.user_id, 7);
+  EXPECT_EQ(back.data, row.data);
+  EXPECT_FALSE(back.target);
+  EXPECT_EQ(back.created_at, core::from_millis(2'000));
+  EXPECT_EQ(back.attempts, 0);
+}
+
 }  // namespace
 }  // namespace tickler::outbox
