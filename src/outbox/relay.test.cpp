@@ -10,7 +10,7 @@
 #include <map>
 #include <thread>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_test_support.hpp"
 
 namespace tickler::outbox {
 namespace {
@@ -54,15 +54,6 @@ class SlowBus : public bus::Bus {
 class RelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tickler-relay-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open({(dir_ / "t.db").string(), 2});
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
     for (int i = 0; i < 6; ++i) {
       auto u = store_->write_value([&](store::Writer& w) {
         return w.insert_user({0, "u" + std::to_string(i) + "@example.com", "", "h", core::now()});
@@ -70,10 +61,6 @@ class RelayTest : public ::testing::Test {
       ASSERT_TRUE(u) << u.error().message;
       users_.push_back(u->id);
     }
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // `per_user` rows for every user, the users taking turns; the ids in order of writing.
@@ -125,8 +112,8 @@ class RelayTest : public ::testing::Test {
     for (int i = 0; i < 500 && pending() > left; ++i) std::this_thread::sleep_for(10ms);
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  store::sqlite::ScratchSqlite scratch_{"tickler-relay"};
+  std::unique_ptr<store::sqlite::SqliteStore>& store_ = scratch_.store;
   std::vector<core::UserId> users_;
 };
 
@@ -173,7 +160,7 @@ TEST_F(RelayTest, TheTapRecordsWhatTheBusAcknowledgedOnly) {
   SlowBus bus;
   bus.refused_user = std::to_string(users_[0]);
   append(2);
-  const auto file = dir_ / "tap";
+  const auto file = scratch_.dir / "tap";
   EventTap tap{file.string()};
   Relay relay{{.batch = 50, .lanes = 2, .tap = &tap}, *store_, bus};
   (void)relay.drain_once();  // one lane refused, the other published

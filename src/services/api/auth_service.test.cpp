@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
-#include <filesystem>
 #include <thread>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_test_support.hpp"
 
 namespace tickler::services::api {
 namespace {
@@ -17,29 +16,14 @@ constexpr std::string_view k_password = "correct horse battery staple";
 
 class AuthServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_GE(sodium_init(), 0);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tickler-auth-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open({(dir_ / "t.db").string(), 2});
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { ASSERT_GE(sodium_init(), 0); }
   // Two services over one store stand for two processes (api replicas, or serve + tickler user).
   AuthService service(AuthSettings settings = {}) {
     return AuthService{*store_, auth::JwtIssuer{{std::string(32, 's'), 1h}}, limiter_, settings};
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  store::sqlite::ScratchSqlite scratch_{"tickler-auth"};
+  std::unique_ptr<store::sqlite::SqliteStore>& store_ = scratch_.store;
   LoginLimiter limiter_;
 };
 

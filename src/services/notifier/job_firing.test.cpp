@@ -5,9 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_test_support.hpp"
 
 namespace tickler::services::notifier {
 namespace {
@@ -27,15 +25,6 @@ class RecordingScheduler final : public bus::Scheduler {
 class JobFiringTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tickler-job-firing-" + std::string{test->name()});
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open({(dir_ / "t.db").string(), 2});
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
     auto user = store_->write_value([](store::Writer& w) {
       return w.insert_user({0, "ada@example.com", "", "hash", core::now()});
     });
@@ -50,7 +39,6 @@ class JobFiringTest : public ::testing::Test {
     firing_.reset();
     notifier_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void add_reminder(const std::string& id, core::Instant at) {
@@ -69,8 +57,8 @@ class JobFiringTest : public ::testing::Test {
     return r && *r ? **r : store::ReminderRow{};
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
+  store::sqlite::ScratchSqlite scratch_{"tickler-job-firing"};
+  std::unique_ptr<store::sqlite::SqliteStore>& store_ = scratch_.store;
   core::UserId user_ = 0;
   base::Offload offload_{1};
   RecordingScheduler scheduler_;
