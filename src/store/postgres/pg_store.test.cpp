@@ -21,13 +21,6 @@ namespace {
 
 using core::from_millis;
 
-TEST(PgSearchTerms, TokensAreFts5Unicode61s) {
-  EXPECT_EQ(search_tokens("Café AU-lait, alice@example.com 3.14 über_cool 日本語 naïve"),
-            (std::vector<std::string>{"cafe", "au", "lait", "alice", "example", "com", "3", "14",
-                                      "uber", "cool", "日本語", "naive"}));
-  EXPECT_TRUE(search_tokens("*** -- «»").empty());
-}
-
 TEST(PgSearchTerms, VectorsKeepFieldsApartAndQueriesArePrefixes) {
   EXPECT_EQ(search_vector("Pay rent", "rent o'clock", "home"),
             "'clock':6 'home':8 'o':5 'pay':1 'rent':2,4");

@@ -13,9 +13,6 @@
 
 namespace tickler::store::postgres {
 
-// The tokens unicode61 makes of text, in order (lowercase, diacritics removed).
-[[nodiscard]] std::vector<std::string> search_tokens(std::string_view text);
-
 // A tsvector literal of a task's title, description and tags (space-joined, as the FTS5 table
 // holds them). Each field starts its own run of positions, one apart from the previous field,
 // so a phrase never spans two fields (as it cannot span two FTS5 columns).
