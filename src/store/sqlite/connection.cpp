@@ -1,5 +1,7 @@
 #include "store/sqlite/connection.hpp"
 
+#include "store/sqlite/search_index.hpp"
+
 namespace tickler::store::sqlite {
 
 core::Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
@@ -113,6 +115,7 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
   if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + path);
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
+  if (auto st = register_search(db); !st) return st.error();
   // NORMAL in WAL mode: a commit survives a process crash; only an OS crash can lose the last ones.
   const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

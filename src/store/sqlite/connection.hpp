@@ -43,6 +43,7 @@ class Statement {
   core::Status run();  // steps to the end
 
   // Columns of the current row (the shape store/row_codec.hpp reads rows through).
+  [[nodiscard]] int columns() const { return sqlite3_column_count(stmt_); }
   [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   [[nodiscard]] bool boolean(int col) const { return int64(col) != 0; }
   // Valid until the statement steps or is reset.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/validation.hpp"
+#include "store/sqlite/search_index.hpp"
 #include "store/sqlite/task_query_sql.hpp"
 
 namespace tickler::store::sqlite {
@@ -59,6 +60,7 @@ TEST_F(SqliteStoreTest, EverySortWalksAnIndexWithoutSorting) {
       ASSERT_EQ(
           sqlite3_open_v2((dir_ / "t.db").string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
           SQLITE_OK);
+      ASSERT_TRUE(register_search(db));
       sqlite3_stmt* stmt = nullptr;
       const std::string sql = "EXPLAIN QUERY PLAN " + built.sql;
       ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)

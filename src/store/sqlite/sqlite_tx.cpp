@@ -106,15 +106,41 @@ Result<core::Task> SqliteTx::task(core::UserId user, core::TaskId id) {
   return std::move(**t);
 }
 
-Result<core::TaskPage> SqliteTx::tasks(const core::TaskQuery& query) {
-  const auto built = build_task_query(query);
-  auto s = conn_.prepare(built.sql);
+namespace {
+
+Result<Statement> prepared(Connection& conn, const BuiltQuery& built) {
+  auto s = conn.prepare(built.sql);
   if (!s) return s.error();
   int i = 1;
   for (const auto& p : built.params) {
     std::visit([&](const auto& v) { s->bind(i, v); }, p);
     ++i;
   }
+  return s;
+}
+
+// The sizes of the query's candidate sets (store/search_plan.hpp), each counted up to the cap.
+Result<SetSizes> set_sizes(Connection& conn, const core::TaskQuery& query) {
+  if (!has_candidate_sets(query)) return SetSizes{};
+  const auto built = build_set_sizes_query(query);
+  auto s = prepared(conn, built);
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  std::vector<std::int64_t> sizes;
+  for (int col = 0; *row && col < s->columns(); ++col) {
+    sizes.push_back(s->int64(col));
+  }
+  return set_sizes_of(query, sizes);
+}
+
+}  // namespace
+
+Result<core::TaskPage> SqliteTx::tasks(const core::TaskQuery& query) {
+  auto sizes = set_sizes(conn_, query);
+  if (!sizes) return sizes.error();
+  auto s = prepared(conn_, build_task_query(query, *sizes));
+  if (!s) return s.error();
   core::TaskPage page;
   page.items.reserve(static_cast<std::size_t>(query.limit));
   for (;;) {
