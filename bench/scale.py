@@ -1,0 +1,352 @@
+#!/usr/bin/env python3
+"""bench/scale.sh's driver (standard library only): cost as data and users grow.
+
+One embedded instance (`tickler serve`) is seeded over the API in steps (bench/lua/seed_tasks.lua
+under wrk, so the database is the one the API builds) and measured at each size with wrk: every
+query of the issue (list, next page, common word, rare word, two prefixes, tag + priority,
+create) against /healthz of the same step, plus RSS, database and WAL bytes, and start-up time
+(a restart over the data). Then the shape "the same user's tasks alone → among many users":
+one user with K tasks alone, then the same K tasks among U users × K tasks.
+
+  scale.py --bin build/tickler --out bench/out/scale [--sizes 10000,100000,1000000]
+           [--users 1000] [--user-tasks 1000] [--duration 5] [--conns 16] [--serve-arg ARG]…
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SECRET = "tickler-bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+PASSWORD = "bench-password-0123"
+
+# (name, path or None for the POST create run, authorised)
+QUERIES = [
+    ("healthz", "/healthz", False),
+    ("list", "/api/tasks?limit=50", True),
+    ("page", None, True),  # the second page of the list, by its cursor
+    ("q common", "/api/tasks?q=pay&limit=50", True),
+    ("q rare", "/api/tasks?q=zanzibar&limit=50", True),
+    ("q two prefixes", "/api/tasks?q=pa%20re&limit=50", True),
+    ("tag+priority", "/api/tasks?tag=home&priority=high&limit=50", True),
+    ("create", "CREATE", True),
+]
+
+
+def log(msg):
+    print(f"[scale] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def request(port, method, path, body=None, token=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
+                 headers=headers)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, data
+
+
+class Server:
+    """`tickler serve` over a data directory (SQLite), or the api role over a PostgreSQL
+    database (`database_url`: no sidecar — the outbox is kept, not published; the queries
+    measured do not touch it)."""
+
+    def __init__(self, binary, data, out, extra, database_url=None):
+        self.binary, self.data, self.out, self.extra = binary, data, out, extra
+        self.database_url = database_url
+        self.port = free_port()
+        self.proc = None
+
+    def command(self):
+        if self.database_url:
+            return [self.binary, "api", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--database-url", self.database_url, "--log-level", "warn", *self.extra]
+        return [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data",
+                self.data, *self.extra]
+
+    def start(self):
+        """Starts the server; returns the seconds until /healthz answered 200."""
+        env = dict(os.environ, TICKLER_JWT_SECRET=SECRET)
+        logf = open(os.path.join(self.out, "server.log"), "ab")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.command(), stdout=logf, stderr=subprocess.STDOUT,
+                                     env=env)
+        deadline = t0 + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"scale.py: server exited during start-up (see {self.out}/server.log)")
+            try:
+                status, _ = request(self.port, "GET", "/healthz")
+                if status == 200:
+                    return time.monotonic() - t0
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise SystemExit("scale.py: /healthz did not answer within 120 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def files(self):
+        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes, no WAL."""
+        if self.database_url:
+            out = subprocess.run(["psql", "-Atq", self.database_url, "-c",
+                                  "SELECT pg_total_relation_size('tasks')"],
+                                 capture_output=True, text=True, check=True).stdout
+            return int(out.strip() or 0), 0
+        db = os.path.join(self.data, "tickler.db")
+        size = lambda p: os.path.getsize(p) if os.path.exists(p) else 0
+        return size(db), size(db + "-wal")
+
+
+def signup_many(port, count, prefix):
+    tokens = [None] * count
+    lock = threading.Lock()
+    nxt = [0]
+
+    def worker():
+        while True:
+            with lock:
+                i = nxt[0]
+                nxt[0] += 1
+            if i >= count:
+                return
+            status, data = request(port, "POST", "/api/auth/signup",
+                                   {"email": f"{prefix}{i}@bench.example", "password": PASSWORD})
+            if status != 201:
+                raise SystemExit(f"scale.py: signup answered {status}: {data[:200]!r}")
+            tokens[i] = json.loads(data)["token"]
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if any(t is None for t in tokens):
+        raise SystemExit("scale.py: a signup failed")
+    return tokens
+
+
+def seed(server, tokens, first, stride, count, out, label):
+    """Creates `count` tasks over the API; returns figures of the seeding."""
+    tokens_file = os.path.join(out, "tokens.txt")
+    with open(tokens_file, "w") as f:
+        f.write("\n".join(tokens) + "\n")
+    done = tempfile.mkdtemp(prefix="seed-done-", dir=out)
+    threads = 2
+    env = dict(os.environ, BENCH_LUA_DIR=os.path.join(HERE, "lua"), TICKLER_TOKENS_FILE=tokens_file,
+               SEED_FIRST=str(first), SEED_STRIDE=str(stride), SEED_COUNT=str(count),
+               SEED_THREADS=str(threads), SEED_DONE_DIR=done,
+               BENCH_RESULT=os.path.join(out, f"seed-{label}.json"))
+    t0 = time.monotonic()
+    with open(os.path.join(out, f"seed-{label}.txt"), "w") as wout:
+        wrk = subprocess.Popen(["wrk", f"-t{threads}", "-c16", "-d86400s", "--latency", "-s",
+                                os.path.join(HERE, "lua", "seed_tasks.lua"),
+                                f"http://127.0.0.1:{server.port}"], stdout=wout,
+                               stderr=subprocess.STDOUT, env=env)
+        max_wal = 0
+        while len(os.listdir(done)) < min(threads, count):
+            if wrk.poll() is not None:
+                raise SystemExit(f"scale.py: wrk ended while seeding (see {out}/seed-{label}.txt)")
+            max_wal = max(max_wal, server.files()[1])
+            time.sleep(0.2)
+        elapsed = time.monotonic() - t0
+        wrk.send_signal(signal.SIGINT)
+        wrk.wait()
+    text = open(os.path.join(out, f"seed-{label}.txt")).read()
+    if "Non-2xx" in text:
+        raise SystemExit(f"scale.py: some seeding requests failed (see {out}/seed-{label}.txt)")
+    lat = json.load(open(os.path.join(out, f"seed-{label}.json")))["latency_us"]
+    log(f"seeded {count} tasks in {elapsed:.1f} s ({count / elapsed:.0f}/s), WAL max "
+        f"{max_wal / 2**20:.0f} MB, create latency max {lat['max'] / 1000:.0f} ms")
+    return {"count": count, "seconds": round(elapsed, 1), "per_s": round(count / elapsed),
+            "wal_max_mb": round(max_wal / 2**20, 1), "latency_max_ms": lat["max"] / 1000,
+            "latency_p99_ms": lat["p99"] / 1000}
+
+
+def wrk_run(server, token, name, path, duration, conns, out, label):
+    fname = re.sub(r"[^a-z0-9]+", "-", f"{label}-{name}")
+    result = os.path.join(out, fname + ".json")
+    env = dict(os.environ, BENCH_LUA_DIR=os.path.join(HERE, "lua"), TICKLER_TOKEN=token or "x",
+               BENCH_RESULT=result)
+    script = "create.lua" if path == "CREATE" else ("list.lua" if token else "healthz.lua")
+    url = f"http://127.0.0.1:{server.port}" + ("/api/tasks" if path == "CREATE" else path)
+    with open(os.path.join(out, fname + ".txt"), "w") as wout:
+        subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency", "-s",
+                        os.path.join(HERE, "lua", script), url], stdout=wout,
+                       stderr=subprocess.STDOUT, env=env, check=True)
+    text = open(os.path.join(out, fname + ".txt")).read()
+    r = json.load(open(result))
+    if "Non-2xx" in text or r["errors"]["status"] or r["errors"]["timeout"]:
+        raise SystemExit(f"scale.py: run {fname} had errors (see {out}/{fname}.txt)")
+    return {"rps": round(r["rps"]), "p50_ms": r["latency_us"]["p50"] / 1000,
+            "p99_ms": r["latency_us"]["p99"] / 1000}
+
+
+def measure(server, token, args, label):
+    figures = {}
+    for name, path, auth in QUERIES:
+        if name == "page":
+            status, data = request(server.port, "GET", "/api/tasks?limit=50", token=token)
+            cursor = json.loads(data).get("next_cursor")
+            if not cursor:
+                continue
+            path = "/api/tasks?limit=50&cursor=" + urllib.parse.quote(cursor)
+        if auth and path != "CREATE":
+            status, data = request(server.port, "GET", path, token=token)
+            if status != 200:
+                raise SystemExit(f"scale.py: {path} answered {status}: {data[:200]!r}")
+            figures.setdefault("hits", {})[name] = len(json.loads(data)["items"])
+        figures[name] = wrk_run(server, token if auth else None, name, path, args.duration,
+                                args.conns, args.out, label)
+        log(f"{label} {name}: {figures[name]['rps']}/s, p99 {figures[name]['p99_ms']} ms")
+    figures["rss_mb"] = round(server.rss_mb(), 1)
+    return figures
+
+
+def step_files(server, tasks):
+    db, wal = server.files()
+    return {"db_mb": round(db / 2**20, 1), "wal_mb": round(wal / 2**20, 1),
+            "bytes_per_task": round(db / tasks) if tasks else 0}
+
+
+def database(args, name):
+    """A fresh PostgreSQL database for one run (None: SQLite)."""
+    if not args.pg_state:
+        return None
+    pg = os.path.join(HERE, "..", "tools", "postgres", "pg.sh")
+    subprocess.run([pg, "psql", args.pg_state, "admin", "--", "-qc",
+                    f"DROP DATABASE IF EXISTS {name}"], check=True, capture_output=True)
+    subprocess.run([pg, "psql", args.pg_state, "admin", "--", "-qc",
+                    f"CREATE DATABASE {name} OWNER tickler"], check=True, capture_output=True)
+    url = subprocess.run([pg, "url", args.pg_state, name], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    subprocess.run([args.bin, "migrate", "--role", "api", "--database-url", url], check=True,
+                   capture_output=True)
+    return url
+
+
+def run_curve(args):
+    data = tempfile.mkdtemp(prefix="tickler-scale-")
+    server = Server(args.bin, data, args.out, args.serve_arg, database(args, "scale_curve"))
+    steps = []
+    try:
+        server.start()
+        token = signup_many(server.port, 1, "curve")[0]
+        seeded = 0
+        for size in args.sizes:
+            s = seed(server, [token], seeded, 1, size - seeded, args.out, f"curve-{size}")
+            seeded = size
+            step = {"tasks": size, "seed": s}
+            step.update(step_files(server, size))
+            step["queries"] = measure(server, token, args, f"curve-{size}")
+            server.stop()
+            step["startup_s"] = round(server.start(), 3)
+            step["rss_after_restart_mb"] = round(server.rss_mb(), 1)
+            step.update({"after_restart": step_files(server, size)})
+            steps.append(step)
+            log(f"{size}: {json.dumps({k: v for k, v in step.items() if k != 'queries'})}")
+    finally:
+        server.stop()
+        subprocess.run(["rm", "-rf", data])
+    return steps
+
+
+def run_shape(args):
+    """The same K tasks: one user alone, then among U users with K tasks each."""
+    shape = {}
+    k, users = args.user_tasks, args.users
+    for label in ("alone", "among"):
+        data = tempfile.mkdtemp(prefix="tickler-scale-")
+        server = Server(args.bin, data, args.out, args.serve_arg,
+                        database(args, f"scale_{label}"))
+        try:
+            server.start()
+            if label == "alone":
+                # User 7's tasks of the shape (task i goes to user i % U): i = 7 + U·j.
+                tokens = signup_many(server.port, 1, "alone")
+                seed_figures = seed(server, tokens, 7, users, k, args.out, "alone")
+                token = tokens[0]
+            else:
+                tokens = signup_many(server.port, users, "shape")
+                seed_figures = seed(server, tokens, 0, 1, users * k, args.out, "among")
+                token = tokens[7]
+            entry = {"seed": seed_figures}
+            entry.update(step_files(server, k if label == "alone" else users * k))
+            entry["queries"] = measure(server, token, args, f"shape-{label}")
+            server.stop()
+            entry["startup_s"] = round(server.start(), 3)
+            shape[label] = entry
+        finally:
+            server.stop()
+            subprocess.run(["rm", "-rf", data])
+    return shape
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--bin", default="build/tickler")
+    p.add_argument("--out", default="bench/out/scale")
+    p.add_argument("--sizes", default="10000,100000,1000000")
+    p.add_argument("--users", type=int, default=1000)
+    p.add_argument("--user-tasks", type=int, default=1000)
+    p.add_argument("--duration", type=int, default=5)
+    p.add_argument("--conns", type=int, default=16)
+    p.add_argument("--serve-arg", action="append", default=[])
+    p.add_argument("--only", choices=["curve", "shape"], default=None)
+    p.add_argument("--pg-state", default=None,
+                   help="a running tools/postgres/pg.sh state dir: measure the api role on PostgreSQL")
+    args = p.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",") if s]
+    args.bin = os.path.abspath(args.bin)
+    os.makedirs(args.out, exist_ok=True)
+    args.out = os.path.abspath(args.out)
+    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "bin": args.bin,
+              "engine": "postgres" if args.pg_state else "sqlite",
+              "serve_args": args.serve_arg, "duration_s": args.duration, "conns": args.conns}
+    if args.only in (None, "curve"):
+        result["curve"] = run_curve(args)
+    if args.only in (None, "shape"):
+        result["shape"] = run_shape(args)
+    with open(os.path.join(args.out, "scale.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

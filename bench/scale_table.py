@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Renders bench/scale.sh's results (scale.json of each engine) as the Markdown table of
+bench/RESULTS.md: per step, each query's req/s and p99 with req/s as a share of /healthz of the
+same step, then memory, bytes, WAL, seeding and start-up."""
+import json
+import sys
+
+ROWS = ["list", "page", "q common", "q rare", "q two prefixes", "tag+priority", "create"]
+
+
+def cell(q, healthz):
+    if q is None:
+        return "–"
+    share = 100.0 * q["rps"] / healthz["rps"] if healthz and healthz["rps"] else 0
+    return f"{q['rps']:,}/s ({share:.0f} %), p99 {q['p99_ms']:.1f} ms"
+
+
+def columns(result):
+    cols = []
+    for step in result.get("curve", []):
+        cols.append((f"{step['tasks']:,} tasks", step))
+    shape = result.get("shape", {})
+    if "alone" in shape:
+        cols.append(("1 user's 1k tasks alone", shape["alone"]))
+    if "among" in shape:
+        cols.append(("the same 1k among 1,000 users", shape["among"]))
+    return cols
+
+
+def render(result):
+    cols = columns(result)
+    out = [f"### {result['engine']} — {result['date']}, wrk -t2 -c{result['conns']}, "
+           f"{result['duration_s']} s per query", ""]
+    out.append("| | " + " | ".join(name for name, _ in cols) + " |")
+    out.append("|---|" + "---|" * len(cols))
+    out.append("| `/healthz` (baseline) | " +
+               " | ".join(f"{c['queries']['healthz']['rps']:,}/s" for _, c in cols) + " |")
+    for row in ROWS:
+        out.append(f"| {row} | " + " | ".join(
+            cell(c["queries"].get(row), c["queries"]["healthz"]) for _, c in cols) + " |")
+    out.append("| hits on the first page (common / rare / prefixes / tag+priority) | " + " | ".join(
+        " / ".join(str(c["queries"].get("hits", {}).get(k, "–"))
+                   for k in ("q common", "q rare", "q two prefixes", "tag+priority"))
+        for _, c in cols) + " |")
+    out.append("| RSS after the queries | " +
+               " | ".join(f"{c['queries']['rss_mb']} MB" for _, c in cols) + " |")
+    label = "tasks table + indexes" if result["engine"] == "postgres" else "database file"
+    out.append(f"| {label} (bytes per task) | " +
+               " | ".join(f"{c['db_mb']} MB ({c['bytes_per_task']:,})" for _, c in cols) + " |")
+    if result["engine"] == "sqlite":
+        out.append("| WAL: largest while seeding / at the end | " + " | ".join(
+            f"{c['seed']['wal_max_mb']} MB / {c['wal_mb']} MB" for _, c in cols) + " |")
+    out.append("| seeding: tasks/s, create latency p99 / max | " + " | ".join(
+        f"{c['seed']['per_s']:,}/s, {c['seed']['latency_p99_ms']:.0f} / "
+        f"{c['seed']['latency_max_ms']:.0f} ms" for _, c in cols) + " |")
+    out.append("| start-up to `/healthz` 200 (restart over the data) | " + " | ".join(
+        f"{c['startup_s'] * 1000:.0f} ms" for _, c in cols) + " |")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    for path in sys.argv[1:]:
+        with open(path) as f:
+            print(render(json.load(f)))
+
+
+if __name__ == "__main__":
+    main()
