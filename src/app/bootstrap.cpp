@@ -52,6 +52,33 @@ services::api::AuthSettings auth_settings(const AccountConfig& config) {
   return {*mode, std::chrono::milliseconds{config.user_cache_ms}};
 }
 
+services::EventRetentionSettings event_retention_settings(const RetentionConfig& config,
+                                                          bool publishes, bool consumes,
+                                                          bool broker) {
+  const auto processed = config.processed_events_seconds;
+  auto refuse = [&](const std::string& flag, std::int64_t other, const std::string& why) {
+    throw std::runtime_error(
+        "--processed-events-retention (TICKLER_PROCESSED_EVENTS_RETENTION) "
+        "is " +
+        std::to_string(processed) + " s, it must exceed " + flag + " (" + std::to_string(other) +
+        " s): " + why);
+  };
+  if (processed <= config.outbox_seconds) {
+    refuse("--outbox-retention", config.outbox_seconds,
+           "a sent outbox row can be published again while it is kept, and its consumers must "
+           "still recognise it");
+  }
+  if (broker && processed <= config.broker_seconds) {
+    refuse("--broker-retention", config.broker_seconds,
+           "the broker can deliver an event again (a consumer group replaying its topic, a "
+           "dead letter published back) as long as it keeps it");
+  }
+  services::EventRetentionSettings s;
+  if (publishes) s.outbox = std::chrono::seconds{config.outbox_seconds};
+  if (consumes) s.processed_events = std::chrono::seconds{processed};
+  return s;
+}
+
 int max_connections(const NetworkConfig& config) {
   if (config.max_connections > 0) return config.max_connections;
   constexpr long k_reserve = 64;  // store files, outgoing requests, pipes, logs

@@ -7,6 +7,7 @@
 #include "app/config.hpp"
 #include "http/destination.hpp"
 #include "services/api/auth_service.hpp"
+#include "services/event_retention.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tickler::app {
@@ -17,6 +18,12 @@ void init_process(const std::string& log_level);
 http::DestinationSettings destination_settings(const NetworkConfig& config);
 // Sign-up mode and user-cache freshness; throws on an unknown --signup (a start-up failure).
 services::api::AuthSettings auth_settings(const AccountConfig& config);
+// The retention of a process's events tables: the outbox's where it publishes, the processed
+// events' where it consumes. Throws (a start-up failure) unless the processed-events retention
+// exceeds the outbox's and, where events travel through a broker, the broker's.
+services::EventRetentionSettings event_retention_settings(const RetentionConfig& config,
+                                                          bool publishes, bool consumes,
+                                                          bool broker);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

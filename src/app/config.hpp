@@ -22,6 +22,19 @@ struct AccountConfig {
   int user_cache_ms = 1000;     // how long a user's token generation read from the store is trusted
 };
 
+// How long the events tables keep rows they no longer need, in seconds (tickler serve, the roles,
+// tickler dlq redrive; docs/architecture.md, "Retention"). The processed-events retention must
+// exceed the outbox's and the broker's: a consumer has to remember an event as long as it can be
+// delivered again.
+struct RetentionConfig {
+  std::int64_t outbox_seconds = 604'800;  // a sent outbox row: 7 days
+  // A consumer's record of an event: 42 days, beyond the broker's 35 below and a week to spare.
+  std::int64_t processed_events_seconds = 3'628'800;
+  // Roles: the longest Kafka may keep an event, dead-letter topics included: their 28-day
+  // retention.ms plus a 7-day segment.ms (a segment goes only once its newest event is expired).
+  std::int64_t broker_seconds = 3'024'000;
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -35,6 +48,7 @@ struct ServeConfig {
   std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
   NetworkConfig network;
   AccountConfig accounts;
+  RetentionConfig retention;  // broker_seconds unused: the in-process bus keeps nothing
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -84,6 +98,7 @@ struct RoleConfig {
   std::string notifier_app_id = "tickler-notifier";
   NetworkConfig network;
   AccountConfig accounts;  // api
+  RetentionConfig retention;
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while
@@ -96,6 +111,7 @@ struct ToolConfig {
   std::string who;                 // tickler user disable|enable|delete|reset-password <id|email>
   int expires_in_days = 7;         // tickler user invite
   std::string password;            // tickler user reset-password (empty: generate one)
+  RetentionConfig retention;       // dlq redrive: processed_events_seconds, the redrive horizon
 };
 
 }  // namespace tickler::app

@@ -67,6 +67,7 @@ std::unique_ptr<bus::Scheduler> timer_queue(const services::Ports& ports,
 
 EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_context& ioc)
     : config_(config),
+      retention_settings_(event_retention_settings(config.retention, true, true, false)),
       store_(open_store(config.data_dir, config.db_threads)),
       process_(process_settings(config), ioc),
       bus_({}, dead_letter_table(*store_)),
@@ -87,6 +88,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
         if (!claims) return std::nullopt;
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
       });
+  retention_ = services::wire_event_retention(ports, retention_settings_);
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
   web_ = &process_.serve_web(config.web_root.empty() ? default_web_root()

@@ -10,6 +10,7 @@
 #include "bus/inproc/inproc_bus.hpp"
 #include "services/api/api_service.hpp"
 #include "services/auditor/audit_service.hpp"
+#include "services/event_retention.hpp"
 #include "services/notifier/notifier_wiring.hpp"
 #include "services/realtime/realtime_service.hpp"
 #include "services/recurrer/recurrer_service.hpp"
@@ -34,6 +35,7 @@ class EmbeddedSystem final : public Runnable {
 
  private:
   ServeConfig config_;
+  services::EventRetentionSettings retention_settings_;  // checked before the store opens
   std::unique_ptr<store::sqlite::SqliteStore> store_;
   Process process_;
   bus::inproc::InprocBus bus_;
@@ -44,6 +46,7 @@ class EmbeddedSystem final : public Runnable {
   std::unique_ptr<services::auditor::AuditService> auditor_;
   std::unique_ptr<services::notifier::WiredNotifier> notifier_;
   std::unique_ptr<services::realtime::RealtimeService> realtime_;
+  std::unique_ptr<services::EventRetention> retention_;
 };
 
 }  // namespace tickler::app

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       ->envname("TICKLER_WEB_ROOT");
   tickler::app::add_network_options(*s, serve.network);
   tickler::app::add_account_options(*s, serve.accounts);
+  tickler::app::add_retention_options(*s, serve.retention, false);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
       dlq->add_subcommand("redrive", "deliver dead letters again to their consumer");
   dlq_redrive->add_option("id", tool.id, "dead letter id");
   dlq_redrive->add_flag("--all", tool.all, "every waiting dead letter");
+  tickler::app::add_processed_events_retention_option(*dlq_redrive, tool.retention);
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "check every hash chain; exit 1 if tampered");

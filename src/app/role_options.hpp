@@ -39,9 +39,39 @@ inline void add_account_options(CLI::App& cmd, AccountConfig& c) {
       ->capture_default_str();
 }
 
+// How long a dead letter may be redriven (tickler serve, the roles, tickler dlq redrive).
+inline void add_processed_events_retention_option(CLI::App& cmd, RetentionConfig& c) {
+  cmd.add_option("--processed-events-retention", c.processed_events_seconds,
+                 "seconds a consumer remembers an event it processed (redeliveries within are "
+                 "harmless); a dead letter older than this is not redriven. Must exceed "
+                 "--outbox-retention (and, for the roles, --broker-retention)")
+      ->envname("TICKLER_PROCESSED_EVENTS_RETENTION")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10} * 366 * 86'400))
+      ->capture_default_str();
+}
+
+// The retention of the events tables (tickler serve; the roles with broker = true).
+inline void add_retention_options(CLI::App& cmd, RetentionConfig& c, bool broker) {
+  cmd.add_option("--outbox-retention", c.outbox_seconds,
+                 "seconds a sent outbox row is kept before it is deleted")
+      ->envname("TICKLER_OUTBOX_RETENTION")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 366 * 86'400))
+      ->capture_default_str();
+  add_processed_events_retention_option(cmd, c);
+  if (!broker) return;
+  cmd.add_option("--broker-retention", c.broker_seconds,
+                 "the longest the broker may keep an event, dead-letter topics included "
+                 "(retention.ms + segment.ms, in seconds): what --processed-events-retention "
+                 "must exceed")
+      ->envname("TICKLER_BROKER_RETENTION")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 366 * 86'400))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_network_options(cmd, c.network);
   add_account_options(cmd, c.accounts);
+  add_retention_options(cmd, c.retention, true);
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();

@@ -30,6 +30,15 @@ bool has_store(std::string_view role) {
   return role == "api" || role == "notifier" || role == "auditor";
 }
 
+// The role's outbox where it publishes, its processed events where it consumes.
+services::EventRetentionSettings retention_of(const RoleConfig& c) {
+  const auto tables = store_roles(c.role);
+  const auto owns = [&](std::string_view t) {
+    return std::find(tables.begin(), tables.end(), t) != tables.end();
+  };
+  return event_retention_settings(c.retention, owns("outbox"), owns("consumer"), true);
+}
+
 bus::dapr::DaprSettings dapr_settings(const RoleConfig& c) {
   bus::dapr::DaprSettings s;
   s.http_port = c.dapr_http_port;
@@ -119,6 +128,7 @@ std::vector<std::string> store_roles(std::string_view role) {
 
 RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
     : config_(config),
+      retention_settings_(retention_of(config)),
       dapr_(dapr_settings(config)),
       store_(open_role_store(config, dapr_)),
       jwt_secret_(jwt_secret_of(config, dapr_)),
@@ -147,6 +157,9 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
                    {{"root", web.root().string()}, {"built", web.available()}});
   }
   if (role == "realtime") wire_realtime(ports);
+  if (retention_settings_.outbox || retention_settings_.processed_events) {
+    retention_ = services::wire_event_retention(ports, retention_settings_);
+  }
   bus_.register_routes(process_.router());
   process_.metrics().add_source([this](std::string& out) { bus_.write_metrics(out); });
   // The api is ready when its store answers (as in tickler serve); the others when their store

@@ -18,6 +18,7 @@
 #include "http/upgrade_proxy.hpp"
 #include "services/api/api_service.hpp"
 #include "services/auditor/audit_service.hpp"
+#include "services/event_retention.hpp"
 #include "services/notifier/notifier_wiring.hpp"
 #include "services/realtime/realtime_service.hpp"
 #include "services/recurrer/recurrer_service.hpp"
@@ -51,6 +52,7 @@ class RoleProcess final : public Runnable {
   core::Status ready();
 
   RoleConfig config_;
+  services::EventRetentionSettings retention_settings_;  // checked before anything starts
   bus::dapr::DaprClient dapr_;
   std::unique_ptr<store::Store> store_;
   std::string jwt_secret_;
@@ -64,6 +66,7 @@ class RoleProcess final : public Runnable {
   std::unique_ptr<services::notifier::WiredNotifier> notifier_;
   std::unique_ptr<services::realtime::RealtimeService> realtime_;
   std::optional<http::UpgradeProxy> ws_proxy_;  // api, frontend: /api/ws to realtime replicas
+  std::unique_ptr<services::EventRetention> retention_;  // api, notifier, auditor
 };
 
 }  // namespace tickler::app

@@ -52,17 +52,37 @@ int run_dlq_redrive(const ToolConfig& config) {
   }
   if (!has_database(config, "dlq redrive")) return 2;
   auto store = open_store(config.data_dir, 1);
-  auto moved = store->write_value(
-      [&](store::Writer& w) { return w.redrive_dead_letters(config.id, core::now()); });
-  if (!moved) {
-    std::cerr << "dlq redrive: " << moved.error().message << "\n";
+  const auto now = core::now();
+  const std::chrono::seconds retention{config.retention.processed_events_seconds};
+  const auto horizon = now - retention;
+  auto done = store->write_value(
+      [&](store::Writer& w) { return w.redrive_dead_letters(config.id, now, horizon); });
+  if (!done) {
+    std::cerr << "dlq redrive: " << done.error().message << "\n";
     return 1;
   }
-  if (*moved == 0 && config.id) {
+  // A consumer forgets the events it processed before the horizon (processed_events is pruned
+  // past it), so it could apply such a letter's event a second time.
+  const auto why = "dead-lettered before " + core::format_rfc3339(horizon) +
+                   ", now minus the processed-events retention of " +
+                   std::to_string(retention.count()) +
+                   " s (--processed-events-retention, TICKLER_PROCESSED_EVENTS_RETENTION): its "
+                   "consumer may have forgotten whether it processed the event, and could apply "
+                   "it twice";
+  if (config.id && done->too_old > 0) {
+    std::cerr << "dlq redrive: refused: dead letter #" << *config.id << " was " << why << "\n";
+    return 1;
+  }
+  if (done->redriven == 0 && config.id) {
     std::cerr << "dlq redrive: no dead letter #" << *config.id << " waiting\n";
     return 1;
   }
-  std::cout << "redriven: " << *moved << " (the running server delivers them within a second)\n";
+  std::cout << "redriven: " << done->redriven
+            << " (the running server delivers them within a second)\n";
+  if (done->too_old > 0) {
+    std::cerr << "dlq redrive: skipped " << done->too_old << " dead letter(s) " << why
+              << "; they stay listed by tickler dlq list\n";
+  }
   return 0;
 }
 

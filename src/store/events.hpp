@@ -57,6 +57,14 @@ struct DeadLetter {
   std::optional<core::Instant> redriven_at;
 };
 
+// What a redrive did: the letters put back in the outbox, and the waiting letters it left alone
+// because they were dead-lettered before the horizon (their consumer may have forgotten whether
+// it processed the event: processed_events is pruned past the same horizon).
+struct Redrive {
+  int redriven = 0;
+  int too_old = 0;
+};
+
 // The outbox and dead letters of one transaction's snapshot.
 class EventReader {
  public:
@@ -82,9 +90,16 @@ class EventWriter : public virtual EventReader {
                                             core::Instant at) = 0;
   virtual core::Status insert_dead_letter(const DeadLetter& letter) = 0;
   // Puts dead letters back in the outbox for their subscriber only, keeping their event ids:
-  // one (id) or every one not yet redriven (nullopt). Returns how many.
-  virtual core::Result<int> redrive_dead_letters(std::optional<std::int64_t> id,
-                                                 core::Instant at) = 0;
+  // one (id) or every one not yet redriven (nullopt), of those dead-lettered at or after
+  // `horizon`; older ones stay waiting and are counted in too_old.
+  virtual core::Result<Redrive> redrive_dead_letters(std::optional<std::int64_t> id,
+                                                     core::Instant at, core::Instant horizon) = 0;
+  // Retention, in short transactions: each deletes at most `limit` rows and returns how many.
+  // Outbox rows sent before `sent_before` (an unsent row is never deleted).
+  virtual core::Result<int> prune_sent_outbox(core::Instant sent_before, int limit) = 0;
+  // Consumers' records of events processed before `processed_before`: an event delivered again
+  // after that is handled as new, so the horizon must lie beyond any redelivery.
+  virtual core::Result<int> prune_processed_events(core::Instant processed_before, int limit) = 0;
 };
 
 }  // namespace tickler::store

@@ -32,6 +32,14 @@ struct PoolStats {
   std::uint64_t write_jobs = 0;  // write() calls they carried: jobs / commits = group size
 };
 
+// The write-ahead log of an engine that keeps one in a file of its own (SQLite).
+struct WalStats {
+  std::int64_t bytes = 0;    // the WAL file's size
+  std::uint64_t resets = 0;  // checkpoints that started it over under a steady writer
+  std::uint64_t busy = 0;    // resets given up for a while: readers kept the old WAL too long
+  std::int64_t longest_hold_us = 0;  // the longest time writes waited for a reset
+};
+
 // Everything a read transaction sees: the union of the areas' readers. A function that reads
 // one area only may take that area's reader instead (store.read([&](AuditReader& r) {...})).
 class Reader : public virtual UserReader,
@@ -58,6 +66,8 @@ class Store {
   virtual Result<int> migrate() = 0;
   virtual Status ping() = 0;
   [[nodiscard]] virtual PoolStats pool_stats() const = 0;
+  // nullopt for an engine without a WAL file of its own.
+  [[nodiscard]] virtual std::optional<WalStats> wal_stats() const { return std::nullopt; }
 
   // Typed conveniences over read/write for a function returning Result<T>.
   template <class F>

@@ -71,6 +71,18 @@ def test_metrics(anon, api):
     assert after >= before + 5, (before, after)
 
 
+def test_metrics_show_the_wal_and_the_events_retention(anon, api):
+    assert api.post("/api/tasks", json={"title": "a write for the WAL"}).status_code == 201
+    text = anon.get("/metrics").text
+    wal = _samples(text, "tickler_db_wal_bytes")
+    assert wal and wal[0][1] > 0, wal
+    for name in ("tickler_db_wal_resets_total", "tickler_db_wal_reset_busy_total",
+                 "tickler_db_wal_reset_hold_seconds_max"):
+        assert _samples(text, name), name
+    pruned = dict(_samples(text, "tickler_events_pruned_total"))
+    assert set(pruned) == {'{table="outbox"}', '{table="processed_events"}'}, pruned
+
+
 def test_metrics_route_label_is_a_template_not_an_id(anon, api):
     created = api.post("/api/tasks", json={"title": "metric cardinality"})
     task_id = created.json()["id"]

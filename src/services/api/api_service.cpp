@@ -37,6 +37,21 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
     out += "# HELP tickler_db_write_jobs_total Writes carried by those transactions.\n";
     out += "# TYPE tickler_db_write_jobs_total counter\n";
     out += "tickler_db_write_jobs_total " + std::to_string(s.write_jobs) + "\n";
+    const auto wal = store.wal_stats();
+    if (!wal) return;
+    out += "# HELP tickler_db_wal_bytes Size of the store's write-ahead log file.\n";
+    out += "# TYPE tickler_db_wal_bytes gauge\n";
+    out += "tickler_db_wal_bytes " + std::to_string(wal->bytes) + "\n";
+    out += "# HELP tickler_db_wal_resets_total Checkpoints that started the WAL over.\n";
+    out += "# TYPE tickler_db_wal_resets_total counter\n";
+    out += "tickler_db_wal_resets_total " + std::to_string(wal->resets) + "\n";
+    out += "# HELP tickler_db_wal_reset_busy_total WAL resets put off: readers held the old WAL.\n";
+    out += "# TYPE tickler_db_wal_reset_busy_total counter\n";
+    out += "tickler_db_wal_reset_busy_total " + std::to_string(wal->busy) + "\n";
+    out += "# HELP tickler_db_wal_reset_hold_seconds_max Longest time writes waited for a reset.\n";
+    out += "# TYPE tickler_db_wal_reset_hold_seconds_max gauge\n";
+    out += "tickler_db_wal_reset_hold_seconds_max " +
+           std::to_string(static_cast<double>(wal->longest_hold_us) / 1e6) + "\n";
   });
 }
 

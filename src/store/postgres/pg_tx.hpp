@@ -48,7 +48,10 @@ class PgTx final : public Writer {
   Result<bool> mark_processed(std::string_view consumer, std::string_view event_id,
                               core::Instant at) override;
   Status insert_dead_letter(const DeadLetter& letter) override;
-  Result<int> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) override;
+  Result<Redrive> redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at,
+                                       core::Instant horizon) override;
+  Result<int> prune_sent_outbox(core::Instant sent_before, int limit) override;
+  Result<int> prune_processed_events(core::Instant processed_before, int limit) override;
 
   // Audit log and chain heads (pg_tx_audit.cpp).
   Result<std::vector<AuditEntry>> audit_history(core::UserId user, core::TaskId task) override;

@@ -31,15 +31,27 @@ const std::string k_dead_letters_sql = select_columns(
     k_dead_letter_columns,
     " FROM dead_letters WHERE $1::boolean OR redriven_at IS NULL ORDER BY id DESC LIMIT $2");
 const Query k_select_dead_letters{"select_dead_letters", k_dead_letters_sql.c_str()};
-// One statement: the letters marked redriven are exactly the ones copied back, in id order.
+// One statement: the letters marked redriven are exactly the ones copied back, in id order; the
+// waiting letters older than the horizon ($3) are counted (the snapshot before the update).
 constexpr Query k_redrive{
     "redrive",
     "WITH moved AS (UPDATE dead_letters SET redriven_at = $1 "
-    "WHERE redriven_at IS NULL AND ($2::bigint IS NULL OR id = $2) "
-    "RETURNING id, topic, type, source, subject, user_id, data, event_id, subscriber) "
-    "INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, target, "
-    "created_at) SELECT topic, type, source, subject, user_id, data, event_id, subscriber, $1 "
-    "FROM moved ORDER BY id"};
+    "WHERE redriven_at IS NULL AND ($2::bigint IS NULL OR id = $2) AND created_at >= $3 "
+    "RETURNING id, topic, type, source, subject, user_id, data, event_id, subscriber), "
+    "copied AS (INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, "
+    "target, created_at) SELECT topic, type, source, subject, user_id, data, event_id, "
+    "subscriber, $1 FROM moved ORDER BY id RETURNING 1) "
+    "SELECT (SELECT count(*) FROM copied), (SELECT count(*) FROM dead_letters "
+    "WHERE redriven_at IS NULL AND ($2::bigint IS NULL OR id = $2) AND created_at < $3)"};
+// Oldest first, through the partial index outbox_sent and processed_events_by_time.
+constexpr Query k_prune_sent_outbox{
+    "prune_sent_outbox",
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
+    "AND sent_at < $1 ORDER BY sent_at LIMIT $2)"};
+constexpr Query k_prune_processed{
+    "prune_processed",
+    "DELETE FROM processed_events WHERE ctid = ANY(ARRAY(SELECT ctid FROM processed_events "
+    "WHERE processed_at < $1 ORDER BY processed_at LIMIT $2))"};
 
 }  // namespace
 
@@ -94,8 +106,22 @@ Result<std::vector<DeadLetter>> PgTx::dead_letters(bool include_redriven, int li
                              read_dead_letter<Row>);
 }
 
-Result<int> PgTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) {
-  auto res = conn_.exec(k_redrive, Params{at, id});
+Result<Redrive> PgTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at,
+                                           core::Instant horizon) {
+  auto res = conn_.exec(k_redrive, Params{at, id, horizon});
+  if (!res) return res.error();
+  const auto row = res->row(0);
+  return Redrive{static_cast<int>(row.int64(0)), static_cast<int>(row.int64(1))};
+}
+
+Result<int> PgTx::prune_sent_outbox(core::Instant sent_before, int limit) {
+  auto res = conn_.exec(k_prune_sent_outbox, Params{sent_before, limit});
+  if (!res) return res.error();
+  return static_cast<int>(res->affected());
+}
+
+Result<int> PgTx::prune_processed_events(core::Instant processed_before, int limit) {
+  auto res = conn_.exec(k_prune_processed, Params{processed_before, limit});
   if (!res) return res.error();
   return static_cast<int>(res->affected());
 }

@@ -29,44 +29,13 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteSettings sett
   auto checkpointer = Connection::open(store->settings_.path, false);
   if (!checkpointer) return checkpointer.error();
   store->checkpointer_ = std::move(*checkpointer);
-  // Replaces SQLite's automatic checkpoint on commit (which runs inside the committing write).
-  sqlite3_wal_hook(store->writer_->handle(), &SqliteStore::on_wal_commit, store.get());
-  store->checkpoint_thread_ =
-      std::jthread{[s = store.get()](std::stop_token stop) { s->checkpoint_loop(stop); }};
+  if (auto st = store->init_wal(); !st) return st.error();
   for (int i = 0; i < store->settings_.read_connections; ++i) {
     auto reader = Connection::open(store->settings_.path, true);
     if (!reader) return reader.error();
     store->idle_.push_back(std::move(*reader));
   }
   return store;
-}
-
-int SqliteStore::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
-  auto* store = static_cast<SqliteStore*>(self);
-  if (pages >= store->settings_.checkpoint_pages) {
-    {
-      std::lock_guard lock{store->checkpoint_mutex_};
-      store->checkpoint_due_ = true;
-    }
-    store->checkpoint_cv_.notify_one();
-  }
-  return SQLITE_OK;
-}
-
-void SqliteStore::checkpoint_loop(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    {
-      std::unique_lock lock{checkpoint_mutex_};
-      checkpoint_cv_.wait_for(lock, stop, settings_.checkpoint_interval,
-                              [this] { return checkpoint_due_; });
-      checkpoint_due_ = false;
-    }
-    // PASSIVE: copies what it can without blocking readers or the writer.
-    int log = 0;
-    int copied = 0;
-    sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
-                              &copied);
-  }
 }
 
 std::unique_ptr<Connection> SqliteStore::checkout() {
@@ -108,6 +77,11 @@ Status SqliteStore::write(const std::function<Status(Writer&)>& fn) {
       continue;
     }
     leader_active_ = true;
+    if (wal_frames_ >= limit_frames_) {  // the checkpointer fell behind: let it catch up
+      lock.unlock();
+      wait_for_wal_reset();
+      lock.lock();
+    }
     std::vector<WriteJob*> batch;
     batch.swap(queue_);
     lock.unlock();

@@ -24,12 +24,25 @@ constexpr const char* k_insert_dead_letter =
 const std::string k_select_dead_letters =
     select_columns(k_dead_letter_columns,
                    " FROM dead_letters WHERE ? OR redriven_at IS NULL ORDER BY id DESC LIMIT ?");
+// ?1 the redrive's instant, ?2 one letter's id (NULL: every one), ?3 the horizon.
 constexpr const char* k_redrive =
     "INSERT INTO outbox (topic, type, source, subject, user_id, data, event_id, target, "
-    "created_at) SELECT topic, type, source, subject, user_id, data, event_id, subscriber, ? "
-    "FROM dead_letters WHERE redriven_at IS NULL AND (? IS NULL OR id = ?) ORDER BY id";
+    "created_at) SELECT topic, type, source, subject, user_id, data, event_id, subscriber, ?1 "
+    "FROM dead_letters WHERE redriven_at IS NULL AND (?2 IS NULL OR id = ?2) "
+    "AND created_at >= ?3 ORDER BY id";
 constexpr const char* k_mark_redriven =
-    "UPDATE dead_letters SET redriven_at = ? WHERE redriven_at IS NULL AND (? IS NULL OR id = ?)";
+    "UPDATE dead_letters SET redriven_at = ?1 WHERE redriven_at IS NULL "
+    "AND (?2 IS NULL OR id = ?2) AND created_at >= ?3";
+constexpr const char* k_count_too_old =
+    "SELECT count(*) FROM dead_letters WHERE redriven_at IS NULL AND (?1 IS NULL OR id = ?1) "
+    "AND created_at < ?2";
+// Oldest first, through the partial index outbox_sent and processed_events_by_time.
+constexpr const char* k_prune_sent_outbox =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
+    "AND sent_at < ? ORDER BY sent_at LIMIT ?)";
+constexpr const char* k_prune_processed =
+    "DELETE FROM processed_events WHERE (consumer, event_id) IN (SELECT consumer, event_id "
+    "FROM processed_events WHERE processed_at < ? ORDER BY processed_at LIMIT ?)";
 
 }  // namespace
 
@@ -94,15 +107,35 @@ Result<std::vector<DeadLetter>> SqliteTx::dead_letters(bool include_redriven, in
   return collect<DeadLetter>(*s, read_dead_letter<Statement>);
 }
 
-Result<int> SqliteTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at) {
-  auto s = bound(conn_, k_redrive, at, id, id);
+Result<Redrive> SqliteTx::redrive_dead_letters(std::optional<std::int64_t> id, core::Instant at,
+                                               core::Instant horizon) {
+  Redrive out;
+  auto old = bound(conn_, k_count_too_old, id, horizon);
+  if (!old) return old.error();
+  if (auto row = old->step(); !row) return row.error();
+  out.too_old = static_cast<int>(old->int64(0));
+  auto s = bound(conn_, k_redrive, at, id, horizon);
   if (!s) return s.error();
   if (auto st = s->run(); !st) return st.error();
-  const int moved = sqlite3_changes(conn_.handle());
-  auto m = bound(conn_, k_mark_redriven, at, id, id);
+  out.redriven = sqlite3_changes(conn_.handle());
+  auto m = bound(conn_, k_mark_redriven, at, id, horizon);
   if (!m) return m.error();
   if (auto st = m->run(); !st) return st.error();
-  return moved;
+  return out;
+}
+
+Result<int> SqliteTx::prune_sent_outbox(core::Instant sent_before, int limit) {
+  auto s = bound(conn_, k_prune_sent_outbox, sent_before, std::int64_t{limit});
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle());
+}
+
+Result<int> SqliteTx::prune_processed_events(core::Instant processed_before, int limit) {
+  auto s = bound(conn_, k_prune_processed, processed_before, std::int64_t{limit});
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle());
 }
 
 }  // namespace tickler::store::sqlite
