@@ -9,6 +9,7 @@ namespace tickler::store::sqlite {
 namespace {
 
 constexpr char k_key_end = '\x1f';
+constexpr std::size_t k_key_digits = 10;
 
 // One tickler_user tokenizer: unicode61 (remove_diacritics 2) under a user key.
 struct UserTokenizer {
@@ -17,8 +18,8 @@ struct UserTokenizer {
 };
 
 struct TokenSink {
-  std::string_view key;  // "<user id>"
-  std::string token;     // "<user id>:<token>", reused
+  std::string token;  // indexed_key(<user id>) + the token, reused
+  std::size_t key_size = 0;
   int offset = 0;        // of the text after the key, in the field
   void* ctx = nullptr;
   int (*emit)(void*, int, const char*, int, int, int) = nullptr;
@@ -47,9 +48,19 @@ void user_tokenizer_delete(Fts5Tokenizer* p) {
   tokenizer->inner.xDelete(tokenizer->handle);
 }
 
+// "<user id, zero-padded to k_key_digits>:": every key has the same length, so the table's
+// prefix indexes (lengths counted from the token's start) hold the first characters of words.
+std::string indexed_key(std::string_view digits) {
+  std::string key;
+  if (digits.size() < k_key_digits) key.assign(k_key_digits - digits.size(), '0');
+  key += digits;
+  key += ':';
+  return key;
+}
+
 int on_inner_token(void* ctx, int flags, const char* token, int size, int start, int end) {
   auto& sink = *static_cast<TokenSink*>(ctx);
-  sink.token.resize(sink.key.size() + 1);
+  sink.token.resize(sink.key_size);
   sink.token.append(token, static_cast<std::size_t>(size));
   return sink.emit(sink.ctx, flags, sink.token.data(), static_cast<int>(sink.token.size()),
                    start + sink.offset, end + sink.offset);
@@ -63,7 +74,8 @@ int user_tokenizer_tokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* 
   const auto key = field.substr(0, end);
   if (key.find_first_not_of("0123456789") != std::string_view::npos) return SQLITE_OK;
   auto& tokenizer = *reinterpret_cast<UserTokenizer*>(p);
-  TokenSink sink{key, std::string{key} + ':', static_cast<int>(end + 1), ctx, emit};
+  TokenSink sink{indexed_key(key), 0, static_cast<int>(end + 1), ctx, emit};
+  sink.key_size = sink.token.size();
   const auto rest = field.substr(end + 1);
   return tokenizer.inner.xTokenize(tokenizer.handle, &sink, flags, rest.data(),
                                    static_cast<int>(rest.size()), &on_inner_token);

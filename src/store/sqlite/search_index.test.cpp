@@ -80,8 +80,12 @@ TEST_F(SearchIndexTest, EachUsersTokensAreKeyedByTheUser) {
   ASSERT_TRUE(s);
   std::set<std::string> terms;
   for (auto row = s->step(); row && *row; row = s->step()) terms.insert(s->text(0));
-  const auto ka = std::to_string(a) + ":";
-  const auto kb = std::to_string(b) + ":";
+  const auto key = [](core::UserId u) {
+    const auto digits = std::to_string(u);
+    return std::string(10 - digits.size(), '0') + digits + ":";
+  };
+  const auto ka = key(a);
+  const auto kb = key(b);
   EXPECT_EQ(terms, (std::set<std::string>{ka + "cafe", ka + "home", ka + "pay", ka + "rent",
                                           kb + "cafe", kb + "car", kb + "home", kb + "rent"}));
 
