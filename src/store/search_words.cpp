@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <stdexcept>
 
 namespace tickler::store {
@@ -73,7 +74,7 @@ const Unicode61& unicode61() {
 }
 
 // Whether phrase occurs in tokens: consecutive, the last one as a prefix.
-bool contains(const std::vector<std::string>& tokens, const std::vector<std::string>& phrase) {
+bool contains(std::span<const std::string> tokens, const std::vector<std::string>& phrase) {
   if (phrase.size() > tokens.size()) return false;
   const std::size_t last = phrase.size() - 1;
   for (std::size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
@@ -104,12 +105,31 @@ SearchPhrases search_phrases(const std::vector<std::string>& words) {
 bool matches(const SearchPhrases& phrases, std::string_view title, std::string_view description,
              std::string_view tags) {
   if (phrases.empty()) return false;
-  const std::vector<std::string> fields[] = {search_tokens(title), search_tokens(description),
-                                             search_tokens(tags)};
-  return std::all_of(phrases.begin(), phrases.end(), [&](const auto& phrase) {
-    return std::any_of(std::begin(fields), std::end(fields),
-                       [&](const auto& tokens) { return contains(tokens, phrase); });
-  });
+  // Called for every task a listing walks: buffers are reused, and the test ends as soon as
+  // every phrase is found (the title first, where words are most often found).
+  thread_local std::vector<std::string> tokens;
+  thread_local std::vector<char> found;
+  found.assign(phrases.size(), 0);
+  std::size_t missing = phrases.size();
+  for (const auto field : {title, tags, description}) {
+    if (field.empty()) continue;
+    std::size_t n = 0;
+    unicode61().each_token(field, [&](std::string_view token) {
+      if (n < tokens.size()) {
+        tokens[n].assign(token);
+      } else {
+        tokens.emplace_back(token);
+      }
+      ++n;
+    });
+    const std::span<const std::string> field_tokens{tokens.data(), n};
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+      if (found[i] || !contains(field_tokens, phrases[i])) continue;
+      found[i] = 1;
+      if (--missing == 0) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace tickler::store
