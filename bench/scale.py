@@ -251,11 +251,12 @@ def database(args, name):
         return None
     pg = os.path.join(HERE, "..", "tools", "postgres", "pg.sh")
     subprocess.run([pg, "psql", args.pg_state, "admin", "--", "-qc",
-                    f"DROP DATABASE IF EXISTS {name}"], check=True, capture_output=True)
+                    f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True, capture_output=True)
     subprocess.run([pg, "psql", args.pg_state, "admin", "--", "-qc",
                     f"CREATE DATABASE {name} OWNER tickler"], check=True, capture_output=True)
-    url = subprocess.run([pg, "url", args.pg_state, name], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    base = subprocess.run([pg, "url", args.pg_state], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    url = base.rsplit("/", 1)[0] + "/" + name
     subprocess.run([args.bin, "migrate", "--role", "api", "--database-url", url], check=True,
                    capture_output=True)
     return url
@@ -338,7 +339,8 @@ def main():
     args.out = os.path.abspath(args.out)
     result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "bin": args.bin,
               "engine": "postgres" if args.pg_state else "sqlite",
-              "serve_args": args.serve_arg, "duration_s": args.duration, "conns": args.conns}
+              "serve_args": args.serve_arg, "duration_s": args.duration, "conns": args.conns,
+              "users": args.users, "user_tasks": args.user_tasks}
     if args.only in (None, "curve"):
         result["curve"] = run_curve(args)
     if args.only in (None, "shape"):

@@ -20,10 +20,11 @@ def columns(result):
     for step in result.get("curve", []):
         cols.append((f"{step['tasks']:,} tasks", step))
     shape = result.get("shape", {})
+    k, users = result.get("user_tasks", 1000), result.get("users", 1000)
     if "alone" in shape:
-        cols.append(("1 user's 1k tasks alone", shape["alone"]))
+        cols.append((f"one user's {k:,} tasks alone", shape["alone"]))
     if "among" in shape:
-        cols.append(("the same 1k among 1,000 users", shape["among"]))
+        cols.append((f"the same {k:,} among {users:,} users × {k:,}", shape["among"]))
     return cols
 
 
