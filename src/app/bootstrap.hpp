@@ -7,6 +7,8 @@
 #include "app/config.hpp"
 #include "http/destination.hpp"
 #include "services/api/auth_service.hpp"
+#include "services/notifier/reminder_window.hpp"
+#include "services/realtime/hub.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tickler::app {
@@ -17,6 +19,10 @@ void init_process(const std::string& log_level);
 http::DestinationSettings destination_settings(const NetworkConfig& config);
 // Sign-up mode and user-cache freshness; throws on an unknown --signup (a start-up failure).
 services::api::AuthSettings auth_settings(const AccountConfig& config);
+// The realtime hub's replay bounds.
+services::realtime::HubSettings hub_settings(const ReplayConfig& config);
+// Which reminders the notifier's scheduler holds.
+services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

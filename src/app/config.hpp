@@ -22,6 +22,20 @@ struct AccountConfig {
   int user_cache_ms = 1000;     // how long a user's token generation read from the store is trusted
 };
 
+// What the realtime hub keeps for clients that reconnect (tickler serve, tickler realtime).
+struct ReplayConfig {
+  std::int64_t bytes = 16 * 1024 * 1024;     // every user's messages and event ids together
+  std::int64_t bytes_per_user = 256 * 1024;  // one user's messages
+  int max_age_seconds = 600;                 // a message older than this is never replayed
+};
+
+// Which scheduled reminders the notifier's scheduler holds; the rest are paged in from the
+// database as time advances (tickler serve, tickler notifier).
+struct ReminderWindowConfig {
+  int window_seconds = 600;  // reminders due within this are loaded
+  int page = 1000;           // rows per read
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -35,6 +49,8 @@ struct ServeConfig {
   std::string web_root;  // the built web UI; empty: default_web_root() (app/web_root.hpp)
   NetworkConfig network;
   AccountConfig accounts;
+  ReplayConfig replay;
+  ReminderWindowConfig reminders;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -83,7 +99,9 @@ struct RoleConfig {
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
   NetworkConfig network;
-  AccountConfig accounts;  // api
+  AccountConfig accounts;          // api
+  ReplayConfig replay;             // realtime
+  ReminderWindowConfig reminders;  // notifier
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

@@ -50,6 +50,7 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
 services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
   services::notifier::NotifierSettings s;
   s.destinations = destination_settings(config.network);
+  s.pager = pager_settings(config.reminders);
   return s;
 }
 
@@ -86,7 +87,8 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
         auto claims = api.auth().claims(token);
         if (!claims) return std::nullopt;
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
-      });
+      },
+      hub_settings(config.replay));
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
   web_ = &process_.serve_web(config.web_root.empty() ? default_web_root()
