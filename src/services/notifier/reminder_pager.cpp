@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
+#include <string_view>
+
 #include "base/log.hpp"
 
 namespace tickler::services::notifier {
@@ -48,6 +51,8 @@ core::Result<std::size_t> ReminderPager::fill(core::Instant now) {
     total += rows->size();
     rows_ += rows->size();
     ++pages_;
+    frontier_ms_ = core::to_millis(window_->frontier().at);
+    ahead_ = window_->ahead();
   }
 }
 
@@ -67,23 +72,24 @@ void ReminderPager::run(std::stop_token stop) {
 }
 
 void ReminderPager::write_metrics(std::string& out) const {
-  std::lock_guard lock{mutex_};
+  const auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
+                             const std::string& value) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ");
+    out.append(name).append(" ").append(type).append("\n").append(name).append(" ");
+    out.append(value).append("\n");
+  };
+  const auto frontier = frontier_ms_.load();
   const double lead =
-      window_ ? std::chrono::duration<double>(window_->frontier().at - core::now()).count() : 0;
-  out +=
-      "# HELP tickler_reminder_pager_lead_seconds How far ahead of the clock the scheduler "
-      "holds every scheduled reminder.\n# TYPE tickler_reminder_pager_lead_seconds gauge\n"
-      "tickler_reminder_pager_lead_seconds " +
-      std::to_string(lead) +
-      "\n# HELP tickler_reminder_pager_ahead Reminders loaded into the scheduler, not due yet.\n"
-      "# TYPE tickler_reminder_pager_ahead gauge\ntickler_reminder_pager_ahead " +
-      std::to_string(window_ ? window_->ahead() : 0) +
-      "\n# HELP tickler_reminder_pager_rows_total Scheduled reminders loaded from the store.\n"
-      "# TYPE tickler_reminder_pager_rows_total counter\ntickler_reminder_pager_rows_total " +
-      std::to_string(rows_) +
-      "\n# HELP tickler_reminder_pager_pages_total Pages of reminders read.\n"
-      "# TYPE tickler_reminder_pager_pages_total counter\ntickler_reminder_pager_pages_total " +
-      std::to_string(pages_) + "\n";
+      frontier > 0 ? static_cast<double>(frontier - core::to_millis(core::now())) / 1000.0 : 0.0;
+  metric("tickler_reminder_pager_lead_seconds", "gauge",
+         "How far ahead of the clock the scheduler holds every scheduled reminder.",
+         std::to_string(lead));
+  metric("tickler_reminder_pager_ahead", "gauge",
+         "Reminders loaded into the scheduler, not due yet.", std::to_string(ahead_.load()));
+  metric("tickler_reminder_pager_rows_total", "counter",
+         "Scheduled reminders loaded from the store.", std::to_string(rows_.load()));
+  metric("tickler_reminder_pager_pages_total", "counter", "Pages of reminders read.",
+         std::to_string(pages_.load()));
 }
 
 }  // namespace tickler::services::notifier

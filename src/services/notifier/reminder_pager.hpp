@@ -11,6 +11,7 @@
 // read by a later page: never neither. A scheduler entry left at an older instant (a reminder
 // moved out of the window) is harmless: firing is conditional, and the notifier schedules again.
 // Before start() everything passes on.
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -51,11 +52,14 @@ class ReminderPager final : public bus::Scheduler {
   PagerSettings settings_;
   store::Store& store_;
   bus::Scheduler& scheduler_;
-  mutable std::mutex mutex_;  // the window, and each page's hand-over to the scheduler
+  std::mutex mutex_;  // the window, and each page's hand-over to the scheduler
   std::condition_variable_any cv_;
   std::optional<ReminderWindow> window_;
-  std::uint64_t pages_ = 0;
-  std::uint64_t rows_ = 0;
+  // For the metrics, which never wait for a page: copies taken under mutex_.
+  std::atomic<std::int64_t> frontier_ms_{0};
+  std::atomic<std::size_t> ahead_{0};
+  std::atomic<std::uint64_t> pages_{0};
+  std::atomic<std::uint64_t> rows_{0};
   std::jthread thread_;
 };
 
