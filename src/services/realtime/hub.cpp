@@ -40,9 +40,10 @@ void Hub::join(core::UserId user, const std::shared_ptr<Outlet>& outlet,
   }
   outlet->send(std::make_shared<const std::string>(
       R"({"type":"hello","epoch":")" + epoch_ + R"(","sequence":)" + std::to_string(latest) + "}"));
-  if (!missed) outlet->send(std::make_shared<const std::string>(resync_message()));
   if (missed) {
     for (auto& m : *missed) outlet->send(std::move(m));
+  } else {
+    outlet->send(std::make_shared<const std::string>(resync_message()));
   }
   if (revoked_below > 0) outlet->revoke(revoked_below);
 }
