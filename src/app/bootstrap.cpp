@@ -35,6 +35,21 @@ void init_process(const std::string& log_level) {
   }
 }
 
+services::realtime::HubSettings hub_settings(const ReplayConfig& config) {
+  services::realtime::HubSettings s;
+  s.max_bytes = static_cast<std::size_t>(config.bytes);
+  s.max_bytes_per_user = static_cast<std::size_t>(config.bytes_per_user);
+  s.max_age = std::chrono::seconds{config.max_age_seconds};
+  return s;
+}
+
+services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config) {
+  services::notifier::PagerSettings s;
+  s.window = std::chrono::seconds{config.window_seconds};
+  s.page = config.page;
+  return s;
+}
+
 http::DestinationSettings destination_settings(const NetworkConfig& config) {
   http::DestinationSettings s;
   s.allow_private = config.allow_private_destinations;

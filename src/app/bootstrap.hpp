@@ -8,6 +8,8 @@
 #include "http/destination.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/event_retention.hpp"
+#include "services/notifier/reminder_window.hpp"
+#include "services/realtime/hub.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tickler::app {
@@ -24,6 +26,10 @@ services::api::AuthSettings auth_settings(const AccountConfig& config);
 services::EventRetentionSettings event_retention_settings(const RetentionConfig& config,
                                                           bool publishes, bool consumes,
                                                           bool broker);
+// The realtime hub's replay bounds.
+services::realtime::HubSettings hub_settings(const ReplayConfig& config);
+// Which reminders the notifier's scheduler holds.
+services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

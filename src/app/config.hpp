@@ -35,6 +35,20 @@ struct RetentionConfig {
   std::int64_t broker_seconds = 3'024'000;
 };
 
+// What the realtime hub keeps for clients that reconnect (tickler serve, tickler realtime).
+struct ReplayConfig {
+  std::int64_t bytes = 16 * 1024 * 1024;     // every user's messages and event ids together
+  std::int64_t bytes_per_user = 256 * 1024;  // one user's messages
+  int max_age_seconds = 600;                 // a message older than this is never replayed
+};
+
+// Which scheduled reminders the notifier's scheduler holds; the rest are paged in from the
+// database as time advances (tickler serve, tickler notifier).
+struct ReminderWindowConfig {
+  int window_seconds = 600;  // reminders due within this are loaded
+  int page = 1000;           // rows per read
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -49,6 +63,8 @@ struct ServeConfig {
   NetworkConfig network;
   AccountConfig accounts;
   RetentionConfig retention;  // broker_seconds unused: the in-process bus keeps nothing
+  ReplayConfig replay;
+  ReminderWindowConfig reminders;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -99,6 +115,8 @@ struct RoleConfig {
   NetworkConfig network;
   AccountConfig accounts;  // api
   RetentionConfig retention;
+  ReplayConfig replay;             // realtime
+  ReminderWindowConfig reminders;  // notifier
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

@@ -50,6 +50,7 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
 services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
   services::notifier::NotifierSettings s;
   s.destinations = destination_settings(config.network);
+  s.pager = pager_settings(config.reminders);
   return s;
 }
 
@@ -87,7 +88,8 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
         auto claims = api.auth().claims(token);
         if (!claims) return std::nullopt;
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
-      });
+      },
+      hub_settings(config.replay));
   retention_ = services::wire_event_retention(ports, retention_settings_);
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   tickler::app::add_network_options(*s, serve.network);
   tickler::app::add_account_options(*s, serve.accounts);
   tickler::app::add_retention_options(*s, serve.retention, false);
+  tickler::app::add_replay_options(*s, serve.replay);
+  tickler::app::add_reminder_window_options(*s, serve.reminders);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

@@ -68,10 +68,47 @@ inline void add_retention_options(CLI::App& cmd, RetentionConfig& c, bool broker
       ->capture_default_str();
 }
 
+// The realtime hub's replay buffer (tickler serve and the realtime role).
+inline void add_replay_options(CLI::App& cmd, ReplayConfig& c) {
+  cmd.add_option("--replay-bytes", c.bytes,
+                 "realtime: bytes of recent messages kept for reconnecting clients, all users "
+                 "together (the users published to least recently lose theirs first)")
+      ->envname("TICKLER_REPLAY_BYTES")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40))
+      ->capture_default_str();
+  cmd.add_option("--replay-bytes-per-user", c.bytes_per_user,
+                 "realtime: bytes of recent messages kept for one user")
+      ->envname("TICKLER_REPLAY_BYTES_PER_USER")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40))
+      ->capture_default_str();
+  cmd.add_option("--replay-max-age", c.max_age_seconds,
+                 "realtime: seconds a message is kept for reconnecting clients; a client that "
+                 "missed an older one is told to resync")
+      ->envname("TICKLER_REPLAY_MAX_AGE")
+      ->check(CLI::Range(0, 7 * 24 * 3600))
+      ->capture_default_str();
+}
+
+// Which scheduled reminders the notifier's scheduler holds (tickler serve and the notifier).
+inline void add_reminder_window_options(CLI::App& cmd, ReminderWindowConfig& c) {
+  cmd.add_option("--reminder-window", c.window_seconds,
+                 "notifier: seconds ahead the scheduler holds the reminders due; later ones are "
+                 "paged in from the database as time advances")
+      ->envname("TICKLER_REMINDER_WINDOW")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str();
+  cmd.add_option("--reminder-page", c.page, "notifier: reminders read from the database at once")
+      ->envname("TICKLER_REMINDER_PAGE")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_network_options(cmd, c.network);
   add_account_options(cmd, c.accounts);
   add_retention_options(cmd, c.retention, true);
+  add_replay_options(cmd, c.replay);
+  add_reminder_window_options(cmd, c.reminders);
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();

@@ -235,6 +235,7 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
   services::notifier::NotifierSettings settings;
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
   settings.destinations = destination_settings(config_.network);
+  settings.pager = pager_settings(config_.reminders);
   // Reminders come due through the Dapr Jobs API (POST /job/{name}), by the scheduler's clock.
   const auto jobs_api = [this](const services::Ports& p, services::notifier::JobFiring& firing) {
     auto jobs = std::make_unique<bus::dapr::JobsScheduler>(
@@ -260,7 +261,8 @@ void RoleProcess::wire_realtime(const services::Ports& ports) {
         auto claims = jwt_.verify_claims(token, core::now());
         if (!claims) return std::nullopt;
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
-      });
+      },
+      hub_settings(config_.replay));
 }
 
 core::Status RoleProcess::ready() {

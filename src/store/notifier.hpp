@@ -56,14 +56,25 @@ struct Delivery {
   core::Instant created_at{};  // set when inserted; an update keeps the first one
 };
 
+// A place in the order scheduled reminders come due: remind_at, then id (byte order). The id ""
+// comes before every reminder at `at`, so {t + 1 ms, ""} follows every reminder at t.
+struct ReminderPosition {
+  core::Instant at{};
+  std::string id;
+  friend auto operator<=>(const ReminderPosition&, const ReminderPosition&) = default;
+};
+
 // Reminders, notifications, webhooks and deliveries of one transaction's snapshot.
 class NotifierReader {
  public:
   virtual ~NotifierReader() = default;
   // Scheduled reminders due by `at`, oldest first.
   virtual core::Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) = 0;
-  // Every scheduled reminder (for the timer queue at start-up).
-  virtual core::Result<std::vector<ReminderRow>> scheduled_reminders() = 0;
+  // Scheduled reminders after `after` and due by `until`, in (remind_at, id) order, at most
+  // `limit`: a page of what the scheduler is to hold (keyset paging, from the next page's
+  // position, that of the last row).
+  virtual core::Result<std::vector<ReminderRow>> scheduled_reminders_after(
+      const ReminderPosition& after, core::Instant until, int limit) = 0;
   // A user's notifications, newest first, below before_id when given.
   virtual core::Result<std::vector<NotificationRow>> notifications(
       core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;

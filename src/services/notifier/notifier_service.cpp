@@ -52,11 +52,6 @@ ReminderEvent to_change(const wire::UserDeleted& e) {
 }  // namespace
 
 core::Status NotifierService::start() {
-  auto pending =
-      store_.read_value([](store::NotifierReader& r) { return r.scheduled_reminders(); });
-  if (!pending) return pending.error();
-  for (const auto& r : *pending) scheduler_->schedule(r.id, r.remind_at);
-  if (auto fired = sweep(); !fired) return fired.error();
   dispatcher_.emplace(settings_.delivery, [this] { wake_background(); });
   thread_ = std::jthread{[this](std::stop_token stop) { background(stop); }};
   return {};
@@ -316,7 +311,7 @@ void NotifierService::wake_background() {
 }
 
 void NotifierService::background(std::stop_token stop) {
-  auto next_sweep = std::chrono::steady_clock::now() + settings_.sweep_interval;
+  auto next_sweep = std::chrono::steady_clock::now();  // the first one at once
   while (!stop.stop_requested()) {
     if (std::chrono::steady_clock::now() >= next_sweep) {
       if (auto n = sweep(); !n) {

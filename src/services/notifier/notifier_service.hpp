@@ -1,9 +1,10 @@
 #pragma once
 // The notifier role. Keeps each reminder's durable state (scheduled → fired, or cancelled) from
-// the reminders topic, fires it at its instant through the Scheduler (one timer queue in-process,
-// the Dapr Jobs API in distributed mode) and, as a safety net, by a sweep at start and every
-// minute that fires every overdue reminder. Firing is a conditional update (scheduled → fired
-// only when due), so a reminder never fires early or twice, whichever path gets there first.
+// the reminders topic, fires it at its instant through the Scheduler (a ReminderPager in front of
+// one timer queue in-process, of the Dapr Jobs API in distributed mode: it holds the coming
+// window's reminders and pages the rest in) and, as a safety net, by a sweep right after start
+// and every minute that fires every overdue reminder. Firing is a conditional update (scheduled →
+// fired only when due), so a reminder never fires early or twice, whichever path gets there first.
 // A fired reminder becomes a notification (in-app: row + notifications topic) and, when the user
 // registered one, a signed webhook delivery with retries. Webhook deliveries run concurrently on
 // a DeliveryDispatcher: one at a time per user, in order, a bounded number per destination host,
@@ -24,6 +25,7 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
+#include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
 
 namespace tickler::services::notifier {
@@ -38,6 +40,7 @@ struct NotifierSettings {
   std::chrono::seconds webhook_max_backoff{3600};
   http::DestinationSettings destinations;  // where webhooks may go
   DispatchLimits delivery;                 // webhook deliveries in flight
+  PagerSettings pager;                     // which reminders the scheduler holds
 };
 
 class NotifierService {
@@ -56,8 +59,9 @@ class NotifierService {
 
   // The scheduler must be set before start(); it calls fire_due for due reminders.
   void set_scheduler(bus::Scheduler* scheduler) { scheduler_ = scheduler; }
-  // Schedules every pending reminder, fires the overdue ones, then sweeps every minute and
-  // delivers webhooks in the background.
+  // Starts the background work and returns: a sweep at once (the reminders that came due while
+  // the notifier was down fire), then one every sweep_interval, and webhook deliveries. What
+  // is scheduled is the scheduler's (ReminderPager) to load.
   core::Status start();
   void stop();
 

@@ -14,8 +14,10 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   auto& notifier = wired->service;
   notifier.register_routes(ports.router);
   wired->scheduler = make_scheduler(ports, wired->firing);
-  notifier.set_scheduler(wired->scheduler.get());
-  wired->firing.set_scheduler(wired->scheduler.get());
+  auto& pager =
+      wired->pager.emplace(settings.pager, ports.require_store("the notifier"), *wired->scheduler);
+  notifier.set_scheduler(&pager);
+  wired->firing.set_scheduler(&pager);
   ports.bus.subscribe_batch(std::string{wire::topic::reminders}, std::string{k_consumer},
                             std::bind_front(&NotifierService::on_reminder_events, &notifier));
   if (sweep_binding) {
@@ -23,10 +25,13 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
     wired->sweep_binding->register_routes(ports.router);
   }
   ports.metrics.add_source([&notifier](std::string& out) { notifier.write_metrics(out); });
+  ports.metrics.add_source([&pager](std::string& out) { pager.write_metrics(out); });
   ports.lifecycle.on_start([&notifier] {
     if (auto st = notifier.start(); !st) throw std::runtime_error(st.error().message);
   });
+  ports.lifecycle.on_start([&pager] { pager.start(); });
   ports.lifecycle.on_stop([&notifier] { notifier.stop(); });
+  ports.lifecycle.on_stop([&pager] { pager.stop(); });
   return wired;
 }
 

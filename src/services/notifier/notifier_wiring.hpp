@@ -1,7 +1,8 @@
 #pragma once
 // The notifier wired into a process: its routes, its batch subscription to reminders (consumer
-// "notifier"), its scheduler, its metric source, its start (schedule what is pending, sweep) and
-// stop, and in distributed mode the cron binding's sweep route. tickler serve and tickler
+// "notifier"), its scheduler behind a ReminderPager, its metric sources, its start (the pager
+// pages in, the notifier sweeps: both in the background) and stop, and in distributed mode the
+// cron binding's sweep route. tickler serve and tickler
 // notifier call the same wire_notifier; they differ in the scheduler app/ builds.
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "bus/scheduler.hpp"
 #include "services/notifier/job_firing.hpp"
 #include "services/notifier/notifier_service.hpp"
+#include "services/notifier/reminder_pager.hpp"
 #include "services/notifier/sweep_binding.hpp"
 #include "services/ports.hpp"
 
@@ -20,7 +22,7 @@ namespace tickler::services::notifier {
 // through the lifecycle; the Dapr Jobs API with JobFiring::fire_checked and its /job route).
 using MakeScheduler = std::function<std::unique_ptr<bus::Scheduler>(const Ports&, JobFiring&)>;
 
-// What wire_notifier built; destroyed scheduler first.
+// What wire_notifier built; destroyed pager first, then the scheduler.
 struct WiredNotifier {
   WiredNotifier(NotifierSettings settings, store::Store& store, base::Offload& offload,
                 std::function<void()> on_events)
@@ -29,6 +31,7 @@ struct WiredNotifier {
   JobFiring firing;
   std::optional<SweepBinding> sweep_binding;
   std::unique_ptr<bus::Scheduler> scheduler;
+  std::optional<ReminderPager> pager;  // in front of scheduler: what the notifier schedules with
 };
 
 [[nodiscard]] std::unique_ptr<WiredNotifier> wire_notifier(

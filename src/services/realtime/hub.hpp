@@ -1,21 +1,23 @@
 #pragma once
-// The real-time fan-out state: which WebSocket sessions each user has open, and a bounded
-// per-user backlog of recent messages for clients that reconnect with the last sequence they saw.
-// Sequences are the hub's own (one counter per process), because events come from several
-// producers whose ids are not one series (the api's outbox, the notifier's); redeliveries are
-// recognised per user and producer stream by the ids of the recent events (not by "id at or
-// below the last one": on PostgreSQL a lower outbox id may commit, and arrive, after a higher).
-// Thread-safe; sessions are told to send, never waited for.
+// The real-time fan-out state: which WebSocket sessions each user has open, and the recent
+// messages kept for clients that reconnect with the last sequence they saw (ReplayBuffer:
+// bounded in bytes, per user and by age, so memory grows with activity and connections, not
+// with users). Sequences are the hub's own (one counter per process), because events come from
+// several producers whose ids are not one series (the api's outbox, the notifier's);
+// redeliveries are recognised per user and producer stream by the ids of the recent events (not
+// by "id at or below the last one": on PostgreSQL a lower outbox id may commit, and arrive,
+// after a higher). Thread-safe; sessions are told to send, never waited for.
 #include <boost/json/object.hpp>
 #include <cstdint>
-#include <deque>
-#include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "core/task.hpp"
+#include "services/realtime/replay_buffer.hpp"
 
 namespace tickler::services::realtime {
 
@@ -29,10 +31,9 @@ class Outlet {
   virtual void revoke(std::int64_t generation) { (void)generation; }
 };
 
-struct HubSettings {
-  std::size_t backlog_per_user = 500;
-  std::size_t recent_events = 256;  // per user and stream, to recognise redeliveries
-  std::size_t max_users_with_backlog = 10'000;
+// The replay buffer's bounds, and the clock messages age by (tests set their own).
+struct HubSettings : ReplaySettings {
+  std::function<ReplayBuffer::Clock::time_point()> clock = ReplayBuffer::Clock::now;
 };
 
 class Hub {
@@ -42,7 +43,8 @@ class Hub {
   // Registers an outlet and greets it with {"type":"hello","epoch","sequence"}. A reconnecting
   // client passes the epoch and the last sequence it saw: it then gets what it missed, oldest
   // first — or, when that cannot be proven complete (another epoch: the process restarted; or
-  // the backlog was trimmed past it), a resync message.
+  // one of the user's messages after it is no longer kept: too old, or dropped for space), a
+  // resync message.
   void join(core::UserId user, const std::shared_ptr<Outlet>& outlet,
             std::optional<std::int64_t> since, std::string_view epoch);
   [[nodiscard]] const std::string& epoch() const { return epoch_; }
@@ -57,26 +59,21 @@ class Hub {
   void revoke(core::UserId user, std::int64_t generation);
   void close_all();
   [[nodiscard]] std::size_t connections() const;
+  // tickler_realtime_*: connections, users with open sessions, bytes and users held for replay.
+  void write_metrics(std::string& out) const;
 
  private:
-  struct UserState {
+  struct Sessions {  // a user's, while one is open or a revocation is to be remembered
     std::set<std::shared_ptr<Outlet>> outlets;
-    std::deque<std::pair<std::int64_t, std::shared_ptr<const std::string>>> backlog;
-    std::int64_t trimmed_upto = 0;   // the newest sequence dropped from the backlog
     std::int64_t revoked_below = 0;  // tokens of an older generation were revoked
-    // Per stream: the ids of the last k_recent_events events, oldest first, and as a set.
-    struct Recent {
-      std::deque<std::int64_t> order;
-      std::set<std::int64_t> ids;
-    };
-    std::map<std::string, Recent, std::less<>> recent;
   };
   HubSettings settings_;
   const std::string epoch_;  // random per process
   mutable std::mutex mutex_;
-  std::int64_t latest_ = 0;          // highest sequence published
-  std::int64_t forgotten_upto_ = 0;  // backlogs evicted held nothing newer than this
-  std::map<core::UserId, UserState> users_;
+  std::int64_t latest_ = 0;  // highest sequence published
+  std::unordered_map<core::UserId, Sessions> sessions_;
+  std::size_t connections_ = 0;
+  ReplayBuffer replay_;
 };
 
 // The message a client gets when its catch-up cannot be served from the backlog.

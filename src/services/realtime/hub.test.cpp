@@ -85,5 +85,85 @@ TEST(Hub, RevocationReachesTheUsersOutletsNowAndOnLaterJoins) {
   EXPECT_EQ(later->revoked, std::vector<std::int64_t>{3});
 }
 
+std::vector<std::string> types(const Recorder& out) {
+  std::vector<std::string> got;
+  for (const auto& m : out.sent) got.emplace_back(boost::json::parse(m).at("type").as_string());
+  return got;
+}
+
+TEST(Hub, AResumeWithinTheBufferGetsExactlyWhatWasMissedInOrder) {
+  Hub hub;
+  auto first = std::make_shared<Recorder>();
+  hub.join(7, first, std::nullopt, hub.epoch());
+  for (int n = 1; n <= 5; ++n) hub.publish(7, "task-updates", 100 + n, msg(n));
+  hub.publish(8, "task-updates", 200, msg(99));  // someone else's
+  hub.leave(7, first);
+  const auto seen = sequence_of(first->sent[2]);  // the second message
+  auto again = std::make_shared<Recorder>();
+  hub.join(7, again, seen, hub.epoch());
+  ASSERT_EQ(again->sent.size(), 4U);  // hello + 3, 4, 5
+  EXPECT_EQ(types(*again), (std::vector<std::string>{"hello", "task", "task", "task"}));
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(boost::json::parse(again->sent[static_cast<std::size_t>(i)]).at("n").as_int64(),
+              i + 2);
+  }
+}
+
+TEST(Hub, AResumePastTheMaximumAgeIsToldToResync) {
+  auto now = ReplayBuffer::Clock::time_point{};
+  HubSettings settings;
+  settings.max_age = std::chrono::seconds{60};
+  settings.clock = [&now] { return now; };
+  Hub hub{settings};
+  const auto seq = hub.publish(7, "task-updates", 1, msg(1));
+  hub.publish(7, "task-updates", 2, msg(2));
+  now += std::chrono::seconds{61};
+  auto out = std::make_shared<Recorder>();
+  hub.join(7, out, seq - 1, hub.epoch());
+  EXPECT_EQ(types(*out), (std::vector<std::string>{"hello", "resync"}));  // no silent hole
+}
+
+TEST(Hub, AResumeAfterItsMessagesWereDroppedForSpaceIsToldToResync) {
+  HubSettings settings;
+  settings.max_bytes = 32 * 1024;
+  Hub hub{settings};
+  const auto seq = hub.publish(7, "task-updates", 1, msg(1));
+  std::int64_t last = 0;
+  for (core::UserId user = 100; user < 200; ++user) {
+    last = hub.publish(user, "task-updates", 1, msg(2));
+  }
+  auto out = std::make_shared<Recorder>();
+  hub.join(7, out, seq - 1, hub.epoch());
+  EXPECT_EQ(types(*out), (std::vector<std::string>{"hello", "resync"}));
+  auto other = std::make_shared<Recorder>();  // the latest user's resume is still exact
+  hub.join(199, other, last - 1, hub.epoch());
+  EXPECT_EQ(types(*other), (std::vector<std::string>{"hello", "task"}));
+}
+
+TEST(Hub, ItsReplayBytesStayWithinTheBudgetWithTenThousandUsers) {
+  HubSettings settings;
+  settings.max_bytes = 2 * 1024 * 1024;
+  Hub hub{settings};
+  auto watcher = std::make_shared<Recorder>();
+  hub.join(1, watcher, std::nullopt, hub.epoch());
+  for (int round = 0; round < 5; ++round) {
+    for (core::UserId user = 1; user <= 10'000; ++user) {
+      hub.publish(user, "task-updates", round, msg(static_cast<int>(user)));
+    }
+  }
+  std::string metrics;
+  hub.write_metrics(metrics);
+  const auto value = [&metrics](const std::string& name) {
+    const auto at = metrics.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name;
+    return std::stoull(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_LE(value("tickler_realtime_replay_bytes"), settings.max_bytes);
+  EXPECT_GT(value("tickler_realtime_replay_bytes"), settings.max_bytes / 2);
+  EXPECT_LT(value("tickler_realtime_replay_users"), 10'000U);
+  EXPECT_EQ(value("tickler_realtime_connections"), 1U);
+  EXPECT_EQ(watcher->sent.size(), 6U);  // hello + the connected user's 5, live
+}
+
 }  // namespace
 }  // namespace tickler::services::realtime

@@ -17,8 +17,12 @@ class RealtimeService {
  public:
   // finish adds the headers every response of the server carries (Pipeline::finish).
   using Finish = std::function<void(const http::Request*, http::Response&, std::string_view)>;
-  RealtimeService(http::Authenticator authenticate, Finish finish, SessionSettings settings = {})
-      : authenticate_(std::move(authenticate)), finish_(std::move(finish)), settings_(settings) {}
+  RealtimeService(http::Authenticator authenticate, Finish finish, HubSettings hub = {},
+                  SessionSettings settings = {})
+      : authenticate_(std::move(authenticate)),
+        finish_(std::move(finish)),
+        settings_(settings),
+        hub_(std::move(hub)) {}
 
   // The generation and expiry of an authenticated token (auth::JwtIssuer::verify_claims).
   using TokenInfo = std::function<std::optional<SessionToken>(std::string_view token)>;

@@ -5,13 +5,15 @@
 namespace tickler::services::realtime {
 
 std::unique_ptr<RealtimeService> wire_realtime(const Ports& ports, http::Authenticator check_token,
-                                               RealtimeService::TokenInfo token_info) {
+                                               RealtimeService::TokenInfo token_info,
+                                               HubSettings hub) {
   auto realtime = std::make_unique<RealtimeService>(
       std::move(check_token),
       [&pipeline = ports.pipeline](const http::Request* request, http::Response& response,
                                    std::string_view request_id) {
         pipeline.finish(request, response, request_id);
-      });
+      },
+      std::move(hub));
   realtime->set_token_info(std::move(token_info));
   const auto topic = [](std::string_view t) { return std::string{t}; };
   ports.bus.subscribe(topic(wire::topic::task_updates), "realtime",
@@ -23,6 +25,8 @@ std::unique_ptr<RealtimeService> wire_realtime(const Ports& ports, http::Authent
         realtime->accept(std::move(stream), std::move(request));
       });
   ports.lifecycle.on_stop_accepting([realtime = realtime.get()] { realtime->stop(); });
+  ports.metrics.add_source(
+      [realtime = realtime.get()](std::string& out) { realtime->hub().write_metrics(out); });
   return realtime;
 }
 

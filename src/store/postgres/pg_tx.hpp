@@ -63,7 +63,9 @@ class PgTx final : public Writer {
 
   // Reminders, notifications, webhooks and deliveries (pg_tx_notifier.cpp).
   Result<std::vector<ReminderRow>> due_reminders(core::Instant at, int limit) override;
-  Result<std::vector<ReminderRow>> scheduled_reminders() override;
+  Result<std::vector<ReminderRow>> scheduled_reminders_after(const ReminderPosition& after,
+                                                             core::Instant until,
+                                                             int limit) override;
   Result<std::vector<NotificationRow>> notifications(
       core::UserId user, bool unread_only, int limit,
       std::optional<std::int64_t> before_id) override;

@@ -11,12 +11,17 @@ const std::string k_due_sql = select_columns(
     k_reminder_columns,
     " FROM reminders WHERE state = 'scheduled' AND remind_at <= $1 ORDER BY remind_at "
     "LIMIT $2");
-const std::string k_scheduled_sql = select_columns(
-    k_reminder_columns, " FROM reminders WHERE state = 'scheduled' ORDER BY remind_at");
+// Ids compare in byte order (COLLATE "C"), as in SQLite and in the notifier's memory; the index
+// reminders_keyset (remind_at, id COLLATE "C") walks them from the position on.
+const std::string k_scheduled_after_sql = select_columns(
+    k_reminder_columns,
+    " FROM reminders WHERE state = 'scheduled' AND (remind_at, id COLLATE \"C\") > ($1, $2) "
+    "AND remind_at <= $3 ORDER BY remind_at, id COLLATE \"C\" LIMIT $4");
 const std::string k_reminder_sql =
     select_columns(k_reminder_columns, " FROM reminders WHERE id = $1");
 const Query k_select_due{"select_due_reminders", k_due_sql.c_str()};
-const Query k_select_scheduled{"select_scheduled_reminders", k_scheduled_sql.c_str()};
+const Query k_select_scheduled_after{"select_scheduled_reminders_after",
+                                     k_scheduled_after_sql.c_str()};
 const Query k_select_reminder{"select_reminder", k_reminder_sql.c_str()};
 
 constexpr Query k_upsert_reminder{
@@ -79,8 +84,11 @@ Result<std::vector<ReminderRow>> PgTx::due_reminders(core::Instant at, int limit
   return collect<ReminderRow>(conn_.exec(k_select_due, Params{at, limit}), read_reminder<Row>);
 }
 
-Result<std::vector<ReminderRow>> PgTx::scheduled_reminders() {
-  return collect<ReminderRow>(conn_.exec(k_select_scheduled, Params{}), read_reminder<Row>);
+Result<std::vector<ReminderRow>> PgTx::scheduled_reminders_after(const ReminderPosition& after,
+                                                                 core::Instant until, int limit) {
+  return collect<ReminderRow>(
+      conn_.exec(k_select_scheduled_after, Params{after.at, after.id, until, limit}),
+      read_reminder<Row>);
 }
 
 Result<std::optional<ReminderRow>> PgTx::reminder(std::string_view id) {

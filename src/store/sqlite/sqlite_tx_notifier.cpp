@@ -9,8 +9,12 @@ const std::string k_select_due =
     select_columns(k_reminder_columns,
                    " FROM reminders WHERE state = 'scheduled' AND remind_at <= ? "
                    "ORDER BY remind_at LIMIT ?");
-const std::string k_select_scheduled = select_columns(
-    k_reminder_columns, " FROM reminders WHERE state = 'scheduled' ORDER BY remind_at");
+// reminders_due holds (remind_at) and, the table being WITHOUT ROWID, the key id after it: the
+// row value walks it from the position on.
+const std::string k_select_scheduled_after = select_columns(
+    k_reminder_columns,
+    " FROM reminders WHERE state = 'scheduled' AND (remind_at, id) > (?, ?) AND remind_at <= ? "
+    "ORDER BY remind_at, id LIMIT ?");
 const std::string k_select_reminder =
     select_columns(k_reminder_columns, " FROM reminders WHERE id = ?");
 constexpr const char* k_upsert_reminder =
@@ -61,8 +65,10 @@ Result<std::vector<ReminderRow>> SqliteTx::due_reminders(core::Instant at, int l
   return collect<ReminderRow>(*s, read_reminder<Statement>);
 }
 
-Result<std::vector<ReminderRow>> SqliteTx::scheduled_reminders() {
-  auto s = conn_.prepare(k_select_scheduled);
+Result<std::vector<ReminderRow>> SqliteTx::scheduled_reminders_after(const ReminderPosition& after,
+                                                                     core::Instant until,
+                                                                     int limit) {
+  auto s = bound(conn_, k_select_scheduled_after, after.at, after.id, until, std::int64_t{limit});
   if (!s) return s.error();
   return collect<ReminderRow>(*s, read_reminder<Statement>);
 }
