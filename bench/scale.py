@@ -239,9 +239,25 @@ def measure(server, token, args, label):
     return figures
 
 
-def step_files(server, tasks):
+def task_count(server):
+    """Every task in the database: the seeded ones and those the create runs added."""
+    if server.database_url:
+        out = subprocess.run(["psql", "-Atq", server.database_url, "-c",
+                              "SELECT count(*) FROM tasks"], capture_output=True, text=True,
+                             check=True).stdout
+        return int(out.strip())
+    import sqlite3
+    conn = sqlite3.connect(f"file:{os.path.join(server.data, 'tickler.db')}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def step_files(server, _tasks=None):
     db, wal = server.files()
-    return {"db_mb": round(db / 2**20, 1), "wal_mb": round(wal / 2**20, 1),
+    tasks = task_count(server)
+    return {"tasks_total": tasks, "db_mb": round(db / 2**20, 1), "wal_mb": round(wal / 2**20, 1),
             "bytes_per_task": round(db / tasks) if tasks else 0}
 
 
@@ -260,6 +276,43 @@ def database(args, name):
     subprocess.run([args.bin, "migrate", "--role", "api", "--database-url", url], check=True,
                    capture_output=True)
     return url
+
+
+def steady_state(args, data):
+    """SQLite: the bytes a task costs once the events tables are pruned (restarted with a
+    one-second retention; the first pruning round starts a minute after start). Live bytes are
+    the pages in use (the file keeps freed pages for reuse; it does not shrink)."""
+    import sqlite3
+    server = Server(args.bin, data, args.out, args.serve_arg +
+                    ["--outbox-retention", "1", "--processed-events-retention", "2"])
+    db = os.path.join(data, "tickler.db")
+    try:
+        server.start()
+        deadline = time.monotonic() + 900
+        while True:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            left = conn.execute("SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL)"
+                                " + (SELECT count(*) FROM processed_events)").fetchone()[0]
+            if left == 0:
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+                tables = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name "
+                                      "ORDER BY 2 DESC LIMIT 8").fetchall()
+                tasks = conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+                conn.close()
+                break
+            conn.close()
+            if time.monotonic() > deadline:
+                raise SystemExit("scale.py: the events tables were not pruned within 15 minutes")
+            time.sleep(2)
+        live = (pages - free) * size
+        log(f"steady state: {live / 2**20:.0f} MB live, {live / tasks:.0f} bytes per task")
+        return {"live_mb": round(live / 2**20, 1), "bytes_per_task": round(live / tasks),
+                "file_mb": round(pages * size / 2**20, 1),
+                "largest": {name: round(b / 2**20, 1) for name, b in tables}}
+    finally:
+        server.stop()
 
 
 def run_curve(args):
@@ -282,6 +335,9 @@ def run_curve(args):
             step.update({"after_restart": step_files(server, size)})
             steps.append(step)
             log(f"{size}: {json.dumps({k: v for k, v in step.items() if k != 'queries'})}")
+        server.stop()
+        if not args.pg_state and steps:
+            steps[-1]["steady_state"] = steady_state(args, data)
     finally:
         server.stop()
         subprocess.run(["rm", "-rf", data])
@@ -292,6 +348,7 @@ def run_shape(args):
     """The same K tasks: one user alone, then among U users with K tasks each."""
     shape = {}
     k, users = args.user_tasks, args.users
+    watched = min(7, users - 1)
     for label in ("alone", "among"):
         data = tempfile.mkdtemp(prefix="tickler-scale-")
         server = Server(args.bin, data, args.out, args.serve_arg,
@@ -299,19 +356,21 @@ def run_shape(args):
         try:
             server.start()
             if label == "alone":
-                # User 7's tasks of the shape (task i goes to user i % U): i = 7 + U·j.
+                # User u's tasks of the shape (task i goes to user i % U): i = u + U·j. User 7
+                # holds the rare word's tasks (i % 20000 == 7).
                 tokens = signup_many(server.port, 1, "alone")
-                seed_figures = seed(server, tokens, 7, users, k, args.out, "alone")
+                seed_figures = seed(server, tokens, watched, users, k, args.out, "alone")
                 token = tokens[0]
             else:
                 tokens = signup_many(server.port, users, "shape")
                 seed_figures = seed(server, tokens, 0, 1, users * k, args.out, "among")
-                token = tokens[7]
+                token = tokens[watched]
             entry = {"seed": seed_figures}
             entry.update(step_files(server, k if label == "alone" else users * k))
             entry["queries"] = measure(server, token, args, f"shape-{label}")
             server.stop()
             entry["startup_s"] = round(server.start(), 3)
+            entry["after_restart"] = step_files(server)
             shape[label] = entry
         finally:
             server.stop()

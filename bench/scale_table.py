@@ -45,15 +45,27 @@ def render(result):
         for _, c in cols) + " |")
     out.append("| RSS after the queries | " +
                " | ".join(f"{c['queries']['rss_mb']} MB" for _, c in cols) + " |")
-    label = "tasks table + indexes" if result["engine"] == "postgres" else "database file"
-    out.append(f"| {label} (bytes per task) | " +
-               " | ".join(f"{c['db_mb']} MB ({c['bytes_per_task']:,})" for _, c in cols) + " |")
+    out.append("| tasks in the database (seeded + created by the create runs) | " +
+               " | ".join(f"{c['after_restart']['tasks_total'] if 'after_restart' in c else c['tasks_total']:,}"
+                          for _, c in cols) + " |")
+    if result["engine"] == "postgres":
+        label, key = "tasks table + indexes", None
+    else:
+        label, key = "database file after the restart's checkpoint", "after_restart"
+    out.append(f"| {label} (bytes per task) | " + " | ".join(
+        f"{(c.get(key) or c)['db_mb']} MB ({(c.get(key) or c)['bytes_per_task']:,})"
+        for _, c in cols) + " |")
     if result["engine"] == "sqlite":
         out.append("| WAL: largest while seeding / at the end | " + " | ".join(
             f"{c['seed']['wal_max_mb']} MB / {c['wal_mb']} MB" for _, c in cols) + " |")
     out.append("| seeding: tasks/s, create latency p99 / max | " + " | ".join(
         f"{c['seed']['per_s']:,}/s, {c['seed']['latency_p99_ms']:.0f} / "
         f"{c['seed']['latency_max_ms']:.0f} ms" for _, c in cols) + " |")
+    if any("steady_state" in c for _, c in cols):
+        out.append("| once sent outbox rows and processed events are pruned: live bytes (per task) | " +
+                   " | ".join(f"{c['steady_state']['live_mb']} MB "
+                              f"({c['steady_state']['bytes_per_task']:,})"
+                              if "steady_state" in c else "–" for _, c in cols) + " |")
     out.append("| start-up to `/healthz` 200 (restart over the data) | " + " | ".join(
         f"{c['startup_s'] * 1000:.0f} ms" for _, c in cols) + " |")
     return "\n".join(out) + "\n"

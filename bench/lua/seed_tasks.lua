@@ -5,7 +5,8 @@
 --   "pay" / "rent"… : one verb and one object of 20 each in every title (≈ 5 % each);
 --   "zanzibar"      : in task i when i % 20000 == 7 (50 tasks per million: the rare word);
 --   tags            : 0–3 of 25; priority high 1/12, medium 3/12, low 3/12, none 5/12;
---   due_at          : 80 % of tasks, spread over a year from 2026-12-01.
+--   due_at          : 80 % of tasks, spread over a year from 2026-12-01; 30 % of those with a
+--                     reminder an hour before (pending, so start-up is measured with them).
 -- Tokens: TICKLER_TOKENS_FILE (one JWT per line) or TICKLER_TOKEN.
 -- Environment: SEED_FIRST (0), SEED_STRIDE (1), SEED_COUNT (required), SEED_THREADS (wrk's -t),
 -- SEED_DONE_DIR.
@@ -77,6 +78,7 @@ local function body_of(i)
   if mix(i, 6) % 10 < 8 then
     local at = base + (mix(i, 7) % 365) * 86400 + hours[mix(i, 8) % 5 + 1] * 3600
     parts[#parts + 1] = ',"due_at":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", at) .. '"'
+    if mix(i, 9) % 10 < 3 then parts[#parts + 1] = ',"reminders":[{"before_minutes":60}]' end
   end
   parts[#parts + 1] = ',"time_zone":"Europe/Berlin"}'
   return table.concat(parts)
