@@ -17,7 +17,7 @@
 
 namespace tickler::store {
 
-inline constexpr std::int64_t k_driving_set_cap = 5000;
+inline constexpr std::int64_t k_driving_set_cap = 2000;
 
 enum class Driver { sort_index, text, tag, priority };
 
