@@ -98,6 +98,7 @@ class PgResult {
   ~PgResult() { PQclear(res_); }
 
   [[nodiscard]] int rows() const { return PQntuples(res_); }
+  [[nodiscard]] int columns() const { return PQnfields(res_); }
   [[nodiscard]] Row row(int i) const { return {res_, i}; }
   [[nodiscard]] bool empty() const { return rows() == 0; }
   // Rows an INSERT, UPDATE or DELETE touched.

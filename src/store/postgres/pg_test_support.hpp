@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -55,6 +56,16 @@ class TestSchema {
     s.schema = name_;
     s.application_name = application_name();
     return s;
+  }
+
+  // A connection of the store's kind to this schema (a listing's statements run on one).
+  [[nodiscard]] std::unique_ptr<PgConnection> connect() const {
+    PgConnection::Options options;
+    options.keywords = {{"dbname", url_}};
+    options.search_path = quote_identifier(name_);
+    auto conn = PgConnection::connect(options);
+    if (!conn) throw std::runtime_error("TICKLER_TEST_PG_URL: " + conn.error().message);
+    return std::move(*conn);
   }
 
   // Runs sql on the test's own connection (search_path = the schema); the first row's first

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "store/postgres/search_terms.hpp"
-#include "store/postgres/task_query_sql.hpp"
+#include "store/postgres/task_listing.hpp"
 #include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
@@ -74,7 +74,7 @@ const std::string k_next_in_series_sql = select_columns(
 const Query k_select_task{"select_task", k_task_sql.c_str()};
 const Query k_select_next_in_series{"select_next_in_series", k_next_in_series_sql.c_str()};
 
-// The tags column is a text[] (GIN-indexed for tag filters).
+// The tags column is a text[] (its owner's keys are GIN-indexed for tag filters).
 core::Task read_task(const Row& r) {
   return store::read_task(r, from_pg_array);
 }
@@ -119,18 +119,7 @@ Result<std::optional<core::Task>> PgTx::next_in_series(core::UserId user, core::
 }
 
 Result<core::TaskPage> PgTx::tasks(const core::TaskQuery& query) {
-  const auto built = build_task_query(query);
-  Params params;
-  for (const auto& p : built.params) params.add(p);
-  auto res = conn_.exec_text(built.sql, params);
-  if (!res) return res.error();
-  // Up to limit + 1 rows: the one past the page only says that a next page exists.
-  const int n = std::min(res->rows(), query.limit);
-  core::TaskPage page;
-  page.items.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) page.items.push_back(read_task(res->row(i)));
-  if (res->rows() > query.limit) page.next = core::keyset_of(page.items.back(), query.sort);
-  return page;
+  return list_tasks(conn_, query);
 }
 
 Result<std::vector<core::TagCount>> PgTx::tag_counts(core::UserId user) {

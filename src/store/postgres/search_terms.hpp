@@ -6,12 +6,20 @@
 // parsers ('simple' included) cut differently: they keep e-mail addresses, URLs, paths and
 // numbers like 3.14 whole, and neither fold diacritics nor treat punctuation beyond ASCII as a
 // separator.
+//
+// The index holds each lexeme under its owner (task_search_keys and task_tag_keys in
+// migrations/postgres/api/0003_search_by_user.sql): '<user id>:<lexeme>' and '<user id>/<tag>',
+// so a search reads the entries of one user only.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tickler::store::postgres {
+
+// PostgreSQL's limit on a lexeme, in bytes (of tsvector and tsquery alike).
+inline constexpr std::size_t k_max_lexeme_bytes = 2046;
 
 // A tsvector literal of a task's title, description and tags (space-joined, as the FTS5 table
 // holds them). Each field starts its own run of positions, one apart from the previous field,
@@ -24,5 +32,15 @@ namespace tickler::store::postgres {
 // a prefix. Words without tokens are left out, as FTS5 leaves out empty phrases; nullopt when
 // none is left (FTS5 matches nothing then).
 [[nodiscard]] std::optional<std::string> search_query(const std::vector<std::string>& words);
+
+// The same words as a tsquery over the user's index keys (task_search_keys): every token of
+// every word, each one under the user — a phrase's inner tokens exact, its last one a prefix —
+// and no order between them. Every task search_query matches has all of them, so a listing
+// finds its candidates through the index and tests search_query on those. nullopt as above.
+[[nodiscard]] std::optional<std::string> search_key_query(std::int64_t user,
+                                                          const std::vector<std::string>& words);
+
+// A tag as task_tag_keys indexes it: "<user id>/<tag>".
+[[nodiscard]] std::string tag_key(std::int64_t user, std::string_view tag);
 
 }  // namespace tickler::store::postgres

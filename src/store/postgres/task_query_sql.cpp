@@ -38,6 +38,10 @@ bool storable_text(std::string_view s) {
   return true;
 }
 
+bool storable_tags(const core::TaskQuery& q) {
+  return std::all_of(q.tags.begin(), q.tags.end(), storable_text);
+}
+
 class Builder {
  public:
   explicit Builder(BuiltQuery& b) : b_(b) {}
@@ -52,31 +56,29 @@ class Builder {
   BuiltQuery& b_;
 };
 
-}  // namespace
-
-BuiltQuery build_task_query(const core::TaskQuery& q) {
-  BuiltQuery b;
-  Builder p{b};
-  auto& sql = b.sql;
-  sql = select_columns(k_task_columns, " FROM tasks t WHERE t.user_id = ") + p.param(q.user_id);
-
-  if (q.status) {
-    sql += " AND t.status = " + p.param(status_code(*q.status));
+// "(p1, p2, …)": the query's priorities as placeholders.
+std::string priority_list(Builder& p, const core::TaskQuery& q) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < q.priorities.size(); ++i) {
+    if (i) out += ", ";
+    out += p.param(static_cast<std::int64_t>(q.priorities[i]));
   }
-  if (!q.priorities.empty()) {
-    sql += " AND t.priority IN (";
-    for (std::size_t i = 0; i < q.priorities.size(); ++i) {
-      if (i) sql += ", ";
-      sql += p.param(static_cast<std::int64_t>(q.priorities[i]));
-    }
-    sql += ")";
+  return out + ")";
+}
+
+// " AND …" for every filter, as conditions no index serves: neither `search` nor `tags` has an
+// index of its own (their GIN indexes are on the owner's keys), and `priority + 0` is not the
+// column tasks_by_priority holds. The driving set's own condition is left out when it is
+// exact (the priorities); the search and the tags are tested here whatever drives.
+std::string residuals(Builder& p, const core::TaskQuery& q, Driver driver) {
+  std::string sql;
+  if (q.status) sql += " AND t.status = " + p.param(status_code(*q.status));
+  if (!q.priorities.empty() && driver != Driver::priority) {
+    sql += " AND t.priority + 0 IN " + priority_list(p, q);
   }
   if (!q.tags.empty()) {
-    if (std::all_of(q.tags.begin(), q.tags.end(), storable_text)) {
-      sql += " AND t.tags @> " + p.param(to_pg_array(q.tags)) + "::text[]";
-    } else {
-      sql += " AND false";
-    }
+    sql += storable_tags(q) ? " AND t.tags @> " + p.param(to_pg_array(q.tags)) + "::text[]"
+                            : std::string{" AND false"};
   }
   if (q.due_after) sql += " AND t.due_at >= " + p.param(core::to_millis(*q.due_after));
   if (q.due_before) sql += " AND t.due_at < " + p.param(core::to_millis(*q.due_before));
@@ -88,27 +90,129 @@ BuiltQuery build_task_query(const core::TaskQuery& q) {
       sql += " AND false";  // only words without letters or digits: FTS5 matches nothing
     }
   }
+  return sql;
+}
 
-  const TaskSort sort{q, "t.title_key"};
-  if (q.after) {
-    // Keys of another type compare as SQLite compares them: every number sorts before every
-    // text, so a text key after a number key (or the reverse) ends or spans the listing.
-    const auto& k = q.after->key;
-    std::string key;
-    std::int64_t id = q.after->id;
-    if (q.sort == core::SortKey::title) {
-      const auto* s = std::get_if<std::string>(&k);
-      key = std::string{"translate("} + p.param(s ? *s : std::string{}) + "::text, " +
-            k_nocase_from + ", " + k_nocase_to + ") COLLATE \"C\"";
-    } else if (const auto* i = std::get_if<std::int64_t>(&k)) {
-      key = p.param(*i);
-    } else {
-      if (std::holds_alternative<std::string>(k)) id = k_no_due_sort;
-      key = p.param(k_no_due_sort);  // no due date (or a text key): after every number
-    }
-    sql += sort.after(key, p.param(id));
+// " AND (key, id) > (cursor)" (< when descending), or nothing on the first page.
+std::string after_cursor(Builder& p, const core::TaskQuery& q, const TaskSort& sort) {
+  if (!q.after) return {};
+  // Keys of another type compare as SQLite compares them: every number sorts before every
+  // text, so a text key after a number key (or the reverse) ends or spans the listing.
+  const auto& k = q.after->key;
+  std::string key;
+  std::int64_t id = q.after->id;
+  if (q.sort == core::SortKey::title) {
+    const auto* s = std::get_if<std::string>(&k);
+    key = std::string{"translate("} + p.param(s ? *s : std::string{}) + "::text, " + k_nocase_from +
+          ", " + k_nocase_to + ") COLLATE \"C\"";
+  } else if (const auto* i = std::get_if<std::int64_t>(&k)) {
+    key = p.param(*i);
+  } else {
+    if (std::holds_alternative<std::string>(k)) id = k_no_due_sort;
+    key = p.param(k_no_due_sort);  // no due date (or a text key): after every number
   }
-  sql += sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return sort.after(key, p.param(id));
+}
+
+// The condition that reads one candidate set through its index.
+std::string set_condition(Builder& p, const core::TaskQuery& q, const DrivingSet& set) {
+  switch (set.driver) {
+    case Driver::text:
+      if (auto keys = search_key_query(q.user_id, q.words)) {
+        return "task_search_keys(t.user_id, t.search) @@ " + p.param(std::move(*keys)) +
+               "::tsquery";
+      }
+      return "false";
+    case Driver::tag: {
+      const auto& tag = q.tags.at(set.tag);
+      if (!storable_text(tag)) return "false";
+      return "task_tag_keys(t.user_id, t.tags) @> " +
+             p.param(to_pg_array({tag_key(q.user_id, tag)})) + "::text[]";
+    }
+    case Driver::priority:
+      return "t.user_id = " + p.param(q.user_id) + " AND t.priority IN " + priority_list(p, q);
+    case Driver::sort_index:
+      break;
+  }
+  return "t.user_id = " + p.param(q.user_id);
+}
+
+std::string direction(const core::TaskQuery& q) {
+  return q.order == core::SortOrder::asc ? " ASC" : " DESC";
+}
+
+}  // namespace
+
+bool can_match(const core::TaskQuery& q) {
+  return (q.words.empty() || search_query(q.words)) && storable_tags(q);
+}
+
+BuiltQuery build_task_walk(const core::TaskQuery& q, std::int64_t rows) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort sort{q, "t.title_key"};
+  const std::string user = p.param(q.user_id);
+  const std::string after = after_cursor(p, q, sort);
+  const std::string hit = "(true" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
+  // A constant, not a parameter: the planner sees how few of the user's rows the walk reads,
+  // and reads them along the sort index rather than sorting them all.
+  const std::string walk_rows = std::to_string(rows);
+  const std::string order = std::string{sort.column()} + direction(q) + ", t.id" + direction(q);
+  // The filters are tested above the numbered rows, where no index can take them over.
+  b.sql = select_columns(k_task_columns, ", t.hit, t.walked = ") + walk_rows +
+          " AS last FROM (SELECT t.*, " + hit + " AS hit, row_number() OVER (ORDER BY " + order +
+          ") AS walked FROM (SELECT * FROM tasks t WHERE t.user_id = " + user + after +
+          " ORDER BY " + order + " LIMIT " + walk_rows +
+          ") t) t WHERE t.hit OR t.walked = " + walk_rows;
+  b.sql += sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return b;
+}
+
+BuiltQuery build_task_query(const core::TaskQuery& q, const DrivingSet& from) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort sort{q, "t.title_key"};
+  // OFFSET 0 keeps the set's scan apart from the cursor and the ORDER BY … LIMIT: the planner
+  // reads the set by its own index, and the rest happens to those rows only.
+  b.sql = select_columns(k_task_columns, " FROM (SELECT * FROM tasks t WHERE ");
+  b.sql += set_condition(p, q, from);
+  b.sql += residuals(p, q, from.driver);
+  b.sql += " OFFSET 0) t WHERE true";
+  b.sql += after_cursor(p, q, sort);
+  b.sql += sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return b;
+}
+
+BuiltQuery build_capped_set_query(const core::TaskQuery& q, const DrivingSet& from,
+                                  std::int64_t cap) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort sort{q, "t.title_key"};
+  // At most cap + 1 rows of the set, read by its index once: their number says whether the
+  // set is within the cap, and the page comes from them. One row even when no task passes.
+  b.sql = "WITH s AS MATERIALIZED (SELECT * FROM tasks t WHERE " + set_condition(p, q, from) +
+          " LIMIT " + std::to_string(cap + 1) + ") SELECT page.*, (SELECT count(*) FROM s) " +
+          "FROM (SELECT) AS one LEFT JOIN LATERAL (" +
+          select_columns(k_task_columns, " FROM s t WHERE true") + residuals(p, q, from.driver) +
+          after_cursor(p, q, sort) +
+          sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1)) + ") page ON true";
+  return b;
+}
+
+BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap) {
+  BuiltQuery b;
+  Builder p{b};
+  const std::string limit = std::to_string(cap + 1);
+  std::vector<DrivingSet> sets;
+  if (!q.words.empty()) sets.push_back({Driver::text, 0});
+  for (std::size_t i = 0; i < q.tags.size(); ++i) sets.push_back({Driver::tag, i});
+  if (!q.priorities.empty()) sets.push_back({Driver::priority, 0});
+  b.sql = "SELECT ";
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    if (i) b.sql += ", ";
+    b.sql += "(SELECT count(*) FROM (SELECT FROM tasks t WHERE " + set_condition(p, q, sets[i]) +
+             " LIMIT " + limit + ") s)";
+  }
   return b;
 }
 

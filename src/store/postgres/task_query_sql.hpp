@@ -1,14 +1,28 @@
 #pragma once
-// Turns a core::TaskQuery into one PostgreSQL statement over the tasks table plus its text
-// parameters, with the SQLite store's semantics: each sort key has its own index (see
-// migrations/postgres/api and store/task_sort.hpp), keyset pagination continues strictly after
-// the previous page's last (key, id), filters are residual conditions. Titles sort as SQLite's
-// NOCASE does (ASCII letters folded, then bytes), through the generated column title_key.
+// The SQL of a task listing (core::TaskQuery) over the tasks table, with the SQLite store's
+// semantics: each sort key has its own index (see migrations/postgres/api and
+// store/task_sort.hpp), keyset pagination continues strictly after the previous page's last
+// (key, id), titles sort as SQLite's NOCASE does (ASCII letters folded, then bytes) through the
+// generated column title_key. Which rows a listing starts from is store/search_plan.hpp's rule;
+// each statement fixes its access path by its shape, not by the planner's estimates (which
+// cannot see one user's share of a word, a tag or a priority):
+// - the walk reads a bounded run of the user's rows in sort order (an ORDER BY … LIMIT with
+//   no filter, which only the sort index serves cheaply), and tests the filters on those rows
+//   above it, where no index can serve them; it stops once a page is full;
+// - a driven listing reads one set — the search's or a tag's keys in the user's GIN entries
+//   (task_search_keys, task_tag_keys), or tasks_by_priority — behind OFFSET 0, so that the
+//   planner fetches the set by its index, then sorts it (at most k_driving_set_cap rows); its
+//   other filters are residuals no index serves (neither `search` nor `tags` has an index of
+//   its own, and a priority is tested as `priority + 0`);
+// - the counts of the candidate sets let the store choose between them; with one set, a
+//   capped read of it (at most k_driving_set_cap + 1 rows) counts it and lists it at once.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/task_query.hpp"
+#include "store/search_plan.hpp"
 
 namespace tickler::store::postgres {
 
@@ -21,7 +35,31 @@ struct BuiltQuery {
   std::vector<std::optional<std::string>> params;  // text format, $1 … $n
 };
 
-// The statement returns up to limit + 1 rows, so the caller knows whether a next page exists.
-[[nodiscard]] BuiltQuery build_task_query(const core::TaskQuery& query);
+// The walk of the sort key's index: at most `rows` rows past the cursor, each tested against
+// every filter. Returns those that pass, up to limit + 1, and the rows-th row walked whether it
+// passes or not, with two more columns: hit (it passes the filters) and last (it is the
+// rows-th row walked). Without a last row the walk reached the user's last task; else a walk
+// from that row's key goes on.
+[[nodiscard]] BuiltQuery build_task_walk(const core::TaskQuery& query, std::int64_t rows);
+
+// The listing driven from one of its candidate sets (not Driver::sort_index): the set read by
+// its index, every other filter a residual, sorted. Returns up to limit + 1 rows, so the caller
+// knows whether a next page exists.
+[[nodiscard]] BuiltQuery build_task_query(const core::TaskQuery& query, const DrivingSet& from);
+
+// The listing driven from one of its candidate sets, reading at most cap + 1 of the set's
+// rows (by its index) and telling their number: the rows of the page (up to limit + 1, their
+// last column the number), or one row of NULLs but the number when none passes. When the
+// number is over cap the set was larger and the page is not to be used.
+[[nodiscard]] BuiltQuery build_capped_set_query(const core::TaskQuery& query,
+                                                const DrivingSet& from, std::int64_t cap);
+
+// One row: the sizes of the query's candidate sets, each counted up to cap + 1 from the user's
+// index entries only — the search's (when the query has words), each tag's in the query's
+// order, the priorities' (when it has some) — in that order.
+[[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap);
+
+// Whether the query can match anything: words with tokens, tags PostgreSQL can hold.
+[[nodiscard]] bool can_match(const core::TaskQuery& query);
 
 }  // namespace tickler::store::postgres

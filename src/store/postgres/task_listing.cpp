@@ -1,0 +1,129 @@
+#include "store/postgres/task_listing.hpp"
+
+#include "store/row_codec.hpp"
+
+namespace tickler::store::postgres {
+namespace {
+
+core::Result<PgResult> run(PgConnection& conn, const BuiltQuery& built,
+                           const ListingLimits& limits) {
+  if (limits.trace) limits.trace->push_back(built);
+  Params params;
+  params.reserve(built.params.size());
+  for (const auto& p : built.params) params.add(p);
+  return conn.exec_text(built.sql, params);
+}
+
+core::Task read_listed(const Row& r) {
+  return store::read_task(r, from_pg_array);
+}
+
+// The page of tasks (up to limit + 1 of them: the one past the page only says that a next page
+// exists).
+core::TaskPage page_of(std::vector<core::Task> tasks, const core::TaskQuery& q) {
+  core::TaskPage page;
+  const auto limit = static_cast<std::size_t>(q.limit);
+  if (tasks.size() > limit) {
+    tasks.resize(limit);
+    page.next = core::keyset_of(tasks.back(), q.sort);
+  }
+  page.items = std::move(tasks);
+  return page;
+}
+
+core::Result<std::vector<core::Task>> listed(PgConnection& conn, const BuiltQuery& built,
+                                             const ListingLimits& limits) {
+  auto res = run(conn, built, limits);
+  if (!res) return res.error();
+  std::vector<core::Task> out;
+  out.reserve(static_cast<std::size_t>(res->rows()));
+  for (int i = 0; i < res->rows(); ++i) out.push_back(read_listed(res->row(i)));
+  return out;
+}
+
+// The query's candidate sets, in build_set_counts' order.
+std::vector<DrivingSet> candidate_sets(const core::TaskQuery& q) {
+  std::vector<DrivingSet> sets;
+  if (!q.words.empty()) sets.push_back({Driver::text, 0});
+  for (std::size_t i = 0; i < q.tags.size(); ++i) sets.push_back({Driver::tag, i});
+  if (!q.priorities.empty()) sets.push_back({Driver::priority, 0});
+  return sets;
+}
+
+// Counts the query's candidate sets and chooses the one to start from (or the walk).
+core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
+                                const ListingLimits& limits) {
+  const auto cap = limits.set_cap;
+  auto res = run(conn, build_set_counts(q, cap), limits);
+  if (!res) return res.error();
+  const auto row = res->row(0);
+  // choose_driving_set knows k_driving_set_cap; a smaller cap (tests) reads as over it.
+  const auto size = [&](int col) {
+    const auto n = row.int64(col);
+    return n > cap ? k_driving_set_cap + 1 : n;
+  };
+  SetSizes sizes;
+  int col = 0;
+  if (!q.words.empty()) sizes.text = size(col++);
+  for (std::size_t i = 0; i < q.tags.size(); ++i) sizes.tags.push_back(size(col++));
+  if (!q.priorities.empty()) sizes.priority = size(col++);
+  return choose_driving_set(sizes);
+}
+
+}  // namespace
+
+core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuery& q,
+                                        const ListingLimits& limits) {
+  if (!can_match(q)) return core::TaskPage{};
+  if (limits.plan && limits.plan->driver != Driver::sort_index) {
+    auto tasks = listed(conn, build_task_query(q, *limits.plan), limits);
+    if (!tasks) return tasks.error();
+    return page_of(std::move(*tasks), q);
+  }
+  bool counted = limits.plan.has_value() || !has_candidate_sets(q);
+  std::vector<core::Task> found;
+  auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
+  for (;;) {
+    auto walked = run(conn, build_task_walk(from, limits.walk_rows), limits);
+    if (!walked) return walked.error();
+    const int hit_col = walked->columns() - 2;  // then last
+    std::optional<core::Task> last;
+    for (int i = 0; i < walked->rows(); ++i) {
+      const auto row = walked->row(i);
+      auto task = read_listed(row);
+      if (row.boolean(hit_col + 1)) last = task;
+      if (row.boolean(hit_col)) found.push_back(std::move(task));
+    }
+    if (found.size() > static_cast<std::size_t>(q.limit) || !last) break;
+    if (!counted) {
+      counted = true;
+      const auto sets = candidate_sets(q);
+      if (sets.size() == 1) {
+        // One set: counting it and reading it are one statement.
+        auto res = run(conn, build_capped_set_query(q, sets[0], limits.set_cap), limits);
+        if (!res) return res.error();
+        const int size_col = res->columns() - 1;
+        if (res->row(0).int64(size_col) <= limits.set_cap) {
+          std::vector<core::Task> tasks;
+          for (int i = 0; i < res->rows(); ++i) {
+            if (!res->row(i).is_null(0)) tasks.push_back(read_listed(res->row(i)));
+          }
+          return page_of(std::move(tasks), q);
+        }
+      } else {
+        auto set = choose(conn, q, limits);
+        if (!set) return set.error();
+        if (set->driver != Driver::sort_index) {
+          auto tasks = listed(conn, build_task_query(q, *set), limits);
+          if (!tasks) return tasks.error();
+          return page_of(std::move(*tasks), q);
+        }
+      }
+    }
+    from.after = core::keyset_of(*last, q.sort);
+    from.limit = q.limit - static_cast<int>(found.size());
+  }
+  return page_of(std::move(found), q);
+}
+
+}  // namespace tickler::store::postgres

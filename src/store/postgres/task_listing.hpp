@@ -1,0 +1,46 @@
+#pragma once
+// A task listing on PostgreSQL: store/search_plan.hpp's rule, in statements of one snapshot.
+// A GIN index returns a whole posting list, however few of its rows are wanted, so counting a
+// common word's set costs as much as the set is large; the store therefore walks first and
+// counts only when the walk did not pay off:
+// 1. the walk: runs of at most walk_rows rows of the user's sort index past the cursor
+//    (build_task_walk), until the page is full or the user's last task is reached;
+// 2. with candidate sets (words, tags, priorities), when the first run did neither: the counts
+//    of the sets, each up to set_cap + 1 from the user's index entries, and choose_driving_set.
+//    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
+//    on from the first run's last row. With one candidate set, the count and the read are one
+//    statement (build_capped_set_query): the set is read once.
+// Every plan gives the same page and cursor (task_listing.test.cpp compares them).
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/task_query.hpp"
+#include "store/postgres/pg_connection.hpp"
+#include "store/postgres/task_query_sql.hpp"
+#include "store/search_plan.hpp"
+
+namespace tickler::store::postgres {
+
+// Rows one run of a walk reads: little beside k_driving_set_cap (a first run that does not
+// fill the page costs less than a driven listing), and few beside a large user's rows, so that
+// the planner walks the sort index (given more, it reads and sorts a small table instead).
+inline constexpr std::int64_t k_walk_rows = 1000;
+
+// The plan's sizes (tests make them small, to reach every plan with few tasks).
+struct ListingLimits {
+  std::int64_t walk_rows = k_walk_rows;
+  std::int64_t set_cap = k_driving_set_cap;
+  // Tests: this plan and no other (no counts).
+  std::optional<DrivingSet> plan;
+  // Tests: every statement run is appended here.
+  std::vector<BuiltQuery>* trace = nullptr;
+};
+
+// The page of the query, by the plan above, on conn (inside the caller's transaction).
+[[nodiscard]] core::Result<core::TaskPage> list_tasks(PgConnection& conn,
+                                                      const core::TaskQuery& query,
+                                                      const ListingLimits& limits = {});
+
+}  // namespace tickler::store::postgres

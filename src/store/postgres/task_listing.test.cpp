@@ -1,0 +1,193 @@
+// Every plan of a listing gives the same pages: the walk, each driving set, and the store's own
+// choice under the default limits and under limits small enough that the first run of the walk
+// fails and the counts decide both ways.
+#include "store/postgres/task_listing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/validation.hpp"
+#include "store/postgres/pg_test_support.hpp"
+
+namespace tickler::store::postgres {
+namespace {
+
+using core::from_millis;
+
+ListingLimits small(std::int64_t walk_rows, std::int64_t set_cap) {
+  ListingLimits limits;
+  limits.walk_rows = walk_rows;
+  limits.set_cap = set_cap;
+  return limits;
+}
+
+class PgListingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto url = TestSchema::url();
+    if (!url) GTEST_SKIP() << "TICKLER_TEST_PG_URL not set";
+    schema_ = std::make_unique<TestSchema>(*url);
+    auto s = PostgresStore::open(schema_->settings());
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->migrate());
+    alice_ = add_user("alice@example.com");
+    bob_ = add_user("bob@example.com");
+    conn_ = schema_->connect();
+  }
+
+  core::UserId add_user(const std::string& email) {
+    auto u = store_->write_value([&](Writer& w) {
+      return w.insert_user({0, email, "", "hash", core::now()});
+    });
+    EXPECT_TRUE(u);
+    return u ? u->id : 0;
+  }
+
+  // n varied tasks for user, in one transaction: titles from a few words (some rare), tags
+  // home/work/rare, every priority, some due dates, ties in created_at, some completed.
+  std::set<core::TaskId> seed(core::UserId user, int n) {
+    static const char* titles[] = {"Pay rent",      "Call mom",   "E-mail the team",
+                                   "Buy milk",      "Café visit", "Pay the plumber",
+                                   "Calendar sync", "Read a book"};
+    std::set<core::TaskId> ids;
+    EXPECT_TRUE(store_->write([&](Writer& w) -> core::Status {
+      for (int i = 0; i < n; ++i) {
+        core::TaskDraft d;
+        d.title = std::string{titles[i % 8]} + " " + std::to_string(i);
+        if (i % 29 == 0) d.title += " zebra";
+        if (i % 2 == 0) d.tags.push_back("home");
+        if (i % 3 == 0) d.tags.push_back("work");
+        if (i % 31 == 0) d.tags.push_back("rare");
+        if (i % 3) d.due_at = from_millis(1'800'000'000'000 + (i % 7) * 60'000);
+        auto task = core::make_task(user, d, from_millis(i / 3));
+        task.priority = static_cast<core::Priority>(i % 4);
+        if (i % 5 == 0) {
+          task.status = core::TaskStatus::completed;
+          task.completed_at = from_millis(9);
+        }
+        auto t = w.insert_task(task);
+        if (!t) return t.error();
+        ids.insert(t->id);
+      }
+      return {};
+    }));
+    return ids;
+  }
+
+  // Every page of q under the limits, the ids in order.
+  std::vector<core::TaskId> all_pages(core::TaskQuery q, const ListingLimits& limits) {
+    std::vector<core::TaskId> ids;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = list_tasks(*conn_, q, limits);
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& t : page->items) ids.push_back(t.id);
+      if (!page->next) break;
+      q.after = page->next;
+    }
+    return ids;
+  }
+
+  std::unique_ptr<TestSchema> schema_;
+  std::unique_ptr<PostgresStore> store_;
+  std::unique_ptr<PgConnection> conn_;
+  core::UserId alice_ = 0;
+  core::UserId bob_ = 0;
+};
+
+TEST_F(PgListingTest, EveryPlanListsTheSamePages) {
+  const auto mine = seed(alice_, 90);
+  seed(bob_, 40);
+  const std::vector<std::vector<std::string>> words = {
+      {}, {"pay"}, {"zebra"}, {"ca"}, {"e-mail"}, {"pay", "rent"}, {"nothing"}};
+  const std::vector<std::vector<std::string>> tags = {{}, {"home"}, {"rare"}, {"home", "work"}};
+  const std::vector<std::vector<core::Priority>> priorities = {
+      {}, {core::Priority::high}, {core::Priority::low, core::Priority::none}};
+  const core::SortKey sorts[] = {core::SortKey::due, core::SortKey::priority, core::SortKey::title,
+                                 core::SortKey::created};
+  std::vector<BuiltQuery> trace;
+  // Listings read from a set, and listings whose walk went on: after the counts [0], after one
+  // set's capped read [1].
+  int driven[2] = {0, 0};
+  int continued[2] = {0, 0};
+  int combination = 0;
+  for (const auto& w : words) {
+    for (const auto& tg : tags) {
+      for (const auto& pr : priorities) {
+        const int c = combination++;
+        core::TaskQuery q;
+        q.user_id = alice_;
+        q.words = w;
+        q.tags = tg;
+        q.priorities = pr;
+        q.sort = sorts[c % 4];
+        q.order = c % 3 ? core::default_order(q.sort) : core::SortOrder::asc;
+        if (c % 5 == 1) q.status = core::TaskStatus::pending;
+        if (c % 7 == 2) q.due_before = from_millis(1'800'000'000'000 + 3 * 60'000);
+        q.limit = 1 + c % 4;
+        const auto label = "combination " + std::to_string(c);
+
+        const auto walked = all_pages(q, {.plan = DrivingSet{}});
+        for (auto id : walked) EXPECT_TRUE(mine.contains(id)) << label;
+        std::vector<DrivingSet> sets;
+        if (!w.empty()) sets.push_back({Driver::text, 0});
+        for (std::size_t i = 0; i < tg.size(); ++i) sets.push_back({Driver::tag, i});
+        if (!pr.empty()) sets.push_back({Driver::priority, 0});
+        for (const auto& set : sets) {
+          EXPECT_EQ(all_pages(q, {.plan = set}), walked)
+              << label << ", driven by set " << static_cast<int>(set.driver) << "/" << set.tag;
+        }
+        EXPECT_EQ(all_pages(q, {}), walked) << label;
+        for (const auto limits : {small(2, 3), small(3, 1000)}) {
+          trace.clear();
+          auto with_trace = limits;
+          with_trace.trace = &trace;
+          EXPECT_EQ(all_pages(q, with_trace), walked)
+              << label << ", walk " << limits.walk_rows << ", cap " << limits.set_cap;
+          // What each decision (counts, or one set's capped read) led to: the set's rows, or
+          // the walk going on.
+          for (std::size_t i = 0; i < trace.size(); ++i) {
+            const bool counts = trace[i].sql.starts_with("SELECT (SELECT count(*)");
+            const bool capped = trace[i].sql.starts_with("WITH s AS MATERIALIZED");
+            if (!counts && !capped) continue;
+            const bool walks_on =
+                i + 1 < trace.size() && trace[i + 1].sql.find(" AS walked ") != std::string::npos;
+            ++(walks_on ? continued : driven)[capped ? 1 : 0];
+          }
+        }
+      }
+    }
+  }
+  for (int kind : {0, 1}) {
+    EXPECT_GT(driven[kind], 10) << kind;
+    EXPECT_GT(continued[kind], 10) << kind;
+  }
+}
+
+// A word longer than PostgreSQL's lexeme limit is cut alike in the vector, the query and the
+// owner's keys (task_search_keys cuts on a character boundary), so every plan finds the same.
+TEST_F(PgListingTest, AWordPastTheLexemeLimitIsFoundByEveryPlan) {
+  std::string kanji;
+  for (int i = 0; i < 700; ++i) kanji += "語";  // 3 bytes each: one 2,100-byte token
+  core::TaskDraft d;
+  d.title = "long";
+  d.description = kanji;
+  auto task = store_->write_value(
+      [&](Writer& w) { return w.insert_task(core::make_task(alice_, d, core::now())); });
+  ASSERT_TRUE(task) << task.error().message;
+  core::TaskQuery q;
+  q.user_id = alice_;
+  for (const auto& search : {kanji, kanji.substr(0, 30), kanji + "語"}) {
+    q.words = {search};
+    const auto walked = all_pages(q, {.plan = DrivingSet{}});
+    if (search.size() <= kanji.size()) {
+      EXPECT_EQ(walked, std::vector<core::TaskId>{task->id});
+    }
+    EXPECT_EQ(all_pages(q, {.plan = DrivingSet{Driver::text, 0}}), walked);
+  }
+}
+
+}  // namespace
+}  // namespace tickler::store::postgres
