@@ -20,7 +20,7 @@ struct UserTokenizer {
 struct TokenSink {
   std::string token;  // indexed_key(<user id>) + the token, reused
   std::size_t key_size = 0;
-  int offset = 0;        // of the text after the key, in the field
+  int offset = 0;  // of the text after the key, in the field
   void* ctx = nullptr;
   int (*emit)(void*, int, const char*, int, int, int) = nullptr;
 };

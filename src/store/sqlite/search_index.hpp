@@ -4,8 +4,9 @@
 // "<user id>\x1f<text>" and emits unicode61's tokens of the text as "<user id>:<token>", the id
 // zero-padded to 10 digits (so the table's prefix indexes, whose lengths count from the token's
 // start, hold the first 1–6 characters of words). A search for "<user id>:rent"* then reads
-// only that user's postings, so its cost does not depend on other users' tasks. Fields without a key yield no tokens (nothing a user types can
-// reach another user's partition: the key is written by the store, not taken from the text).
+// only that user's postings, so its cost does not depend on other users' tasks. Fields without a
+// key yield no tokens (nothing a user types can reach another user's partition: the key is written
+// by the store, not taken from the text).
 //
 // `tickler_match(title, description, tags, phrases)` is store/search_words.hpp's `matches` as
 // an SQL function: the residual filter of a listing that walks its sort index rather than the
