@@ -114,8 +114,8 @@ TEST_F(EventRetentionTest, ATableTheProcessDoesNotOwnIsLeftAlone) {
 
 TEST_F(EventRetentionTest, RoundsDrainBothTablesOnTheIoContextAndEndWhenStopped) {
   fill();
+  boost::asio::io_context ioc;  // outlives the retention, whose timer it serves
   EventRetention retention{settings_, store(), offload_};
-  boost::asio::io_context ioc;
   retention.start(ioc);
   std::thread io{[&ioc] { ioc.run(); }};
   std::string metrics;
