@@ -254,7 +254,7 @@ def task_count(server):
         conn.close()
 
 
-def step_files(server, _tasks=None):
+def step_files(server):
     db, wal = server.files()
     tasks = task_count(server)
     return {"tasks_total": tasks, "db_mb": round(db / 2**20, 1), "wal_mb": round(wal / 2**20, 1),
@@ -332,12 +332,12 @@ def run_curve(args):
             s = seed(server, [token], seeded, 1, size - seeded, args.out, f"curve-{size}")
             seeded = size
             step = {"tasks": size, "seed": s}
-            step.update(step_files(server, size))
+            step.update(step_files(server))
             step["queries"] = measure(server, token, args, f"curve-{size}")
             server.stop()
             step["startup_s"] = round(server.start(), 3)
             step["rss_after_restart_mb"] = round(server.rss_mb(), 1)
-            step.update({"after_restart": step_files(server, size)})
+            step.update({"after_restart": step_files(server)})
             steps.append(step)
             log(f"{size}: {json.dumps({k: v for k, v in step.items() if k != 'queries'})}")
         server.stop()
@@ -371,7 +371,7 @@ def run_shape(args):
                 seed_figures = seed(server, tokens, 0, 1, users * k, args.out, "among")
                 token = tokens[watched]
             entry = {"seed": seed_figures}
-            entry.update(step_files(server, k if label == "alone" else users * k))
+            entry.update(step_files(server))
             entry["queries"] = measure(server, token, args, f"shape-{label}")
             server.stop()
             entry["startup_s"] = round(server.start(), 3)
