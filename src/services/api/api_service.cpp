@@ -6,13 +6,12 @@
 #include <functional>
 
 #include "base/log.hpp"
+#include "wire/tool_registry.hpp"
 
 namespace tickler::services::api {
 
-const std::vector<std::pair<std::string_view, std::string_view>>& embedded_openapi();
-
 std::string_view openapi_document() {
-  return embedded_openapi().front().second;
+  return wire::openapi_document();
 }
 
 ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload& offload,
