@@ -76,6 +76,12 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::get, "/api/openapi.json", false, &ApiService::openapi);
 }
 
+void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                           http::Router& router) {
+  mcp_ = std::make_unique<mcp::Transport>(std::move(settings), pipeline);
+  mcp_->register_routes(router);
+}
+
 void ApiService::start(net::io_context& ioc) {
   purge_timer_ = std::make_unique<net::steady_timer>(ioc);
   net::co_spawn(ioc, purge_loop(), net::detached);
