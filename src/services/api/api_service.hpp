@@ -1,5 +1,5 @@
 #pragma once
-// The api role: REST handlers for auth and tasks, and the OpenAPI document. Owns the auth and
+// The api role: REST handlers for auth and tasks, the OpenAPI document, and the MCP server. Owns the auth and
 // task logic; runs every blocking call through Offload. Register its routes, then start()
 // (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
+#include "services/api/mcp_transport.hpp"
 #include "services/api/task_service.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +24,8 @@ struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
   AuthSettings auth;
+  // The MCP server at /mcp; an empty session key is derived from the JWT secret.
+  mcp::TransportSettings mcp{};
 };
 
 class ApiService {
@@ -32,6 +35,9 @@ class ApiService {
              http::Metrics& metrics, std::function<void()> on_events);
 
   void register_routes(http::Router& router);
+  // Serves MCP at /mcp: its tool calls run the routes through `pipeline` (Pipeline::invoke).
+  void serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                 http::Router& router);
   // Verifies bearer tokens for the pipeline.
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
@@ -67,6 +73,7 @@ class ApiService {
   AuthService auth_;
   TaskService tasks_;
   std::unique_ptr<net::steady_timer> purge_timer_;
+  std::unique_ptr<mcp::Transport> mcp_;
 };
 
 // The OpenAPI 3.1 document served at /api/openapi.json (embedded at build time).
