@@ -87,6 +87,20 @@ class SqliteTx final : public Writer {
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
+  // Conversations and their messages (sqlite_tx_conversations.cpp).
+  Result<std::vector<Conversation>> conversations(core::UserId user, int limit) override;
+  Result<std::optional<Conversation>> conversation(core::UserId user, std::string_view id) override;
+  Result<std::vector<ConversationMessage>> conversation_messages(core::UserId user,
+                                                                 std::string_view id,
+                                                                 int limit) override;
+  Status insert_conversation(const Conversation& conversation) override;
+  Status append_conversation_turn(core::UserId user, std::string_view id,
+                                  const std::vector<ConversationMessage>& messages,
+                                  std::string_view state, core::Instant at,
+                                  int keep_messages) override;
+  Result<bool> delete_conversation(core::UserId user, std::string_view id) override;
+  Result<int> trim_conversations(core::UserId user, int keep) override;
+
  private:
   Status insert_tags(const core::Task& task);
   // Runs sql once per statement, with `user` as its one parameter.
