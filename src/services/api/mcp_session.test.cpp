@@ -3,13 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "auth/jwt.hpp"
-#include "services/api/mcp_jsonrpc.hpp"
-#include "services/api/mcp_transport.hpp"
 
 namespace tickler::services::api::mcp {
 namespace {
-
-namespace json = boost::json;
 
 SessionSettings settings(std::size_t ended_capacity = 10) {
   return {session_key(std::string(32, 'k')), std::chrono::hours{1}, ended_capacity};
@@ -76,44 +72,6 @@ TEST(McpSession, ClientNamesAreSanitizedAndBounded) {
   EXPECT_EQ(client_name_of(""), "unnamed");
   EXPECT_EQ(client_name_of("\x01\x02"), "unnamed");
   EXPECT_EQ(client_name_of(std::string(500, 'a')).size(), 64u);
-}
-
-TEST(McpJsonRpc, MessagesAreReadStrictly) {
-  auto req = parse_message(json::parse(R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})"));
-  ASSERT_TRUE(req.message);
-  EXPECT_EQ(req.message->kind, RpcMessage::Kind::request);
-  EXPECT_EQ(req.message->id, 3);
-  EXPECT_TRUE(req.message->params.empty());
-  auto note = parse_message(json::parse(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
-  ASSERT_TRUE(note.message);
-  EXPECT_EQ(note.message->kind, RpcMessage::Kind::notification);
-  auto resp = parse_message(json::parse(R"({"jsonrpc":"2.0","id":"a","result":{}})"));
-  ASSERT_TRUE(resp.message);
-  EXPECT_EQ(resp.message->kind, RpcMessage::Kind::response);
-  for (const auto* bad :
-       {R"([])", R"(1)", R"({})", R"({"jsonrpc":"1.0","id":1,"method":"x"})",
-        R"({"jsonrpc":"2.0","id":null,"method":"x"})", R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
-        R"({"jsonrpc":"2.0","id":{},"method":"x"})", R"({"jsonrpc":"2.0","id":1,"method":7})",
-        R"({"jsonrpc":"2.0","id":1,"method":""})", R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1]})",
-        R"({"jsonrpc":"2.0","id":1})"}) {
-    auto p = parse_message(json::parse(bad));
-    EXPECT_FALSE(p.message) << bad;
-    EXPECT_EQ(p.error.code, rpc::invalid_request) << bad;
-  }
-  // The id of a bad message with a usable id is kept, to answer it.
-  EXPECT_EQ(parse_message(json::parse(R"({"jsonrpc":"2.0","id":9,"method":5})")).id, 9);
-  EXPECT_EQ(json::value(error_message(9, {rpc::method_not_found, "no", nullptr})),
-            json::parse(R"({"jsonrpc":"2.0","id":9,"error":{"code":-32601,"message":"no"}})"));
-  EXPECT_EQ(http_status_of(rpc::method_not_found), 404u);
-  EXPECT_EQ(http_status_of(rpc::invalid_params), 400u);
-  EXPECT_EQ(http_status_of(rpc::internal_error), 200u);
-}
-
-TEST(McpTransport, HeaderValuesDecodeTheirBase64Form) {
-  EXPECT_EQ(decode_header_value("add_task"), "add_task");
-  EXPECT_EQ(decode_header_value("=?base64?dGlja2xlcjovL3Rhc2tzLzE=?="), "tickler://tasks/1");
-  EXPECT_EQ(decode_header_value("=?base64?Y2Fmw6k=?="), "caf\xc3\xa9");
-  EXPECT_EQ(decode_header_value("=?base64?***?="), std::nullopt);
 }
 
 }  // namespace

@@ -121,12 +121,12 @@ net::awaitable<http::Response> Transport::post(http::RequestContext& ctx) {
   if (!version.empty() && !is_modern_version(version) && !is_handshake_version(version)) {
     co_return refusal(400, unsupported_version(version));
   }
-  // A request with the 2026 envelope but no version header is told of the mismatch.
+  // A request with the 2026 envelope and no session is told how its header disagrees.
   const auto* obj = body.if_object();
   const auto* params = obj ? obj->if_contains("params") : nullptr;
   const bool has_envelope = params && params->is_object() &&
                             envelope(params->as_object(), k_meta_version) != nullptr;
-  if (is_modern_version(version) || (version.empty() && has_envelope)) {
+  if (is_modern_version(version) || (has_envelope && req[k_session_header].empty())) {
     co_return co_await modern(ctx, body, version);
   }
   co_return co_await handshake(ctx, body, version);
