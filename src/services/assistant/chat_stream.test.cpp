@@ -31,7 +31,7 @@ TEST(ChatStream, EventsCarryTheReplyPieceByPieceThenTheWhole) {
   const auto events = events_of(chat_events("c1", reply, at, state));
   ASSERT_EQ(events.size(), 6U);
   EXPECT_EQ(events[0].first, "conversation");
-  EXPECT_EQ(events[0].second.at("conversation_id"), "c1");
+  EXPECT_EQ(events[0].second.at("conversation_id").as_string(), "c1");
   std::string text;
   for (std::size_t i = 1; i <= 3; ++i) {
     EXPECT_EQ(events[i].first, "delta");
@@ -42,7 +42,7 @@ TEST(ChatStream, EventsCarryTheReplyPieceByPieceThenTheWhole) {
   EXPECT_EQ(events[4].second.at("id"), 1);
   EXPECT_EQ(events[5].first, "done");
   EXPECT_EQ(events[5].second, boost::json::value(chat_json("c1", reply, at, state)));
-  EXPECT_EQ(events[5].second.at("message").at("text"), reply.text);
+  EXPECT_EQ(events[5].second.at("message").at("text").as_string(), reply.text);
   EXPECT_TRUE(events[5].second.at("awaiting").is_null());
 }
 
@@ -50,10 +50,10 @@ TEST(ChatStream, AwaitingNamesThePendingQuestion) {
   TurnState state;
   EXPECT_TRUE(awaiting(state).is_null());
   state.confirm_delete = TaskRef{1, "x", {}, "pending"};
-  EXPECT_EQ(awaiting(state), "confirmation");
+  EXPECT_EQ(awaiting(state).as_string(), "confirmation");
   state.confirm_delete.reset();
   state.choice_for = Command{};
-  EXPECT_EQ(awaiting(state), "choice");
+  EXPECT_EQ(awaiting(state).as_string(), "choice");
 }
 
 TEST(ChatStream, JsonOnlyWhenAskedForAndNotTheStream) {
