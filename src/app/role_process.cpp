@@ -220,7 +220,8 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
     }
   }
   // The MCP endpoint too (the api checks the credential and the Origin).
-  for (auto method : {verb::post, verb::delete_}) ports.router.add(method, "/mcp", http::Access::open, to_api);
+  for (auto method : {verb::post, verb::delete_})
+    ports.router.add(method, "/mcp", http::Access::open, to_api);
   wire_ws_proxy(ports);
 }
 

@@ -196,6 +196,16 @@ def test_origins_must_be_allowed(server_factory):
     r = raw.modern("server/discover", headers={"Origin": "http://localhost:5173"})
     assert r.status_code == 200, describe(r)
     assert raw.modern("server/discover").status_code == 200  # no Origin: not a browser
+    # A browser client of an allowed origin may send MCP's headers and read the session id.
+    pre = raw.api.options("/mcp", headers={
+        "Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type, mcp-protocol-version, mcp-session-id"})
+    assert pre.status_code == 204, describe(pre)
+    allowed = {h.strip().lower() for h in pre.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"mcp-protocol-version", "mcp-session-id", "mcp-method", "mcp-name"} <= allowed
+    r = raw.request("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}},
+                    {"Origin": "http://localhost:5173"})
+    assert "Mcp-Session-Id" in r.headers["Access-Control-Expose-Headers"], r.headers
 
 
 def test_an_expired_or_foreign_credential_is_refused(server, user):

@@ -1,7 +1,7 @@
 #pragma once
-// The api role: REST handlers for auth and tasks, the OpenAPI document, and the MCP server. Owns the auth and
-// task logic; runs every blocking call through Offload. Register its routes, then start()
-// (services/api/api_wiring.hpp does both).
+// The api role: REST handlers for auth and tasks, the OpenAPI document, and the MCP server. Owns
+// the auth and task logic; runs every blocking call through Offload. Register its routes, then
+// start() (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>

@@ -15,7 +15,8 @@ TEST(McpJsonRpc, MessagesAreReadStrictly) {
   EXPECT_EQ(req.message->kind, RpcMessage::Kind::request);
   EXPECT_EQ(req.message->id, 3);
   EXPECT_TRUE(req.message->params.empty());
-  auto note = parse_message(json::parse(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
+  auto note =
+      parse_message(json::parse(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
   ASSERT_TRUE(note.message);
   EXPECT_EQ(note.message->kind, RpcMessage::Kind::notification);
   auto resp = parse_message(json::parse(R"({"jsonrpc":"2.0","id":"a","result":{}})"));
@@ -25,8 +26,8 @@ TEST(McpJsonRpc, MessagesAreReadStrictly) {
        {R"([])", R"(1)", R"({})", R"({"jsonrpc":"1.0","id":1,"method":"x"})",
         R"({"jsonrpc":"2.0","id":null,"method":"x"})", R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
         R"({"jsonrpc":"2.0","id":{},"method":"x"})", R"({"jsonrpc":"2.0","id":1,"method":7})",
-        R"({"jsonrpc":"2.0","id":1,"method":""})", R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1]})",
-        R"({"jsonrpc":"2.0","id":1})"}) {
+        R"({"jsonrpc":"2.0","id":1,"method":""})",
+        R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1]})", R"({"jsonrpc":"2.0","id":1})"}) {
     auto p = parse_message(json::parse(bad));
     EXPECT_FALSE(p.message) << bad;
     EXPECT_EQ(p.error.code, rpc::invalid_request) << bad;

@@ -136,13 +136,13 @@ net::awaitable<Outcome> Protocol::handle(const RpcMessage& request, const Caller
   } else if (m == "resources/list") {
     out = co_await list_resources(request.params, caller);
   } else if (m == "resources/templates/list") {
-    out = json::object{
-        {"resourceTemplates",
-         json::array{json::object{{"uriTemplate", "tickler://tasks/{id}"},
-                                  {"name", "task"},
-                                  {"title", "A task"},
-                                  {"description", "One of the user's tasks, as get_task answers it."},
-                                  {"mimeType", k_json_mime}}}}};
+    out = json::object{{"resourceTemplates",
+                        json::array{json::object{
+                            {"uriTemplate", "tickler://tasks/{id}"},
+                            {"name", "task"},
+                            {"title", "A task"},
+                            {"description", "One of the user's tasks, as get_task answers it."},
+                            {"mimeType", k_json_mime}}}}};
   } else if (m == "resources/read") {
     out = co_await read_resource(request.params, caller);
   }
@@ -234,8 +234,8 @@ net::awaitable<Outcome> Protocol::read_resource(const json::object& params,
   }
   if (res.result_int() != 200) {
     const auto [code, message] = rest_error(res.body());
-    co_return RpcError{rpc::internal_error, code.empty() ? "cannot read the task" : code + ": " + message,
-                       nullptr};
+    co_return RpcError{rpc::internal_error,
+                       code.empty() ? "cannot read the task" : code + ": " + message, nullptr};
   }
   co_return json::object{
       {"contents",

@@ -124,8 +124,8 @@ net::awaitable<http::Response> Transport::post(http::RequestContext& ctx) {
   // A request with the 2026 envelope and no session is told how its header disagrees.
   const auto* obj = body.if_object();
   const auto* params = obj ? obj->if_contains("params") : nullptr;
-  const bool has_envelope = params && params->is_object() &&
-                            envelope(params->as_object(), k_meta_version) != nullptr;
+  const bool has_envelope =
+      params && params->is_object() && envelope(params->as_object(), k_meta_version) != nullptr;
   if (is_modern_version(version) || (has_envelope && req[k_session_header].empty())) {
     co_return co_await modern(ctx, body, version);
   }
@@ -151,24 +151,30 @@ net::awaitable<http::Response> Transport::modern(http::RequestContext& ctx, cons
   }
   for (auto name : {k_version_header, k_method_header, k_name_header}) {
     if (header_count(req, name) > 1) {
-      co_return refusal(400, {rpc::header_mismatch, std::string{name} + " appears more than once",
-                              nullptr}, m.id);
+      co_return refusal(
+          400, {rpc::header_mismatch, std::string{name} + " appears more than once", nullptr},
+          m.id);
     }
   }
   const auto* env_version = envelope(m.params, k_meta_version);
   if (!env_version || !envelope(m.params, k_meta_capabilities)) {
-    co_return refusal(400, {rpc::invalid_params,
-                            "params._meta must carry " + std::string{k_meta_version} + " and " +
-                                std::string{k_meta_capabilities}, nullptr}, m.id);
+    co_return refusal(400,
+                      {rpc::invalid_params,
+                       "params._meta must carry " + std::string{k_meta_version} + " and " +
+                           std::string{k_meta_capabilities},
+                       nullptr},
+                      m.id);
   }
   if (!env_version->is_string() || env_version->as_string() != version_header) {
-    co_return refusal(400, {rpc::header_mismatch,
-                            "MCP-Protocol-Version does not match the request's protocol version",
-                            nullptr}, m.id);
+    co_return refusal(
+        400,
+        {rpc::header_mismatch, "MCP-Protocol-Version does not match the request's protocol version",
+         nullptr},
+        m.id);
   }
   if (req[k_method_header] != m.method) {
-    co_return refusal(400, {rpc::header_mismatch, "Mcp-Method does not match the method",
-                            nullptr}, m.id);
+    co_return refusal(400, {rpc::header_mismatch, "Mcp-Method does not match the method", nullptr},
+                      m.id);
   }
   const std::string_view name_key =
       m.method == "tools/call" ? "name" : (m.method == "resources/read" ? "uri" : "");
@@ -177,9 +183,11 @@ net::awaitable<http::Response> Transport::modern(http::RequestContext& ctx, cons
     if (named && !named->is_null()) {
       const auto header = decode_header_value(req[k_name_header]);
       if (!named->is_string() || !header || *header != named->as_string()) {
-        co_return refusal(400, {rpc::header_mismatch,
-                                "Mcp-Name does not match the request's " + std::string{name_key},
-                                nullptr}, m.id);
+        co_return refusal(
+            400,
+            {rpc::header_mismatch, "Mcp-Name does not match the request's " + std::string{name_key},
+             nullptr},
+            m.id);
       }
     }
   }
@@ -198,8 +206,7 @@ http::Response Transport::initialize(http::RequestContext& ctx, const RpcMessage
                    request.id);
   }
   auto result = protocol_.initialize_result(requested->as_string());
-  const Session session{ctx.principal->user,
-                        std::string{result.at("protocolVersion").as_string()},
+  const Session session{ctx.principal->user, std::string{result.at("protocolVersion").as_string()},
                         client_name_in(request.params.if_contains("clientInfo")), core::now()};
   auto res = rpc_response(200, result_message(request.id, std::move(result)));
   res.set(k_session_header, sessions_.begin(session));
@@ -215,9 +222,10 @@ net::awaitable<http::Response> Transport::handshake(http::RequestContext& ctx,
   if (batch) {
     const auto& arr = body.as_array();
     if (arr.empty() || arr.size() > settings_.max_batch) {
-      co_return refusal(400, {rpc::invalid_request,
-                              "a batch holds 1 to " + std::to_string(settings_.max_batch) +
-                                  " messages", nullptr});
+      co_return refusal(
+          400,
+          {rpc::invalid_request,
+           "a batch holds 1 to " + std::to_string(settings_.max_batch) + " messages", nullptr});
     }
     items.assign(arr.begin(), arr.end());
   } else {
@@ -229,9 +237,11 @@ net::awaitable<http::Response> Transport::handshake(http::RequestContext& ctx,
     return p.message && p.message->kind == RpcMessage::Kind::request &&
            p.message->method == "initialize";
   };
-  if (!batch && is_initialize(messages.front())) co_return initialize(ctx, *messages.front().message);
+  if (!batch && is_initialize(messages.front()))
+    co_return initialize(ctx, *messages.front().message);
   if (batch && std::any_of(messages.begin(), messages.end(), is_initialize)) {
-    co_return refusal(400, {rpc::invalid_request, "initialize must not be part of a batch", nullptr});
+    co_return refusal(400,
+                      {rpc::invalid_request, "initialize must not be part of a batch", nullptr});
   }
   if (!batch && !messages.front().message) {
     co_return refusal(400, messages.front().error, messages.front().id);
@@ -243,12 +253,13 @@ net::awaitable<http::Response> Transport::handshake(http::RequestContext& ctx,
   }
   auto session = sessions_.find(session_id, core::now());
   if (!session || session->user != ctx.principal->user) {
-    co_return refusal(404, {rpc::invalid_request, "no such session: initialize a new one", nullptr});
+    co_return refusal(404,
+                      {rpc::invalid_request, "no such session: initialize a new one", nullptr});
   }
   if (!version_header.empty() && version_header != session->protocol_version) {
-    co_return refusal(400, {rpc::header_mismatch,
-                            "MCP-Protocol-Version is not the session's negotiated version",
-                            nullptr});
+    co_return refusal(
+        400, {rpc::header_mismatch, "MCP-Protocol-Version is not the session's negotiated version",
+              nullptr});
   }
   const auto caller = caller_of(ctx, session->client_name);
   json::array answers;
@@ -267,8 +278,8 @@ net::awaitable<http::Response> Transport::handshake(http::RequestContext& ctx,
     }
   }
   http::Response res = answers.empty() ? http::empty_response(status::accepted)
-                       : batch          ? rpc_response(200, answers)
-                                        : rpc_response(200, answers.front());
+                       : batch         ? rpc_response(200, answers)
+                                       : rpc_response(200, answers.front());
   res.set(k_session_header, session_id);
   co_return res;
 }
