@@ -148,7 +148,7 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
                    {0, "assistant", reply.text, json::serialize(reply.actions), now}};
   turn.state = state_to_json(state);
   turn.at = now;
-  if (auto st = co_await conversations_->append(user, conversation.id, std::move(turn)); !st) {
+  if (auto st = co_await conversations_->append(user, conversation.id, turn); !st) {
     co_return http::error_response(st.error());
   }
   if (wants_json(ctx.request[bh::field::accept])) {

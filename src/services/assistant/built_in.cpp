@@ -146,7 +146,7 @@ class Turn {
 
   awaitable<Reply> add(const Command& c) {
     json::object args{{"text", c.name}, {"time_zone", in_.time_zone}};
-    auto out = co_await tools_.call(k_add_task, std::move(args));
+    auto out = co_await tools_.call(k_add_task, args);
     if (out.is_error) co_return failed(out, "add that");
     auto t = task_ref(out.structured);
     if (!t) co_return failed(out, "add that");
@@ -179,7 +179,7 @@ class Turn {
     if (f.priority) args["priority"] = *f.priority;
     if (range->after) args["due_after"] = core::format_rfc3339(*range->after);
     if (range->before) args["due_before"] = core::format_rfc3339(*range->before);
-    auto out = co_await tools_.call(k_list_tasks, std::move(args));
+    auto out = co_await tools_.call(k_list_tasks, args);
     if (out.is_error) co_return failed(out, "list your tasks");
     const auto tasks = refs_of(out.structured);
     const auto* next = out.structured.if_contains("next_cursor");
@@ -205,7 +205,7 @@ class Turn {
                       {"sort", "due"},
                       {"order", "asc"},
                       {"limit", k_list_limit}};
-    auto out = co_await tools_.call(k_list_tasks, std::move(args));
+    auto out = co_await tools_.call(k_list_tasks, args);
     if (out.is_error) co_return failed(out, "look for “" + c.name + "”");
     const auto matches = best_matches(c.name, refs_of(out.structured));
     if (matches.empty()) {
@@ -226,7 +226,8 @@ class Turn {
       case CommandKind::reopen: {
         const bool complete = c.kind == CommandKind::complete;
         const auto tool = complete ? k_complete_task : k_reopen_task;
-        auto out = co_await tools_.call(tool, id_args(t.id));
+        const auto args = id_args(t.id);
+        auto out = co_await tools_.call(tool, args);
         if (out.is_error) co_return failed(out, complete ? "complete that" : "reopen that");
         const auto done = task_ref(out.structured).value_or(t);
         state_.undo = UndoRecord{complete ? "completed" : "reopened", done, {}};
@@ -251,7 +252,8 @@ class Turn {
 
   // rename, reschedule, remind: one update_task, its previous fields kept for undo.
   awaitable<Reply> update(const Command& c, const TaskRef& t) {
-    auto current = co_await tools_.call(k_get_task, id_args(t.id));
+    const auto id = id_args(t.id);
+    auto current = co_await tools_.call(k_get_task, id);
     if (current.is_error) co_return failed(current, "read " + phrase(t));
     const auto& task = current.structured;
     json::object change{{"id", t.id}};
@@ -294,7 +296,7 @@ class Turn {
       change["reminders"] = std::move(reminders);
       done = "I'll remind you " + minutes_phrase(c.number) + " " + phrase(t) + ".";
     }
-    auto out = co_await tools_.call(k_update_task, std::move(change));
+    auto out = co_await tools_.call(k_update_task, change);
     if (out.is_error) co_return failed(out, "change " + phrase(t));
     const auto updated = task_ref(out.structured).value_or(t);
     state_.undo = UndoRecord{"updated", updated, std::move(before)};
@@ -303,9 +305,10 @@ class Turn {
   }
 
   awaitable<Reply> remove_confirmed(const TaskRef& t) {
-    auto current = co_await tools_.call(k_get_task, id_args(t.id));
+    const auto id = id_args(t.id);
+    auto current = co_await tools_.call(k_get_task, id);
     if (current.is_error) co_return failed(current, "delete " + phrase(t));
-    auto out = co_await tools_.call(k_delete_task, id_args(t.id));
+    auto out = co_await tools_.call(k_delete_task, id);
     if (out.is_error) co_return failed(out, "delete " + phrase(t));
     state_.undo = UndoRecord{"deleted", t, recreate_fields(current.structured)};
     if (state_.last_task && state_.last_task->id == t.id) state_.last_task.reset();
@@ -347,7 +350,7 @@ class Turn {
       for (const auto& [k, v] : u.fields) args[k] = v;
       text = "Undone: “" + t.title + "” is back as it was.";
     }
-    auto out = co_await tools_.call(tool, std::move(args));
+    auto out = co_await tools_.call(tool, args);
     if (out.is_error) co_return failed(out, "undo that");
     auto after = task_ref(out.structured).value_or(t);
     if (u.change == "added") {

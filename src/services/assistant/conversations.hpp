@@ -29,22 +29,25 @@ struct ConversationTurn {
   core::Instant at{};
 };
 
+// Parameters are references (the caller keeps them alive across the co_await): GCC 12 corrupts a
+// class-type coroutine parameter taken by value and moved from.
 class Conversations {
  public:
   virtual ~Conversations() = default;
   virtual boost::asio::awaitable<core::Result<std::vector<store::Conversation>>> list(
       core::UserId user) = 0;
   virtual boost::asio::awaitable<core::Result<std::optional<store::Conversation>>> find(
-      core::UserId user, std::string id) = 0;
+      core::UserId user, const std::string& id) = 0;
   virtual boost::asio::awaitable<core::Result<std::vector<store::ConversationMessage>>> messages(
-      core::UserId user, std::string id) = 0;
+      core::UserId user, const std::string& id) = 0;
   // Creates the conversation (dropping the user's least recently used beyond the limit).
-  virtual boost::asio::awaitable<core::Status> create(store::Conversation conversation) = 0;
+  virtual boost::asio::awaitable<core::Status> create(const store::Conversation& conversation) = 0;
   // Appends one turn's messages and the state the next turn starts from.
-  virtual boost::asio::awaitable<core::Status> append(core::UserId user, std::string id,
-                                                      ConversationTurn turn) = 0;
+  virtual boost::asio::awaitable<core::Status> append(core::UserId user, const std::string& id,
+                                                      const ConversationTurn& turn) = 0;
   // False when the user has no such conversation.
-  virtual boost::asio::awaitable<core::Result<bool>> remove(core::UserId user, std::string id) = 0;
+  virtual boost::asio::awaitable<core::Result<bool>> remove(core::UserId user,
+                                                            const std::string& id) = 0;
 };
 
 class StoreConversations final : public Conversations {
@@ -55,15 +58,27 @@ class StoreConversations final : public Conversations {
   boost::asio::awaitable<core::Result<std::vector<store::Conversation>>> list(
       core::UserId user) override;
   boost::asio::awaitable<core::Result<std::optional<store::Conversation>>> find(
-      core::UserId user, std::string id) override;
+      core::UserId user, const std::string& id) override;
   boost::asio::awaitable<core::Result<std::vector<store::ConversationMessage>>> messages(
-      core::UserId user, std::string id) override;
-  boost::asio::awaitable<core::Status> create(store::Conversation conversation) override;
-  boost::asio::awaitable<core::Status> append(core::UserId user, std::string id,
-                                              ConversationTurn turn) override;
-  boost::asio::awaitable<core::Result<bool>> remove(core::UserId user, std::string id) override;
+      core::UserId user, const std::string& id) override;
+  boost::asio::awaitable<core::Status> create(const store::Conversation& conversation) override;
+  boost::asio::awaitable<core::Status> append(core::UserId user, const std::string& id,
+                                              const ConversationTurn& turn) override;
+  boost::asio::awaitable<core::Result<bool>> remove(core::UserId user,
+                                                    const std::string& id) override;
 
  private:
+  // The blocking halves, run on the offload pool (plain member functions: GCC 12 mishandles a
+  // lambda with captures made inside a co_await expression).
+  core::Result<std::vector<store::Conversation>> list_now(core::UserId user);
+  core::Result<std::optional<store::Conversation>> find_now(core::UserId user,
+                                                            const std::string& id);
+  core::Result<std::vector<store::ConversationMessage>> messages_now(core::UserId user,
+                                                                     const std::string& id);
+  core::Status create_now(const store::Conversation& conversation);
+  core::Status append_now(core::UserId user, const std::string& id, const ConversationTurn& turn);
+  core::Result<bool> remove_now(core::UserId user, const std::string& id);
+
   store::Store& store_;
   base::Offload& offload_;
   ConversationLimits limits_;

@@ -2,8 +2,8 @@
 
 namespace tickler::services::assistant {
 
-boost::asio::awaitable<wire::ToolOutcome> PipelineTools::call(std::string_view name,
-                                                              boost::json::object arguments) {
+boost::asio::awaitable<wire::ToolOutcome> PipelineTools::call(
+    std::string_view name, const boost::json::object& arguments) {
   const auto* tool = wire::find_tool(name);
   if (!tool) {
     co_return wire::tool_error(

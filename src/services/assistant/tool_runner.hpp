@@ -19,7 +19,7 @@ class ToolRunner {
   virtual ~ToolRunner() = default;
   // An unknown tool or refused arguments come back as an error outcome, never as an exception.
   virtual boost::asio::awaitable<wire::ToolOutcome> call(std::string_view tool,
-                                                         boost::json::object arguments) = 0;
+                                                         const boost::json::object& arguments) = 0;
 };
 
 class PipelineTools final : public ToolRunner {
@@ -28,7 +28,7 @@ class PipelineTools final : public ToolRunner {
   PipelineTools(const http::Pipeline& pipeline, http::Principal principal, std::string request_id)
       : pipeline_(pipeline), principal_(std::move(principal)), request_id_(std::move(request_id)) {}
   boost::asio::awaitable<wire::ToolOutcome> call(std::string_view tool,
-                                                 boost::json::object arguments) override;
+                                                 const boost::json::object& arguments) override;
 
  private:
   const http::Pipeline& pipeline_;
