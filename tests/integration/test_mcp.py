@@ -33,10 +33,11 @@ def test_an_mcp_client_adds_and_lists_tasks_through_the_distributed_stack(stack,
             listed = structured(await c.call_tool("list_tasks", {"q": word}))
             assert [t["id"] for t in listed["items"]] == [task["id"]]
 
-            async def history():
-                return structured(await c.call_tool("task_history", {"id": task["id"]}))
+            async def history():  # not_found until the auditor has the task's first event
+                return await c.call_tool("task_history", {"id": task["id"]})
 
-            items = (await _poll(history, lambda h: h["items"], EVENT_WAIT))["items"]
+            result = await _poll(history, lambda r: not r.is_error, EVENT_WAIT)
+            items = structured(result)["items"]
             assert items and items[0]["actor"] == f"mcp:{CLIENT_NAME}", items
 
             async def notes():
