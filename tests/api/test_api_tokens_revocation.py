@@ -1,6 +1,7 @@
 """Personal API tokens end when they should: deleted (at once), expired, the account disabled,
 reset by the operator or deleted; a password change keeps them. On the WebSocket a token
-connects, a deleted token is refused, and disabling the account closes its open sockets."""
+connects, a deleted token is refused, disabling the account closes its open sockets at once and
+revoking the token within the 15 s recheck."""
 
 from __future__ import annotations
 
@@ -172,3 +173,20 @@ def test_disabling_the_account_closes_a_tokens_open_websocket(tickler_bin, serve
     ws = open_ws(srv.base_url, make_token(u.api)["token"])
     assert user_cli(tickler_bin, srv.data_dir, "disable", u.email).returncode == 0
     assert close_code(ws, timeout=15) == CLOSE_TOKEN_INVALID
+
+
+@pytest.mark.slow
+def test_revoking_a_token_closes_its_open_websocket_within_the_recheck(server, user):
+    """No event announces a revoked API token: a socket opened with one asks every 15 s."""
+    made = make_token(user.api, scopes=READ)
+    kept = open_ws(server.base_url, make_token(user.api, scopes=READ)["token"])
+    ws = open_ws(server.base_url, made["token"])
+    started = time.monotonic()
+    assert user.api.delete(f"/api/tokens/{made['id']}").status_code == 204
+    assert close_code(ws, timeout=25) == CLOSE_TOKEN_INVALID
+    assert time.monotonic() - started < 20
+    # The other token's socket stays open and served.
+    kept.settimeout(0.5)
+    with pytest.raises(websocket.WebSocketTimeoutException):
+        kept.recv()
+    kept.close()
