@@ -2,7 +2,7 @@
 // settings, the signed-in user and log out.
 import type { User } from '../api/types';
 import type { LiveState } from '../lib/live';
-import { BellIcon } from './Icons';
+import { BellIcon, GearIcon } from './Icons';
 
 interface Props {
   user: User;
@@ -50,8 +50,8 @@ export function TopBar({ user, live, unread, onNotifications, onHelp, onSettings
         <button type="button" className="ghost" onClick={onHelp} aria-label="Keyboard shortcuts">
           ?
         </button>
-        <button type="button" className="ghost" onClick={onSettings}>
-          Settings
+        <button type="button" className="ghost" onClick={onSettings} aria-label="Settings" title="Settings">
+          <GearIcon />
         </button>
         <span className="who" title={user.email}>
           {user.name || user.email}
