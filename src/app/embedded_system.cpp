@@ -42,8 +42,9 @@ ProcessSettings process_settings(const ServeConfig& config) {
 
 services::api::ApiSettings api_settings(const ServeConfig& config) {
   services::api::ApiSettings s{
-      {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}, {}};
+      {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}, {}, {}};
   s.auth = auth_settings(config.accounts);
+  s.mcp.allowed_origins = {config.cors_origins.begin(), config.cors_origins.end()};
   return s;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// The api role: REST handlers for auth, personal API tokens and tasks, and the OpenAPI document.
-// Owns the auth, token and task logic; runs every blocking call through Offload. Register its
-// routes, then start() (services/api/api_wiring.hpp does both).
+// The api role: REST handlers for auth, personal API tokens and tasks, the OpenAPI document, and
+// the MCP server. Owns the auth, token and task logic; runs every blocking call through Offload.
+// Register its routes, then start() (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
+#include "services/api/mcp_transport.hpp"
 #include "services/api/task_service.hpp"
 #include "services/api/token_service.hpp"
 #include "store/store.hpp"
@@ -24,6 +25,8 @@ struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
   AuthSettings auth;  // its user_cache_ttl is also the API token cache's (one setting for both)
+  // The MCP server at /mcp; an empty session key is derived from the JWT secret.
+  mcp::TransportSettings mcp{};
 };
 
 class ApiService {
@@ -33,6 +36,9 @@ class ApiService {
              http::Metrics& metrics, std::function<void()> on_events);
 
   void register_routes(http::Router& router);
+  // Serves MCP at /mcp: its tool calls run the routes through `pipeline` (Pipeline::invoke).
+  void serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                 http::Router& router);
   // Verifies bearer tokens for the pipeline: a session JWT (every scope, actor user:<id>) or a
   // personal API token, tkl_pat_… (its scopes, actor token:<name>).
   // token must stay valid until the returned awaitable completes.
@@ -75,6 +81,7 @@ class ApiService {
   TokenService tokens_;
   TaskService tasks_;
   std::unique_ptr<net::steady_timer> purge_timer_;
+  std::unique_ptr<mcp::Transport> mcp_;
 };
 
 // The OpenAPI 3.1 document served at /api/openapi.json (embedded at build time).
