@@ -96,6 +96,14 @@ class PgTx final : public Writer {
                                   int keep_messages) override;
   Result<bool> delete_conversation(core::UserId user, std::string_view id) override;
   Result<int> trim_conversations(core::UserId user, int keep) override;
+  // Personal API tokens (pg_tx_tokens.cpp).
+  Result<std::vector<ApiToken>> api_tokens(core::UserId user) override;
+  Result<std::optional<ApiToken>> api_token_by_hash(std::string_view token_hash) override;
+  Result<std::int64_t> count_api_tokens(core::UserId user) override;
+  Result<ApiToken> insert_api_token(ApiToken token) override;
+  Result<bool> delete_api_token(core::UserId user, std::int64_t id) override;
+  Result<std::int64_t> delete_api_tokens(core::UserId user) override;
+  Status touch_api_token(std::int64_t id, core::Instant at) override;
 
  private:
   PgConnection& conn_;
