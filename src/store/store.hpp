@@ -1,7 +1,8 @@
 #pragma once
 // The Store interface: everything the services persist, behind read and write transactions.
 // What a transaction can do is split by area, each in its own header next to its rows:
-// users.hpp, tasks.hpp, events.hpp, audit.hpp, notifier.hpp; Reader and Writer unite them.
+// users.hpp, tasks.hpp, events.hpp, audit.hpp, notifier.hpp, oauth.hpp; Reader and Writer unite
+// them.
 // A write transaction commits when its function returns success and rolls back otherwise, so a
 // service can make several changes (a task change plus its outbox rows) atomically. A write
 // function may run more than once (PostgreSQL retries a transaction that lost a race), so it acts
@@ -16,6 +17,7 @@
 #include "store/audit.hpp"
 #include "store/events.hpp"
 #include "store/notifier.hpp"
+#include "store/oauth.hpp"
 #include "store/tasks.hpp"
 #include "store/users.hpp"
 
@@ -46,7 +48,8 @@ class Reader : public virtual UserReader,
                public virtual TaskReader,
                public virtual EventReader,
                public virtual AuditReader,
-               public virtual NotifierReader {};
+               public virtual NotifierReader,
+               public virtual OAuthReader {};
 
 // Everything a write transaction may do: the union of the areas' writers, each of which reads
 // its own area too (the areas' readers are virtual bases, so a Writer holds each once).
@@ -55,7 +58,8 @@ class Writer : public Reader,
                public TaskWriter,
                public EventWriter,
                public AuditWriter,
-               public NotifierWriter {};
+               public NotifierWriter,
+               public OAuthWriter {};
 
 class Store {
  public:
