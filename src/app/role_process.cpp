@@ -101,9 +101,11 @@ bus::dapr::DaprBusSettings bus_settings(const RoleConfig& c) {
 }
 
 // Every role but the api authenticates by the token's signature and expiry alone.
-http::net::awaitable<core::Result<core::UserId>> verify_token(const auth::JwtIssuer* jwt,
-                                                              std::string_view token) {
-  co_return jwt->verify(token, core::now());
+http::net::awaitable<core::Result<http::Principal>> verify_token(const auth::JwtIssuer* jwt,
+                                                                 std::string_view token) {
+  auto user = jwt->verify(token, core::now());
+  if (!user) co_return user.error();
+  co_return http::session_principal(*user);
 }
 
 }  // namespace
@@ -193,11 +195,14 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   const auto to = [&](const std::string& app) {
     return bus::dapr::forward_to(dapr_, ports.offload, app);
   };
-  router.add(verb::get, "/api/tasks/{id}/history", true, to(config_.auditor_app_id));
-  router.add(verb::get, "/api/notifications", true, to(config_.notifier_app_id));
-  router.add(verb::post, "/api/notifications/{id}/read", true, to(config_.notifier_app_id));
+  router.add(verb::get, "/api/tasks/{id}/history", http::Access::tasks_read,
+             to(config_.auditor_app_id));
+  router.add(verb::get, "/api/notifications", http::Access::tasks_read,
+             to(config_.notifier_app_id));
+  router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,
+             to(config_.notifier_app_id));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
-    router.add(method, "/api/me/webhook", true, to(config_.notifier_app_id));
+    router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
   }
   wire_ws_proxy(ports);
 }
@@ -210,7 +215,7 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
   for (int depth = 0; depth < 5; ++depth) {
     pattern += "/{p" + std::to_string(depth) + "}";
     for (auto method : {verb::get, verb::post, verb::put, verb::patch, verb::delete_}) {
-      ports.router.add(method, pattern, false, to_api);
+      ports.router.add(method, pattern, http::Access::open, to_api);
     }
   }
   wire_ws_proxy(ports);

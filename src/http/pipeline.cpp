@@ -50,6 +50,24 @@ core::Error not_found() {
   return core::make_error(core::Errc::not_found, "no such route");
 }
 
+// 403 for a credential without the scope a route asks for (RFC 6750 §3.1).
+Response insufficient_scope(Access access) {
+  const std::string_view name = access == Access::tasks_read    ? "tasks:read"
+                                : access == Access::tasks_write ? "tasks:write"
+                                                                : "account";
+  auto error =
+      core::make_error(core::Errc::forbidden,
+                       access == Access::account
+                           ? std::string{"this needs the web app's session; tokens cannot do it"}
+                           : "this credential lacks the scope " + std::string{name},
+                       {{"scope", std::string{name}}});
+  error.code_name = "insufficient_scope";
+  auto res = error_response(error);
+  res.set(field::www_authenticate,
+          "Bearer error=\"insufficient_scope\", scope=\"" + std::string{name} + "\"");
+  return res;
+}
+
 }  // namespace
 
 std::string trace_id_of(std::string_view traceparent) {
@@ -90,7 +108,8 @@ std::string request_id_for(std::string_view given) {
   return prefix + n;
 }
 
-net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name) {
+net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name,
+                                            const Principal* given) const {
   auto& req = ctx.request;
   auto parsed = boost::urls::parse_origin_form(req.target());
   if (!parsed) {
@@ -138,30 +157,48 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
     }
   }
 
-  if (match.route->authenticated) {
-    const auto header = req[field::authorization];
-    constexpr std::string_view bearer = "Bearer ";
-    if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
-      co_return error_response(core::make_error(
-          core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)"));
+  if (match.route->access != Access::open) {
+    if (given) {
+      ctx.principal = *given;
+    } else {
+      const auto header = req[field::authorization];
+      constexpr std::string_view bearer = "Bearer ";
+      if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
+        co_return error_response(core::make_error(
+            core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)"));
+      }
+      const auto token = header.substr(bearer.size());
+      auto principal = co_await authenticate_(token);
+      if (!principal) co_return error_response(principal.error());
+      ctx.principal = std::move(*principal);
     }
-    const auto token = header.substr(bearer.size());
-    auto user = co_await authenticate_(token);
-    if (!user) co_return error_response(user.error());
-    ctx.user_id = *user;
+    ctx.user_id = ctx.principal->user;
+    if (const auto needed = scopes_of(match.route->access); !ctx.principal->has(needed)) {
+      co_return insufficient_scope(match.route->access);
+    }
   }
   co_return co_await match.route->handler(ctx);
 }
 
 net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {
+  return run(request, remote_address, std::nullopt);
+}
+
+net::awaitable<Response> Pipeline::invoke(Request& request, const Principal& principal) const {
+  return run(request, "in-process", principal);
+}
+
+net::awaitable<Response> Pipeline::run(Request& request, std::string remote_address,
+                                       std::optional<Principal> given) const {
   const auto start = std::chrono::steady_clock::now();
-  RequestContext ctx{request, {}, {}, {}, request_id_for(request["X-Request-Id"]), remote_address};
+  RequestContext ctx{request,       {}, {}, {}, {}, request_id_for(request["X-Request-Id"]),
+                     remote_address};
   std::string route_name = "unmatched";
   Response res;
   bool failed = false;
   std::string what;
   try {
-    res = co_await dispatch(ctx, route_name);
+    res = co_await dispatch(ctx, route_name, given ? &*given : nullptr);
   } catch (const std::exception& e) {
     failed = true;
     what = e.what();

@@ -11,10 +11,10 @@
 
 namespace tickler::http {
 
-// Verifies a bearer token and answers the user it stands for.
-// The token stays valid until the awaitable completes.
+// Verifies a bearer token and answers whom it stands for (unauthorized when it stands for no
+// one). The token stays valid until the awaitable completes.
 using Authenticator =
-    std::function<net::awaitable<core::Result<core::UserId>>(std::string_view token)>;
+    std::function<net::awaitable<core::Result<Principal>>(std::string_view token)>;
 
 struct PipelineSettings {
   std::set<std::string> cors_origins;  // exact origins, e.g. "http://localhost:5173"
@@ -30,6 +30,10 @@ class Pipeline {
         authenticate_(std::move(authenticate)) {}
 
   net::awaitable<Response> handle(Request& request, const std::string& remote_address);
+  // Runs a request through the router as `principal`, in-process (a tool running a REST route):
+  // no bearer token is read, but the route's Access is still enforced; metrics and the access
+  // log as for any request. The request must outlive the awaitable.
+  net::awaitable<Response> invoke(Request& request, const Principal& principal) const;
   // Answers GET and HEAD requests outside /api/ that no route knows (the web UI). Set it before
   // the server starts.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
@@ -37,7 +41,10 @@ class Pipeline {
   void finish(const Request* request, Response& response, std::string_view request_id) const;
 
  private:
-  net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name);
+  net::awaitable<Response> run(Request& request, std::string remote_address,
+                               std::optional<Principal> given) const;
+  net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name,
+                                    const Principal* given) const;
   PipelineSettings settings_;
   const Router& router_;
   Metrics& metrics_;

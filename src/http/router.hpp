@@ -12,7 +12,7 @@ namespace tickler::http {
 struct Route {
   beast_http::verb method;
   std::string pattern;
-  bool authenticated = true;
+  Access access = Access::account;
   Handler handler;
 };
 
@@ -25,7 +25,7 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(beast_http::verb method, std::string pattern, bool authenticated, Handler handler);
+  void add(beast_http::verb method, std::string pattern, Access access, Handler handler);
   // path is the decoded path, without query.
   [[nodiscard]] RouteMatch match(beast_http::verb method, std::string_view path) const;
   [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }

@@ -56,25 +56,26 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
 }
 
 void ApiService::register_routes(http::Router& router) {
+  using http::Access;
   using http::beast_http::verb;
-  auto add = [&](verb method, std::string pattern, bool authenticated, auto member) {
-    router.add(method, std::move(pattern), authenticated, std::bind_front(member, this));
+  auto add = [&](verb method, std::string pattern, Access access, auto member) {
+    router.add(method, std::move(pattern), access, std::bind_front(member, this));
   };
-  add(verb::post, "/api/auth/signup", false, &ApiService::signup);
-  add(verb::post, "/api/auth/login", false, &ApiService::login);
-  add(verb::get, "/api/me", true, &ApiService::me);
-  add(verb::delete_, "/api/me", true, &ApiService::delete_me);
-  add(verb::post, "/api/me/password", true, &ApiService::change_password);
-  add(verb::get, "/api/tasks", true, &ApiService::list_tasks);
-  add(verb::post, "/api/tasks", true, &ApiService::create_task);
-  add(verb::get, "/api/tasks/{id}", true, &ApiService::get_task);
-  add(verb::patch, "/api/tasks/{id}", true, &ApiService::update_task);
-  add(verb::delete_, "/api/tasks/{id}", true, &ApiService::delete_task);
-  add(verb::post, "/api/tasks/{id}/complete", true, &ApiService::complete_task);
-  add(verb::post, "/api/tasks/{id}/reopen", true, &ApiService::reopen_task);
-  add(verb::get, "/api/tags", true, &ApiService::tags);
-  add(verb::post, "/api/tasks/parse", true, &ApiService::parse_quick);
-  add(verb::get, "/api/openapi.json", false, &ApiService::openapi);
+  add(verb::post, "/api/auth/signup", Access::open, &ApiService::signup);
+  add(verb::post, "/api/auth/login", Access::open, &ApiService::login);
+  add(verb::get, "/api/me", Access::any, &ApiService::me);
+  add(verb::delete_, "/api/me", Access::account, &ApiService::delete_me);
+  add(verb::post, "/api/me/password", Access::account, &ApiService::change_password);
+  add(verb::get, "/api/tasks", Access::tasks_read, &ApiService::list_tasks);
+  add(verb::post, "/api/tasks", Access::tasks_write, &ApiService::create_task);
+  add(verb::get, "/api/tasks/{id}", Access::tasks_read, &ApiService::get_task);
+  add(verb::patch, "/api/tasks/{id}", Access::tasks_write, &ApiService::update_task);
+  add(verb::delete_, "/api/tasks/{id}", Access::tasks_write, &ApiService::delete_task);
+  add(verb::post, "/api/tasks/{id}/complete", Access::tasks_write, &ApiService::complete_task);
+  add(verb::post, "/api/tasks/{id}/reopen", Access::tasks_write, &ApiService::reopen_task);
+  add(verb::get, "/api/tags", Access::tasks_read, &ApiService::tags);
+  add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
+  add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);
 }
 
 void ApiService::start(net::io_context& ioc) {

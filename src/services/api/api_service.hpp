@@ -34,7 +34,7 @@ class ApiService {
   void register_routes(http::Router& router);
   // Verifies bearer tokens for the pipeline.
   // token must stay valid until the returned awaitable completes.
-  net::awaitable<core::Result<core::UserId>> authenticate(std::string_view token);
+  net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
   // Starts the hourly purge of expired idempotency keys.
   void start(net::io_context& ioc);
   void stop();

@@ -48,7 +48,7 @@ core::Result<core::Task> create_recurrer_occurrence(ApiService& api,
 }
 
 void add_occurrence_route(const Ports& ports, ApiService& api, std::string app_token) {
-  ports.router.add(http::beast_http::verb::post, "/internal/occurrences", false,
+  ports.router.add(http::beast_http::verb::post, "/internal/occurrences", http::Access::open,
                    std::bind_front(&create_occurrence, &api, &ports.offload, std::move(app_token)));
 }
 

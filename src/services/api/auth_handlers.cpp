@@ -118,9 +118,11 @@ net::awaitable<http::Response> ApiService::me(Ctx& ctx) {
   co_return http::json_response(status::ok, wire::user_to_json(*u));
 }
 
-net::awaitable<core::Result<core::UserId>> ApiService::authenticate(std::string_view token) {
-  if (auto id = auth_.authenticate_known(token)) co_return *id;
-  co_return co_await offload_.call(&AuthService::authenticate, &auth_, token);
+net::awaitable<core::Result<http::Principal>> ApiService::authenticate(std::string_view token) {
+  if (auto id = auth_.authenticate_known(token)) co_return http::session_principal(*id);
+  auto id = co_await offload_.call(&AuthService::authenticate, &auth_, token);
+  if (!id) co_return id.error();
+  co_return http::session_principal(*id);
 }
 
 }  // namespace tickler::services::api

@@ -11,20 +11,20 @@ core::Result<bus::dapr::SidecarResponse> ask_api(bus::dapr::DaprClient* dapr,
   return dapr->request("GET", target, {}, {}, headers);
 }
 
-http::net::awaitable<core::Result<core::UserId>> check(const VerifyToken& verify,
-                                                       bus::dapr::DaprClient* dapr,
-                                                       base::Offload* offload,
-                                                       const std::string& target,
-                                                       std::string_view token) {
+http::net::awaitable<core::Result<http::Principal>> check(const VerifyToken& verify,
+                                                          bus::dapr::DaprClient* dapr,
+                                                          base::Offload* offload,
+                                                          const std::string& target,
+                                                          std::string_view token) {
   auto id = verify(token);
-  if (!id) co_return id;
+  if (!id) co_return id.error();
   const bus::dapr::Headers headers{{"Authorization", "Bearer " + std::string{token}}};
   auto r = co_await offload->call(&ask_api, dapr, target, headers);
   if (!r) {
     co_return core::make_error(core::Errc::unavailable,
                                "the api is not reachable to check the token: " + r.error().message);
   }
-  if (r->status == 200) co_return *id;
+  if (r->status == 200) co_return http::session_principal(*id);
   if (r->status == 401 || r->status == 403) {
     co_return core::make_error(core::Errc::unauthorized,
                                "the token was revoked or its account is gone");

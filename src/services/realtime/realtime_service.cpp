@@ -115,18 +115,26 @@ net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
                     core::make_error(core::Errc::unauthorized, "missing token (?token=<JWT>)"));
     co_return;
   }
-  auto user = co_await authenticate_(token);
-  if (!user) {
-    co_await refuse(stream, request, request_id, user.error());
+  auto principal = co_await authenticate_(token);
+  if (principal && !principal->has(http::scope::tasks_read)) {
+    auto denied =
+        core::make_error(core::Errc::forbidden, "this credential lacks the scope tasks:read",
+                         {{"scope", std::string{"tasks:read"}}});
+    denied.code_name = "insufficient_scope";
+    principal = std::move(denied);
+  }
+  if (!principal) {
+    co_await refuse(stream, request, request_id, principal.error());
     co_return;
   }
+  const core::UserId user = principal->user;
   SessionToken session_token;
   if (token_info_) {
     if (auto info = token_info_(token)) session_token = *info;
   }
-  log_upgrade(request, request_id, 101, *user);
+  log_upgrade(request, request_id, 101, user);
   auto session = std::make_shared<WsSession>(std::move(stream), hub_, settings_);
-  co_await session->run(std::move(request), *user, since, std::move(epoch), request_id,
+  co_await session->run(std::move(request), user, since, std::move(epoch), request_id,
                         session_token);
 }
 
