@@ -18,6 +18,9 @@ namespace tickler::app {
 void init_process(const std::string& log_level);
 // The destination policy's settings; throws on a malformed CIDR range (a start-up failure).
 http::DestinationSettings destination_settings(const NetworkConfig& config);
+// The public origin without a trailing slash ("" when not set); throws (a start-up failure)
+// unless it is an http(s) origin without a path, query or fragment.
+std::string public_url(const NetworkConfig& config);
 // Sign-up mode and user-cache freshness; throws on an unknown --signup (a start-up failure).
 services::api::AuthSettings auth_settings(const AccountConfig& config);
 // The retention of a process's events tables: the outbox's where it publishes, the processed

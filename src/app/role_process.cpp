@@ -182,11 +182,13 @@ boost::json::object RoleProcess::listening() const {
 }
 
 void RoleProcess::wire_api(const services::Ports& ports) {
-  services::api::ApiSettings settings{
-      {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}}, {}, {}};
+  services::api::ApiSettings settings;
+  settings.jwt = {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}};
   settings.auth = auth_settings(config_.accounts);
+  settings.oauth.public_url = public_url(config_.network);
   api_ = services::api::wire_api(ports, std::move(settings));
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
+  process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &*api_));
   services::api::add_occurrence_route(ports, *api_, config_.app_api_token);
   // One origin for the browser: the routes of the auditor and the notifier are forwarded to
   // them through service invocation, the WebSocket to a realtime replica. The api checks the

@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
+#include "services/api/oauth_handlers.hpp"
 #include "services/api/task_service.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +24,9 @@ struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
   AuthSettings auth;
+  // The OAuth authorization server; its signing key, when empty, derives from the JWT secret.
+  oauth::OAuthSettings oauth;
+  oauth::DocumentFetcher fetch_document;  // clients' metadata documents; empty: not supported
 };
 
 class ApiService {
@@ -35,7 +39,12 @@ class ApiService {
   // Verifies bearer tokens for the pipeline.
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
-  // Starts the hourly purge of expired idempotency keys.
+  // What a 401 or 403 on /mcp tells the client (http::Challenge).
+  void challenge(const http::Request& request, std::string_view path,
+                 http::Response& response) const {
+    oauth_routes_.challenge(request, path, response);
+  }
+  // Starts the hourly purge of expired idempotency keys and OAuth codes and tokens.
   void start(net::io_context& ioc);
   void stop();
   TaskService& tasks() { return tasks_; }
@@ -66,6 +75,8 @@ class ApiService {
   LoginLimiter limiter_;
   AuthService auth_;
   TaskService tasks_;
+  oauth::OAuthService oauth_;
+  OAuthRoutes oauth_routes_;
   std::unique_ptr<net::steady_timer> purge_timer_;
 };
 

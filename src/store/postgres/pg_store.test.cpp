@@ -306,7 +306,11 @@ TEST_F(PgStoreTest, TasksWrittenBeforeThePerUserIndexesAreFound) {
   EXPECT_EQ(schema_->exec("SELECT to_regclass('tasks_search_by_user') IS NULL"), "t");
   auto applied = store->migrate();
   ASSERT_TRUE(applied) << applied.error().message;
-  EXPECT_EQ(*applied, 1);
+  const auto all = postgres_migrations();
+  const auto later = std::count_if(all.begin(), all.end(), [](const auto& rm) {
+    return rm.role == "api" && rm.migration.version >= 3;
+  });
+  EXPECT_EQ(*applied, later);
 
   // Rent and home together: tasks 0 (of 0, 10, 20 with rent; 0, 3, … with home).
   core::TaskQuery q;
