@@ -209,8 +209,9 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   wire_ws_proxy(ports);
 }
 
-// The frontend: the web UI's files, and every /api route passed to the api app as it came
-// (the api passes history and notification routes on in turn), /api/ws to realtime.
+// The frontend: the web UI's files, and every /api route and the OAuth endpoints passed to the
+// api app as they came (the api passes history and notification routes on in turn), /api/ws to
+// realtime.
 void RoleProcess::wire_frontend(const services::Ports& ports) {
   const auto to_api = bus::dapr::forward_to(dapr_, ports.offload, config_.api_app_id);
   std::string pattern = "/api";
@@ -219,6 +220,15 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
     for (auto method : {verb::get, verb::post, verb::put, verb::patch, verb::delete_}) {
       ports.router.add(method, pattern, http::Access::open, to_api);
     }
+  }
+  // The OAuth authorization server and its metadata (the consent page is the web UI's).
+  for (const char* path :
+       {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-authorization-server", "/oauth/authorize"}) {
+    ports.router.add(verb::get, path, http::Access::open, to_api);
+  }
+  for (const char* path : {"/oauth/register", "/oauth/token", "/oauth/revoke"}) {
+    ports.router.add(verb::post, path, http::Access::open, to_api, http::Body::json_or_form);
   }
   wire_ws_proxy(ports);
 }
