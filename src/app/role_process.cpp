@@ -185,6 +185,7 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   services::api::ApiSettings settings;
   settings.jwt = {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}};
   settings.auth = auth_settings(config_.accounts);
+  settings.mcp.allowed_origins = {config_.cors_origins.begin(), config_.cors_origins.end()};
   settings.oauth.public_url = public_url(config_.network);
   api_ = services::api::wire_api(ports, std::move(settings));
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
@@ -209,9 +210,9 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   wire_ws_proxy(ports);
 }
 
-// The frontend: the web UI's files, and every /api route and the OAuth endpoints passed to the
-// api app as they came (the api passes history and notification routes on in turn), /api/ws to
-// realtime.
+// The frontend: the web UI's files, and every /api route, /mcp and the OAuth endpoints passed to
+// the api app as they came (the api passes history and notification routes on in turn), /api/ws
+// to realtime.
 void RoleProcess::wire_frontend(const services::Ports& ports) {
   const auto to_api = bus::dapr::forward_to(dapr_, ports.offload, config_.api_app_id);
   std::string pattern = "/api";
@@ -221,6 +222,9 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
       ports.router.add(method, pattern, http::Access::open, to_api);
     }
   }
+  // The MCP endpoint too (the api checks the credential and the Origin).
+  for (auto method : {verb::post, verb::delete_})
+    ports.router.add(method, "/mcp", http::Access::open, to_api);
   // The OAuth authorization server and its metadata (the consent page is the web UI's).
   for (const char* path :
        {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource",

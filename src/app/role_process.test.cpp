@@ -48,6 +48,7 @@ TEST(RoleProcess, RecurrerAndRealtimeServeTheSidecarsAndTheOperationalRoutes) {
 TEST(RoleProcess, FrontendPassesEveryApiRouteOn) {
   auto routes = routes_of("frontend");
   for (const auto& r : k_common) EXPECT_EQ(routes.erase(r), 1U) << r.second;
+  EXPECT_EQ(routes.erase({"POST", "/mcp"}) + routes.erase({"DELETE", "/mcp"}), 2U);
   for (const auto& r : k_oauth) EXPECT_EQ(routes.erase(r), 1U) << r.second;
   EXPECT_EQ(routes.size(), 25U);  // five depths, five methods
   EXPECT_TRUE(routes.contains({"PATCH", "/api/{p0}/{p1}/{p2}"}));

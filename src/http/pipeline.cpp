@@ -16,10 +16,12 @@ namespace {
 using beast_http::field;
 using beast_http::verb;
 
+// Browser MCP clients (an allowed origin) send and read MCP's headers too.
 constexpr std::string_view k_allowed_headers =
-    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, "
+    "MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name";
 constexpr std::string_view k_exposed_headers =
-    "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After";
+    "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After, Mcp-Session-Id";
 
 std::string allow_list(const std::vector<verb>& methods) {
   std::string out;

@@ -6,13 +6,12 @@
 #include <functional>
 
 #include "base/log.hpp"
+#include "wire/tool_registry.hpp"
 
 namespace tickler::services::api {
 
-const std::vector<std::pair<std::string_view, std::string_view>>& embedded_openapi();
-
 std::string_view openapi_document() {
-  return embedded_openapi().front().second;
+  return wire::openapi_document();
 }
 
 namespace {
@@ -93,6 +92,12 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
   add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);
   oauth_routes_.register_routes(router);
+}
+
+void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                           http::Router& router) {
+  mcp_ = std::make_unique<mcp::Transport>(std::move(settings), pipeline);
+  mcp_->register_routes(router);
 }
 
 void ApiService::start(net::io_context& ioc) {

@@ -1,7 +1,7 @@
 #pragma once
-// The api role: REST handlers for auth and tasks, and the OpenAPI document. Owns the auth and
-// task logic; runs every blocking call through Offload. Register its routes, then start()
-// (services/api/api_wiring.hpp does both).
+// The api role: REST handlers for auth and tasks, the OpenAPI document, and the MCP server. Owns
+// the auth and task logic; runs every blocking call through Offload. Register its routes, then
+// start() (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
+#include "services/api/mcp_transport.hpp"
 #include "services/api/oauth_handlers.hpp"
 #include "services/api/task_service.hpp"
 #include "store/store.hpp"
@@ -27,6 +28,8 @@ struct ApiSettings {
   // The OAuth authorization server; its signing key, when empty, derives from the JWT secret.
   oauth::OAuthSettings oauth;
   oauth::DocumentFetcher fetch_document;  // clients' metadata documents; empty: not supported
+  // The MCP server at /mcp; an empty session key is derived from the JWT secret.
+  mcp::TransportSettings mcp{};
 };
 
 class ApiService {
@@ -36,6 +39,9 @@ class ApiService {
              http::Metrics& metrics, std::function<void()> on_events);
 
   void register_routes(http::Router& router);
+  // Serves MCP at /mcp: its tool calls run the routes through `pipeline` (Pipeline::invoke).
+  void serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                 http::Router& router);
   // Verifies bearer tokens for the pipeline.
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
@@ -78,6 +84,7 @@ class ApiService {
   oauth::OAuthService oauth_;
   OAuthRoutes oauth_routes_;
   std::unique_ptr<net::steady_timer> purge_timer_;
+  std::unique_ptr<mcp::Transport> mcp_;
 };
 
 // The OpenAPI 3.1 document served at /api/openapi.json (embedded at build time).

@@ -34,9 +34,14 @@ http::net::awaitable<http::Response> create_occurrence(ApiService* api, base::Of
 }  // namespace
 
 std::unique_ptr<ApiService> wire_api(const Ports& ports, ApiSettings settings) {
+  auto mcp_settings = std::move(settings.mcp);
+  if (mcp_settings.sessions.key.empty()) {
+    mcp_settings.sessions.key = mcp::session_key(settings.jwt.secret);
+  }
   auto api = std::make_unique<ApiService>(std::move(settings), ports.require_store("the api"),
                                           ports.offload, ports.metrics, ports.on_events);
   api->register_routes(ports.router);
+  api->serve_mcp(std::move(mcp_settings), ports.pipeline, ports.router);
   ports.lifecycle.on_start([api = api.get(), &ioc = ports.ioc] { api->start(ioc); });
   ports.lifecycle.on_stop_accepting([api = api.get()] { api->stop(); });
   return api;
