@@ -79,6 +79,14 @@ std::string public_url(const NetworkConfig& config) {
   return url;
 }
 
+void add_oauth_settings(services::api::ApiSettings& settings, const NetworkConfig& config) {
+  settings.oauth.public_url = public_url(config);
+  http::FetchSettings fetch;
+  fetch.ca_file = config.outbound_ca_file;
+  settings.fetch_document = services::api::metadata_document_fetcher(
+      fetch, http::DestinationPolicy{destination_settings(config)});
+}
+
 services::api::AuthSettings auth_settings(const AccountConfig& config) {
   auto mode = services::api::parse_signup_mode(config.signup);
   if (!mode) throw std::runtime_error("--signup: open, invite or closed, not " + config.signup);

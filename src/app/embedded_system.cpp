@@ -45,7 +45,7 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
   s.jwt = {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}};
   s.auth = auth_settings(config.accounts);
   s.mcp.allowed_origins = {config.cors_origins.begin(), config.cors_origins.end()};
-  s.oauth.public_url = public_url(config.network);
+  add_oauth_settings(s, config.network);
   return s;
 }
 

@@ -25,6 +25,11 @@ inline void add_network_options(CLI::App& cmd, NetworkConfig& c) {
                  "issuer and the MCP resource <public-url>/mcp; default: each request's Host, "
                  "over http (local use only)")
       ->envname("TICKLER_PUBLIC_URL");
+  cmd.add_option("--outbound-ca-file", c.outbound_ca_file,
+                 "extra CA certificates (PEM) trusted by outgoing https requests (OAuth clients' "
+                 "metadata documents), e.g. an on-premises CA")
+      ->envname("TICKLER_OUTBOUND_CA_FILE")
+      ->check(CLI::ExistingFile);
 }
 
 // Sign-up and token freshness (tickler serve and the api role).

@@ -186,7 +186,7 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   settings.jwt = {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}};
   settings.auth = auth_settings(config_.accounts);
   settings.mcp.allowed_origins = {config_.cors_origins.begin(), config_.cors_origins.end()};
-  settings.oauth.public_url = public_url(config_.network);
+  add_oauth_settings(settings, config_.network);
   api_ = services::api::wire_api(ports, std::move(settings));
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
   process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &*api_));

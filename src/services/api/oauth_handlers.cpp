@@ -59,6 +59,20 @@ http::Principal principal_of(const oauth::OAuthAccess& access) {
   return {access.user, bits, access.actor, access.audience};
 }
 
+oauth::DocumentFetcher metadata_document_fetcher(http::FetchSettings settings,
+                                                 http::DestinationPolicy policy) {
+  return [settings = std::move(settings),
+          policy = std::move(policy)](const std::string& url) -> core::Result<std::string> {
+    auto r = http::fetch_https(url, settings, policy);
+    if (!r) return r.error();
+    if (r->status != 200) {
+      return core::make_error(core::Errc::unavailable,
+                              "it answered HTTP " + std::to_string(r->status));
+    }
+    return std::move(r->body);
+  };
+}
+
 void OAuthRoutes::register_routes(http::Router& router) {
   using http::Access;
   auto add = [&](verb method, std::string pattern, Access access, auto member,

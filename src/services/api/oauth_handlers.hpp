@@ -6,6 +6,7 @@
 // (/api/oauth/grants); the WWW-Authenticate challenge of /mcp's 401s; and the check of tkl_oat_
 // access tokens for the pipeline.
 #include "base/offload.hpp"
+#include "http/fetch.hpp"
 #include "http/router.hpp"
 #include "services/api/oauth_service.hpp"
 
@@ -45,5 +46,9 @@ class OAuthRoutes {
 
 // The Principal of an OAuth access: its scopes as bits, the client as the audit actor.
 [[nodiscard]] http::Principal principal_of(const oauth::OAuthAccess& access);
+
+// Reads clients' metadata documents: an https GET through the destination policy, a 200 only.
+[[nodiscard]] oauth::DocumentFetcher metadata_document_fetcher(http::FetchSettings settings,
+                                                               http::DestinationPolicy policy);
 
 }  // namespace tickler::services::api

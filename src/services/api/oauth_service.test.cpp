@@ -370,3 +370,79 @@ TEST_F(OAuthServiceTest, ADisabledUsersTokensStopWorking) {
 
 }  // namespace
 }  // namespace tickler::services::api::oauth
+
+namespace tickler::services::api::oauth {
+namespace {
+
+// Clients known by their metadata document, fetched through an injected fetcher.
+class OAuthDocumentTest : public OAuthServiceTest {
+ protected:
+  static constexpr std::string_view k_url = "https://app.example.com/oauth/client.json";
+
+  OAuthService documents() {
+    OAuthSettings s;
+    s.signing_key = "k";
+    return OAuthService{std::move(s), *store_, [this](const std::string& url) {
+                          ++fetches_;
+                          fetched_url_ = url;
+                          return reply_;
+                        }};
+  }
+  std::string document(std::string_view client_id = k_url) {
+    return R"({"client_id":")" + std::string{client_id} +
+           R"(","client_name":"Doc App","redirect_uris":[")" + k_redirect +
+           R"("],"grant_types":["authorization_code","refresh_token"],
+               "token_endpoint_auth_method":"none"})";
+  }
+
+  core::Result<std::string> reply_ = std::string{};
+  int fetches_ = 0;
+  std::string fetched_url_;
+};
+
+TEST_F(OAuthDocumentTest, AClientIsReadFromItsDocumentOnceAndWorksAsAPublicClient) {
+  auto oauth = documents();
+  EXPECT_TRUE(oauth.supports_metadata_documents());
+  reply_ = document();
+  const std::string id{k_url};
+  auto location = oauth.authorize(authorize_query(id), k_base);
+  ASSERT_TRUE(location) << location.error().message;
+  EXPECT_EQ(fetched_url_, id);
+  auto view = oauth.describe(param(*location, "request"));
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->client_name, "Doc App");
+  EXPECT_TRUE(view->metadata_document);
+  const auto code = code_for(oauth, id, ann_);
+  EXPECT_EQ(fetches_, 1);  // kept for an hour
+  auto tokens = oauth.token(exchange(id, code), "");
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  auto access = oauth.authenticate(tokens->access_token);
+  ASSERT_TRUE(access);
+  EXPECT_EQ(access->actor, "mcp:Doc App");
+}
+
+TEST_F(OAuthDocumentTest, ADocumentMustNameItselfAndBeReadable) {
+  auto oauth = documents();
+  const std::string id{k_url};
+  reply_ = document("https://other.example.com/client.json");
+  auto other = oauth.authorize(authorize_query(id), k_base);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code_name, "invalid_client");
+  reply_ = std::string{"not json"};
+  EXPECT_FALSE(oauth.authorize(authorize_query(id), k_base));
+  reply_ = core::make_error(core::Errc::unavailable, "destination refused: 10.0.0.1 is private");
+  auto refused = oauth.authorize(authorize_query(id), k_base);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("destination refused"), std::string::npos);
+  // Without a fetcher, URL client ids are unknown clients.
+  auto plain = service();
+  EXPECT_FALSE(plain.supports_metadata_documents());
+  EXPECT_FALSE(plain.authorize(authorize_query(id), k_base));
+  // Not a document URL: not fetched.
+  const auto before = fetches_;
+  EXPECT_FALSE(oauth.authorize(authorize_query("http://app.example.com/c.json"), k_base));
+  EXPECT_EQ(fetches_, before);
+}
+
+}  // namespace
+}  // namespace tickler::services::api::oauth
