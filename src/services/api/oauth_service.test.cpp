@@ -350,7 +350,7 @@ TEST_F(OAuthServiceTest, RegistrationsAreCappedPerAddressAndInTotal) {
   EXPECT_TRUE(oauth.register_client(body, "c"));
 }
 
-TEST_F(OAuthServiceTest, ADisabledUsersTokensStopWorking) {
+TEST_F(OAuthServiceTest, ADisabledUsersTokensStopWorkingAndDoNotRefresh) {
   auto oauth = service([](auto& s) { s.token_cache_ttl = 0ms; });
   const auto client = register_client(oauth);
   auto tokens = oauth.token(exchange(client, code_for(oauth, client, ann_)), "");
@@ -366,6 +366,12 @@ TEST_F(OAuthServiceTest, ADisabledUsersTokensStopWorking) {
   auto refused = oauth.authenticate(tokens->access_token);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code_name, "invalid_token");
+  auto refresh = oauth.token({{"grant_type", "refresh_token"},
+                              {"refresh_token", tokens->refresh_token},
+                              {"client_id", client}},
+                             "");
+  ASSERT_FALSE(refresh);
+  EXPECT_EQ(refresh.error().code_name, "invalid_grant");
 }
 
 }  // namespace

@@ -39,6 +39,14 @@ core::Result<TokenAnswer> answer_of(core::Result<Outcome> outcome) {
   return std::move(outcome->answer);
 }
 
+// invalid_grant unless the user exists and is enabled.
+core::Status user_enabled(store::Reader& r, core::UserId user) {
+  auto u = r.user_by_id(user);
+  if (!u) return u.error();
+  if (!*u || (*u)->disabled) return error("invalid_grant", "the account is disabled or gone");
+  return {};
+}
+
 }  // namespace
 
 core::Result<OAuthService::Client> OAuthService::authenticate_client(
@@ -165,6 +173,7 @@ core::Result<TokenAnswer> OAuthService::redeem_code(const Client& client, const 
     if (!*grant || (*grant)->revoked_at) {
       return refuse(error("invalid_grant", "the grant was revoked"));
     }
+    if (auto st = user_enabled(w, c->user_id); !st) return refuse(st.error());
     auto issued = issue(w, client, c->grant_id, hash, c->scopes, c->resource, now);
     if (!issued) return issued.error();
     return Outcome{std::move(*issued)};
@@ -203,6 +212,7 @@ core::Result<TokenAnswer> OAuthService::refresh(const Client& client, const Form
     if (resource && canonical_resource(*resource) != canonical_resource(t->token.resource)) {
       return refuse(error("invalid_target", "resource differs from the token's"));
     }
+    if (auto st = user_enabled(w, t->grant.user_id); !st) return refuse(st.error());
     const auto had = scopes_of(t->token.scopes);
     auto scopes = had;
     if (asked_scope) {
