@@ -177,12 +177,14 @@ boost::json::object RoleProcess::listening() const {
 }
 
 void RoleProcess::wire_api(const services::Ports& ports) {
-  services::api::ApiSettings settings{
-      {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}}, {}, {}, {}};
+  services::api::ApiSettings settings;
+  settings.jwt = {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}};
   settings.auth = auth_settings(config_.accounts);
   settings.mcp.allowed_origins = {config_.cors_origins.begin(), config_.cors_origins.end()};
+  add_oauth_settings(settings, config_.network);
   api_ = services::api::wire_api(ports, std::move(settings));
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
+  process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &*api_));
   services::api::add_occurrence_route(ports, *api_, config_.app_api_token);
   // One origin for the browser: the routes of the auditor and the notifier are forwarded to
   // them through service invocation, the WebSocket to a realtime replica. The api checks the
@@ -203,8 +205,9 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   wire_ws_proxy(ports);
 }
 
-// The frontend: the web UI's files, and every /api route and /mcp passed to the api app as they
-// came (the api passes history and notification routes on in turn), /api/ws to realtime.
+// The frontend: the web UI's files, and every /api route, /mcp and the OAuth endpoints passed to
+// the api app as they came (the api passes history and notification routes on in turn), /api/ws
+// to realtime.
 void RoleProcess::wire_frontend(const services::Ports& ports) {
   const auto to_api = bus::dapr::forward_to(dapr_, ports.offload, config_.api_app_id);
   std::string pattern = "/api";
@@ -217,6 +220,15 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
   // The MCP endpoint too (the api checks the credential and the Origin).
   for (auto method : {verb::post, verb::delete_})
     ports.router.add(method, "/mcp", http::Access::open, to_api);
+  // The OAuth authorization server and its metadata (the consent page is the web UI's).
+  for (const char* path :
+       {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-authorization-server", "/oauth/authorize"}) {
+    ports.router.add(verb::get, path, http::Access::open, to_api);
+  }
+  for (const char* path : {"/oauth/register", "/oauth/token", "/oauth/revoke"}) {
+    ports.router.add(verb::post, path, http::Access::open, to_api, http::Body::json_or_form);
+  }
   wire_ws_proxy(ports);
 }
 

@@ -42,6 +42,26 @@ bool is_json_content_type(std::string_view ct) {
          (media.starts_with("application/") && media.ends_with("+json"));
 }
 
+bool is_form_content_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  std::string media{ct.substr(0, semi)};
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media == "application/x-www-form-urlencoded";
+}
+
+// 401 for an audience-bound token presented to another resource (RFC 6750 §3.1).
+Response wrong_audience(const std::string& audience) {
+  auto error =
+      core::make_error(core::Errc::unauthorized, "this token was issued for " + audience + " only");
+  error.code_name = "invalid_token";
+  auto res = error_response(error);
+  res.set(field::www_authenticate,
+          "Bearer error=\"invalid_token\", error_description=\"the token is for another "
+          "resource\"");
+  return res;
+}
+
 // The web UI's paths: everything a browser may GET that is not the API.
 bool is_fallback_request(verb method, std::string_view path) {
   return (method == verb::get || method == verb::head) && path != "/api" &&
@@ -153,9 +173,13 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
 
   if (!req.body().empty()) {
     const auto ct = req[field::content_type];
-    if (!ct.empty() && !is_json_content_type(ct)) {
-      co_return error_response(core::make_error(core::Errc::unsupported_media_type,
-                                                "request bodies must be application/json"));
+    if (!ct.empty() && !is_json_content_type(ct) &&
+        !(match.route->body == Body::json_or_form && is_form_content_type(ct))) {
+      co_return error_response(core::make_error(
+          core::Errc::unsupported_media_type,
+          match.route->body == Body::json_or_form
+              ? "request bodies must be application/json or application/x-www-form-urlencoded"
+              : "request bodies must be application/json"));
     }
   }
 
@@ -166,20 +190,41 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
       const auto header = req[field::authorization];
       constexpr std::string_view bearer = "Bearer ";
       if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
-        co_return error_response(core::make_error(
-            core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)"));
+        co_return challenged(
+            req, path,
+            error_response(core::make_error(
+                core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)")));
       }
       const auto token = header.substr(bearer.size());
       auto principal = co_await authenticate_(token);
-      if (!principal) co_return error_response(principal.error());
+      if (!principal) co_return challenged(req, path, error_response(principal.error()));
+      // An audience-bound token (OAuth, RFC 8707) is good for its resource only.
+      if (!principal->audience.empty() && !within_audience(principal->audience, path)) {
+        co_return challenged(req, path, wrong_audience(principal->audience));
+      }
       ctx.principal = std::move(*principal);
     }
     ctx.user_id = ctx.principal->user;
     if (const auto needed = scopes_of(match.route->access); !ctx.principal->has(needed)) {
-      co_return insufficient_scope(match.route->access);
+      auto res = insufficient_scope(match.route->access);
+      co_return given ? std::move(res) : challenged(req, path, std::move(res));
     }
   }
   co_return co_await match.route->handler(ctx);
+}
+
+Response Pipeline::challenged(const Request& request, std::string_view path, Response res) const {
+  if (challenge_) challenge_(request, path, res);
+  return res;
+}
+
+bool within_audience(std::string_view audience, std::string_view path) {
+  auto parsed = boost::urls::parse_uri(audience);
+  if (!parsed) return false;
+  std::string resource{parsed->path()};
+  while (!resource.empty() && resource.back() == '/') resource.pop_back();
+  if (resource.empty()) return true;  // the whole origin
+  return path == resource || (path.starts_with(resource) && path[resource.size()] == '/');
 }
 
 net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {

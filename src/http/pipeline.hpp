@@ -16,6 +16,12 @@ namespace tickler::http {
 using Authenticator =
     std::function<net::awaitable<core::Result<Principal>>(std::string_view token)>;
 
+// Adds to a 401 or 403 the pipeline answers for a credential (none, refused, or short of the
+// route's scope) what the resource asks of a client next: e.g. the WWW-Authenticate
+// resource_metadata of RFC 9728 on an OAuth-protected path.
+using Challenge =
+    std::function<void(const Request& request, std::string_view path, Response& response)>;
+
 struct PipelineSettings {
   std::set<std::string> cors_origins;  // exact origins, e.g. "http://localhost:5173"
 };
@@ -37,6 +43,8 @@ class Pipeline {
   // Answers GET and HEAD requests outside /api/ that no route knows (the web UI). Set it before
   // the server starts.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
+  // Set it before the server starts.
+  void set_challenge(Challenge challenge) { challenge_ = std::move(challenge); }
   // For requests the server rejects before the pipeline (oversize, unparsable): the same headers.
   void finish(const Request* request, Response& response, std::string_view request_id) const;
 
@@ -45,12 +53,19 @@ class Pipeline {
                                std::optional<Principal> given) const;
   net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name,
                                     const Principal* given) const;
+  [[nodiscard]] Response challenged(const Request& request, std::string_view path,
+                                    Response res) const;
   PipelineSettings settings_;
   const Router& router_;
   Metrics& metrics_;
   Authenticator authenticate_;
   Handler fallback_;
+  Challenge challenge_;
 };
+
+// Whether a request to `path` is within `audience`, the resource URL a token was issued for:
+// its path, or below it ("https://h/mcp" covers /mcp and /mcp/…).
+[[nodiscard]] bool within_audience(std::string_view audience, std::string_view path);
 
 // The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>", as Dapr sends it),
 // or empty when the header is absent or malformed (or the all-zero invalid id).

@@ -14,14 +14,30 @@ std::string_view openapi_document() {
   return wire::openapi_document();
 }
 
+namespace {
+
+// The OAuth settings, with the key that seals authorization requests derived from the JWT
+// secret when none is given (every api replica shares that secret).
+oauth::OAuthSettings oauth_settings(const ApiSettings& settings) {
+  auto s = settings.oauth;
+  if (s.signing_key.empty()) {
+    s.signing_key = auth::hmac_sha256(settings.jwt.secret, "tickler oauth authorization requests");
+  }
+  return s;
+}
+
+}  // namespace
+
 ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload& offload,
                        http::Metrics& metrics, std::function<void()> on_events)
     : store_(store),
       offload_(offload),
       limiter_(settings.login_limits),
-      auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_, settings.auth, on_events),
+      auth_(store, auth::JwtIssuer{settings.jwt}, limiter_, settings.auth, on_events),
       tokens_(store, TokenSettings{.cache_ttl = settings.auth.user_cache_ttl}),
-      tasks_(store, std::move(on_events)) {
+      tasks_(store, std::move(on_events)),
+      oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
+      oauth_routes_(oauth_, offload) {
   auth_.set_on_revoked([this](core::UserId user) { tokens_.forget_user(user); });
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
@@ -80,6 +96,7 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::get, "/api/tags", Access::tasks_read, &ApiService::tags);
   add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
   add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);
+  oauth_routes_.register_routes(router);
 }
 
 void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
@@ -104,6 +121,11 @@ net::awaitable<void> ApiService::purge_loop() {
     if (!st) {
       base::log_json(spdlog::level::warn, "idempotency purge failed",
                      {{"error", st.error().message}});
+    }
+    auto purged = co_await offload_.call(&oauth::OAuthService::purge, &oauth_, now);
+    if (!purged) {
+      base::log_json(spdlog::level::warn, "OAuth purge failed",
+                     {{"error", purged.error().message}});
     }
     purge_timer_->expires_after(std::chrono::hours{1});
     auto [ec] = co_await purge_timer_->async_wait(net::as_tuple(net::use_awaitable));

@@ -13,6 +13,7 @@
 #include "services/api/auth_service.hpp"
 #include "services/api/login_limiter.hpp"
 #include "services/api/mcp_transport.hpp"
+#include "services/api/oauth_handlers.hpp"
 #include "services/api/task_service.hpp"
 #include "services/api/token_service.hpp"
 #include "store/store.hpp"
@@ -25,6 +26,9 @@ struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
   AuthSettings auth;  // its user_cache_ttl is also the API token cache's (one setting for both)
+  // The OAuth authorization server; its signing key, when empty, derives from the JWT secret.
+  oauth::OAuthSettings oauth;
+  oauth::DocumentFetcher fetch_document;  // clients' metadata documents; empty: not supported
   // The MCP server at /mcp; an empty session key is derived from the JWT secret.
   mcp::TransportSettings mcp{};
 };
@@ -43,7 +47,12 @@ class ApiService {
   // personal API token, tkl_pat_… (its scopes, actor token:<name>).
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
-  // Starts the hourly purge of expired idempotency keys.
+  // What a 401 or 403 on /mcp tells the client (http::Challenge).
+  void challenge(const http::Request& request, std::string_view path,
+                 http::Response& response) const {
+    oauth_routes_.challenge(request, path, response);
+  }
+  // Starts the hourly purge of expired idempotency keys and OAuth codes and tokens.
   void start(net::io_context& ioc);
   void stop();
   TaskService& tasks() { return tasks_; }
@@ -80,6 +89,8 @@ class ApiService {
   AuthService auth_;
   TokenService tokens_;
   TaskService tasks_;
+  oauth::OAuthService oauth_;
+  OAuthRoutes oauth_routes_;
   std::unique_ptr<net::steady_timer> purge_timer_;
   std::unique_ptr<mcp::Transport> mcp_;
 };

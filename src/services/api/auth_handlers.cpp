@@ -125,6 +125,7 @@ net::awaitable<http::Response> ApiService::me(Ctx& ctx) {
 
 net::awaitable<core::Result<http::Principal>> ApiService::authenticate(std::string_view token) {
   if (TokenService::is_personal_token(token)) co_return co_await authenticate_personal(token);
+  if (token.starts_with("tkl_oat_")) co_return co_await oauth_routes_.authenticate(token);
   if (auto id = auth_.authenticate_known(token)) co_return http::session_principal(*id);
   auto id = co_await offload_.call(&AuthService::authenticate, &auth_, token);
   if (!id) co_return id.error();

@@ -1,10 +1,11 @@
 // The settings page (/settings, from the top bar): one section component each — API tokens,
-// connecting an AI client. A token just made is handed to the connection snippets so they can
+// connecting an AI client, the apps connected over OAuth. A token just made is handed to the connection snippets so they can
 // be copied ready to use.
 import { useEffect, useRef, useState } from 'react';
 import type { NewApiToken } from '../api/types';
 import { ApiTokens } from './ApiTokens';
 import { ConnectAiClient } from './ConnectAiClient';
+import { ConnectedApps } from './ConnectedApps';
 
 interface Props {
   onBack: () => void;
@@ -26,6 +27,7 @@ export function SettingsPage({ onBack }: Props) {
       </div>
       <ApiTokens onFresh={setFresh} />
       <ConnectAiClient token={fresh?.token ?? null} />
+      <ConnectedApps />
     </div>
   );
 }
