@@ -36,7 +36,8 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
       auth_(store, auth::JwtIssuer{settings.jwt}, limiter_, settings.auth, on_events),
       tasks_(store, std::move(on_events)),
       oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
-      oauth_routes_(oauth_, offload) {
+      oauth_routes_(oauth_, offload),
+      delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}) {
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
     out += "# HELP tickler_db_pool_connections Store connections by state.\n";
@@ -98,6 +99,21 @@ void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline
                            http::Router& router) {
   mcp_ = std::make_unique<mcp::Transport>(std::move(settings), pipeline);
   mcp_->register_routes(router);
+}
+
+namespace {
+
+core::Result<std::string> delegation(AuthService* auth, const auth::JwtIssuer* jwt,
+                                     core::UserId user) {
+  auto u = auth->user(user);
+  if (!u) return u.error();
+  return jwt->issue(u->id, core::now(), u->token_generation);
+}
+
+}  // namespace
+
+net::awaitable<core::Result<std::string>> ApiService::delegation_token(core::UserId user) {
+  return offload_.call(&delegation, &auth_, &delegation_jwt_, user);
 }
 
 void ApiService::start(net::io_context& ioc) {
