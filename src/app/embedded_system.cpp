@@ -8,6 +8,7 @@
 #include "bus/inproc/timer_queue.hpp"
 #include "outbox/envelope.hpp"
 #include "services/api/api_wiring.hpp"
+#include "services/assistant/assistant_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
 #include "services/realtime/realtime_wiring.hpp"
@@ -93,6 +94,8 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       },
       hub_settings(config.replay));
   retention_ = services::wire_event_retention(ports, retention_settings_);
+  // The assistant runs its tools through this process's pipeline, as the api's routes.
+  assistant_ = services::assistant::wire_assistant(ports, {});
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
   process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &api));

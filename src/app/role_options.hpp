@@ -184,7 +184,8 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--state-store", c.state_store, "notifier: state store component")
       ->envname("TICKLER_STATE_STORE")
       ->capture_default_str();
-  cmd.add_option("--api-app-id", c.api_app_id, "recurrer: the api's Dapr app id")
+  cmd.add_option("--api-app-id", c.api_app_id,
+                 "the api's Dapr app id (recurrer: occurrences; the others: token checks)")
       ->envname("TICKLER_API_APP_ID")
       ->capture_default_str();
   cmd.add_option("--realtime-upstreams", c.realtime_upstreams,

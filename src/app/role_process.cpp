@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "app/api_token_check.hpp"
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
@@ -12,7 +13,6 @@
 #include "services/api/api_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
-#include "services/realtime/api_token_check.hpp"
 #include "services/realtime/realtime_wiring.hpp"
 #include "services/recurrer/occurrence_client.hpp"
 #include "services/recurrer/recurrer_wiring.hpp"
@@ -100,14 +100,6 @@ bus::dapr::DaprBusSettings bus_settings(const RoleConfig& c) {
           .bulk_await_ms = c.bulk_await_ms};
 }
 
-// Every role but the api authenticates by the token's signature and expiry alone.
-http::net::awaitable<core::Result<http::Principal>> verify_token(const auth::JwtIssuer* jwt,
-                                                                 std::string_view token) {
-  auto user = jwt->verify(token, core::now());
-  if (!user) co_return user.error();
-  co_return http::session_principal(*user);
-}
-
 }  // namespace
 
 bool is_role(std::string_view role) {
@@ -143,7 +135,10 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
     process_.run_relay(*relay_);
   }
   const auto ports = process_.ports(store_.get(), bus_);
-  process_.set_authenticator(std::bind_front(&verify_token, &jwt_));
+  // Every role but the api asks the api about tokens it cannot check itself (api_token_check.hpp).
+  process_.set_authenticator(token_check_by_api(
+      [this](std::string_view token) { return jwt_.verify(token, core::now()); }, dapr_,
+      process_.offload(), config_.api_app_id, {.ask_about_sessions = false}));
   if (role == "api") wire_api(ports);
   if (role == "auditor") auditor_ = services::auditor::wire_auditor(ports);
   if (role == "recurrer") {
@@ -278,7 +273,8 @@ void RoleProcess::wire_realtime(const services::Ports& ports) {
   auto verify = [this](std::string_view token) { return jwt_.verify(token, core::now()); };
   realtime_ = services::realtime::wire_realtime(
       ports,
-      services::realtime::token_check_by_api(verify, dapr_, ports.offload, config_.api_app_id),
+      token_check_by_api(verify, dapr_, ports.offload, config_.api_app_id,
+                         {.ask_about_sessions = true}),
       [this](std::string_view token) -> std::optional<services::realtime::SessionToken> {
         auto claims = jwt_.verify_claims(token, core::now());
         if (!claims) return std::nullopt;

@@ -34,10 +34,12 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
       offload_(offload),
       limiter_(settings.login_limits),
       auth_(store, auth::JwtIssuer{settings.jwt}, limiter_, settings.auth, on_events),
+      tokens_(store, TokenSettings{.cache_ttl = settings.auth.user_cache_ttl}),
       tasks_(store, std::move(on_events)),
       oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
       oauth_routes_(oauth_, offload),
       delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}) {
+  auth_.set_on_revoked([this](core::UserId user) { tokens_.forget_user(user); });
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
     out += "# HELP tickler_db_pool_connections Store connections by state.\n";
@@ -82,6 +84,9 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::get, "/api/me", Access::any, &ApiService::me);
   add(verb::delete_, "/api/me", Access::account, &ApiService::delete_me);
   add(verb::post, "/api/me/password", Access::account, &ApiService::change_password);
+  add(verb::get, "/api/tokens", Access::account, &ApiService::list_tokens);
+  add(verb::post, "/api/tokens", Access::account, &ApiService::create_token);
+  add(verb::delete_, "/api/tokens/{id}", Access::account, &ApiService::delete_token);
   add(verb::get, "/api/tasks", Access::tasks_read, &ApiService::list_tasks);
   add(verb::post, "/api/tasks", Access::tasks_write, &ApiService::create_task);
   add(verb::get, "/api/tasks/{id}", Access::tasks_read, &ApiService::get_task);

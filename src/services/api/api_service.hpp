@@ -1,7 +1,7 @@
 #pragma once
-// The api role: REST handlers for auth and tasks, the OpenAPI document, and the MCP server. Owns
-// the auth and task logic; runs every blocking call through Offload. Register its routes, then
-// start() (services/api/api_wiring.hpp does both).
+// The api role: REST handlers for auth, personal API tokens and tasks, the OpenAPI document, and
+// the MCP server. Owns the auth, token and task logic; runs every blocking call through Offload.
+// Register its routes, then start() (services/api/api_wiring.hpp does both).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -15,6 +15,7 @@
 #include "services/api/mcp_transport.hpp"
 #include "services/api/oauth_handlers.hpp"
 #include "services/api/task_service.hpp"
+#include "services/api/token_service.hpp"
 #include "store/store.hpp"
 
 namespace tickler::services::api {
@@ -24,7 +25,7 @@ namespace net = boost::asio;
 struct ApiSettings {
   auth::JwtSettings jwt;
   LoginLimiterSettings login_limits;
-  AuthSettings auth;
+  AuthSettings auth;  // its user_cache_ttl is also the API token cache's (one setting for both)
   // The OAuth authorization server; its signing key, when empty, derives from the JWT secret.
   oauth::OAuthSettings oauth;
   oauth::DocumentFetcher fetch_document;  // clients' metadata documents; empty: not supported
@@ -42,7 +43,8 @@ class ApiService {
   // Serves MCP at /mcp: its tool calls run the routes through `pipeline` (Pipeline::invoke).
   void serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
                  http::Router& router);
-  // Verifies bearer tokens for the pipeline.
+  // Verifies bearer tokens for the pipeline: a session JWT (every scope, actor user:<id>) or a
+  // personal API token, tkl_pat_… (its scopes, actor token:<name>).
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
   // A one-minute session token of `user` (at the user's token generation) for a request the api
@@ -58,6 +60,7 @@ class ApiService {
   void stop();
   TaskService& tasks() { return tasks_; }
   AuthService& auth() { return auth_; }
+  TokenService& api_tokens() { return tokens_; }
 
  private:
   using Ctx = http::RequestContext;
@@ -67,6 +70,9 @@ class ApiService {
   net::awaitable<Res> me(Ctx& ctx);
   net::awaitable<Res> delete_me(Ctx& ctx);
   net::awaitable<Res> change_password(Ctx& ctx);
+  net::awaitable<Res> create_token(Ctx& ctx);
+  net::awaitable<Res> list_tokens(Ctx& ctx);
+  net::awaitable<Res> delete_token(Ctx& ctx);
   net::awaitable<Res> list_tasks(Ctx& ctx);
   net::awaitable<Res> create_task(Ctx& ctx);
   net::awaitable<Res> get_task(Ctx& ctx);
@@ -78,11 +84,13 @@ class ApiService {
   net::awaitable<Res> parse_quick(Ctx& ctx);
   net::awaitable<Res> openapi(Ctx& ctx);
   net::awaitable<void> purge_loop();
+  net::awaitable<core::Result<http::Principal>> authenticate_personal(std::string_view token);
 
   store::Store& store_;
   base::Offload& offload_;
   LoginLimiter limiter_;
   AuthService auth_;
+  TokenService tokens_;
   TaskService tasks_;
   oauth::OAuthService oauth_;
   OAuthRoutes oauth_routes_;

@@ -87,6 +87,27 @@ class SqliteTx final : public Writer {
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
+  // Conversations and their messages (sqlite_tx_conversations.cpp).
+  Result<std::vector<Conversation>> conversations(core::UserId user, int limit) override;
+  Result<std::optional<Conversation>> conversation(core::UserId user, std::string_view id) override;
+  Result<std::vector<ConversationMessage>> conversation_messages(core::UserId user,
+                                                                 std::string_view id,
+                                                                 int limit) override;
+  Status insert_conversation(const Conversation& conversation) override;
+  Status append_conversation_turn(core::UserId user, std::string_view id,
+                                  const std::vector<ConversationMessage>& messages,
+                                  std::string_view state, core::Instant at,
+                                  int keep_messages) override;
+  Result<bool> delete_conversation(core::UserId user, std::string_view id) override;
+  Result<int> trim_conversations(core::UserId user, int keep) override;
+  // Personal API tokens (sqlite_tx_tokens.cpp).
+  Result<std::vector<ApiToken>> api_tokens(core::UserId user) override;
+  Result<std::optional<ApiToken>> api_token_by_hash(std::string_view token_hash) override;
+  Result<std::int64_t> count_api_tokens(core::UserId user) override;
+  Result<ApiToken> insert_api_token(ApiToken token) override;
+  Result<bool> delete_api_token(core::UserId user, std::int64_t id) override;
+  Result<std::int64_t> delete_api_tokens(core::UserId user) override;
+  Status touch_api_token(std::int64_t id, core::Instant at) override;
   // OAuth clients, codes, grants and tokens (sqlite_tx_oauth.cpp).
   Result<std::optional<OAuthClient>> oauth_client(std::string_view client_id) override;
   Result<std::int64_t> oauth_ungranted_clients() override;
