@@ -191,7 +191,8 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   // token first (it alone knows revoked tokens and deleted users); they check the signature too.
   auto& router = ports.router;
   const auto to = [&](const std::string& app) {
-    return bus::dapr::forward_to(dapr_, ports.offload, app);
+    return services::api::on_behalf_of_caller(*api_,
+                                              bus::dapr::forward_to(dapr_, ports.offload, app));
   };
   router.add(verb::get, "/api/tasks/{id}/history", http::Access::tasks_read,
              to(config_.auditor_app_id));

@@ -37,7 +37,8 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
       tokens_(store, TokenSettings{.cache_ttl = settings.auth.user_cache_ttl}),
       tasks_(store, std::move(on_events)),
       oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
-      oauth_routes_(oauth_, offload) {
+      oauth_routes_(oauth_, offload),
+      delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}) {
   auth_.set_on_revoked([this](core::UserId user) { tokens_.forget_user(user); });
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
@@ -103,6 +104,21 @@ void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline
                            http::Router& router) {
   mcp_ = std::make_unique<mcp::Transport>(std::move(settings), pipeline);
   mcp_->register_routes(router);
+}
+
+namespace {
+
+core::Result<std::string> delegation(AuthService* auth, const auth::JwtIssuer* jwt,
+                                     core::UserId user) {
+  auto u = auth->user(user);
+  if (!u) return u.error();
+  return jwt->issue(u->id, core::now(), u->token_generation);
+}
+
+}  // namespace
+
+net::awaitable<core::Result<std::string>> ApiService::delegation_token(core::UserId user) {
+  return offload_.call(&delegation, &auth_, &delegation_jwt_, user);
 }
 
 void ApiService::start(net::io_context& ioc) {

@@ -47,6 +47,9 @@ class ApiService {
   // personal API token, tkl_pat_… (its scopes, actor token:<name>).
   // token must stay valid until the returned awaitable completes.
   net::awaitable<core::Result<http::Principal>> authenticate(std::string_view token);
+  // A one-minute session token of `user` (at the user's token generation) for a request the api
+  // passes on to another role on behalf of a caller it has checked (api_wiring.hpp).
+  net::awaitable<core::Result<std::string>> delegation_token(core::UserId user);
   // What a 401 or 403 on /mcp tells the client (http::Challenge).
   void challenge(const http::Request& request, std::string_view path,
                  http::Response& response) const {
@@ -91,6 +94,7 @@ class ApiService {
   TaskService tasks_;
   oauth::OAuthService oauth_;
   OAuthRoutes oauth_routes_;
+  auth::JwtIssuer delegation_jwt_;
   std::unique_ptr<net::steady_timer> purge_timer_;
   std::unique_ptr<mcp::Transport> mcp_;
 };

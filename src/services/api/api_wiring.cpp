@@ -31,7 +31,21 @@ http::net::awaitable<http::Response> create_occurrence(ApiService* api, base::Of
   co_return http::json_response(status::ok, wire::task_to_json(*task));
 }
 
+http::net::awaitable<http::Response> on_behalf(ApiService* api, const http::Handler& forward,
+                                               http::RequestContext& ctx) {
+  if (ctx.principal && !ctx.principal->audience.empty()) {
+    auto token = co_await api->delegation_token(ctx.principal->user);
+    if (!token) co_return http::error_response(token.error());
+    ctx.request.set(http::beast_http::field::authorization, "Bearer " + *token);
+  }
+  co_return co_await forward(ctx);
+}
+
 }  // namespace
+
+http::Handler on_behalf_of_caller(ApiService& api, http::Handler forward) {
+  return std::bind_front(&on_behalf, &api, std::move(forward));
+}
 
 std::unique_ptr<ApiService> wire_api(const Ports& ports, ApiSettings settings) {
   auto mcp_settings = std::move(settings.mcp);
