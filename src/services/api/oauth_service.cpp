@@ -136,6 +136,12 @@ core::Result<OAuthService::Client> OAuthService::client(std::string_view client_
 }
 
 core::Result<std::string> OAuthService::authorize(const Form& query, std::string_view base) {
+  for (auto it = query.begin(); it != query.end(); ++it) {
+    if (std::any_of(std::next(it), query.end(),
+                    [&](const auto& p) { return p.first == it->first; })) {
+      return error("invalid_request", "parameter " + it->first.substr(0, 64) + " given twice");
+    }
+  }
   const auto client_id = form_value(query, "client_id").value_or("");
   auto c = client(client_id, true);
   if (!c) return c.error();

@@ -284,6 +284,11 @@ TEST_F(OAuthServiceTest, AuthorizeRefusesBeforeOrAfterTheRedirectIsTrusted) {
   auto refused = oauth.authorize(wrong_redirect, k_base);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code_name, "invalid_request");
+  auto twice = authorize_query(client);
+  twice.emplace_back("scope", "tasks:read");
+  auto repeated = oauth.authorize(twice, k_base);
+  ASSERT_FALSE(repeated);
+  EXPECT_EQ(repeated.error().code_name, "invalid_request");
   // The loopback port may differ (RFC 8252).
   auto other_port = authorize_query(client);
   other_port[2].second = "http://127.0.0.1:6123/callback";

@@ -1,8 +1,9 @@
 // The OAuth consent screen as a person meets it: an app (an MCP client) sends the browser to
 // /oauth/authorize; the consent page names the app, asks to log in first when needed, lists
 // what the app may do in plain words and where the answer goes; Allow sends the browser back to
-// the app with a code that the token endpoint accepts, Deny with access_denied. Screenshots of
-// the log-in and consent screens.
+// the app with a code that the token endpoint accepts, Deny with access_denied; Settings →
+// Connected apps lists the app and disconnects it, its token refused at once. Screenshots of the
+// log-in and consent screens and of the connected apps.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -104,9 +105,37 @@ describe('the OAuth consent screen', { timeout: 120000 }, () => {
         }),
       });
       assert.equal(res.status, 200);
-      assert.match((await res.json()).access_token, /^tkl_oat_/);
+      const access = (await res.json()).access_token;
+      assert.match(access, /^tkl_oat_/);
       const grants = await call(server.baseUrl, 'GET', '/api/oauth/grants', me.token);
       assert.deepEqual(grants.body.items.map((g) => g.client_name), ['Claude Desktop']);
+
+      // Settings → Connected apps lists it; disconnecting it ends its token at once.
+      await page.goto(server.baseUrl + '/settings');
+      const section = page.getByRole('region', { name: 'Connected apps' });
+      await section.getByText('Claude Desktop').waitFor();
+      await section.getByText('Add, change, complete, reopen and delete your tasks').waitFor();
+      assert.match(await section.textContent(), /last used/);
+      await section.scrollIntoViewIfNeeded();
+      await screenshots(page, 'settings-connected-apps');
+      await section.getByRole('button', { name: 'Disconnect Claude Desktop' }).click();
+      await section.getByRole('button', { name: 'Disconnect', exact: true }).click();
+      await section.getByText('No apps are connected.').waitFor();
+      const mcp = await fetch(`${server.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${access}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }),
+      });
+      assert.equal(mcp.status, 401);
     } finally {
       await context.close();
     }
