@@ -197,6 +197,17 @@ def assert_user(user: dict) -> None:
     assert not any("password" in key.lower() or "hash" in key.lower() for key in user), user
 
 
+
+def wait_until(probe, what: str = "condition", timeout: float = 20.0):
+    """Polls probe until it returns something truthy and returns it; fails with the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}; last value: {value!r}"
+        time.sleep(0.02)
+
 def create_task(api: Api, **fields) -> dict:
     fields.setdefault("title", "task " + unique_word())
     return assert_task_response(api.post("/api/tasks", json=fields), 201)

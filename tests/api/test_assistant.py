@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from zoneinfo import ZoneInfo
 
-from helpers import assert_error, create_task, describe, signup
+from helpers import assert_error, create_task, describe, signup, wait_until
 
 JSON = {"Accept": "application/json"}
 UTC = dt.timezone.utc
@@ -229,14 +228,9 @@ def test_undo_reverts_the_last_action_of_each_kind(api):
 
 def test_the_audit_trail_names_the_assistant(api):
     card = cards(chat(api, "add check the audit"), "added")[0]
-    deadline = time.time() + 10
-    while True:
-        resp = api.get(f"/api/tasks/{card['id']}/history")
-        if resp.status_code == 200 and resp.json()["items"]:
-            break
-        assert time.time() < deadline, describe(resp)
-        time.sleep(0.05)
-    assert resp.json()["items"][0]["actor"] == "assistant (built-in)"
+    history = wait_until(lambda: api.get(f"/api/tasks/{card['id']}/history").json()["items"],
+                         "the history")
+    assert history[0]["actor"] == "assistant (built-in)"
 
 
 def test_help_and_unknown(api):

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from helpers import create_task, describe, unique_word
+from helpers import create_task, describe, unique_word, wait_until
 from mcp_support import (CLIENT_NAME, LATEST_HANDSHAKE, MODERN, TOOLS, mcp_client, run, structured,
                          tool_error, validate)
 
 
 def iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def wait_for(probe, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("mode, version", [("auto", MODERN), ("legacy", LATEST_HANDSHAKE)])
@@ -149,8 +137,8 @@ def test_rest_answers_validate_against_the_tool_output_schemas(server, user):
     validate(schemas["complete_task"], api.post(f"/api/tasks/{task['id']}/complete").json())
     validate(schemas["reopen_task"], api.post(f"/api/tasks/{task['id']}/reopen").json())
     validate(schemas["list_notifications"], api.get("/api/notifications").json())
-    history = wait_for(lambda: api.get(f"/api/tasks/{task['id']}/history").json()["items"],
-                       what="the history")
+    history = wait_until(lambda: api.get(f"/api/tasks/{task['id']}/history").json()["items"],
+                         "the history")
     validate(schemas["task_history"], {"items": history})
 
 
@@ -207,7 +195,7 @@ def test_the_audit_trail_names_the_mcp_client(server, user, mode):
         items = user.api.get(f"/api/tasks/{task['id']}/history").json()["items"]
         return len(items) >= 2 and [i["actor"] for i in items]
 
-    assert wait_for(actors, what="two history entries") == [f"mcp:{name}"] * 2
+    assert wait_until(actors, "two history entries") == [f"mcp:{name}"] * 2
     create_task(user.api, title="over REST")  # the same user over REST stays user:<id>
 
 

@@ -7,19 +7,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
-from helpers import assert_task_response, describe, unique_word
+from helpers import assert_task_response, describe, unique_word, wait_until
 
-WAIT = 10.0
-
-
-def wait_until(probe, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}; last value: {value!r}"
-        time.sleep(0.02)
 
 
 def series_tasks(api, word: str) -> list[dict]:
