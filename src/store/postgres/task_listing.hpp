@@ -23,13 +23,10 @@
 
 namespace tickler::store::postgres {
 
-// Rows one run of a walk reads: little beside k_driving_set_cap (a first run that does not
-// fill the page costs less than a driven listing), and few beside a large user's rows, so that
-// the planner walks the sort index (given more, it reads and sorts a small table instead).
-inline constexpr std::int64_t k_walk_rows = 1000;
-
 // The plan's sizes (tests make them small, to reach every plan with few tasks).
 struct ListingLimits {
+  // Rows one run of a walk reads (search_plan.hpp); few beside a large user's rows, so that the
+  // planner walks the sort index (given more, it reads and sorts a small table instead).
   std::int64_t walk_rows = k_walk_rows;
   std::int64_t set_cap = k_driving_set_cap;
   // Tests: this plan and no other (no counts).

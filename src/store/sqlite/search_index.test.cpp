@@ -31,11 +31,11 @@ core::UserId add_user(SqliteStore& store, const std::string& email) {
   return u ? u->id : 0;
 }
 
-// Every page of a listing, run with the statement build_task_query makes for these sizes.
-std::vector<core::TaskId> pages(Connection& conn, core::TaskQuery q, const SetSizes& sizes) {
+// Every page of a listing, run with the statement build_task_query makes for this plan.
+std::vector<core::TaskId> pages(Connection& conn, core::TaskQuery q, const ListingPlan& plan) {
   std::vector<core::TaskId> ids;
   for (int guard = 0; guard < 1000; ++guard) {
-    const auto built = build_task_query(q, sizes);
+    const auto built = build_task_query(q, plan);
     auto s = conn.prepare(built.sql);
     EXPECT_TRUE(s) << built.sql;
     if (!s) return ids;
@@ -123,8 +123,7 @@ TEST_F(SearchIndexTest, EveryPlanGivesTheSamePagesInTheSameOrder) {
   auto conn = Connection::open((db_.dir / "t.db").string(), true);
   ASSERT_TRUE(conn);
 
-  const SetSizes walk{
-      k_driving_set_cap + 1, {k_driving_set_cap + 1, k_driving_set_cap + 1}, k_driving_set_cap + 1};
+  const ListingPlan walk{};
   int compared = 0;
   for (auto sort : {core::SortKey::due, core::SortKey::priority, core::SortKey::title,
                     core::SortKey::created}) {
@@ -145,21 +144,21 @@ TEST_F(SearchIndexTest, EveryPlanGivesTheSamePagesInTheSameOrder) {
         if (shape == 4) q.status = core::TaskStatus::pending;
         const auto expected = pages(**conn, q, walk);
         ASSERT_FALSE(expected.empty()) << "shape " << shape << ", sort " << static_cast<int>(sort);
-        SetSizes sizes = walk;
+        bool few_hits = false;
         if (!q.words.empty()) {
-          sizes.text = 0;
-          EXPECT_EQ(pages(**conn, q, sizes), expected) << "text, shape " << shape;
-          sizes.text = 10;  // the search as a set, another set driving
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::text, 0}}), expected)
+              << "text, shape " << shape;
+          few_hits = true;  // the search as a set, another set driving
+          EXPECT_EQ(pages(**conn, q, {.few_hits = few_hits}), expected) << "walk, hits as a set";
         }
         for (std::size_t t = 0; t < q.tags.size(); ++t) {
-          auto by_tag = sizes;
-          by_tag.tags[t] = 0;
-          by_tag.tags.resize(q.tags.size(), k_driving_set_cap + 1);
-          EXPECT_EQ(pages(**conn, q, by_tag), expected) << "tag " << t << ", shape " << shape;
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::tag, t}, .few_hits = few_hits}), expected)
+              << "tag " << t << ", shape " << shape;
         }
         if (!q.priorities.empty()) {
-          sizes.priority = 0;
-          EXPECT_EQ(pages(**conn, q, sizes), expected) << "priority, shape " << shape;
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::priority, 0}, .few_hits = few_hits}),
+                    expected)
+              << "priority, shape " << shape;
         }
         ++compared;
       }

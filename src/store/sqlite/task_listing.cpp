@@ -1,0 +1,166 @@
+#include "store/sqlite/task_listing.hpp"
+
+#include <algorithm>
+
+#include "store/row_codec.hpp"
+
+namespace tickler::store::sqlite {
+namespace {
+
+core::Result<Statement> prepared(Connection& conn, const BuiltQuery& built,
+                                 const ListingLimits& limits) {
+  if (limits.trace) limits.trace->push_back(built);
+  auto s = conn.prepare(built.sql);
+  if (!s) return s.error();
+  int i = 1;
+  for (const auto& p : built.params) {
+    std::visit([&](const auto& v) { s->bind(i, v); }, p);
+    ++i;
+  }
+  return s;
+}
+
+// The statement's tasks, appended to out.
+core::Status listed(Connection& conn, const BuiltQuery& built, const ListingLimits& limits,
+                    std::vector<core::Task>& out) {
+  auto s = prepared(conn, built, limits);
+  if (!s) return s.error();
+  return s->each_row([&](const Statement& row) -> core::Status {
+    out.push_back(store::read_task(row, split_words));
+    return {};
+  });
+}
+
+// The page of tasks (up to limit + 1 of them: the one past the page only says that a next page
+// exists).
+core::TaskPage page_of(std::vector<core::Task> tasks, const core::TaskQuery& q) {
+  core::TaskPage page;
+  const auto limit = static_cast<std::size_t>(q.limit);
+  if (tasks.size() > limit) {
+    tasks.resize(limit);
+    page.next = core::keyset_of(tasks.back(), q.sort);
+  }
+  page.items = std::move(tasks);
+  return page;
+}
+
+core::Result<core::TaskPage> listing(Connection& conn, const core::TaskQuery& q,
+                                     const ListingPlan& plan, const ListingLimits& limits) {
+  std::vector<core::Task> tasks;
+  if (auto st = listed(conn, build_task_query(q, plan), limits, tasks); !st) return st.error();
+  return page_of(std::move(tasks), q);
+}
+
+// The key and id of the walk's rows-th entry past the cursor, if it has that many.
+core::Result<std::optional<core::Keyset>> walk_end(Connection& conn, const core::TaskQuery& q,
+                                                   const DrivingSet& walk, std::int64_t rows,
+                                                   const ListingLimits& limits) {
+  auto s = prepared(conn, build_walk_end_query(q, walk, rows), limits);
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<core::Keyset>{};
+  core::Keyset end;
+  if (q.sort == core::SortKey::title) {
+    end.key = s->text(0);
+  } else {
+    end.key = s->int64(0);
+  }
+  end.id = s->int64(1);
+  return std::optional<core::Keyset>{std::move(end)};
+}
+
+// The sizes of the query's candidate sets, each counted up to cap (tags only when count_tags).
+core::Result<SetSizes> set_sizes(Connection& conn, const core::TaskQuery& q, std::int64_t cap,
+                                 bool count_tags, const ListingLimits& limits) {
+  auto s = prepared(conn, build_set_sizes_query(q, cap, count_tags), limits);
+  if (!s) return s.error();
+  auto row = s->step();
+  if (!row) return row.error();
+  std::vector<std::int64_t> sizes;
+  for (int col = 0; *row && col < s->columns(); ++col) sizes.push_back(s->int64(col));
+  return set_sizes_of(q, sizes, cap, count_tags);
+}
+
+// Whether a walk of q tests anything beyond its index entries (priority, status, the tag it
+// walks along): words, due dates, a tag by an index probe.
+bool walk_reads_rows(const core::TaskQuery& q) {
+  return !q.words.empty() || q.tags.size() > (walks_along_tags(q) ? 1u : 0u) || q.due_after ||
+         q.due_before || q.has_due;
+}
+
+}  // namespace
+
+core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery& q,
+                                        const ListingLimits& limits) {
+  if (limits.plan) return listing(conn, q, {.from = *limits.plan}, limits);
+  if (!has_candidate_sets(q)) return listing(conn, q, {}, limits);
+
+  // A search whose hits fit in the page starts from them: reading them costs no more than the
+  // page, and counting that many postings is cheap.
+  if (!q.words.empty()) {
+    auto search = q;
+    search.tags.clear();
+    search.priorities.clear();
+    auto sizes = set_sizes(conn, search, q.limit + 1, false, limits);
+    if (!sizes) return sizes.error();
+    if (*sizes->text <= q.limit + 1) return listing(conn, q, {.from = {Driver::text, 0}}, limits);
+  }
+
+  // 2. The first run of the walk.
+  const DrivingSet walk = walks_along_tags(q) ? DrivingSet{Driver::tag, 0} : DrivingSet{};
+  const bool reads_rows = walk_reads_rows(q);
+  const auto run_rows = reads_rows ? std::max<std::int64_t>(1, limits.walk_rows / k_set_row_in_rows)
+                                   : limits.walk_rows;
+  auto end = walk_end(conn, q, walk, run_rows, limits);
+  if (!end) return end.error();
+  if (!*end)
+    return listing(conn, q, {.from = walk}, limits);  // the user's last entry is within the run
+  std::vector<core::Task> found;
+  if (auto st = listed(conn, build_task_query(q, {.from = walk, .through = *end}), limits, found);
+      !st) {
+    return st.error();
+  }
+  if (found.size() > static_cast<std::size_t>(q.limit)) return page_of(std::move(found), q);
+
+  // 3. The counts. The run's hits tell how many more rows the walk needs: a set no larger is
+  // worth counting (the search's hits, then, are a set the walk tests on each index entry, not
+  // a test of each row), one that costs less to read and sort than those rows starts the page.
+  const auto hits = static_cast<std::int64_t>(found.size());
+  const auto rest_rows = limits.set_cap.value_or(driving_set_cap(run_rows, hits, q.limit, 1));
+  // Tags are sets to read and sort, or (in created order) to walk along: the smallest, when
+  // there are several.
+  const bool count_tags = q.tags.size() > (walks_along_tags(q) ? 1u : 0u);
+  bool few_hits = false;
+  if (rest_rows >= 1 && (!q.words.empty() || !q.priorities.empty() || count_tags)) {
+    auto sizes = set_sizes(conn, q, rest_rows, count_tags, limits);
+    if (!sizes) return sizes.error();
+    few_hits = sizes->text && *sizes->text <= rest_rows;
+    const bool rows_after = walk_reads_rows(q) && (q.words.empty() || !few_hits);
+    const auto drive_cap = limits.set_cap.value_or(
+        rest_rows / (rows_after ? k_set_row_in_rows : k_set_row_in_index_entries));
+    auto from = choose_driving_set(*sizes, drive_cap);
+    if (from.driver == Driver::sort_index && count_tags && walks_along_tags(q)) {
+      from = walk;  // along the smallest tag
+      for (std::size_t i = 1; i < sizes->tags.size(); ++i) {
+        if (sizes->tags[i] < sizes->tags[from.tag]) from.tag = i;
+      }
+    }
+    if (from.driver != Driver::sort_index && from != walk) {
+      return listing(conn, q, {.from = from, .few_hits = few_hits}, limits);
+    }
+  }
+
+  // The walk goes on past its run, for what the page lacks.
+  auto rest = q;
+  rest.after = std::move(*end);
+  rest.limit = q.limit - static_cast<int>(found.size());
+  if (auto st =
+          listed(conn, build_task_query(rest, {.from = walk, .few_hits = few_hits}), limits, found);
+      !st) {
+    return st.error();
+  }
+  return page_of(std::move(found), q);
+}
+
+}  // namespace tickler::store::sqlite
