@@ -121,6 +121,15 @@ TEST_F(SqliteStoreTest, WalksAlongATagAndRunEndsReadTheirIndexWithoutSorting) {
       q.order = order;
       // SQLite 3.40 does not call tasks_by_due covering (due_sort is a virtual column), though
       // it reads due_sort from the index entry and never the row.
+      // Past the cursor and through a run's end, the walk is a range of the index.
+      const auto run = plan_of(build_task_query(q, {.through = q.after}));
+      EXPECT_NE(
+          run.find(sort == core::SortKey::priority ? "(user_id=? AND priority>? AND priority<?)"
+                   : sort == core::SortKey::title  ? "(user_id=? AND title>? AND title<?)"
+                   : sort == core::SortKey::due    ? "(user_id=? AND due_sort>? AND due_sort<?)"
+                                                : "(user_id=? AND created_at>? AND created_at<?)"),
+          std::string::npos)
+          << run;
       const auto end = plan_of(build_walk_end_query(q, {}, 1000));
       EXPECT_EQ(end.find("TEMP B-TREE"), std::string::npos) << end;
       EXPECT_NE(end.find(sort == core::SortKey::due ? "USING INDEX tasks_by_due"

@@ -48,8 +48,20 @@ void add_key(BuiltQuery& b, const core::Keyset& k) {
   b.params.emplace_back(k.id);
 }
 
+// SQLite takes a row value compared under NOCASE for no range of tasks_by_title: the title's
+// own bound, beside it, is (else a page past the first, or a run, scans from the first title).
+void add_title_bound(BuiltQuery& b, const core::TaskQuery& q, const core::Keyset& k,
+                     bool from_below) {
+  const auto* title = std::get_if<std::string>(&k.key);
+  if (q.sort != core::SortKey::title || !title) return;
+  b.sql += from_below == (q.order == core::SortOrder::asc) ? " AND t.title COLLATE NOCASE >= ?"
+                                                           : " AND t.title COLLATE NOCASE <= ?";
+  b.params.emplace_back(*title);
+}
+
 void add_after(BuiltQuery& b, const core::TaskQuery& q, const TaskSort& sort) {
   if (!q.after) return;
+  add_title_bound(b, q, *q.after, true);
   b.sql += sort.after("?", "?");
   add_key(b, *q.after);
 }
@@ -203,6 +215,7 @@ BuiltQuery build_task_query(const core::TaskQuery& q, const ListingPlan& plan) {
   const auto sort = sort_of(q, along_tag);
   add_after(b, q, sort);
   if (plan.through) {
+    add_title_bound(b, q, *plan.through, false);
     sql += sort.through("?", "?");
     add_key(b, *plan.through);
   }
