@@ -3,10 +3,12 @@
 
   store_listing.py build LIB_DIR OUT     compile bench/store_listing.cpp against LIB_DIR's
                                          store libraries (a build's src/ folder) into OUT
-  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--data DIR]
+  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C]
+                                 [--data DIR]
                                          seed a database with each driver (once per size, kept in
                                          DIR), then run both in turn K times (R repetitions of
-                                         every query each) and print each query's CPU time per
+                                         every query each; then C single-task creates on a copy
+                                         of the database) and print each query's CPU time per
                                          call, p50 and p99 (the median over the rounds), NEW
                                          against BASE
 
@@ -16,6 +18,7 @@ moves both figures alike, and the ratios are what to read. See bench/README.md.
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,7 +36,7 @@ def cmd_build(args):
     return 0
 
 
-LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8})\s+([\d.]+)\s+[\d.]+\s+([\d.]+)\s+[\d.]+$")
+LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8}|-)\s+([\d.]+)\s+[\d.]+\s+([\d.]+)\s+[\d.]+$")
 
 
 def run(binary, db, reps):
@@ -45,6 +48,20 @@ def run(binary, db, reps):
         if m:
             rows[m.group(1)] = (f"{m.group(2)} ({m.group(3)})", float(m.group(4)), float(m.group(5)))
     return rows
+
+
+def creates(binary, db, count):
+    copy = db + ".copy"
+    shutil.copyfile(db, copy)
+    try:
+        out = subprocess.run([binary, "create", copy, str(count)], check=True,
+                             capture_output=True, text=True).stdout
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(copy + suffix):
+                os.remove(copy + suffix)
+    m = LINE.match(out.strip())
+    return {"create": (f"{count} tasks", float(m.group(4)), float(m.group(5)))}
 
 
 def seeded(binary, db, tasks):
@@ -65,6 +82,8 @@ def cmd_compare(args):
     for k in range(args.rounds):
         for name, binary in (("base", args.base), ("new", args.new)):
             rounds[name].append(run(binary, dbs[name], args.reps))
+            if args.creates:
+                rounds[name][-1].update(creates(binary, dbs[name], args.creates))
             print(f"round {k + 1}/{args.rounds}: {name}", file=sys.stderr)
     print(f"| {args.tasks:,} tasks | hits (ids) | base p50 | new p50 | p50 new/base | base p99 | "
           "new p99 | p99 new/base |")
@@ -93,6 +112,7 @@ def main():
     c.add_argument("--tasks", type=int, default=10000)
     c.add_argument("--reps", type=int, default=200)
     c.add_argument("--rounds", type=int, default=3)
+    c.add_argument("--creates", type=int, default=0)
     c.add_argument("--data", default=os.path.join(ROOT, "bench", "out", "store_listing"))
     args = p.parse_args()
     return cmd_build(args) if args.cmd == "build" else cmd_compare(args)

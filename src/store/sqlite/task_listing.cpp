@@ -70,16 +70,32 @@ core::Result<std::optional<core::Keyset>> walk_end(Connection& conn, const core:
   return std::optional<core::Keyset>{std::move(end)};
 }
 
-// The sizes of the query's candidate sets, each counted up to cap (tags only when count_tags).
+// The sizes of the query's candidate sets that counted names, each counted up to cap.
 core::Result<SetSizes> set_sizes(Connection& conn, const core::TaskQuery& q, std::int64_t cap,
-                                 bool count_tags, const ListingLimits& limits) {
-  auto s = prepared(conn, build_set_sizes_query(q, cap, count_tags), limits);
+                                 const Counted& counted, const ListingLimits& limits) {
+  auto s = prepared(conn, build_set_sizes_query(q, cap, counted), limits);
   if (!s) return s.error();
   auto row = s->step();
   if (!row) return row.error();
   std::vector<std::int64_t> sizes;
   for (int col = 0; *row && col < s->columns(); ++col) sizes.push_back(s->int64(col));
-  return set_sizes_of(q, sizes, cap, count_tags);
+  return set_sizes_of(q, sizes, cap, counted);
+}
+
+// The ids of the query's search hits, up to cap + 1 of them, ascending.
+core::Result<std::vector<std::int64_t>> search_hits(Connection& conn, const core::TaskQuery& q,
+                                                    std::int64_t cap, const ListingLimits& limits) {
+  auto s = prepared(conn, build_search_hits_query(q, cap), limits);
+  if (!s) return s.error();
+  std::vector<std::int64_t> ids;
+  if (auto st = s->each_row([&](const Statement& row) -> core::Status {
+        ids.push_back(row.int64(0));
+        return {};
+      });
+      !st) {
+    return st.error();
+  }
+  return ids;
 }
 
 // Whether a walk of q tests anything beyond its index entries (priority, status, the tag it
@@ -99,10 +115,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
   // A search whose hits fit in the page starts from them: reading them costs no more than the
   // page, and counting that many postings is cheap.
   if (!q.words.empty()) {
-    auto search = q;
-    search.tags.clear();
-    search.priorities.clear();
-    auto sizes = set_sizes(conn, search, q.limit + 1, false, limits);
+    auto sizes = set_sizes(conn, q, q.limit + 1, {.tags = false, .priority = false}, limits);
     if (!sizes) return sizes.error();
     if (*sizes->text <= q.limit + 1) return listing(conn, q, {.from = {Driver::text, 0}}, limits);
   }
@@ -123,22 +136,35 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
   }
   if (found.size() > static_cast<std::size_t>(q.limit)) return page_of(std::move(found), q);
 
-  // 3. The counts. The run's hits tell how many more rows the walk needs: a set no larger is
-  // worth counting (the search's hits, then, are a set the walk tests on each index entry, not
-  // a test of each row), one that costs less to read and sort than those rows starts the page.
+  // 3. The counts. The run's hits tell how many more rows the walk needs. A search with no more
+  // hits than that is read (its ids), and tested on each index entry from then on rather than
+  // by tickler_match on each row; a set that costs less to read and sort than the rest of the
+  // walk starts the page, so the other sets are counted up to that size.
   const auto hits = static_cast<std::int64_t>(found.size());
   const auto rest_rows = limits.set_cap.value_or(driving_set_cap(run_rows, hits, q.limit, 1));
   // Tags are sets to read and sort, or (in created order) to walk along: the smallest, when
   // there are several.
   const bool count_tags = q.tags.size() > (walks_along_tags(q) ? 1u : 0u);
-  bool few_hits = false;
-  if (rest_rows >= 1 && (!q.words.empty() || !q.priorities.empty() || count_tags)) {
-    auto sizes = set_sizes(conn, q, rest_rows, count_tags, limits);
+  std::optional<std::vector<std::int64_t>> search;
+  if (rest_rows >= 1 && !q.words.empty()) {
+    auto ids = search_hits(conn, q, rest_rows, limits);
+    if (!ids) return ids.error();
+    if (static_cast<std::int64_t>(ids->size()) <= rest_rows) search = std::move(*ids);
+  }
+  const bool rows_after = walk_reads_rows(q) && (q.words.empty() || !search);
+  const auto set_row_cost = !rows_after                         ? k_set_row_in_index_entries
+                            : q.priorities.empty() && !q.status ? k_set_row_in_rows
+                                                                : k_set_row_in_filtered_rows;
+  const auto drive_cap = limits.set_cap.value_or(rest_rows / set_row_cost);
+  const auto* search_ids = search ? &*search : nullptr;
+  if (drive_cap >= 1 && (search || !q.priorities.empty() || count_tags)) {
+    auto sizes = q.priorities.empty() && !count_tags
+                     ? core::Result<SetSizes>{SetSizes{}}
+                     : set_sizes(conn, q, drive_cap, {.text = false, .tags = count_tags}, limits);
     if (!sizes) return sizes.error();
-    few_hits = sizes->text && *sizes->text <= rest_rows;
-    const bool rows_after = walk_reads_rows(q) && (q.words.empty() || !few_hits);
-    const auto drive_cap = limits.set_cap.value_or(
-        rest_rows / (rows_after ? k_set_row_in_rows : k_set_row_in_index_entries));
+    if (!q.words.empty()) {
+      sizes->text = search ? static_cast<std::int64_t>(search->size()) : drive_cap + 1;
+    }
     auto from = choose_driving_set(*sizes, drive_cap);
     if (from.driver == Driver::sort_index && count_tags && walks_along_tags(q)) {
       from = walk;  // along the smallest tag
@@ -147,7 +173,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
       }
     }
     if (from.driver != Driver::sort_index && from != walk) {
-      return listing(conn, q, {.from = from, .few_hits = few_hits}, limits);
+      return listing(conn, q, {.from = from, .hits = search_ids}, limits);
     }
   }
 
@@ -156,7 +182,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
   rest.after = std::move(*end);
   rest.limit = q.limit - static_cast<int>(found.size());
   if (auto st =
-          listed(conn, build_task_query(rest, {.from = walk, .few_hits = few_hits}), limits, found);
+          listed(conn, build_task_query(rest, {.from = walk, .hits = search_ids}), limits, found);
       !st) {
     return st.error();
   }

@@ -72,24 +72,25 @@ bool walks_along_tags(const core::TaskQuery& q) {
   return !q.tags.empty() && q.sort == core::SortKey::created;
 }
 
-BuiltQuery build_set_sizes_query(const core::TaskQuery& q, std::int64_t cap, bool count_tags) {
+BuiltQuery build_set_sizes_query(const core::TaskQuery& q, std::int64_t cap,
+                                 const Counted& counted) {
   const std::string limit = std::to_string(cap + 1);
   BuiltQuery b;
   auto& sql = b.sql;
   sql = "SELECT 0";
-  if (!q.words.empty()) {
+  if (!q.words.empty() && counted.text) {
     sql += ", (SELECT count(*) FROM (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? LIMIT " +
            limit + "))";
     b.params.emplace_back(fts_match_expression(q.user_id, q.words));
   }
   for (const auto& tag : q.tags) {
-    if (!count_tags) break;
+    if (!counted.tags) break;
     sql += ", (SELECT count(*) FROM (SELECT 1 FROM task_tags WHERE user_id = ? AND tag = ? LIMIT " +
            limit + "))";
     b.params.emplace_back(q.user_id);
     b.params.emplace_back(tag);
   }
-  if (!q.priorities.empty()) {
+  if (!q.priorities.empty() && counted.priority) {
     sql +=
         ", (SELECT count(*) FROM (SELECT 1 FROM tasks INDEXED BY tasks_by_priority"
         " WHERE user_id = ? AND priority";
@@ -101,15 +102,24 @@ BuiltQuery build_set_sizes_query(const core::TaskQuery& q, std::int64_t cap, boo
 }
 
 SetSizes set_sizes_of(const core::TaskQuery& q, const std::vector<std::int64_t>& row,
-                      std::int64_t cap, bool count_tags) {
+                      std::int64_t cap, const Counted& counted) {
   SetSizes sizes;
   std::size_t i = 1;  // after the leading 0
-  const auto next = [&] { return i < row.size() ? row[i++] : cap + 1; };
-  if (!q.words.empty()) sizes.text = next();
-  for (std::size_t t = 0; t < q.tags.size(); ++t)
-    sizes.tags.push_back(count_tags ? next() : cap + 1);
-  if (!q.priorities.empty()) sizes.priority = next();
+  const auto next = [&](bool was_counted) {
+    return was_counted && i < row.size() ? row[i++] : cap + 1;
+  };
+  if (!q.words.empty()) sizes.text = next(counted.text);
+  for (std::size_t t = 0; t < q.tags.size(); ++t) sizes.tags.push_back(next(counted.tags));
+  if (!q.priorities.empty()) sizes.priority = next(counted.priority);
   return sizes;
+}
+
+BuiltQuery build_search_hits_query(const core::TaskQuery& q, std::int64_t cap) {
+  BuiltQuery b;
+  b.sql = "SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ? ORDER BY rowid LIMIT " +
+          std::to_string(cap + 1);
+  b.params.emplace_back(fts_match_expression(q.user_id, q.words));
+  return b;
 }
 
 BuiltQuery build_walk_end_query(const core::TaskQuery& q, const DrivingSet& walk,
@@ -172,8 +182,10 @@ BuiltQuery build_task_query(const core::TaskQuery& q, const ListingPlan& plan) {
   }
   if (!along_tag) b.params.emplace_back(q.user_id);
 
-  // Along a tag, status and priority are tested on the tag's entry, before the row is read.
+  // Along a tag, status, priority, further tags and a search's hits are tested on the tag's
+  // entry, before the row is read.
   const char* entry = along_tag ? "g" : "t";
+  const std::string id = along_tag ? "g.task_id" : "t.id";
   if (q.status) {
     sql += std::string{" AND "} + entry + ".status = ?";
     b.params.emplace_back(status_code(*q.status));
@@ -187,7 +199,9 @@ BuiltQuery build_task_query(const core::TaskQuery& q, const ListingPlan& plan) {
   }
   for (std::size_t i = 0; i < q.tags.size(); ++i) {
     if (start.driver == Driver::tag && i == start.tag) continue;
-    sql += " AND EXISTS (SELECT 1 FROM task_tags WHERE user_id = ? AND tag = ? AND task_id = t.id)";
+    sql +=
+        " AND EXISTS (SELECT 1 FROM task_tags WHERE user_id = ? AND tag = ? AND task_id = " + id +
+        ")";
     b.params.emplace_back(q.user_id);
     b.params.emplace_back(q.tags[i]);
   }
@@ -201,10 +215,10 @@ BuiltQuery build_task_query(const core::TaskQuery& q, const ListingPlan& plan) {
   }
   if (q.has_due) sql += *q.has_due ? " AND t.due_at IS NOT NULL" : " AND t.due_at IS NULL";
   if (!q.words.empty() && start.driver != Driver::text) {
-    if (plan.few_hits) {
-      // Few hits: the set of them, built once.
-      sql += " AND t.id IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)";
-      b.params.emplace_back(fts_match_expression(q.user_id, q.words));
+    if (plan.hits) {
+      // Few hits: tested on the index entry, before the row is read.
+      sql += " AND tickler_in(" + id + ", ?)";
+      b.params.emplace_back(*plan.hits);
     } else {
       // Many hits: each task walked is tested, a page fills after few of them.
       sql += " AND tickler_match(t.title, t.description, t.tags, ?)";

@@ -23,7 +23,8 @@ namespace tickler::store::sqlite {
 
 struct BuiltQuery {
   std::string sql;
-  std::vector<std::variant<std::int64_t, std::string>> params;
+  // A vector: ids for tickler_in, bound as one blob.
+  std::vector<std::variant<std::int64_t, std::string, std::vector<std::int64_t>>> params;
 };
 
 // Whether a listing of the query walks along a tag when Driver::tag starts it (it has tags and
@@ -34,9 +35,10 @@ struct BuiltQuery {
 struct ListingPlan {
   // What it reads: a walk (sort_index; tag when walks_along_tags) or a set it sorts.
   DrivingSet from = {};
-  // The query's search hits were counted within the cap: a statement that does not start from
-  // them tests them as a set, built once (else tickler_match tests each row it reads).
-  bool few_hits = false;
+  // The query's search hits, ascending, when they were read (the walk found they were few): a
+  // statement that does not start from them tests them on each index entry (tickler_in);
+  // without them, tickler_match tests each row it reads.
+  const std::vector<std::int64_t>* hits = nullptr;
   // A walk's run ends at this key and id, inclusive.
   std::optional<core::Keyset> through = std::nullopt;
 };
@@ -53,14 +55,24 @@ struct ListingPlan {
 [[nodiscard]] BuiltQuery build_walk_end_query(const core::TaskQuery& query, const DrivingSet& walk,
                                               std::int64_t rows);
 
-// One row: the size of each candidate set of the query, in SetSizes order (the search hits if
-// the query has words, each tag's rows if count_tags, the priorities' rows if it filters by
-// priority), each counted up to cap + 1 of the user's index entries.
+// Which of the query's candidate sets a count counts (a set not counted reads as over the cap).
+struct Counted {
+  bool text = true;  // the search hits, when the query has words
+  bool tags = true;  // each tag's rows
+  bool priority = true;
+};
+
+// One row: the size of each candidate set of the query that counted names, in SetSizes order
+// (the search hits, each tag's rows, the priorities' rows), each counted up to cap + 1 of the
+// user's index entries.
 [[nodiscard]] BuiltQuery build_set_sizes_query(const core::TaskQuery& query, std::int64_t cap,
-                                               bool count_tags = true);
+                                               const Counted& counted = {});
 // The sizes from that row; a set not counted reads as cap + 1.
 [[nodiscard]] SetSizes set_sizes_of(const core::TaskQuery& query,
                                     const std::vector<std::int64_t>& row, std::int64_t cap,
-                                    bool count_tags = true);
+                                    const Counted& counted = {});
+
+// The ids of the query's search hits, up to cap + 1 of them, ascending.
+[[nodiscard]] BuiltQuery build_search_hits_query(const core::TaskQuery& query, std::int64_t cap);
 
 }  // namespace tickler::store::sqlite
