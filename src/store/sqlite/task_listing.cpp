@@ -155,7 +155,8 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
   const auto set_row_cost = !rows_after                         ? k_set_row_in_index_entries
                             : q.priorities.empty() && !q.status ? k_set_row_in_rows
                                                                 : k_set_row_in_filtered_rows;
-  const auto drive_cap = limits.set_cap.value_or(rest_rows / set_row_cost);
+  const auto drive_cap =
+      limits.set_cap.value_or(driving_set_cap(run_rows, hits, q.limit, set_row_cost));
   const auto* search_ids = search ? &*search : nullptr;
   if (drive_cap >= 1 && (search || !q.priorities.empty() || count_tags)) {
     auto sizes = q.priorities.empty() && !count_tags
