@@ -27,9 +27,7 @@ std::int64_t driving_set_cap(std::int64_t walked, std::int64_t hits, int limit,
                              std::int64_t set_row_cost) {
   const std::int64_t wanted = std::max<std::int64_t>(1, std::int64_t{limit} + 1 - hits);
   const std::int64_t rest = wanted * walked / std::max<std::int64_t>(1, hits);
-  const std::int64_t worth =
-      std::max(k_driving_set_cap, rest / std::max<std::int64_t>(1, set_row_cost));
-  return std::min({k_max_driving_set_cap, rest, worth});
+  return std::min(k_max_driving_set_cap, rest / std::max<std::int64_t>(1, set_row_cost));
 }
 
 }  // namespace tickler::store

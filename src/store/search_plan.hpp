@@ -56,13 +56,10 @@ struct SetSizes {
 [[nodiscard]] DrivingSet choose_driving_set(const SetSizes& sizes,
                                             std::int64_t cap = k_driving_set_cap);
 
-// The cap for a query whose walk found `hits` (fewer than limit + 1) in its first `walked` rows.
-// The rows the walk still needs at that rate (limit + 1 - hits more hits; with none yet, as if
-// one were next) bound it: a larger set costs more to read than the rest of the walk. Within
-// that, set_row_cost (what reading one row of a set and sorting it costs in rows of the walk)
-// divides them, but the cap stays at least k_driving_set_cap, where the two costs meet for a
-// walk that reads rows (a set small enough is cheap whatever the estimate), and at most
-// k_max_driving_set_cap. A cap below 1 means: do not count, walk on.
+// The cap for a query whose walk found `hits` (fewer than limit + 1) in its first `walked` rows:
+// the rows the walk still needs at that rate (limit + 1 - hits more hits; with none yet, as if
+// one were next) divided by set_row_cost, what reading one row of a set and sorting it costs in
+// rows of the walk; at most k_max_driving_set_cap. A cap below 1 means: do not count, walk on.
 [[nodiscard]] std::int64_t driving_set_cap(std::int64_t walked, std::int64_t hits, int limit,
                                            std::int64_t set_row_cost);
 

@@ -22,16 +22,14 @@ TEST(SearchPlan, TheSmallestSetWithinTheCapStartsTheListing) {
 TEST(SearchPlan, TheCapIsTheRestOfTheWalkInRowsOfASet) {
   // 10 hits in 1,000 rows; 41 more wanted at that rate: 4,100 rows.
   EXPECT_EQ(driving_set_cap(1000, 10, 50, 1), 4100);
-  EXPECT_EQ(driving_set_cap(1000, 10, 50, 4), k_driving_set_cap);  // 1,025: the floor
+  EXPECT_EQ(driving_set_cap(1000, 10, 50, 8), 512);
   // No hit yet: as if the next row were one, every 1,000 rows; 51,000 rows to go.
-  EXPECT_EQ(driving_set_cap(1000, 0, 50, 4), 12750);
-  EXPECT_EQ(driving_set_cap(1000, 0, 50, 50), k_driving_set_cap);
-  // A page all but full wants little more than the run: no set larger than that.
+  EXPECT_EQ(driving_set_cap(1000, 0, 50, 50), 1020);
+  // A page all but full wants little more.
   EXPECT_EQ(driving_set_cap(1000, 50, 50, 1), 20);
-  EXPECT_EQ(driving_set_cap(1000, 45, 50, 50), 133);
   // A large page with nothing found yet: bounded.
   EXPECT_EQ(driving_set_cap(1000, 0, 200, 1), k_max_driving_set_cap);
-  EXPECT_EQ(driving_set_cap(250, 200, 200, 4), 1);
+  EXPECT_EQ(driving_set_cap(250, 200, 200, 4), 0);  // below 1: walk on, count nothing
 }
 
 }  // namespace

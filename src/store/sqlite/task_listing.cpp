@@ -123,7 +123,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
   // 2. The first run of the walk.
   const DrivingSet walk = walks_along_tags(q) ? DrivingSet{Driver::tag, 0} : DrivingSet{};
   const bool reads_rows = walk_reads_rows(q);
-  const auto run_rows = reads_rows ? std::max<std::int64_t>(1, limits.walk_rows / k_set_row_in_rows)
+  const auto run_rows = reads_rows ? std::max<std::int64_t>(1, limits.walk_rows / k_row_run_divisor)
                                    : limits.walk_rows;
   auto end = walk_end(conn, q, walk, run_rows, limits);
   if (!end) return end.error();
@@ -152,11 +152,8 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
     if (static_cast<std::int64_t>(ids->size()) <= rest_rows) search = std::move(*ids);
   }
   const bool rows_after = walk_reads_rows(q) && (q.words.empty() || !search);
-  const auto set_row_cost = !rows_after                         ? k_set_row_in_index_entries
-                            : q.priorities.empty() && !q.status ? k_set_row_in_rows
-                                                                : k_set_row_in_filtered_rows;
-  const auto drive_cap =
-      limits.set_cap.value_or(driving_set_cap(run_rows, hits, q.limit, set_row_cost));
+  const auto drive_cap = limits.set_cap.value_or(driving_set_cap(
+      run_rows, hits, q.limit, rows_after ? k_set_row_in_rows : k_set_row_in_index_entries));
   const auto* search_ids = search ? &*search : nullptr;
   if (drive_cap >= 1 && (search || !q.priorities.empty() || count_tags)) {
     auto sizes = q.priorities.empty() && !count_tags

@@ -40,16 +40,18 @@ struct ListingLimits {
   std::vector<BuiltQuery>* trace = nullptr;
 };
 
-// What reading one row of a set and sorting it costs, in entries of a walk (at 1M tasks,
-// bench/RESULTS.md): a set's row is read by id, a random row read, then sorted (about
-// 1.5–4.5 µs); a walk that tests its filters on the index entries alone (priority, status, the
-// tag it walks along, a search's hits read as ids) costs about 0.05 µs an entry, one that reads
-// the row or probes another index for each entry (tickler_match, due dates, further tags) about
-// 0.5–1 µs, and one that does so only for the entries that pass priority or status first about
-// a quarter of that.
+// What reading one row of a set and sorting it costs, in entries of a walk (bench/RESULTS.md):
+// a set's row is read by id, a random row read, then sorted (about 0.3 µs at 10k tasks, where
+// most of a user's pages are at hand, 1.5–4.5 µs at 1M); a walk that tests its filters on the
+// index entries alone (priority, status, the tag it walks along, a search's hits read as ids)
+// costs about 0.05–0.1 µs an entry, one that reads rows or probes another index for them
+// (tickler_match, due dates, further tags) about 0.1–1 µs.
 inline constexpr std::int64_t k_set_row_in_index_entries = 50;
-inline constexpr std::int64_t k_set_row_in_rows = 4;
-inline constexpr std::int64_t k_set_row_in_filtered_rows = 16;
+inline constexpr std::int64_t k_set_row_in_rows = 8;
+
+// A walk that reads rows runs walk_rows / this many first: its run costs about what a run of
+// index entries does, and still fills the page of a filter that matches a fifth of the tasks.
+inline constexpr std::int64_t k_row_run_divisor = 4;
 
 // The page of the query, by the plan above, on conn (inside the caller's transaction).
 [[nodiscard]] core::Result<core::TaskPage> list_tasks(Connection& conn,
