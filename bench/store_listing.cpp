@@ -176,6 +176,10 @@ std::vector<Named> queries(core::UserId user) {
     out.push_back({std::move(name), q});
   };
   add("list", [](auto&) {});
+  add("by title, from \"m\"", [](auto& q) {  // a page past the first, half way through
+    q.sort = core::SortKey::title;
+    q.after = core::Keyset{std::string{"m"}, 0};
+  });
   add("q common (pay)", [](auto& q) { q.words = {"pay"}; });
   add("q rare (zanzibar)", [](auto& q) { q.words = {"zanzibar"}; });
   add("q two prefixes (pa re)", [](auto& q) { q.words = {"pa", "re"}; });
