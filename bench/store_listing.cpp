@@ -1,7 +1,8 @@
 // Task listings measured at the store, without HTTP: seeds a SQLite store through the Store
 // interface (the tasks bench/lua/seed_tasks.lua creates over the API, task i the same body) and
 // times Reader::tasks for the queries of bench/scale.sh and a few more, in CPU time of the
-// calling thread (the machine may be busy; CPU time is what a request costs it).
+// calling thread (the machine may be busy; CPU time is what a request costs it) and in wall time
+// (PostgreSQL's work is the server's: read wall time there).
 //
 //   store_listing seed DB COUNT [USERS]   tasks 0..COUNT-1, task j to user j % USERS + 1
 //   store_listing create DB COUNT         COUNT more tasks for user 1, one write each (as the API
@@ -10,7 +11,9 @@
 //                                         every query (or those whose name holds NAME) REPS
 //                                         times; a line per query
 //
-// Built by bench/store_listing.sh against the store's libraries (of this tree or another).
+// DB is a SQLite file, or a postgresql:// URL for run (a database the api role migrated, seeded
+// by bench/pg_seed.sql). Built by bench/store_listing.py against the store's libraries (of this
+// tree or another).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -23,6 +26,9 @@
 
 #include "core/validation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#ifdef STORE_LISTING_POSTGRES  // built with the PostgreSQL store's library (store_listing.py)
+#include "store/postgres/pg_store.hpp"
+#endif
 
 namespace {
 
@@ -92,7 +98,16 @@ core::TaskDraft draft_of(std::int64_t i) {
   std::exit(1);
 }
 
-std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& path) {
+std::unique_ptr<store::Store> open_store(const std::string& path) {
+  if (path.starts_with("postgresql://")) {
+#ifdef STORE_LISTING_POSTGRES
+    auto store = store::postgres::PostgresStore::open({path, 2, {"api"}});
+    if (!store) die(store.error().message);
+    return std::move(*store);  // not migrated: the seeding migrated it
+#else
+    die("built without the PostgreSQL store");
+#endif
+  }
   auto store = store::sqlite::SqliteStore::open({path, 2});
   if (!store) die(store.error().message);
   if (auto m = (*store)->migrate(); !m) die(m.error().message);
@@ -149,8 +164,8 @@ int create(const std::string& path, std::int64_t count) {
     return static_cast<double>(cpu[static_cast<std::size_t>(p * static_cast<double>(cpu.size()))]) /
            1000.0;
   };
-  std::printf("%-28s %6lld %8s %10.1f %10.1f %10.1f %10.1f\n", "create",
-              static_cast<long long>(count), "-", at(0.5), at(0.9), at(0.99), 0.0);
+  std::printf("%-28s %6lld %8s %10.1f %10.1f %10.1f %10.1f %10.1f\n", "create",
+              static_cast<long long>(count), "-", at(0.5), at(0.9), at(0.99), 0.0, 0.0);
   return 0;
 }
 
@@ -228,8 +243,8 @@ int run(const std::string& path, int reps, core::UserId user, const std::string&
     q.after = first.next;
     named.insert(named.begin() + 1, {"page", q});
   }
-  std::printf("%-28s %6s %10s %10s %10s %10s\n", "query", "hits", "cpu p50", "cpu p90", "cpu p99",
-              "wall p50");
+  std::printf("%-28s %6s %8s %10s %10s %10s %10s %10s\n", "query", "hits", "ids", "cpu p50",
+              "cpu p90", "cpu p99", "wall p50", "wall p99");
   for (const auto& [name, q] : named) {
     if (name.find(only) == std::string::npos) continue;
     for (int i = 0; i < 3; ++i) list(*store, q);  // warm the pages it reads
@@ -255,8 +270,9 @@ int run(const std::string& path, int reps, core::UserId user, const std::string&
     // The page's ids, hashed (FNV-1a): the same query on the same data gives the same page.
     std::uint32_t ids = 2166136261u;
     for (const auto& t : page.items) ids = (ids ^ static_cast<std::uint32_t>(t.id)) * 16777619u;
-    std::printf("%-28s %6zu %08x %10.1f %10.1f %10.1f %10.1f\n", name.c_str(), page.items.size(),
-                ids, at(cpu, 0.5), at(cpu, 0.9), at(cpu, 0.99), at(wall, 0.5));
+    std::printf("%-28s %6zu %08x %10.1f %10.1f %10.1f %10.1f %10.1f\n", name.c_str(),
+                page.items.size(), ids, at(cpu, 0.5), at(cpu, 0.9), at(cpu, 0.99), at(wall, 0.5),
+                at(wall, 0.99));
     std::fflush(stdout);
   }
   return 0;

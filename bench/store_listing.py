@@ -2,15 +2,17 @@
 """Task listings at the store level, one build against another (standard library only).
 
   store_listing.py build LIB_DIR OUT     compile bench/store_listing.cpp against LIB_DIR's
-                                         store libraries (a build's src/ folder) into OUT
+                                         store libraries (a build's src/ folder) into OUT, with
+                                         the PostgreSQL store when LIB_DIR has it
   store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C]
-                                 [--data DIR]
+                                 [--data DIR | --pg URL]
                                          seed a database with each driver (once per size, kept in
                                          DIR), then run both in turn K times (R repetitions of
                                          every query each; then C single-task creates on a copy
                                          of the database) and print each query's CPU time per
                                          call, p50 and p99 (the median over the rounds), NEW
-                                         against BASE
+                                         against BASE; with --pg, both list from that
+                                         PostgreSQL database (wall time: the server works)
 
 Alternating the two drivers round by round lets both see the same machine: other work on it
 moves both figures alike, and the ratios are what to read. See bench/README.md.
@@ -30,23 +32,31 @@ SYSTEM_LIBS = ["sqlite3", "boost_json", "boost_url", "crypto", "ical", "date-tz"
 
 def cmd_build(args):
     cmd = ["g++", "-std=c++20", "-O2", "-g", "-I" + os.path.join(ROOT, "src"),
+           "-isystem", "/usr/include/postgresql",
            os.path.join(ROOT, "bench", "store_listing.cpp"), "-o", args.out, "-L" + args.lib_dir]
-    cmd += ["-l" + lib for lib in LIBS + SYSTEM_LIBS]
+    libs, system_libs = LIBS, SYSTEM_LIBS
+    if os.path.exists(os.path.join(args.lib_dir, "libtickler_store_postgres.a")):
+        cmd += ["-DSTORE_LISTING_POSTGRES"]
+        libs, system_libs = ["tickler_store_postgres"] + LIBS, ["pq"] + SYSTEM_LIBS
+    cmd += ["-l" + lib for lib in libs + system_libs]
     subprocess.run(cmd, check=True)
     return 0
 
 
-LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8}|-)\s+([\d.]+)\s+[\d.]+\s+([\d.]+)\s+[\d.]+$")
+LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8}|-)\s+([\d.]+)\s+[\d.]+\s+([\d.]+)"
+                  r"\s+([\d.]+)\s+([\d.]+)$")
 
 
-def run(binary, db, reps):
+def run(binary, db, reps, wall=False):
     out = subprocess.run([binary, "run", db, str(reps)], check=True, capture_output=True,
                          text=True).stdout
     rows = {}
     for line in out.splitlines()[1:]:
         m = LINE.match(line)
         if m:
-            rows[m.group(1)] = (f"{m.group(2)} ({m.group(3)})", float(m.group(4)), float(m.group(5)))
+            p50, p99 = (6, 7) if wall else (4, 5)
+            rows[m.group(1)] = (f"{m.group(2)} ({m.group(3)})", float(m.group(p50)),
+                                float(m.group(p99)))
     return rows
 
 
@@ -75,17 +85,22 @@ def seeded(binary, db, tasks):
 
 
 def cmd_compare(args):
-    os.makedirs(args.data, exist_ok=True)
-    dbs = {name: seeded(binary, os.path.join(args.data, f"{name}-{args.tasks}.db"), args.tasks)
-           for name, binary in (("base", args.base), ("new", args.new))}
+    if args.pg:
+        dbs = {"base": args.pg, "new": args.pg}
+    else:
+        os.makedirs(args.data, exist_ok=True)
+        dbs = {name: seeded(binary, os.path.join(args.data, f"{name}-{args.tasks}.db"),
+                            args.tasks)
+               for name, binary in (("base", args.base), ("new", args.new))}
     rounds = {"base": [], "new": []}
     for k in range(args.rounds):
         for name, binary in (("base", args.base), ("new", args.new)):
-            rounds[name].append(run(binary, dbs[name], args.reps))
-            if args.creates:
+            rounds[name].append(run(binary, dbs[name], args.reps, wall=bool(args.pg)))
+            if args.creates and not args.pg:
                 rounds[name][-1].update(creates(binary, dbs[name], args.creates))
             print(f"round {k + 1}/{args.rounds}: {name}", file=sys.stderr)
-    print(f"| {args.tasks:,} tasks | hits (ids) | base p50 | new p50 | p50 new/base | base p99 | "
+    what = "PostgreSQL, wall time" if args.pg else f"{args.tasks:,} tasks"
+    print(f"| {what} | hits (ids) | base p50 | new p50 | p50 new/base | base p99 | "
           "new p99 | p99 new/base |")
     print("|---|---|---|---|---|---|---|---|")
     for query in rounds["base"][0]:
@@ -113,6 +128,8 @@ def main():
     c.add_argument("--reps", type=int, default=200)
     c.add_argument("--rounds", type=int, default=3)
     c.add_argument("--creates", type=int, default=0)
+    c.add_argument("--pg", help="a postgresql:// URL both drivers list from (bench/pg_seed.sql "
+                   "seeded it), timed in wall time: the work is the server's")
     c.add_argument("--data", default=os.path.join(ROOT, "bench", "out", "store_listing"))
     args = p.parse_args()
     return cmd_build(args) if args.cmd == "build" else cmd_compare(args)
