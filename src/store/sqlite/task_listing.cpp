@@ -99,10 +99,11 @@ core::Result<std::vector<std::int64_t>> search_hits(Connection& conn, const core
 }
 
 // Whether a walk of q tests anything beyond its index entries (priority, status, the tag it
-// walks along): words, due dates, a tag by an index probe.
-bool walk_reads_rows(const core::TaskQuery& q) {
-  return !q.words.empty() || q.tags.size() > (walks_along_tags(q) ? 1u : 0u) || q.due_after ||
-         q.due_before || q.has_due;
+// walks along, a search's hits read as ids): words by tickler_match, due dates, a tag by an
+// index probe.
+bool walk_reads_rows(const core::TaskQuery& q, bool hits_as_ids) {
+  return (!q.words.empty() && !hits_as_ids) || q.tags.size() > (walks_along_tags(q) ? 1u : 0u) ||
+         q.due_after || q.due_before || q.has_due;
 }
 
 }  // namespace
@@ -122,7 +123,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
 
   // 2. The first run of the walk.
   const DrivingSet walk = walks_along_tags(q) ? DrivingSet{Driver::tag, 0} : DrivingSet{};
-  const bool reads_rows = walk_reads_rows(q);
+  const bool reads_rows = walk_reads_rows(q, false);
   const auto run_rows = reads_rows ? std::max<std::int64_t>(1, limits.walk_rows / k_row_run_divisor)
                                    : limits.walk_rows;
   auto end = walk_end(conn, q, walk, run_rows, limits);
@@ -151,7 +152,7 @@ core::Result<core::TaskPage> list_tasks(Connection& conn, const core::TaskQuery&
     if (!ids) return ids.error();
     if (static_cast<std::int64_t>(ids->size()) <= rest_rows) search = std::move(*ids);
   }
-  const bool rows_after = walk_reads_rows(q) && (q.words.empty() || !search);
+  const bool rows_after = walk_reads_rows(q, search.has_value());
   const auto drive_cap = limits.set_cap.value_or(driving_set_cap(
       run_rows, hits, q.limit, rows_after ? k_set_row_in_rows : k_set_row_in_index_entries));
   const auto* search_ids = search ? &*search : nullptr;

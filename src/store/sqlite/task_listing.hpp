@@ -10,12 +10,14 @@
 //    and a run through that key, every filter tested, answers when it fills the page or no such
 //    entry exists (the run reached the user's last entry). Before it, a search whose hits fit in
 //    the page (limit + 1, counted in the search index) starts from them.
-// 3. Else the run's hits tell how many rows the walk still needs (driving_set_cap): the
-//    candidate sets are counted up to that many — the search hits (within it, the walk tests
-//    them as a set on each index entry rather than each row by tickler_match), the priorities'
-//    rows, the tags — and one that costs less to read and sort than the rest of the walk is
-//    read and sorted (in created order a tag is walked along instead, the smallest of them);
-//    else the walk goes on past the run's last key for what the page lacks.
+// 3. Else the run's hits tell how many rows the walk still needs (driving_set_cap). A search
+//    with no more hits than that is read, its ids, and the walk tests them on each index entry
+//    from then on (tickler_in) rather than each row by tickler_match. The other candidate
+//    sets — the priorities' rows, the tags — are counted up to the size whose reading and
+//    sorting costs what the rest of the walk would (its cost per entry from what it tests), and
+//    the smallest set within that is read and sorted (in created order a tag is walked along
+//    instead, the smallest of them); else the walk goes on past the run's last key for what the
+//    page lacks.
 // Every plan gives the same page and cursor (task_listing.test.cpp compares them).
 #include <cstdint>
 #include <optional>
