@@ -44,11 +44,24 @@ core::TaskPage page_of(std::vector<core::Task> tasks, const core::TaskQuery& q) 
   return page;
 }
 
+// The page of one statement: its row past the page is not decoded, only seen.
 core::Result<core::TaskPage> listing(Connection& conn, const core::TaskQuery& q,
                                      const ListingPlan& plan, const ListingLimits& limits) {
-  std::vector<core::Task> tasks;
-  if (auto st = listed(conn, build_task_query(q, plan), limits, tasks); !st) return st.error();
-  return page_of(std::move(tasks), q);
+  auto s = prepared(conn, build_task_query(q, plan), limits);
+  if (!s) return s.error();
+  core::TaskPage page;
+  page.items.reserve(static_cast<std::size_t>(q.limit));
+  for (;;) {
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (page.items.size() == static_cast<std::size_t>(q.limit)) {
+      page.next = core::keyset_of(page.items.back(), q.sort);
+      break;
+    }
+    page.items.push_back(store::read_task(*s, split_words));
+  }
+  return page;
 }
 
 // The key and id of the walk's rows-th entry past the cursor, if it has that many.
