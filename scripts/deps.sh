@@ -12,7 +12,7 @@ want=${1:-build}
 build_pkgs=(cmake ninja-build g++ pkg-config ccache tzdata
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
-  libhowardhinnant-date-dev libical-dev libgtest-dev libgmock-dev)
+  libhowardhinnant-date-dev libical-dev libcurl4-openssl-dev libgtest-dev libgmock-dev)
 stack_pkgs=(postgresql openjdk-17-jdk-headless maven python3)
 test_pkgs=(clang-format python3 python3-venv "${stack_pkgs[@]}")
 bench_pkgs=(wrk valgrind)

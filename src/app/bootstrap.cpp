@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -59,6 +60,31 @@ http::DestinationSettings destination_settings(const NetworkConfig& config) {
     s.allowed.push_back(*cidr);
   }
   return s;
+}
+
+std::string public_url(const NetworkConfig& config) {
+  std::string url = config.public_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.empty()) return url;
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  const bool origin = parsed && (parsed->scheme() == "https" || parsed->scheme() == "http") &&
+                      !parsed->encoded_host().empty() && parsed->encoded_path().empty() &&
+                      !parsed->has_query() && !parsed->has_userinfo();
+  if (!origin) {
+    throw std::runtime_error(
+        "--public-url: an http(s) origin such as https://tickler.example.com "
+        "(no path, query or fragment), not " +
+        config.public_url);
+  }
+  return url;
+}
+
+void add_oauth_settings(services::api::ApiSettings& settings, const NetworkConfig& config) {
+  settings.oauth.public_url = public_url(config);
+  http::FetchSettings fetch;
+  fetch.ca_file = config.outbound_ca_file;
+  settings.fetch_document = services::api::metadata_document_fetcher(
+      fetch, http::DestinationPolicy{destination_settings(config)});
 }
 
 services::api::AuthSettings auth_settings(const AccountConfig& config) {

@@ -6,6 +6,7 @@
 
 #include "app/config.hpp"
 #include "http/destination.hpp"
+#include "services/api/api_service.hpp"
 #include "services/api/auth_service.hpp"
 #include "services/event_retention.hpp"
 #include "services/notifier/reminder_window.hpp"
@@ -18,6 +19,12 @@ namespace tickler::app {
 void init_process(const std::string& log_level);
 // The destination policy's settings; throws on a malformed CIDR range (a start-up failure).
 http::DestinationSettings destination_settings(const NetworkConfig& config);
+// The public origin without a trailing slash ("" when not set); throws (a start-up failure)
+// unless it is an http(s) origin without a path, query or fragment.
+std::string public_url(const NetworkConfig& config);
+// The OAuth authorization server's settings of a process serving the api: the public URL, and
+// reading clients' metadata documents through the destination policy.
+void add_oauth_settings(services::api::ApiSettings& settings, const NetworkConfig& config);
 // Sign-up mode and user-cache freshness; throws on an unknown --signup (a start-up failure).
 services::api::AuthSettings auth_settings(const AccountConfig& config);
 // The retention of a process's events tables: the outbox's where it publishes, the processed

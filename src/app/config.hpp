@@ -14,6 +14,11 @@ struct NetworkConfig {
   bool allow_private_destinations = false;        // webhooks may reach loopback/private addresses
   std::vector<std::string> allowed_destinations;  // CIDR ranges allowed besides public addresses
   int max_connections = 0;  // HTTP connections at once; 0: derived from the open-file limit
+  // The public origin clients reach this server at ("https://tickler.example.com", no path):
+  // the OAuth issuer and the MCP resource's base; empty: each request's Host (local use).
+  std::string public_url;  // TICKLER_PUBLIC_URL
+  // Extra CA certificates (PEM) outgoing https requests trust (clients' metadata documents).
+  std::string outbound_ca_file;  // TICKLER_OUTBOUND_CA_FILE
 };
 
 // Who may sign up, and how fresh a process's view of each user's token generation is (api).

@@ -8,6 +8,7 @@
 #include "bus/inproc/timer_queue.hpp"
 #include "outbox/envelope.hpp"
 #include "services/api/api_wiring.hpp"
+#include "services/assistant/assistant_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
 #include "services/realtime/realtime_wiring.hpp"
@@ -41,9 +42,11 @@ ProcessSettings process_settings(const ServeConfig& config) {
 }
 
 services::api::ApiSettings api_settings(const ServeConfig& config) {
-  services::api::ApiSettings s{
-      {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}}, {}, {}};
+  services::api::ApiSettings s;
+  s.jwt = {jwt_secret(config.data_dir), std::chrono::seconds{config.token_ttl_seconds}};
   s.auth = auth_settings(config.accounts);
+  s.mcp.allowed_origins = {config.cors_origins.begin(), config.cors_origins.end()};
+  add_oauth_settings(s, config.network);
   return s;
 }
 
@@ -91,8 +94,11 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       },
       hub_settings(config.replay));
   retention_ = services::wire_event_retention(ports, retention_settings_);
+  // The assistant runs its tools through this process's pipeline, as the api's routes.
+  assistant_ = services::assistant::wire_assistant(ports, {});
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
+  process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &api));
   web_ = &process_.serve_web(config.web_root.empty() ? default_web_root()
                                                      : std::filesystem::path{config.web_root});
 }

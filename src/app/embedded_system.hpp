@@ -9,6 +9,7 @@
 #include "app/run_loop.hpp"
 #include "bus/inproc/inproc_bus.hpp"
 #include "services/api/api_service.hpp"
+#include "services/assistant/assistant_service.hpp"
 #include "services/auditor/audit_service.hpp"
 #include "services/event_retention.hpp"
 #include "services/notifier/notifier_wiring.hpp"
@@ -47,6 +48,7 @@ class EmbeddedSystem final : public Runnable {
   std::unique_ptr<services::notifier::WiredNotifier> notifier_;
   std::unique_ptr<services::realtime::RealtimeService> realtime_;
   std::unique_ptr<services::EventRetention> retention_;
+  std::unique_ptr<services::assistant::AssistantService> assistant_;
 };
 
 }  // namespace tickler::app

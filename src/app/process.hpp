@@ -43,6 +43,8 @@ class Process {
   void set_authenticator(http::Authenticator authenticate) {
     authenticate_ = std::move(authenticate);
   }
+  // What a 401 or 403 of the pipeline's credential check adds for the client (RFC 9728).
+  void set_challenge(http::Challenge challenge) { pipeline_.set_challenge(std::move(challenge)); }
   // Serves the web UI from `root` on every path no route knows (GET/HEAD outside /api/).
   const http::StaticFiles& serve_web(const std::filesystem::path& root);
 

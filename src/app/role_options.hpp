@@ -20,6 +20,16 @@ inline void add_network_options(CLI::App& cmd, NetworkConfig& c) {
       ->envname("TICKLER_MAX_CONNECTIONS")
       ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
+  cmd.add_option("--public-url", c.public_url,
+                 "the origin clients reach this server at (https://tickler.example.com): the OAuth "
+                 "issuer and the MCP resource <public-url>/mcp; default: each request's Host, "
+                 "over http (local use only)")
+      ->envname("TICKLER_PUBLIC_URL");
+  cmd.add_option("--outbound-ca-file", c.outbound_ca_file,
+                 "extra CA certificates (PEM) trusted by outgoing https requests (OAuth clients' "
+                 "metadata documents), e.g. an on-premises CA")
+      ->envname("TICKLER_OUTBOUND_CA_FILE")
+      ->check(CLI::ExistingFile);
 }
 
 // Sign-up and token freshness (tickler serve and the api role).
@@ -174,7 +184,8 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--state-store", c.state_store, "notifier: state store component")
       ->envname("TICKLER_STATE_STORE")
       ->capture_default_str();
-  cmd.add_option("--api-app-id", c.api_app_id, "recurrer: the api's Dapr app id")
+  cmd.add_option("--api-app-id", c.api_app_id,
+                 "the api's Dapr app id (recurrer: occurrences; the others: token checks)")
       ->envname("TICKLER_API_APP_ID")
       ->capture_default_str();
   cmd.add_option("--realtime-upstreams", c.realtime_upstreams,

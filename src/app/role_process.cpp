@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "app/api_token_check.hpp"
 #include "app/bootstrap.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
@@ -12,7 +13,6 @@
 #include "services/api/api_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
-#include "services/realtime/api_token_check.hpp"
 #include "services/realtime/realtime_wiring.hpp"
 #include "services/recurrer/occurrence_client.hpp"
 #include "services/recurrer/recurrer_wiring.hpp"
@@ -100,12 +100,6 @@ bus::dapr::DaprBusSettings bus_settings(const RoleConfig& c) {
           .bulk_await_ms = c.bulk_await_ms};
 }
 
-// Every role but the api authenticates by the token's signature and expiry alone.
-http::net::awaitable<core::Result<core::UserId>> verify_token(const auth::JwtIssuer* jwt,
-                                                              std::string_view token) {
-  co_return jwt->verify(token, core::now());
-}
-
 }  // namespace
 
 bool is_role(std::string_view role) {
@@ -141,7 +135,10 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
     process_.run_relay(*relay_);
   }
   const auto ports = process_.ports(store_.get(), bus_);
-  process_.set_authenticator(std::bind_front(&verify_token, &jwt_));
+  // Every role but the api asks the api about tokens it cannot check itself (api_token_check.hpp).
+  process_.set_authenticator(token_check_by_api(
+      [this](std::string_view token) { return jwt_.verify(token, core::now()); }, dapr_,
+      process_.offload(), config_.api_app_id, {.ask_about_sessions = false}));
   if (role == "api") wire_api(ports);
   if (role == "auditor") auditor_ = services::auditor::wire_auditor(ports);
   if (role == "recurrer") {
@@ -180,38 +177,58 @@ boost::json::object RoleProcess::listening() const {
 }
 
 void RoleProcess::wire_api(const services::Ports& ports) {
-  services::api::ApiSettings settings{
-      {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}}, {}, {}};
+  services::api::ApiSettings settings;
+  settings.jwt = {jwt_secret_, std::chrono::seconds{config_.token_ttl_seconds}};
   settings.auth = auth_settings(config_.accounts);
+  settings.mcp.allowed_origins = {config_.cors_origins.begin(), config_.cors_origins.end()};
+  add_oauth_settings(settings, config_.network);
   api_ = services::api::wire_api(ports, std::move(settings));
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
+  process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &*api_));
   services::api::add_occurrence_route(ports, *api_, config_.app_api_token);
   // One origin for the browser: the routes of the auditor and the notifier are forwarded to
   // them through service invocation, the WebSocket to a realtime replica. The api checks the
   // token first (it alone knows revoked tokens and deleted users); they check the signature too.
   auto& router = ports.router;
   const auto to = [&](const std::string& app) {
-    return bus::dapr::forward_to(dapr_, ports.offload, app);
+    return services::api::on_behalf_of_caller(*api_,
+                                              bus::dapr::forward_to(dapr_, ports.offload, app));
   };
-  router.add(verb::get, "/api/tasks/{id}/history", true, to(config_.auditor_app_id));
-  router.add(verb::get, "/api/notifications", true, to(config_.notifier_app_id));
-  router.add(verb::post, "/api/notifications/{id}/read", true, to(config_.notifier_app_id));
+  router.add(verb::get, "/api/tasks/{id}/history", http::Access::tasks_read,
+             to(config_.auditor_app_id));
+  router.add(verb::get, "/api/notifications", http::Access::tasks_read,
+             to(config_.notifier_app_id));
+  router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,
+             to(config_.notifier_app_id));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
-    router.add(method, "/api/me/webhook", true, to(config_.notifier_app_id));
+    router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
   }
   wire_ws_proxy(ports);
 }
 
-// The frontend: the web UI's files, and every /api route passed to the api app as it came
-// (the api passes history and notification routes on in turn), /api/ws to realtime.
+// The frontend: the web UI's files, and every /api route, /mcp and the OAuth endpoints passed to
+// the api app as they came (the api passes history and notification routes on in turn), /api/ws
+// to realtime.
 void RoleProcess::wire_frontend(const services::Ports& ports) {
   const auto to_api = bus::dapr::forward_to(dapr_, ports.offload, config_.api_app_id);
   std::string pattern = "/api";
   for (int depth = 0; depth < 5; ++depth) {
     pattern += "/{p" + std::to_string(depth) + "}";
     for (auto method : {verb::get, verb::post, verb::put, verb::patch, verb::delete_}) {
-      ports.router.add(method, pattern, false, to_api);
+      ports.router.add(method, pattern, http::Access::open, to_api);
     }
+  }
+  // The MCP endpoint too (the api checks the credential and the Origin).
+  for (auto method : {verb::post, verb::delete_})
+    ports.router.add(method, "/mcp", http::Access::open, to_api);
+  // The OAuth authorization server and its metadata (the consent page is the web UI's).
+  for (const char* path :
+       {"/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-authorization-server", "/oauth/authorize"}) {
+    ports.router.add(verb::get, path, http::Access::open, to_api);
+  }
+  for (const char* path : {"/oauth/register", "/oauth/token", "/oauth/revoke"}) {
+    ports.router.add(verb::post, path, http::Access::open, to_api, http::Body::json_or_form);
   }
   wire_ws_proxy(ports);
 }
@@ -256,7 +273,8 @@ void RoleProcess::wire_realtime(const services::Ports& ports) {
   auto verify = [this](std::string_view token) { return jwt_.verify(token, core::now()); };
   realtime_ = services::realtime::wire_realtime(
       ports,
-      services::realtime::token_check_by_api(verify, dapr_, ports.offload, config_.api_app_id),
+      token_check_by_api(verify, dapr_, ports.offload, config_.api_app_id,
+                         {.ask_about_sessions = true}),
       [this](std::string_view token) -> std::optional<services::realtime::SessionToken> {
         auto claims = jwt_.verify_claims(token, core::now());
         if (!claims) return std::nullopt;

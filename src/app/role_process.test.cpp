@@ -31,6 +31,15 @@ const Routes k_common{{"GET", "/dapr/subscribe"},
                       {"GET", "/readyz"},
                       {"GET", "/metrics"}};
 
+// The OAuth endpoints the frontend passes on to the api.
+const Routes k_oauth{{"GET", "/.well-known/oauth-protected-resource/mcp"},
+                     {"GET", "/.well-known/oauth-protected-resource"},
+                     {"GET", "/.well-known/oauth-authorization-server"},
+                     {"GET", "/oauth/authorize"},
+                     {"POST", "/oauth/register"},
+                     {"POST", "/oauth/token"},
+                     {"POST", "/oauth/revoke"}};
+
 TEST(RoleProcess, RecurrerAndRealtimeServeTheSidecarsAndTheOperationalRoutes) {
   EXPECT_EQ(routes_of("recurrer"), k_common);
   EXPECT_EQ(routes_of("realtime"), k_common);
@@ -39,6 +48,8 @@ TEST(RoleProcess, RecurrerAndRealtimeServeTheSidecarsAndTheOperationalRoutes) {
 TEST(RoleProcess, FrontendPassesEveryApiRouteOn) {
   auto routes = routes_of("frontend");
   for (const auto& r : k_common) EXPECT_EQ(routes.erase(r), 1U) << r.second;
+  EXPECT_EQ(routes.erase({"POST", "/mcp"}) + routes.erase({"DELETE", "/mcp"}), 2U);
+  for (const auto& r : k_oauth) EXPECT_EQ(routes.erase(r), 1U) << r.second;
   EXPECT_EQ(routes.size(), 25U);  // five depths, five methods
   EXPECT_TRUE(routes.contains({"PATCH", "/api/{p0}/{p1}/{p2}"}));
   EXPECT_TRUE(routes.contains({"DELETE", "/api/{p0}/{p1}/{p2}/{p3}/{p4}"}));

@@ -16,10 +16,12 @@ namespace {
 using beast_http::field;
 using beast_http::verb;
 
+// Browser MCP clients (an allowed origin) send and read MCP's headers too.
 constexpr std::string_view k_allowed_headers =
-    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, "
+    "MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name";
 constexpr std::string_view k_exposed_headers =
-    "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After";
+    "ETag, Location, X-Request-Id, Idempotent-Replayed, Retry-After, Mcp-Session-Id";
 
 std::string allow_list(const std::vector<verb>& methods) {
   std::string out;
@@ -40,6 +42,26 @@ bool is_json_content_type(std::string_view ct) {
          (media.starts_with("application/") && media.ends_with("+json"));
 }
 
+bool is_form_content_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  std::string media{ct.substr(0, semi)};
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media == "application/x-www-form-urlencoded";
+}
+
+// 401 for an audience-bound token presented to another resource (RFC 6750 §3.1).
+Response wrong_audience(const std::string& audience) {
+  auto error =
+      core::make_error(core::Errc::unauthorized, "this token was issued for " + audience + " only");
+  error.code_name = "invalid_token";
+  auto res = error_response(error);
+  res.set(field::www_authenticate,
+          "Bearer error=\"invalid_token\", error_description=\"the token is for another "
+          "resource\"");
+  return res;
+}
+
 // The web UI's paths: everything a browser may GET that is not the API.
 bool is_fallback_request(verb method, std::string_view path) {
   return (method == verb::get || method == verb::head) && path != "/api" &&
@@ -48,6 +70,24 @@ bool is_fallback_request(verb method, std::string_view path) {
 
 core::Error not_found() {
   return core::make_error(core::Errc::not_found, "no such route");
+}
+
+// 403 for a credential without the scope a route asks for (RFC 6750 §3.1).
+Response insufficient_scope(Access access) {
+  const std::string_view name = access == Access::tasks_read    ? "tasks:read"
+                                : access == Access::tasks_write ? "tasks:write"
+                                                                : "account";
+  auto error =
+      core::make_error(core::Errc::forbidden,
+                       access == Access::account
+                           ? std::string{"this needs the web app's session; tokens cannot do it"}
+                           : "this credential lacks the scope " + std::string{name},
+                       {{"scope", std::string{name}}});
+  error.code_name = "insufficient_scope";
+  auto res = error_response(error);
+  res.set(field::www_authenticate,
+          "Bearer error=\"insufficient_scope\", scope=\"" + std::string{name} + "\"");
+  return res;
 }
 
 }  // namespace
@@ -90,7 +130,8 @@ std::string request_id_for(std::string_view given) {
   return prefix + n;
 }
 
-net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name) {
+net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& route_name,
+                                            const Principal* given) const {
   auto& req = ctx.request;
   auto parsed = boost::urls::parse_origin_form(req.target());
   if (!parsed) {
@@ -132,36 +173,79 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
 
   if (!req.body().empty()) {
     const auto ct = req[field::content_type];
-    if (!ct.empty() && !is_json_content_type(ct)) {
-      co_return error_response(core::make_error(core::Errc::unsupported_media_type,
-                                                "request bodies must be application/json"));
+    if (!ct.empty() && !is_json_content_type(ct) &&
+        !(match.route->body == Body::json_or_form && is_form_content_type(ct))) {
+      co_return error_response(core::make_error(
+          core::Errc::unsupported_media_type,
+          match.route->body == Body::json_or_form
+              ? "request bodies must be application/json or application/x-www-form-urlencoded"
+              : "request bodies must be application/json"));
     }
   }
 
-  if (match.route->authenticated) {
-    const auto header = req[field::authorization];
-    constexpr std::string_view bearer = "Bearer ";
-    if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
-      co_return error_response(core::make_error(
-          core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)"));
+  if (match.route->access != Access::open) {
+    if (given) {
+      ctx.principal = *given;
+    } else {
+      const auto header = req[field::authorization];
+      constexpr std::string_view bearer = "Bearer ";
+      if (header.size() <= bearer.size() || !header.starts_with(bearer)) {
+        co_return challenged(
+            req, path,
+            error_response(core::make_error(
+                core::Errc::unauthorized, "missing bearer token (Authorization: Bearer <token>)")));
+      }
+      const auto token = header.substr(bearer.size());
+      auto principal = co_await authenticate_(token);
+      if (!principal) co_return challenged(req, path, error_response(principal.error()));
+      // An audience-bound token (OAuth, RFC 8707) is good for its resource only.
+      if (!principal->audience.empty() && !within_audience(principal->audience, path)) {
+        co_return challenged(req, path, wrong_audience(principal->audience));
+      }
+      ctx.principal = std::move(*principal);
     }
-    const auto token = header.substr(bearer.size());
-    auto user = co_await authenticate_(token);
-    if (!user) co_return error_response(user.error());
-    ctx.user_id = *user;
+    ctx.user_id = ctx.principal->user;
+    if (const auto needed = scopes_of(match.route->access); !ctx.principal->has(needed)) {
+      auto res = insufficient_scope(match.route->access);
+      co_return given ? std::move(res) : challenged(req, path, std::move(res));
+    }
   }
   co_return co_await match.route->handler(ctx);
 }
 
+Response Pipeline::challenged(const Request& request, std::string_view path, Response res) const {
+  if (challenge_) challenge_(request, path, res);
+  return res;
+}
+
+bool within_audience(std::string_view audience, std::string_view path) {
+  auto parsed = boost::urls::parse_uri(audience);
+  if (!parsed) return false;
+  std::string resource{parsed->path()};
+  while (!resource.empty() && resource.back() == '/') resource.pop_back();
+  if (resource.empty()) return true;  // the whole origin
+  return path == resource || (path.starts_with(resource) && path[resource.size()] == '/');
+}
+
 net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {
+  return run(request, remote_address, std::nullopt);
+}
+
+net::awaitable<Response> Pipeline::invoke(Request& request, const Principal& principal) const {
+  return run(request, "in-process", principal);
+}
+
+net::awaitable<Response> Pipeline::run(Request& request, std::string remote_address,
+                                       std::optional<Principal> given) const {
   const auto start = std::chrono::steady_clock::now();
-  RequestContext ctx{request, {}, {}, {}, request_id_for(request["X-Request-Id"]), remote_address};
+  RequestContext ctx{request,       {}, {}, {}, {}, request_id_for(request["X-Request-Id"]),
+                     remote_address};
   std::string route_name = "unmatched";
   Response res;
   bool failed = false;
   std::string what;
   try {
-    res = co_await dispatch(ctx, route_name);
+    res = co_await dispatch(ctx, route_name, given ? &*given : nullptr);
   } catch (const std::exception& e) {
     failed = true;
     what = e.what();

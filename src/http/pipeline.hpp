@@ -11,10 +11,16 @@
 
 namespace tickler::http {
 
-// Verifies a bearer token and answers the user it stands for.
-// The token stays valid until the awaitable completes.
+// Verifies a bearer token and answers whom it stands for (unauthorized when it stands for no
+// one). The token stays valid until the awaitable completes.
 using Authenticator =
-    std::function<net::awaitable<core::Result<core::UserId>>(std::string_view token)>;
+    std::function<net::awaitable<core::Result<Principal>>(std::string_view token)>;
+
+// Adds to a 401 or 403 the pipeline answers for a credential (none, refused, or short of the
+// route's scope) what the resource asks of a client next: e.g. the WWW-Authenticate
+// resource_metadata of RFC 9728 on an OAuth-protected path.
+using Challenge =
+    std::function<void(const Request& request, std::string_view path, Response& response)>;
 
 struct PipelineSettings {
   std::set<std::string> cors_origins;  // exact origins, e.g. "http://localhost:5173"
@@ -30,20 +36,36 @@ class Pipeline {
         authenticate_(std::move(authenticate)) {}
 
   net::awaitable<Response> handle(Request& request, const std::string& remote_address);
+  // Runs a request through the router as `principal`, in-process (a tool running a REST route):
+  // no bearer token is read, but the route's Access is still enforced; metrics and the access
+  // log as for any request. The request must outlive the awaitable.
+  net::awaitable<Response> invoke(Request& request, const Principal& principal) const;
   // Answers GET and HEAD requests outside /api/ that no route knows (the web UI). Set it before
   // the server starts.
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
+  // Set it before the server starts.
+  void set_challenge(Challenge challenge) { challenge_ = std::move(challenge); }
   // For requests the server rejects before the pipeline (oversize, unparsable): the same headers.
   void finish(const Request* request, Response& response, std::string_view request_id) const;
 
  private:
-  net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name);
+  net::awaitable<Response> run(Request& request, std::string remote_address,
+                               std::optional<Principal> given) const;
+  net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name,
+                                    const Principal* given) const;
+  [[nodiscard]] Response challenged(const Request& request, std::string_view path,
+                                    Response res) const;
   PipelineSettings settings_;
   const Router& router_;
   Metrics& metrics_;
   Authenticator authenticate_;
   Handler fallback_;
+  Challenge challenge_;
 };
+
+// Whether a request to `path` is within `audience`, the resource URL a token was issued for:
+// its path, or below it ("https://h/mcp" covers /mcp and /mcp/…).
+[[nodiscard]] bool within_audience(std::string_view audience, std::string_view path);
 
 // The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>", as Dapr sends it),
 // or empty when the header is absent or malformed (or the all-zero invalid id).

@@ -38,9 +38,9 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-void Router::add(beast_http::verb method, std::string pattern, bool authenticated,
-                 Handler handler) {
-  routes_.push_back({method, std::move(pattern), authenticated, std::move(handler)});
+void Router::add(beast_http::verb method, std::string pattern, Access access, Handler handler,
+                 Body body) {
+  routes_.push_back({method, std::move(pattern), access, std::move(handler), body});
 }
 
 RouteMatch Router::match(beast_http::verb method, std::string_view path) const {

@@ -9,11 +9,16 @@
 
 namespace tickler::http {
 
+// The request bodies a route takes: JSON, or also application/x-www-form-urlencoded (the
+// OAuth token endpoint's).
+enum class Body : std::uint8_t { json, json_or_form };
+
 struct Route {
   beast_http::verb method;
   std::string pattern;
-  bool authenticated = true;
+  Access access = Access::account;
   Handler handler;
+  Body body = Body::json;
 };
 
 struct RouteMatch {
@@ -25,7 +30,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(beast_http::verb method, std::string pattern, bool authenticated, Handler handler);
+  void add(beast_http::verb method, std::string pattern, Access access, Handler handler,
+           Body body = Body::json);
   // path is the decoded path, without query.
   [[nodiscard]] RouteMatch match(beast_http::verb method, std::string_view path) const;
   [[nodiscard]] const std::vector<Route>& routes() const { return routes_; }

@@ -11,9 +11,9 @@ Handler none() {
 
 TEST(Router, MatchesLiteralAndParameterSegments) {
   Router r;
-  r.add(beast_http::verb::get, "/api/tasks", true, none());
-  r.add(beast_http::verb::get, "/api/tasks/{id}", true, none());
-  r.add(beast_http::verb::post, "/api/tasks/{id}/complete", true, none());
+  r.add(beast_http::verb::get, "/api/tasks", Access::tasks_read, none());
+  r.add(beast_http::verb::get, "/api/tasks/{id}", Access::tasks_read, none());
+  r.add(beast_http::verb::post, "/api/tasks/{id}/complete", Access::tasks_read, none());
   auto m = r.match(beast_http::verb::get, "/api/tasks/42");
   ASSERT_TRUE(m.route);
   EXPECT_EQ(m.route->pattern, "/api/tasks/{id}");
@@ -24,8 +24,8 @@ TEST(Router, MatchesLiteralAndParameterSegments) {
 
 TEST(Router, KnownPathWithOtherMethodListsAllowed) {
   Router r;
-  r.add(beast_http::verb::get, "/api/tasks/{id}", true, none());
-  r.add(beast_http::verb::patch, "/api/tasks/{id}", true, none());
+  r.add(beast_http::verb::get, "/api/tasks/{id}", Access::tasks_read, none());
+  r.add(beast_http::verb::patch, "/api/tasks/{id}", Access::tasks_read, none());
   auto m = r.match(beast_http::verb::put, "/api/tasks/1");
   EXPECT_FALSE(m.route);
   EXPECT_TRUE(m.path_known);

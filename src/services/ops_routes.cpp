@@ -37,10 +37,11 @@ http::net::awaitable<http::Response> metrics(const http::Metrics* metrics, http:
 }  // namespace
 
 void add_ops_routes(const Ports& ports, ReadyCheck ready) {
-  ports.router.add(verb::get, "/healthz", false, &healthz);
-  ports.router.add(verb::get, "/readyz", false,
+  ports.router.add(verb::get, "/healthz", http::Access::open, &healthz);
+  ports.router.add(verb::get, "/readyz", http::Access::open,
                    std::bind_front(&readyz, &ports.offload, std::move(ready)));
-  ports.router.add(verb::get, "/metrics", false, std::bind_front(&metrics, &ports.metrics));
+  ports.router.add(verb::get, "/metrics", http::Access::open,
+                   std::bind_front(&metrics, &ports.metrics));
 }
 
 core::Status store_answers(store::Store& store) {

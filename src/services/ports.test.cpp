@@ -52,7 +52,7 @@ class OpsRoutes : public ::testing::Test {
     EXPECT_TRUE(m.route) << path;
     if (!m.route) return {};
     http::Request request{http::beast_http::verb::get, path, 11};
-    http::RequestContext ctx{request, {}, {}, {}, "req-1", "127.0.0.1"};
+    http::RequestContext ctx{request, {}, {}, {}, {}, "req-1", "127.0.0.1"};
     auto future = boost::asio::co_spawn(ioc_, m.route->handler(ctx), boost::asio::use_future);
     ioc_.run();
     ioc_.restart();

@@ -20,6 +20,7 @@
 #include "store/events.hpp"
 #include "store/notifier.hpp"
 #include "store/tasks.hpp"
+#include "store/tokens.hpp"
 
 namespace tickler::store {
 
@@ -61,6 +62,16 @@ inline constexpr const char* k_user_columns =
 template <RowColumns R>
 core::User read_user(const R& r) {
   return {r.int64(0), r.text(1), r.text(2), r.text(3), r.instant(4), r.int64(5), r.boolean(6)};
+}
+
+// Personal API tokens. Scopes are space-separated words.
+inline constexpr const char* k_api_token_columns =
+    "id, user_id, name, token_hash, prefix, scopes, created_at, expires_at, last_used_at";
+template <RowColumns R>
+ApiToken read_api_token(const R& r) {
+  return {r.int64(0),   r.int64(1),       r.text(2),
+          r.text(3),    r.text(4),        split_words(r.view(5)),
+          r.instant(6), r.opt_instant(7), r.opt_instant(8)};
 }
 
 // Tasks, from the table aliased t. The tags column is the engine's own (SQLite: space-separated

@@ -1,11 +1,12 @@
 #pragma once
 // The Store interface: everything the services persist, behind read and write transactions.
 // What a transaction can do is split by area, each in its own header next to its rows:
-// users.hpp, tasks.hpp, events.hpp, audit.hpp, notifier.hpp; Reader and Writer unite them.
-// A write transaction commits when its function returns success and rolls back otherwise, so a
-// service can make several changes (a task change plus its outbox rows) atomically. A write
-// function may run more than once (PostgreSQL retries a transaction that lost a race), so it acts
-// only through the Writer and overwrites, never appends to, what it captures.
+// users.hpp, tasks.hpp, events.hpp, audit.hpp, notifier.hpp, tokens.hpp, oauth.hpp,
+// conversations.hpp; Reader and Writer unite them. A write transaction commits when its function
+// returns success and rolls back otherwise, so a service can make several changes (a task change
+// plus its outbox rows) atomically. A write function may run more than once (PostgreSQL retries a
+// transaction that lost a race), so it acts only through the Writer and overwrites, never appends
+// to, what it captures.
 // Calls block; callers run them off the I/O threads (base::Offload).
 #include <cstdint>
 #include <functional>
@@ -14,9 +15,12 @@
 
 #include "core/result.hpp"
 #include "store/audit.hpp"
+#include "store/conversations.hpp"
 #include "store/events.hpp"
 #include "store/notifier.hpp"
+#include "store/oauth.hpp"
 #include "store/tasks.hpp"
+#include "store/tokens.hpp"
 #include "store/users.hpp"
 
 namespace tickler::store {
@@ -46,7 +50,10 @@ class Reader : public virtual UserReader,
                public virtual TaskReader,
                public virtual EventReader,
                public virtual AuditReader,
-               public virtual NotifierReader {};
+               public virtual NotifierReader,
+               public virtual ConversationReader,
+               public virtual TokenReader,
+               public virtual OAuthReader {};
 
 // Everything a write transaction may do: the union of the areas' writers, each of which reads
 // its own area too (the areas' readers are virtual bases, so a Writer holds each once).
@@ -55,7 +62,10 @@ class Writer : public Reader,
                public TaskWriter,
                public EventWriter,
                public AuditWriter,
-               public NotifierWriter {};
+               public NotifierWriter,
+               public ConversationWriter,
+               public TokenWriter,
+               public OAuthWriter {};
 
 class Store {
  public:

@@ -67,3 +67,20 @@ def test_the_websocket_on_the_frontend_origin_gets_updates(frontend):
                         timeout=EVENT_WAIT, what="the created message")
     finally:
         client.close()
+
+
+def test_an_mcp_client_works_through_the_frontend(frontend):
+    """/mcp on the frontend's origin: passed on to the api with MCP's headers, both ways."""
+    from mcp_support import LATEST_HANDSHAKE, mcp_client, run, structured
+
+    user = signup(frontend.url)
+
+    async def go():
+        for mode in ("auto", "legacy"):  # the legacy mode needs Mcp-Session-Id both ways
+            async with mcp_client(frontend.url, user.token, mode=mode) as c:
+                assert mode == "auto" or c.protocol_version == LATEST_HANDSHAKE
+                title = f"MCP via the frontend {unique_word()}"
+                task = structured(await c.call_tool("add_task", {"title": title}))
+                assert structured(await c.call_tool("get_task", {"id": task["id"]}))["title"] == title
+
+    run(go())

@@ -1,10 +1,12 @@
 // Who is signed in. Without a session: the sign-up / log-in screen. With one: the workspace.
+// /oauth/consent is the OAuth consent page (it asks for a log-in itself when needed).
 // When the token expires mid-work, a log-in dialog opens over the workspace (which stays as it
 // is) and the request that failed is retried with the new token.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api/client';
 import type { Session } from './api/endpoints';
 import { AuthScreen } from './components/AuthScreen';
+import { ConsentPage } from './components/ConsentPage';
 import { Workspace } from './components/Workspace';
 import { loadSession, saveSession, type StoredSession } from './lib/session';
 
@@ -95,20 +97,29 @@ export function App() {
     waiting.current = null;
   };
 
+  const expiredDialog = expired && session && (
+    <div className="backdrop">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="auth-title">
+        <AuthScreen onSession={relogin} expired={{ email: session.user.email }} />
+        <button type="button" className="link" onClick={logout}>
+          Log out instead
+        </button>
+      </div>
+    </div>
+  );
+  if (window.location.pathname === '/oauth/consent') {
+    return (
+      <>
+        <ConsentPage session={session} onSession={apply} onLogout={logout} />
+        {expiredDialog}
+      </>
+    );
+  }
   if (!session) return <AuthScreen onSession={apply} />;
   return (
     <>
       <Workspace key={session.user.id} user={session.user} onLogout={logout} />
-      {expired && (
-        <div className="backdrop">
-          <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="auth-title">
-            <AuthScreen onSession={relogin} expired={{ email: session.user.email }} />
-            <button type="button" className="link" onClick={logout}>
-              Log out instead
-            </button>
-          </div>
-        </div>
-      )}
+      {expiredDialog}
     </>
   );
 }

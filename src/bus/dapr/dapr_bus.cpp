@@ -139,8 +139,9 @@ std::string DaprBus::subscriptions_json() const {
 
 void DaprBus::register_routes(http::Router& router) {
   using boost::beast::http::verb;
-  router.add(verb::get, "/dapr/subscribe", false, std::bind_front(&DaprBus::on_subscribe, this));
-  router.add(verb::post, "/events/{topic}/{name}", false,
+  router.add(verb::get, "/dapr/subscribe", http::Access::open,
+             std::bind_front(&DaprBus::on_subscribe, this));
+  router.add(verb::post, "/events/{topic}/{name}", http::Access::open,
              std::bind_front(&DaprBus::on_event, this));
 }
 

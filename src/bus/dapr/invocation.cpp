@@ -19,7 +19,9 @@ http::net::awaitable<http::Response> forward(DaprClient* client, base::Offload* 
   const std::string method{ctx.request.method_string()};
   const std::string target = invocation_target(app_id, ctx.request.target());
   Headers headers;
-  for (std::string_view name : {"Authorization", "If-Match", "If-None-Match", "Idempotency-Key"}) {
+  for (std::string_view name :
+       {"Authorization", "If-Match", "If-None-Match", "Idempotency-Key", "Accept", "Origin",
+        "MCP-Protocol-Version", "Mcp-Session-Id", "Mcp-Method", "Mcp-Name"}) {
     if (auto v = ctx.request[name]; !v.empty()) headers.emplace_back(name, std::string{v});
   }
   headers.emplace_back("X-Request-Id", ctx.request_id);

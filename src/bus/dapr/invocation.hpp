@@ -15,9 +15,9 @@ namespace tickler::bus::dapr {
 [[nodiscard]] std::string invocation_target(std::string_view app_id, std::string_view path);
 
 // Passes the request on to app_id as it came (method, path, query, body, Authorization and the
-// conditional and idempotency headers, the request id) and its answer back with its end-to-end
-// headers (ETag, Location, …); 503 unavailable when app_id cannot be reached. The client and
-// the pool must outlive the handler.
+// conditional and idempotency headers, Accept, Origin and MCP's headers, the request id) and its
+// answer back with its end-to-end headers (ETag, Location, …); 503 unavailable when app_id cannot
+// be reached. The client and the pool must outlive the handler.
 [[nodiscard]] http::Handler forward_to(DaprClient& client, base::Offload& offload,
                                        std::string app_id);
 

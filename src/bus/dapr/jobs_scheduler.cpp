@@ -28,7 +28,7 @@ void JobsScheduler::cancel(const std::string& name) {
 }
 
 void JobsScheduler::register_routes(http::Router& router) {
-  router.add(boost::beast::http::verb::post, "/job/{name}", false,
+  router.add(boost::beast::http::verb::post, "/job/{name}", http::Access::open,
              std::bind_front(&JobsScheduler::on_job, this));
 }
 

@@ -104,8 +104,8 @@ core::Result<SidecarResponse> DaprClient::request(std::string_view method, std::
     }
     SidecarResponse out{parser.get().result_int(), std::move(parser.get().body()),
                         std::string{parser.get()[http::field::content_type]}};
-    for (std::string_view name :
-         {"ETag", "Location", "Retry-After", "Cache-Control", "Allow", "Idempotent-Replayed"}) {
+    for (std::string_view name : {"ETag", "Location", "Retry-After", "Cache-Control", "Allow",
+                                  "Idempotent-Replayed", "Mcp-Session-Id", "WWW-Authenticate"}) {
       if (auto v = parser.get()[name]; !v.empty()) out.headers.emplace_back(name, std::string{v});
     }
     if (parser.get().keep_alive()) checkin(std::move(conn));

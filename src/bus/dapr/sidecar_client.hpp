@@ -33,7 +33,7 @@ struct SidecarResponse {
   std::string body;
   std::string content_type;
   // The end-to-end headers a caller may pass on (ETag, Location, Retry-After, Cache-Control,
-  // Allow, Idempotent-Replayed), when the answer has them.
+  // Allow, Idempotent-Replayed, Mcp-Session-Id, WWW-Authenticate), when the answer has them.
   Headers headers{};
 };
 

@@ -6,22 +6,40 @@
 #include <functional>
 
 #include "base/log.hpp"
+#include "wire/tool_registry.hpp"
 
 namespace tickler::services::api {
 
-const std::vector<std::pair<std::string_view, std::string_view>>& embedded_openapi();
-
 std::string_view openapi_document() {
-  return embedded_openapi().front().second;
+  return wire::openapi_document();
 }
+
+namespace {
+
+// The OAuth settings, with the key that seals authorization requests derived from the JWT
+// secret when none is given (every api replica shares that secret).
+oauth::OAuthSettings oauth_settings(const ApiSettings& settings) {
+  auto s = settings.oauth;
+  if (s.signing_key.empty()) {
+    s.signing_key = auth::hmac_sha256(settings.jwt.secret, "tickler oauth authorization requests");
+  }
+  return s;
+}
+
+}  // namespace
 
 ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload& offload,
                        http::Metrics& metrics, std::function<void()> on_events)
     : store_(store),
       offload_(offload),
       limiter_(settings.login_limits),
-      auth_(store, auth::JwtIssuer{std::move(settings.jwt)}, limiter_, settings.auth, on_events),
-      tasks_(store, std::move(on_events)) {
+      auth_(store, auth::JwtIssuer{settings.jwt}, limiter_, settings.auth, on_events),
+      tokens_(store, TokenSettings{.cache_ttl = settings.auth.user_cache_ttl}),
+      tasks_(store, std::move(on_events)),
+      oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
+      oauth_routes_(oauth_, offload),
+      delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}) {
+  auth_.set_on_revoked([this](core::UserId user) { tokens_.forget_user(user); });
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
     out += "# HELP tickler_db_pool_connections Store connections by state.\n";
@@ -56,25 +74,51 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
 }
 
 void ApiService::register_routes(http::Router& router) {
+  using http::Access;
   using http::beast_http::verb;
-  auto add = [&](verb method, std::string pattern, bool authenticated, auto member) {
-    router.add(method, std::move(pattern), authenticated, std::bind_front(member, this));
+  auto add = [&](verb method, std::string pattern, Access access, auto member) {
+    router.add(method, std::move(pattern), access, std::bind_front(member, this));
   };
-  add(verb::post, "/api/auth/signup", false, &ApiService::signup);
-  add(verb::post, "/api/auth/login", false, &ApiService::login);
-  add(verb::get, "/api/me", true, &ApiService::me);
-  add(verb::delete_, "/api/me", true, &ApiService::delete_me);
-  add(verb::post, "/api/me/password", true, &ApiService::change_password);
-  add(verb::get, "/api/tasks", true, &ApiService::list_tasks);
-  add(verb::post, "/api/tasks", true, &ApiService::create_task);
-  add(verb::get, "/api/tasks/{id}", true, &ApiService::get_task);
-  add(verb::patch, "/api/tasks/{id}", true, &ApiService::update_task);
-  add(verb::delete_, "/api/tasks/{id}", true, &ApiService::delete_task);
-  add(verb::post, "/api/tasks/{id}/complete", true, &ApiService::complete_task);
-  add(verb::post, "/api/tasks/{id}/reopen", true, &ApiService::reopen_task);
-  add(verb::get, "/api/tags", true, &ApiService::tags);
-  add(verb::post, "/api/tasks/parse", true, &ApiService::parse_quick);
-  add(verb::get, "/api/openapi.json", false, &ApiService::openapi);
+  add(verb::post, "/api/auth/signup", Access::open, &ApiService::signup);
+  add(verb::post, "/api/auth/login", Access::open, &ApiService::login);
+  add(verb::get, "/api/me", Access::any, &ApiService::me);
+  add(verb::delete_, "/api/me", Access::account, &ApiService::delete_me);
+  add(verb::post, "/api/me/password", Access::account, &ApiService::change_password);
+  add(verb::get, "/api/tokens", Access::account, &ApiService::list_tokens);
+  add(verb::post, "/api/tokens", Access::account, &ApiService::create_token);
+  add(verb::delete_, "/api/tokens/{id}", Access::account, &ApiService::delete_token);
+  add(verb::get, "/api/tasks", Access::tasks_read, &ApiService::list_tasks);
+  add(verb::post, "/api/tasks", Access::tasks_write, &ApiService::create_task);
+  add(verb::get, "/api/tasks/{id}", Access::tasks_read, &ApiService::get_task);
+  add(verb::patch, "/api/tasks/{id}", Access::tasks_write, &ApiService::update_task);
+  add(verb::delete_, "/api/tasks/{id}", Access::tasks_write, &ApiService::delete_task);
+  add(verb::post, "/api/tasks/{id}/complete", Access::tasks_write, &ApiService::complete_task);
+  add(verb::post, "/api/tasks/{id}/reopen", Access::tasks_write, &ApiService::reopen_task);
+  add(verb::get, "/api/tags", Access::tasks_read, &ApiService::tags);
+  add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
+  add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);
+  oauth_routes_.register_routes(router);
+}
+
+void ApiService::serve_mcp(mcp::TransportSettings settings, const http::Pipeline& pipeline,
+                           http::Router& router) {
+  mcp_ = std::make_unique<mcp::Transport>(std::move(settings), pipeline);
+  mcp_->register_routes(router);
+}
+
+namespace {
+
+core::Result<std::string> delegation(AuthService* auth, const auth::JwtIssuer* jwt,
+                                     core::UserId user) {
+  auto u = auth->user(user);
+  if (!u) return u.error();
+  return jwt->issue(u->id, core::now(), u->token_generation);
+}
+
+}  // namespace
+
+net::awaitable<core::Result<std::string>> ApiService::delegation_token(core::UserId user) {
+  return offload_.call(&delegation, &auth_, &delegation_jwt_, user);
 }
 
 void ApiService::start(net::io_context& ioc) {
@@ -93,6 +137,11 @@ net::awaitable<void> ApiService::purge_loop() {
     if (!st) {
       base::log_json(spdlog::level::warn, "idempotency purge failed",
                      {{"error", st.error().message}});
+    }
+    auto purged = co_await offload_.call(&oauth::OAuthService::purge, &oauth_, now);
+    if (!purged) {
+      base::log_json(spdlog::level::warn, "OAuth purge failed",
+                     {{"error", purged.error().message}});
     }
     purge_timer_->expires_after(std::chrono::hours{1});
     auto [ec] = co_await purge_timer_->async_wait(net::as_tuple(net::use_awaitable));

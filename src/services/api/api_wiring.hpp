@@ -17,6 +17,12 @@ namespace tickler::services::api {
 core::Result<core::Task> create_recurrer_occurrence(ApiService& api,
                                                     const core::OccurrenceRequest& request);
 
+// A route of another role the api passes on (history → auditor, notifications → notifier). An
+// OAuth access token is good on /mcp only, so when a tool runs such a route as an OAuth client
+// (Pipeline::invoke), the request goes on with a one-minute session token of the same user
+// instead: the api has checked the caller's token and the route's scope already.
+[[nodiscard]] http::Handler on_behalf_of_caller(ApiService& api, http::Handler forward);
+
 // POST /internal/occurrences: the recurrer's request through Dapr service invocation; answers
 // only calls carrying the app token (APP_API_TOKEN).
 void add_occurrence_route(const Ports& ports, ApiService& api, std::string app_token);

@@ -3,6 +3,7 @@
 #include "http/response.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/task_requests.hpp"
+#include "services/api/token_principal.hpp"
 #include "wire/task_json.hpp"
 
 namespace tickler::services::api {
@@ -115,12 +116,20 @@ net::awaitable<http::Response> ApiService::delete_me(Ctx& ctx) {
 net::awaitable<http::Response> ApiService::me(Ctx& ctx) {
   auto u = co_await offload_.call(&AuthService::user, &auth_, *ctx.user_id);
   if (!u) co_return http::error_response(u.error());
-  co_return http::json_response(status::ok, wire::user_to_json(*u));
+  auto body = wire::user_to_json(*u);
+  // Another role rebuilds the principal of a token it cannot check itself from this answer.
+  if (auto credential = credential_json(*ctx.principal))
+    body["credential"] = std::move(*credential);
+  co_return http::json_response(status::ok, body);
 }
 
-net::awaitable<core::Result<core::UserId>> ApiService::authenticate(std::string_view token) {
-  if (auto id = auth_.authenticate_known(token)) co_return *id;
-  co_return co_await offload_.call(&AuthService::authenticate, &auth_, token);
+net::awaitable<core::Result<http::Principal>> ApiService::authenticate(std::string_view token) {
+  if (TokenService::is_personal_token(token)) co_return co_await authenticate_personal(token);
+  if (token.starts_with("tkl_oat_")) co_return co_await oauth_routes_.authenticate(token);
+  if (auto id = auth_.authenticate_known(token)) co_return http::session_principal(*id);
+  auto id = co_await offload_.call(&AuthService::authenticate, &auth_, token);
+  if (!id) co_return id.error();
+  co_return http::session_principal(*id);
 }
 
 }  // namespace tickler::services::api

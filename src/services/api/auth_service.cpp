@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "core/validation.hpp"
 #include "services/api/task_events.hpp"
+#include "services/api/token_service.hpp"
 
 namespace tickler::services::api {
 namespace {
@@ -194,7 +195,8 @@ core::Status AuthService::confirm_password(const core::User& user, std::string_v
 }
 
 core::Result<core::User> AuthService::revoke(core::UserId id,
-                                             const std::function<void(core::User&)>& edit) {
+                                             const std::function<void(core::User&)>& edit,
+                                             bool api_tokens_too) {
   auto changed = store_.write_value([&](store::Writer& w) -> core::Result<core::User> {
     auto found = w.user_by_id(id);
     if (!found) return found.error();
@@ -203,6 +205,9 @@ core::Result<core::User> AuthService::revoke(core::UserId id,
     edit(u);
     ++u.token_generation;
     if (auto st = w.update_user(u); !st) return st.error();
+    if (api_tokens_too) {
+      if (auto st = TokenService::remove_all(w, u.id); !st) return st.error();
+    }
     for (const auto& row : account_events(u.id, u.token_generation, false, core::now())) {
       if (auto appended = w.append_outbox(row); !appended) return appended.error();
     }
@@ -210,6 +215,7 @@ core::Result<core::User> AuthService::revoke(core::UserId id,
   });
   if (!changed) return changed.error();
   remember(*changed);
+  if (on_revoked_) on_revoked_(id);
   if (on_events_) on_events_();
   return changed;
 }
@@ -228,6 +234,7 @@ core::Status AuthService::erase(core::UserId id) {
   });
   if (!st) return st;
   forget(id);
+  if (on_revoked_) on_revoked_(id);
   if (on_events_) on_events_();
   return {};
 }
@@ -249,7 +256,9 @@ core::Result<AuthResult> AuthService::change_password(core::UserId id, std::stri
   }
   auto hash = auth::hash_password(next);
   if (!hash) return hash.error();
-  auto changed = revoke(id, [&](core::User& user) { user.password_hash = *hash; });
+  // The user's API tokens stay: they are managed in Settings, apart from the password.
+  auto changed = revoke(
+      id, [&](core::User& user) { user.password_hash = *hash; }, false);
   if (!changed) return changed.error();
   return AuthResult{jwt_.issue(changed->id, core::now(), changed->token_generation),
                     std::move(*changed)};
@@ -300,7 +309,8 @@ core::Result<core::User> AuthService::set_disabled(std::string_view who, bool di
     if (changed) remember(*changed);
     return changed;
   }
-  return revoke(u->id, [](core::User& user) { user.disabled = true; });
+  return revoke(
+      u->id, [](core::User& user) { user.disabled = true; }, true);
 }
 
 core::Result<core::User> AuthService::reset_password(std::string_view who,
@@ -310,7 +320,8 @@ core::Result<core::User> AuthService::reset_password(std::string_view who,
   if (!u) return u.error();
   auto hash = auth::hash_password(password);
   if (!hash) return hash.error();
-  return revoke(u->id, [&](core::User& user) { user.password_hash = *hash; });
+  return revoke(
+      u->id, [&](core::User& user) { user.password_hash = *hash; }, true);
 }
 
 core::Result<core::User> AuthService::delete_user(std::string_view who) {

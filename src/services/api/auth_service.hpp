@@ -8,6 +8,10 @@
 // transaction that also writes the account events (task_events.hpp), so older tokens stop
 // working: here at once, in other processes within user_cache_ttl, on open WebSockets when the
 // realtime role receives tickler.user.revoked.v1.
+//
+// Personal API tokens (token_service.hpp) are separate credentials: a password change keeps
+// them (the user manages them in Settings); disabling the account and the operator's password
+// reset delete them, in the same transaction; deleting the account takes them with it.
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -74,12 +78,18 @@ class AuthService {
   // DELETE /api/me: the password confirms; then the account and everything of it goes.
   core::Status delete_account(core::UserId id, std::string_view password, std::string_view client);
 
+  // Called after a commit that revoked the user's credentials or deleted the user (the API
+  // token cache forgets theirs). Set it before serving.
+  void set_on_revoked(std::function<void(core::UserId)> fn) { on_revoked_ = std::move(fn); }
+
   // The operator's commands. `who` is a user id or an email.
   core::Result<std::vector<core::User>> list_users();
   core::Result<core::User> find_user(std::string_view who);
-  // Disabling revokes every token; enabling lets the user log in again.
+  // Disabling revokes every token (and deletes the API tokens); enabling lets the user log in
+  // again.
   core::Result<core::User> set_disabled(std::string_view who, bool disabled);
-  // Sets a new password and revokes every token.
+  // Sets a new password and revokes every token (and deletes the API tokens: whoever asked the
+  // operator for a reset may have lost control of the account).
   core::Result<core::User> reset_password(std::string_view who, std::string_view password);
   core::Result<core::User> delete_user(std::string_view who);
   // A one-time sign-up code valid for `ttl`; only its SHA-256 is stored.
@@ -99,8 +109,10 @@ class AuthService {
   // forbidden wrong_password.
   core::Status confirm_password(const core::User& user, std::string_view password,
                                 std::string_view client);
-  // Applies `edit` to the user in one transaction with the revocation event; returns the user.
-  core::Result<core::User> revoke(core::UserId id, const std::function<void(core::User&)>& edit);
+  // Applies `edit` to the user in one transaction with the revocation event (and the deletion of
+  // the user's API tokens when `api_tokens_too`); returns the user.
+  core::Result<core::User> revoke(core::UserId id, const std::function<void(core::User&)>& edit,
+                                  bool api_tokens_too);
   core::Status erase(core::UserId id);
 
   store::Store& store_;
@@ -108,6 +120,7 @@ class AuthService {
   LoginLimiter& limiter_;
   AuthSettings settings_;
   std::function<void()> on_events_;
+  std::function<void(core::UserId)> on_revoked_;
   std::mutex cache_mutex_;
   std::unordered_map<core::UserId, UserState> cache_;
 };

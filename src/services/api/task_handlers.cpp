@@ -31,7 +31,7 @@ core::Result<std::optional<IdempotencyKey>> idempotency_key(const http::RequestC
 }
 
 Actor actor_of(const http::RequestContext& ctx) {
-  return {"user:" + std::to_string(*ctx.user_id), ctx.request_id};
+  return {ctx.principal->actor, ctx.request_id};
 }
 
 // A task body, or a quick-add line read in the body's time zone.

@@ -145,7 +145,7 @@ core::Result<VerifyReport> AuditService::verify() {
 }
 
 void AuditService::register_routes(http::Router& router) {
-  router.add(http::beast_http::verb::get, "/api/tasks/{id}/history", true,
+  router.add(http::beast_http::verb::get, "/api/tasks/{id}/history", http::Access::tasks_read,
              std::bind_front(&AuditService::history_handler, this));
 }
 

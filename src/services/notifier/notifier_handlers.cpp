@@ -41,15 +41,15 @@ boost::json::object webhook_json(const store::Webhook& h, bool with_secret) {
 }  // namespace
 
 void NotifierService::register_routes(http::Router& router) {
-  router.add(verb::get, "/api/notifications", true,
+  router.add(verb::get, "/api/notifications", http::Access::tasks_read,
              std::bind_front(&NotifierService::list_notifications, this));
-  router.add(verb::post, "/api/notifications/{id}/read", true,
+  router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,
              std::bind_front(&NotifierService::mark_read, this));
-  router.add(verb::get, "/api/me/webhook", true,
+  router.add(verb::get, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::get_webhook, this));
-  router.add(verb::put, "/api/me/webhook", true,
+  router.add(verb::put, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::put_webhook, this));
-  router.add(verb::delete_, "/api/me/webhook", true,
+  router.add(verb::delete_, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::delete_webhook, this));
 }
 

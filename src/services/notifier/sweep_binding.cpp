@@ -16,8 +16,8 @@ using http::beast_http::verb;
 void SweepBinding::register_routes(http::Router& router) {
   // Dapr input bindings POST to /<binding name> (and may ask OPTIONS first).
   const std::string path = "/" + settings_.binding;
-  router.add(verb::post, path, false, std::bind_front(&SweepBinding::handle, this));
-  router.add(verb::options, path, false, std::bind_front(&SweepBinding::handle, this));
+  router.add(verb::post, path, http::Access::open, std::bind_front(&SweepBinding::handle, this));
+  router.add(verb::options, path, http::Access::open, std::bind_front(&SweepBinding::handle, this));
 }
 
 core::Result<int> SweepBinding::run() {

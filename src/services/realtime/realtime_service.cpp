@@ -41,6 +41,12 @@ void log_upgrade(const http::Request& request, const std::string& request_id, un
                   {"user_id", user}});
 }
 
+// Whether the api still accepts a token; a check that could not be made keeps the session.
+net::awaitable<bool> still_accepted(http::Authenticator authenticate, std::string token) {
+  auto principal = co_await authenticate(token);
+  co_return principal || principal.error().code != core::Errc::unauthorized;
+}
+
 }  // namespace
 
 bus::Verdict RealtimeService::on_task_update(const bus::Event& event) {
@@ -115,19 +121,32 @@ net::awaitable<void> RealtimeService::upgrade(boost::beast::tcp_stream stream,
                     core::make_error(core::Errc::unauthorized, "missing token (?token=<JWT>)"));
     co_return;
   }
-  auto user = co_await authenticate_(token);
-  if (!user) {
-    co_await refuse(stream, request, request_id, user.error());
+  auto principal = co_await authenticate_(token);
+  if (principal && !principal->has(http::scope::tasks_read)) {
+    auto denied =
+        core::make_error(core::Errc::forbidden, "this credential lacks the scope tasks:read",
+                         {{"scope", std::string{"tasks:read"}}});
+    denied.code_name = "insufficient_scope";
+    principal = std::move(denied);
+  }
+  if (!principal) {
+    co_await refuse(stream, request, request_id, principal.error());
     co_return;
   }
+  const core::UserId user = principal->user;
   SessionToken session_token;
-  if (token_info_) {
-    if (auto info = token_info_(token)) session_token = *info;
+  StillAccepted recheck;
+  if (auto info = token_info_ ? token_info_(token) : std::nullopt) {
+    session_token = *info;
+  } else {
+    // A token with no generation or expiry known here (an API token) can be revoked by itself,
+    // which no event announces: the session asks again now and then.
+    recheck = std::bind_front(&still_accepted, authenticate_, token);
   }
-  log_upgrade(request, request_id, 101, *user);
+  log_upgrade(request, request_id, 101, user);
   auto session = std::make_shared<WsSession>(std::move(stream), hub_, settings_);
-  co_await session->run(std::move(request), *user, since, std::move(epoch), request_id,
-                        session_token);
+  co_await session->run(std::move(request), user, since, std::move(epoch), request_id,
+                        session_token, std::move(recheck));
 }
 
 }  // namespace tickler::services::realtime

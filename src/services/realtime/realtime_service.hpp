@@ -2,8 +2,10 @@
 // The realtime role: GET /api/ws (WebSocket, token in ?token= or Authorization) with per-user
 // fan-out of task updates and notifications from the bus, through the Hub. Reconnecting clients
 // pass ?since=<sequence>&epoch=<epoch> from their last messages to get what they missed.
-// A session is closed with 4401 (k_close_token_invalid) when its token expires, and when a
-// tickler.user.revoked.v1 event on task-updates revokes the generation it was issued under.
+// A session is closed with 4401 (k_close_token_invalid) when its token expires, when a
+// tickler.user.revoked.v1 event on task-updates revokes the generation it was issued under, and,
+// opened with an API token, when the token is no longer accepted (asked every
+// SessionSettings::recheck_every).
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "bus/bus.hpp"

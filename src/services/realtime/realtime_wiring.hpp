@@ -3,7 +3,7 @@
 // "realtime"), the server's upgrade requests (GET /api/ws), and its sockets closed when the
 // process stops accepting, and its metrics (connections, the replay buffer). How tokens are
 // checked is the process's: in tickler serve the api's authenticate and token claims, in
-// tickler realtime token_check_by_api and the JWT's claims; the replay buffer's bounds are
+// tickler realtime app::token_check_by_api and the JWT's claims; the replay buffer's bounds are
 // configuration.
 #include <memory>
 

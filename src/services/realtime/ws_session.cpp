@@ -16,7 +16,8 @@ constexpr auto k_tuple = net::as_tuple(net::use_awaitable);
 
 net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
                                     std::optional<std::int64_t> since, std::string epoch,
-                                    std::string request_id, SessionToken token) {
+                                    std::string request_id, SessionToken token,
+                                    StillAccepted still_accepted) {
   auto self = shared_from_this();
   token_generation_ = token.generation;
   boost::beast::get_lowest_layer(ws_).expires_never();
@@ -44,6 +45,10 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
     net::co_spawn(ws_.get_executor(), close_at_expiry(), net::detached);
   }
+  if (still_accepted) {
+    recheck_.emplace(ws_.get_executor());
+    net::co_spawn(ws_.get_executor(), recheck_loop(std::move(still_accepted)), net::detached);
+  }
   hub_.join(user, self, since, epoch);
   boost::beast::flat_buffer buffer;
   for (;;) {
@@ -55,6 +60,7 @@ net::awaitable<void> WsSession::run(http::Request request, core::UserId user,
   hub_.leave(user, self);
   ended_ = true;
   if (expiry_) expiry_->cancel();
+  if (recheck_) recheck_->cancel();
 }
 
 net::awaitable<void> WsSession::close_at_expiry() {
@@ -62,6 +68,20 @@ net::awaitable<void> WsSession::close_at_expiry() {
   if (ended_) co_return;
   auto [ec] = co_await expiry_->async_wait(k_tuple);
   if (!ec && !ended_) close_with(k_close_token_invalid, "token expired");
+}
+
+net::awaitable<void> WsSession::recheck_loop(StillAccepted ask) {
+  auto self = shared_from_this();
+  while (!ended_ && !closing_) {
+    recheck_->expires_after(settings_.recheck_every);
+    auto [ec] = co_await recheck_->async_wait(k_tuple);
+    if (ec || ended_ || closing_) co_return;
+    const bool accepted = co_await ask();
+    if (!accepted && !ended_) {
+      close_with(k_close_token_invalid, "token revoked");
+      co_return;
+    }
+  }
 }
 
 void WsSession::revoke(std::int64_t generation) {

@@ -280,7 +280,9 @@ TEST_F(PgStoreTest, TasksWrittenBeforeThePerUserIndexesAreFound) {
   schema_->exec(
       "CREATE TABLE schema_migrations (role text NOT NULL, version integer NOT NULL, "
       "name text NOT NULL, applied_at bigint NOT NULL, PRIMARY KEY (role, version))");
+  int later = 0;  // api/0003 and the api's migrations after it
   for (const auto& [role, m] : postgres_migrations()) {
+    if (role == "api" && m.version >= 3) ++later;
     if (role != "api" || m.version >= 3) continue;
     schema_->exec(std::string{m.sql});
     schema_->exec("INSERT INTO schema_migrations VALUES ('api', " + std::to_string(m.version) +
@@ -306,7 +308,7 @@ TEST_F(PgStoreTest, TasksWrittenBeforeThePerUserIndexesAreFound) {
   EXPECT_EQ(schema_->exec("SELECT to_regclass('tasks_search_by_user') IS NULL"), "t");
   auto applied = store->migrate();
   ASSERT_TRUE(applied) << applied.error().message;
-  EXPECT_EQ(*applied, 1);
+  EXPECT_EQ(*applied, later);
 
   // Rent and home together: tasks 0 (of 0, 10, 20 with rent; 0, 3, … with home).
   core::TaskQuery q;

@@ -83,6 +83,52 @@ class PgTx final : public Writer {
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
+  // Conversations and their messages (pg_tx_conversations.cpp).
+  Result<std::vector<Conversation>> conversations(core::UserId user, int limit) override;
+  Result<std::optional<Conversation>> conversation(core::UserId user, std::string_view id) override;
+  Result<std::vector<ConversationMessage>> conversation_messages(core::UserId user,
+                                                                 std::string_view id,
+                                                                 int limit) override;
+  Status insert_conversation(const Conversation& conversation) override;
+  Status append_conversation_turn(core::UserId user, std::string_view id,
+                                  const std::vector<ConversationMessage>& messages,
+                                  std::string_view state, core::Instant at,
+                                  int keep_messages) override;
+  Result<bool> delete_conversation(core::UserId user, std::string_view id) override;
+  Result<int> trim_conversations(core::UserId user, int keep) override;
+  // Personal API tokens (pg_tx_tokens.cpp).
+  Result<std::vector<ApiToken>> api_tokens(core::UserId user) override;
+  Result<std::optional<ApiToken>> api_token_by_hash(std::string_view token_hash) override;
+  Result<std::int64_t> count_api_tokens(core::UserId user) override;
+  Result<ApiToken> insert_api_token(ApiToken token) override;
+  Result<bool> delete_api_token(core::UserId user, std::int64_t id) override;
+  Result<std::int64_t> delete_api_tokens(core::UserId user) override;
+  Status touch_api_token(std::int64_t id, core::Instant at) override;
+  // OAuth clients, codes, grants and tokens (pg_tx_oauth.cpp).
+  Result<std::optional<OAuthClient>> oauth_client(std::string_view client_id) override;
+  Result<std::int64_t> oauth_ungranted_clients() override;
+  Result<std::optional<OAuthCode>> oauth_code(std::string_view code_hash) override;
+  Result<std::optional<OAuthGrant>> oauth_grant(std::int64_t id) override;
+  Result<std::optional<OAuthGrant>> oauth_grant_of(core::UserId user,
+                                                   std::string_view client_id) override;
+  Result<std::vector<OAuthGrantEntry>> oauth_grants(core::UserId user) override;
+  Result<std::optional<OAuthTokenGrant>> oauth_token(std::string_view token_hash) override;
+  Status put_oauth_client(const OAuthClient& client) override;
+  Status insert_oauth_code(const OAuthCode& code) override;
+  Result<bool> use_oauth_code(std::string_view code_hash) override;
+  Status cap_oauth_codes(core::UserId user, int keep) override;
+  Result<OAuthGrant> grant_oauth(core::UserId user, std::string_view client_id,
+                                 std::string_view scopes, core::Instant at) override;
+  Result<bool> revoke_oauth_grant(core::UserId user, std::int64_t grant_id,
+                                  core::Instant at) override;
+  Status touch_oauth_grant(std::int64_t grant_id, core::Instant at) override;
+  Status insert_oauth_token(const OAuthToken& token) override;
+  Result<bool> rotate_oauth_token(std::string_view token_hash, core::Instant at) override;
+  Result<bool> delete_oauth_token(std::string_view token_hash) override;
+  Status delete_oauth_family(std::string_view family) override;
+  Status cap_oauth_tokens(std::int64_t grant_id, OAuthTokenKind kind, int keep) override;
+  Result<int> purge_oauth(core::Instant now, core::Instant stale_before) override;
+
  private:
   PgConnection& conn_;
 };

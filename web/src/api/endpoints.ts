@@ -1,8 +1,10 @@
 // One function per API route the UI uses.
 import { api } from './client';
 import type {
+  ApiToken,
   AppNotification,
   HistoryEntry,
+  NewApiToken,
   QuickPreview,
   ReopenedTask,
   TagCount,
@@ -10,6 +12,7 @@ import type {
   TaskInput,
   TaskPage,
   TaskQuery,
+  TokenScope,
   User,
 } from './types';
 
@@ -115,4 +118,20 @@ export async function listNotifications(limit = 50): Promise<AppNotification[]> 
 
 export function markNotificationRead(id: number): Promise<unknown> {
   return api.request(`/api/notifications/${id}/read`, { method: 'POST' });
+}
+
+export async function listApiTokens(): Promise<ApiToken[]> {
+  const page = await api.request<{ items: ApiToken[] }>('/api/tokens');
+  return page.items;
+}
+
+// expiresInDays null: the token never expires.
+export function createApiToken(name: string, scopes: TokenScope[], expiresInDays: number | null): Promise<NewApiToken> {
+  const body: Record<string, unknown> = { name, scopes };
+  if (expiresInDays !== null) body['expires_in_days'] = expiresInDays;
+  return api.request('/api/tokens', { method: 'POST', body });
+}
+
+export function deleteApiToken(id: number): Promise<void> {
+  return api.request(`/api/tokens/${id}`, { method: 'DELETE' });
 }

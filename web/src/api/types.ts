@@ -147,3 +147,21 @@ export interface LiveNotification {
   remind_at: string;
   fired_at: string;
 }
+
+// Personal API tokens (GET /api/tokens): never the secret, only its first characters.
+export type TokenScope = 'tasks:read' | 'tasks:write';
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  prefix: string;
+  scopes: TokenScope[];
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+}
+
+// POST /api/tokens answers the secret once, in `token`.
+export interface NewApiToken extends ApiToken {
+  token: string;
+}

@@ -1,7 +1,7 @@
 // Sign up and log in. Also shown as a dialog over the app when the session expired, so nothing
 // typed in the app is lost: logging in again resumes the request that failed. A server that signs
 // up by invite only asks for the code (also taken from a link's ?invite=<code>).
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { login, signup, type Session } from '../api/endpoints';
 
@@ -13,9 +13,10 @@ function inviteFromLink(): string {
 interface Props {
   onSession: (s: Session) => void;
   expired?: { email: string };
+  intro?: ReactNode; // why the person is asked to log in (the OAuth consent page)
 }
 
-export function AuthScreen({ onSession, expired }: Props) {
+export function AuthScreen({ onSession, expired, intro }: Props) {
   const [mode, setMode] = useState<'login' | 'signup'>(() => (inviteFromLink() ? 'signup' : 'login'));
   const [invite, setInvite] = useState(inviteFromLink);
   const [askInvite, setAskInvite] = useState(() => inviteFromLink() !== '');
@@ -56,6 +57,7 @@ export function AuthScreen({ onSession, expired }: Props) {
           {expired ? 'Your session expired' : signingUp ? 'Create your account' : 'Log in'}
         </h1>
         {expired && <p className="muted">Log in again to carry on. What you typed is kept.</p>}
+        {intro}
         {signingUp && (
           <label>
             Name <span className="muted">(optional)</span>

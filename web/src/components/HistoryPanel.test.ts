@@ -7,6 +7,11 @@ describe('history formatting', () => {
     expect(eventVerb('something.else')).toBe('something.else');
     expect(actorName('user:4', 4)).toBe('you');
     expect(actorName('recurrer', 4)).toBe('Tickler (next occurrence)');
+    expect(actorName('token:CI script', 4)).toBe('API token “CI script”');
+    expect(actorName('token:', 4)).toBe('API token “”');
+    expect(actorName('mcp:Claude Desktop', 4)).toBe('Claude Desktop (MCP)');
+    expect(actorName('assistant (gpt-4o-mini)', 4)).toBe('assistant (gpt-4o-mini)');
+    expect(actorName('user:5', 4)).toBe('user:5');
   });
 
   it('shows values the way the rest of the UI does', () => {

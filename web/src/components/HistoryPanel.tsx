@@ -34,9 +34,12 @@ export function eventVerb(type: string): string {
   return (m && VERBS[m[1] ?? '']) || type;
 }
 
+// The audit actor in words: "you", an API token by its name, an MCP client, the assistant.
 export function actorName(actor: string, userId: number): string {
   if (!actor || actor === `user:${userId}`) return 'you';
   if (actor === 'recurrer') return 'Tickler (next occurrence)';
+  if (actor.startsWith('token:')) return `API token “${actor.slice('token:'.length)}”`;
+  if (actor.startsWith('mcp:')) return `${actor.slice('mcp:'.length)} (MCP)`;
   return actor;
 }
 

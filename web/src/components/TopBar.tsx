@@ -1,8 +1,8 @@
-// The top bar: brand, live-connection state, notifications (with the unread count), help, the
-// signed-in user and log out.
+// The top bar: brand, live-connection state, notifications (with the unread count), help,
+// settings, the signed-in user and log out.
 import type { User } from '../api/types';
 import type { LiveState } from '../lib/live';
-import { BellIcon } from './Icons';
+import { BellIcon, GearIcon } from './Icons';
 
 interface Props {
   user: User;
@@ -10,6 +10,7 @@ interface Props {
   unread: number;
   onNotifications: () => void;
   onHelp: () => void;
+  onSettings: () => void;
   onLogout: () => void;
 }
 
@@ -19,7 +20,7 @@ const LIVE_TEXT: Record<LiveState, string> = {
   offline: 'Reconnecting…',
 };
 
-export function TopBar({ user, live, unread, onNotifications, onHelp, onLogout }: Props) {
+export function TopBar({ user, live, unread, onNotifications, onHelp, onSettings, onLogout }: Props) {
   return (
     <header className="topbar">
       <p className="brand">
@@ -48,6 +49,9 @@ export function TopBar({ user, live, unread, onNotifications, onHelp, onLogout }
         </button>
         <button type="button" className="ghost" onClick={onHelp} aria-label="Keyboard shortcuts">
           ?
+        </button>
+        <button type="button" className="ghost" onClick={onSettings} aria-label="Settings" title="Settings">
+          <GearIcon />
         </button>
         <span className="who" title={user.email}>
           {user.name || user.email}

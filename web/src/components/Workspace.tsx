@@ -31,12 +31,20 @@ import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { NotificationCenter } from './NotificationCenter';
 import { QuickAdd } from './QuickAdd';
+import { SettingsPage } from './SettingsPage';
 import { TaskEditor } from './TaskEditor';
 import { TaskList } from './TaskList';
 import { Toasts } from './Toasts';
 import { TopBar } from './TopBar';
 
 const PAGE = 50;
+const SETTINGS_PATH = '/settings';
+
+type Page = 'tasks' | 'settings';
+
+function pageOfLocation(): Page {
+  return window.location.pathname === SETTINGS_PATH ? 'settings' : 'tasks';
+}
 
 function message(e: unknown): string {
   if (e instanceof ApiError || e instanceof NetworkError) return e.message;
@@ -55,6 +63,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
   const [helpOpen, setHelpOpen] = useState(false);
   const [notifications, setNotifications] = useState<AppNotification[]>([]);
   const [reloads, setReloads] = useState(0);
+  const [page, setPage] = useState<Page>(pageOfLocation);
   const { toasts, show: toast, dismiss } = useToasts();
   const browser = useBrowserNotifications();
   const quickRef = useRef<HTMLInputElement>(null);
@@ -127,6 +136,18 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
   );
 
   const { remove, flush: flushDeletes } = useUndoableDelete(dispatch, toast);
+
+  // The settings page has its own address (/settings), so Back and a reload keep it.
+  useEffect(() => {
+    const onPop = () => setPage(pageOfLocation());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const go = (next: Page) => {
+    if (next === page) return;
+    window.history.pushState(null, '', next === 'settings' ? SETTINGS_PATH : '/');
+    setPage(next);
+  };
 
   // Optimistic: the checkbox flips at once and flips back if the server says no.
   const toggle = async (task: Task) => {
@@ -215,7 +236,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       Delete: () => selected && remove(selected),
       '?': () => setHelpOpen(true),
     },
-    !dialogOpen,
+    !dialogOpen && page === 'tasks',
   );
 
   const unread = notifications.filter((n) => !n.read_at).length;
@@ -232,6 +253,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         unread={unread}
         onNotifications={() => setNotifOpen(true)}
         onHelp={() => setHelpOpen(true)}
+        onSettings={() => go('settings')}
         onLogout={() => {
           flushDeletes();
           onLogout();
@@ -248,32 +270,38 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        <QuickAdd ref={quickRef} zone={zone} onAdd={addQuick} />
-        <div className="list-head">
-          <Filters ref={searchRef} view={view} tags={tags} onChange={setView} />
-          <button type="button" className="ghost new-task" onClick={() => setEditing('new')}>
-            + New task
-          </button>
-        </div>
-        <TaskList
-          tasks={tasks}
-          zone={zone}
-          selectedId={selectedId}
-          loading={list.loading}
-          error={list.error}
-          hasMore={list.cursor !== null}
-          filtered={filtered}
-          onMore={() => list.query && list.cursor && void load(list.query, list.cursor)}
-          onRetry={() => setReloads((r) => r + 1)}
-          onSelect={(t) => setSelectedId(t.id)}
-          onToggle={(t) => void toggle(t)}
-          onEdit={(t) => {
-            setSelectedId(t.id);
-            setEditing(t);
-          }}
-          onHistory={(t) => setHistoryOf(t)}
-          onDelete={remove}
-        />
+        {page === 'settings' ? (
+          <SettingsPage onBack={() => go('tasks')} />
+        ) : (
+          <>
+            <QuickAdd ref={quickRef} zone={zone} onAdd={addQuick} />
+            <div className="list-head">
+              <Filters ref={searchRef} view={view} tags={tags} onChange={setView} />
+              <button type="button" className="ghost new-task" onClick={() => setEditing('new')}>
+                + New task
+              </button>
+            </div>
+            <TaskList
+              tasks={tasks}
+              zone={zone}
+              selectedId={selectedId}
+              loading={list.loading}
+              error={list.error}
+              hasMore={list.cursor !== null}
+              filtered={filtered}
+              onMore={() => list.query && list.cursor && void load(list.query, list.cursor)}
+              onRetry={() => setReloads((r) => r + 1)}
+              onSelect={(t) => setSelectedId(t.id)}
+              onToggle={(t) => void toggle(t)}
+              onEdit={(t) => {
+                setSelectedId(t.id);
+                setEditing(t);
+              }}
+              onHistory={(t) => setHistoryOf(t)}
+              onDelete={remove}
+            />
+          </>
+        )}
       </main>
       {editing !== null && (
         <TaskEditor

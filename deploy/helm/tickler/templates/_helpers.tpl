@@ -102,7 +102,7 @@ app.kubernetes.io/component: {{ .role }}
 {{/* Callers allowed to invoke a role through Dapr service invocation, with their routes. */}}
 {{- define "tickler.invokers" -}}
 {{- $m := dict
-  "api" (list (dict "from" "recurrer" "ops" (list (dict "name" "/internal/occurrences" "verbs" (list "POST")))) (dict "from" "frontend" "ops" (list (dict "name" "/api/**" "verbs" (list "*")))) (dict "from" "realtime" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))))
+  "api" (list (dict "from" "recurrer" "ops" (list (dict "name" "/internal/occurrences" "verbs" (list "POST")))) (dict "from" "frontend" "ops" (list (dict "name" "/api/**" "verbs" (list "*")) (dict "name" "/mcp" "verbs" (list "*")) (dict "name" "/oauth/**" "verbs" (list "*")) (dict "name" "/.well-known/**" "verbs" (list "GET")))) (dict "from" "realtime" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))) (dict "from" "notifier" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))) (dict "from" "auditor" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))))
   "notifier" (list (dict "from" "api" "ops" (list (dict "name" "/api/notifications/**" "verbs" (list "*")) (dict "name" "/api/notifications" "verbs" (list "*")) (dict "name" "/api/me/webhook" "verbs" (list "*")))))
   "auditor" (list (dict "from" "api" "ops" (list (dict "name" "/api/tasks/*/history" "verbs" (list "GET")))))
   "recurrer" (list)
@@ -142,4 +142,13 @@ prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /metrics
 {{- end }}
+{{- end -}}
+
+{{/* The origin clients reach Tickler at: publicUrl, else the Ingress host's. */}}
+{{- define "tickler.publicUrl" -}}
+{{- if .Values.publicUrl -}}
+{{- .Values.publicUrl | trimSuffix "/" -}}
+{{- else if .Values.ingress.enabled -}}
+{{- ternary "https" "http" (ne .Values.ingress.tlsSecretName "") }}://{{ .Values.ingress.host -}}
+{{- end -}}
 {{- end -}}

@@ -268,6 +268,7 @@ func Policy(docs []*Doc) []error {
 		}
 	}
 	wsRoute := false
+	mcpRoute := false
 	for _, d := range ingresses {
 		ing := d.Typed.(*networkingv1.Ingress)
 		for _, r := range ing.Spec.Rules {
@@ -295,11 +296,17 @@ func Policy(docs []*Doc) []error {
 				if p.Path == "/api/ws" && strings.HasSuffix(s.Name, "-realtime") {
 					wsRoute = true
 				}
+				if p.Path == "/mcp" && strings.HasSuffix(s.Name, "-api") {
+					mcpRoute = true
+				}
 			}
 		}
 	}
 	if len(ingresses) > 0 && !wsRoute {
 		errs = append(errs, fmt.Errorf("no Ingress routes /api/ws to the realtime Service"))
+	}
+	if len(ingresses) > 0 && !mcpRoute {
+		errs = append(errs, fmt.Errorf("no Ingress routes /mcp to the api Service"))
 	}
 	if len(deployments) > 0 && len(components) > 0 && !haveTest {
 		errs = append(errs, fmt.Errorf("no helm test Pod (helm.sh/hook: test) is rendered"))

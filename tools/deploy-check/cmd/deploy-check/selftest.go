@@ -259,12 +259,12 @@ ENTRYPOINT ["/usr/local/bin/tickler"]
 		cases = append(cases,
 			selfCase{"ldd: a library the runtime stage lacks", "libical",
 				func() []error {
-					_, errs := LddCheck(tickler, []string{"ca-certificates", "libboost-json1.81.0", "libboost-url1.81.0", "libdate-tz3", "libfmt9", "libpq5", "libsodium23", "libspdlog1.10", "libsqlite3-0", "libssl3", "libstdc++6", "tzdata"})
+					_, errs := LddCheck(tickler, []string{"ca-certificates", "libboost-json1.81.0", "libboost-url1.81.0", "libcurl4", "libdate-tz3", "libfmt9", "libpq5", "libsodium23", "libspdlog1.10", "libsqlite3-0", "libssl3", "libstdc++6", "tzdata"})
 					return errs
 				}},
-			selfCase{"ldd: a package the binary does not need", "installs libcurl4",
+			selfCase{"ldd: a package the binary does not need", "installs libxml2",
 				func() []error {
-					_, errs := LddCheck(tickler, []string{"ca-certificates", "libboost-json1.81.0", "libboost-url1.81.0", "libdate-tz3", "libfmt9", "libical3", "libpq5", "libsodium23", "libspdlog1.10", "libsqlite3-0", "libssl3", "libstdc++6", "tzdata", "libcurl4"})
+					_, errs := LddCheck(tickler, []string{"ca-certificates", "libboost-json1.81.0", "libboost-url1.81.0", "libdate-tz3", "libfmt9", "libical3", "libpq5", "libsodium23", "libspdlog1.10", "libsqlite3-0", "libcurl4", "libssl3", "libstdc++6", "tzdata", "libxml2"})
 					return errs
 				}})
 	}

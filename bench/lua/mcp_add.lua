@@ -1,0 +1,64 @@
+-- POST /mcp: tools/call add_task at the 2026-07-28 revision (stateless: every request carries
+-- its envelope and the MCP headers), with the same task body as create.lua, so the two runs
+-- compare the MCP layer's cost over the REST route it calls. A result with "isError":true
+-- counts as an error (written to $BENCH_RESULT.tool_errors).
+dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
+local report_done = done
+
+local token = os.getenv("TICKLER_TOKEN")
+if token == nil or token == "" then
+  error("mcp_add.lua: set TICKLER_TOKEN to the bench user's JWT")
+end
+
+local next_id = 1
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_id", next_id)
+  thread:set("tool_errors", 0)
+  table.insert(threads, thread)
+  next_id = next_id + 1
+end
+
+local counter = 0
+local tool_errors = 0
+local headers = {
+  ["Authorization"] = "Bearer " .. token,
+  ["Content-Type"] = "application/json",
+  ["Accept"] = "application/json, text/event-stream",
+  ["MCP-Protocol-Version"] = "2026-07-28",
+  ["Mcp-Method"] = "tools/call",
+  ["Mcp-Name"] = "add_task",
+}
+local priorities = { "high", "medium", "low", "none" }
+
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"add_task","arguments":' ..
+    '{"title":"bench mcp %d-%d","priority":"%s","tags":["bench"],' ..
+    '"due_at":"2026-12-01T08:00:00Z","time_zone":"Europe/Berlin"},' ..
+    '"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",' ..
+    '"io.modelcontextprotocol/clientCapabilities":{},' ..
+    '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"}}}}',
+    counter, thread_id or 0, counter, priorities[counter % 4 + 1])
+  return wrk.format("POST", "/mcp", headers, body)
+end
+
+function response(status, _, body)
+  if status == 200 and string.find(body, '"isError":true', 1, true) then
+    tool_errors = tool_errors + 1
+    tickler_tool_errors = tool_errors
+  end
+end
+
+function done(summary, latency, requests)
+  report_done(summary, latency, requests)
+  local path = os.getenv("BENCH_RESULT")
+  if path == nil or path == "" then return end
+  local total = 0
+  for _, t in ipairs(threads) do total = total + (t:get("tickler_tool_errors") or 0) end
+  local f = assert(io.open(path .. ".tool_errors", "w"))
+  f:write(tostring(total) .. "\n")
+  f:close()
+end

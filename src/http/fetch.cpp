@@ -1,0 +1,122 @@
+#include "http/fetch.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+
+namespace tickler::http {
+namespace {
+
+// What the callbacks of one transfer share.
+struct Transfer {
+  const DestinationPolicy* policy = nullptr;
+  std::size_t max_bytes = 0;
+  std::string body;
+  bool too_large = false;
+  std::string refused;  // why the last address was refused
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const auto n = size * count;
+  if (t->body.size() + n > t->max_bytes) {
+    t->too_large = true;
+    return 0;  // ends the transfer (CURLE_WRITE_ERROR)
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+// Called for each address libcurl is about to connect to: the policy decides.
+curl_socket_t on_open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* a) {
+  auto* t = static_cast<Transfer*>(user);
+  boost::asio::ip::address address;
+  if (a->family == AF_INET) {
+    sockaddr_in in{};
+    std::memcpy(&in, &a->addr, sizeof in);
+    address = boost::asio::ip::address_v4{ntohl(in.sin_addr.s_addr)};
+  } else if (a->family == AF_INET6) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, &a->addr, sizeof in6);
+    std::array<unsigned char, 16> bytes{};
+    std::memcpy(bytes.data(), &in6.sin6_addr, bytes.size());
+    address = boost::asio::ip::address_v6{bytes};
+  } else {
+    t->refused = "not an IP address";
+    return CURL_SOCKET_BAD;
+  }
+  if (auto why = t->policy->refusal(address); !why.empty()) {
+    t->refused = address.to_string() + " is " + why;
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(a->family, a->socktype, a->protocol);
+}
+
+core::Error unavailable(std::string message) {
+  return core::make_error(core::Errc::unavailable, std::move(message));
+}
+
+struct EasyDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSettings& settings,
+                                        const DestinationPolicy& policy) {
+  auto target = parse_url_target(url);
+  if (!target) return target.error();
+  if (target->scheme != "https") {
+    return core::make_error(core::Errc::invalid_parameter, "only https URLs are fetched");
+  }
+  static std::once_flag init;
+  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::unique_ptr<CURL, EasyDeleter> curl{curl_easy_init()};
+  if (!curl) return unavailable("cannot start a transfer");
+  Transfer t{&policy, settings.max_bytes, {}, false, {}};
+  const std::string address{url};
+  std::unique_ptr<curl_slist, ListDeleter> headers{
+      curl_slist_append(nullptr, "Accept: application/json")};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, address.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings.max_bytes));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "Tickler");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+  if (!settings.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings.ca_file.c_str());
+  const CURLcode code = curl_easy_perform(c);
+  if (code != CURLE_OK) {
+    if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      return unavailable("the document is larger than " + std::to_string(settings.max_bytes) +
+                         " bytes");
+    }
+    if (!t.refused.empty()) return unavailable("destination refused: " + t.refused);
+    return unavailable(std::string{curl_easy_strerror(code)});
+  }
+  FetchResponse out;
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  out.status = static_cast<unsigned>(status);
+  char* type = nullptr;
+  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+  if (type) out.content_type = type;
+  out.body = std::move(t.body);
+  return out;
+}
+
+}  // namespace tickler::http

@@ -1,0 +1,35 @@
+#pragma once
+// A GET over https on behalf of someone outside the server (an OAuth client's metadata document,
+// client.hpp being http:// only): libcurl, connecting only to addresses the DestinationPolicy
+// allows — checked on each address libcurl is about to connect to, so a name that resolves to a
+// private address (or is made to, DNS rebinding) is refused — with no proxy, no redirects, and
+// bounds on time and size. Blocking: run it through base::Offload.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "http/destination.hpp"
+
+namespace tickler::http {
+
+struct FetchSettings {
+  std::chrono::milliseconds timeout{5000};  // the whole exchange
+  std::size_t max_bytes = 64 * 1024;        // a longer body fails
+  std::string ca_file;                      // extra trusted CAs (PEM); empty: the system's
+};
+
+struct FetchResponse {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+// invalid_parameter for a URL that is not https://host…; unavailable when nothing answers in
+// time, TLS fails, the body is too large, or every address is refused ("destination refused:
+// <why>").
+[[nodiscard]] core::Result<FetchResponse> fetch_https(std::string_view url,
+                                                      const FetchSettings& settings,
+                                                      const DestinationPolicy& policy);
+
+}  // namespace tickler::http
