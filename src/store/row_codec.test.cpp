@@ -171,5 +171,20 @@ TEST(TaskSort, WalksTheKeyThenTheIdInTheListingsDirection) {
   EXPECT_STREQ(TaskSort(q, "x").column(), "t.created_at");
 }
 
+TEST(TaskSort, BoundsARunInclusivelyAndReadsKeysFromAnotherTable) {
+  core::TaskQuery q;
+  q.sort = core::SortKey::created;
+  q.order = core::SortOrder::desc;
+  const TaskSort along_tag{q, "", "g", "task_id"};
+  EXPECT_STREQ(along_tag.column(), "g.created_at");
+  EXPECT_EQ(along_tag.id(), "g.task_id");
+  EXPECT_EQ(along_tag.after("?", "?"), " AND (g.created_at, g.task_id) < (?, ?)");
+  EXPECT_EQ(along_tag.through("?", "?"), " AND (g.created_at, g.task_id) >= (?, ?)");
+  EXPECT_EQ(along_tag.order_by("1 OFFSET ?"),
+            " ORDER BY g.created_at DESC, g.task_id DESC LIMIT 1 OFFSET ?");
+  q.order = core::SortOrder::asc;
+  EXPECT_EQ(TaskSort(q, "x").through("$1", "$2"), " AND (t.created_at, t.id) <= ($1, $2)");
+}
+
 }  // namespace
 }  // namespace tickler::store

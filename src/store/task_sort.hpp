@@ -18,19 +18,30 @@ inline constexpr std::int64_t k_no_due_sort = std::numeric_limits<std::int64_t>:
 
 class TaskSort {
  public:
-  // title_column: the engine's expression ordering titles as SQLite's NOCASE does.
-  TaskSort(const core::TaskQuery& query, const char* title_column);
+  // title_column: the engine's expression ordering titles as SQLite's NOCASE does. table and id:
+  // where the keys are read (a table holding a copy of each task's keys names its id otherwise).
+  TaskSort(const core::TaskQuery& query, std::string title_column, std::string_view table = "t",
+           std::string_view id = "id");
 
   // The column the listing walks: t.due_sort, t.priority, the title column or t.created_at.
-  [[nodiscard]] const char* column() const { return column_; }
+  [[nodiscard]] const char* column() const { return column_.c_str(); }
+  // The task id beside it: t.id.
+  [[nodiscard]] const std::string& id() const { return id_; }
   // " AND (column, t.id) > (key, id)" (< when descending): the rows after the cursor, whose key
   // and id the engine gives as placeholders or expressions.
   [[nodiscard]] std::string after(std::string_view key, std::string_view id) const;
+  // " AND (column, t.id) <= (key, id)" (>= when descending): the rows up to a bound, inclusive
+  // (the last row of a walk's run).
+  [[nodiscard]] std::string through(std::string_view key, std::string_view id) const;
   // " ORDER BY column ASC, t.id ASC LIMIT limit" (DESC when descending).
   [[nodiscard]] std::string order_by(std::string_view limit) const;
 
  private:
-  const char* column_;
+  [[nodiscard]] std::string compare(std::string_view op, std::string_view key,
+                                    std::string_view id) const;
+
+  std::string column_;
+  std::string id_;
   bool ascending_;
 };
 

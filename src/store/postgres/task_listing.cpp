@@ -1,5 +1,8 @@
 #include "store/postgres/task_listing.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
@@ -50,23 +53,72 @@ std::vector<DrivingSet> candidate_sets(const core::TaskQuery& q) {
   return sets;
 }
 
-// Counts the query's candidate sets and chooses the one to start from (or the walk).
+// The planner's estimate of a set's rows (the first "rows=" of its plan), or nullopt.
+core::Result<std::optional<std::int64_t>> estimated_rows(PgConnection& conn,
+                                                         const core::TaskQuery& q,
+                                                         const DrivingSet& set,
+                                                         const ListingLimits& limits) {
+  auto res = run(conn, build_set_estimate(q, set), limits);
+  if (!res) return res.error();
+  if (res->rows() == 0) return std::optional<std::int64_t>{};
+  const auto line = res->row(0).text(0);
+  const auto at = line.find(" rows=");
+  if (at == std::string::npos) return std::optional<std::int64_t>{};
+  std::int64_t rows = 0;
+  const auto* first = line.data() + at + 6;
+  const auto [end, ec] = std::from_chars(first, line.data() + line.size(), rows);
+  if (ec != std::errc{} || end == first) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{rows};
+}
+
+// The sets worth counting: a search's or a tag's whose estimate is not far over the cap (a GIN
+// scan reads the whole posting list, whatever the LIMIT), and the priorities' (a B-tree range
+// the count stops in).
+core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const core::TaskQuery& q,
+                                                     const ListingLimits& limits) {
+  std::vector<DrivingSet> worth;
+  const auto over = std::max(limits.uncounted_over, k_estimate_slack * limits.set_cap);
+  for (const auto& set : candidate_sets(q)) {
+    if (limits.uncounted_over > 0 && set.driver != Driver::priority) {
+      auto rows = estimated_rows(conn, q, set, limits);
+      if (!rows) return rows.error();
+      if (*rows && **rows > over) continue;
+    }
+    worth.push_back(set);
+  }
+  return worth;
+}
+
+// Counts the sets and chooses the one to start from (or the walk).
 core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
-                                const ListingLimits& limits) {
+                                const std::vector<DrivingSet>& sets, const ListingLimits& limits) {
   const auto cap = limits.set_cap;
-  auto res = run(conn, build_set_counts(q, cap), limits);
+  auto res = run(conn, build_set_counts(q, cap, sets), limits);
   if (!res) return res.error();
   const auto row = res->row(0);
-  // choose_driving_set knows k_driving_set_cap; a smaller cap (tests) reads as over it.
-  const auto size = [&](int col) {
-    const auto n = row.int64(col);
-    return n > cap ? k_driving_set_cap + 1 : n;
-  };
+  // choose_driving_set knows k_driving_set_cap; a smaller cap (tests) reads as over it, and a
+  // set not counted is over it.
   SetSizes sizes;
-  int col = 0;
-  if (!q.words.empty()) sizes.text = size(col++);
-  for (std::size_t i = 0; i < q.tags.size(); ++i) sizes.tags.push_back(size(col++));
-  if (!q.priorities.empty()) sizes.priority = size(col++);
+  if (!q.words.empty()) sizes.text = k_driving_set_cap + 1;
+  sizes.tags.assign(q.tags.size(), k_driving_set_cap + 1);
+  if (!q.priorities.empty()) sizes.priority = k_driving_set_cap + 1;
+  for (std::size_t col = 0; col < sets.size(); ++col) {
+    const auto n = row.int64(static_cast<int>(col));
+    const auto size = n > cap ? k_driving_set_cap + 1 : n;
+    switch (sets[col].driver) {
+      case Driver::text:
+        sizes.text = size;
+        break;
+      case Driver::tag:
+        sizes.tags[sets[col].tag] = size;
+        break;
+      case Driver::priority:
+        sizes.priority = size;
+        break;
+      case Driver::sort_index:
+        break;
+    }
+  }
   return choose_driving_set(sizes);
 }
 
@@ -97,8 +149,12 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     if (found.size() > static_cast<std::size_t>(q.limit) || !last) break;
     if (!counted) {
       counted = true;
-      const auto sets = candidate_sets(q);
-      if (sets.size() == 1) {
+      auto worth = worth_counting(conn, q, limits);
+      if (!worth) return worth.error();
+      const auto& sets = *worth;
+      if (sets.empty()) {
+        // Every set is large: the walk goes on.
+      } else if (sets.size() == 1) {
         // One set: counting it and reading it are one statement.
         auto res = run(conn, build_capped_set_query(q, sets[0], limits.set_cap), limits);
         if (!res) return res.error();
@@ -111,7 +167,7 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
           return page_of(std::move(tasks), q);
         }
       } else {
-        auto set = choose(conn, q, limits);
+        auto set = choose(conn, q, sets, limits);
         if (!set) return set.error();
         if (set->driver != Driver::sort_index) {
           auto tasks = listed(conn, build_task_query(q, *set), limits);

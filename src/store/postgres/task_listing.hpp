@@ -9,7 +9,11 @@
 //    of the sets, each up to set_cap + 1 from the user's index entries, and choose_driving_set.
 //    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
 //    on from the first run's last row. With one candidate set, the count and the read are one
-//    statement (build_capped_set_query): the set is read once.
+//    statement (build_capped_set_query): the set is read once. A search's or a tag's set the
+//    planner's statistics put over uncounted_over rows (and over k_estimate_slack × the cap)
+//    is not counted at all: its GIN scan would read the whole posting list, however small the
+//    cap, to learn that it is over it (build_set_estimate; the statistics keep each per-user
+//    key's frequency, so the estimate is of the user's own set).
 // Every plan gives the same page and cursor (task_listing.test.cpp compares them).
 #include <cstdint>
 #include <optional>
@@ -23,15 +27,20 @@
 
 namespace tickler::store::postgres {
 
-// Rows one run of a walk reads: little beside k_driving_set_cap (a first run that does not
-// fill the page costs less than a driven listing), and few beside a large user's rows, so that
-// the planner walks the sort index (given more, it reads and sorts a small table instead).
-inline constexpr std::int64_t k_walk_rows = 1000;
+// A GIN set is counted unless the planner estimates it over k_estimate_slack times the cap
+// (estimates of a key's frequency are rough, and off by 2× for several words) and over
+// k_uncounted_over rows, where counting it reads enough postings to matter (about 1 µs each).
+inline constexpr std::int64_t k_estimate_slack = 4;
+inline constexpr std::int64_t k_uncounted_over = k_estimate_slack * k_driving_set_cap;
 
 // The plan's sizes (tests make them small, to reach every plan with few tasks).
 struct ListingLimits {
+  // Rows one run of a walk reads (search_plan.hpp); few beside a large user's rows, so that the
+  // planner walks the sort index (given more, it reads and sorts a small table instead).
   std::int64_t walk_rows = k_walk_rows;
   std::int64_t set_cap = k_driving_set_cap;
+  // A search's or tag's set estimated over this many rows is not counted (0: every set is).
+  std::int64_t uncounted_over = k_uncounted_over;
   // Tests: this plan and no other (no counts).
   std::optional<DrivingSet> plan;
   // Tests: every statement run is appended here.

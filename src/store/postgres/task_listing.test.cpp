@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/validation.hpp"
@@ -163,6 +164,44 @@ TEST_F(PgListingTest, EveryPlanListsTheSamePages) {
   for (int kind : {0, 1}) {
     EXPECT_GT(driven[kind], 10) << kind;
     EXPECT_GT(continued[kind], 10) << kind;
+  }
+}
+
+// A search's or tag's set that the statistics put far over the cap is not counted (its GIN scan
+// would read the whole posting list to learn that); the walk goes on, with the same pages.
+TEST_F(PgListingTest, ASetEstimatedFarOverTheCapIsNotCounted) {
+  seed(alice_, 90);  // home on 45 of them
+  seed(bob_, 40);
+  schema_->exec("ANALYZE tasks");
+  core::TaskQuery q;
+  q.user_id = alice_;
+  q.tags = {"home"};
+  q.priorities = {core::Priority::high};
+  q.limit = 2;
+  const auto walked = all_pages(q, {.plan = DrivingSet{}});
+  std::vector<BuiltQuery> trace;
+  const auto reads_home = [&] {
+    return std::count_if(trace.begin(), trace.end(), [](const BuiltQuery& s) {
+      return !s.sql.starts_with("EXPLAIN") && !s.sql.starts_with("SELECT t.") &&
+             s.sql.find("task_tag_keys") != std::string::npos;
+    });
+  };
+  for (const std::int64_t over : {10, 0}) {  // 0: every set is counted
+    auto limits = small(2, 3);
+    limits.uncounted_over = over;
+    limits.trace = &trace;
+    trace.clear();
+    EXPECT_EQ(all_pages(q, limits), walked) << over;
+    const auto estimates = std::count_if(trace.begin(), trace.end(), [](const BuiltQuery& s) {
+      return s.sql.starts_with("EXPLAIN SELECT FROM tasks t WHERE task_tag_keys");
+    });
+    if (over > 0) {
+      EXPECT_GT(estimates, 0);
+      EXPECT_EQ(reads_home(), 0) << "home (45 tasks) is over 10 and 4 × the cap of 3";
+    } else {
+      EXPECT_EQ(estimates, 0);
+      EXPECT_GT(reads_home(), 0);
+    }
   }
 }
 

@@ -200,19 +200,31 @@ BuiltQuery build_capped_set_query(const core::TaskQuery& q, const DrivingSet& fr
 }
 
 BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap) {
-  BuiltQuery b;
-  Builder p{b};
-  const std::string limit = std::to_string(cap + 1);
   std::vector<DrivingSet> sets;
   if (!q.words.empty()) sets.push_back({Driver::text, 0});
   for (std::size_t i = 0; i < q.tags.size(); ++i) sets.push_back({Driver::tag, i});
   if (!q.priorities.empty()) sets.push_back({Driver::priority, 0});
+  return build_set_counts(q, cap, sets);
+}
+
+BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap,
+                            const std::vector<DrivingSet>& sets) {
+  BuiltQuery b;
+  Builder p{b};
+  const std::string limit = std::to_string(cap + 1);
   b.sql = "SELECT ";
   for (std::size_t i = 0; i < sets.size(); ++i) {
     if (i) b.sql += ", ";
     b.sql += "(SELECT count(*) FROM (SELECT FROM tasks t WHERE " + set_condition(p, q, sets[i]) +
              " LIMIT " + limit + ") s)";
   }
+  return b;
+}
+
+BuiltQuery build_set_estimate(const core::TaskQuery& q, const DrivingSet& set) {
+  BuiltQuery b;
+  Builder p{b};
+  b.sql = "EXPLAIN SELECT FROM tasks t WHERE " + set_condition(p, q, set);
   return b;
 }
 

@@ -56,8 +56,16 @@ struct BuiltQuery {
 
 // One row: the sizes of the query's candidate sets, each counted up to cap + 1 from the user's
 // index entries only — the search's (when the query has words), each tag's in the query's
-// order, the priorities' (when it has some) — in that order.
+// order, the priorities' (when it has some) — in that order; or of the sets given, in their
+// order.
 [[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap);
+[[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap,
+                                          const std::vector<DrivingSet>& sets);
+
+// The plan of a statement reading one candidate set by its index (EXPLAIN): its first line
+// carries the planner's estimate of the set's rows ("rows=N"), from the statistics PostgreSQL
+// keeps of each key of a GIN index — and the keys are the user's, so it is the user's count.
+[[nodiscard]] BuiltQuery build_set_estimate(const core::TaskQuery& query, const DrivingSet& set);
 
 // Whether the query can match anything: words with tokens, tags PostgreSQL can hold.
 [[nodiscard]] bool can_match(const core::TaskQuery& query);

@@ -36,6 +36,12 @@ Statement& Statement::bind(int index, std::string_view v) {
   return *this;
 }
 
+Statement& Statement::bind(int index, const std::vector<std::int64_t>& ids) {
+  sqlite3_bind_blob64(stmt_, index, ids.data(), ids.size() * sizeof(std::int64_t),
+                      SQLITE_TRANSIENT);
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
   sqlite3_bind_null(stmt_, index);
   return *this;

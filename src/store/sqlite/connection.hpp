@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -37,6 +38,8 @@ class Statement {
   Statement& bind(int index, const char* v) { return bind(index, std::string_view{v}); }
   Statement& bind(int index, core::Instant v);  // as Unix milliseconds
   Statement& bind(int index, const std::optional<core::Instant>& v);
+  // Ids as a blob of int64 in the machine's order (tickler_in, search_index.hpp, reads it).
+  Statement& bind(int index, const std::vector<std::int64_t>& ids);
 
   // true: a row is ready; false: done. Errors become core::Error.
   core::Result<bool> step();

@@ -1,5 +1,7 @@
 #include "store/sqlite/search_index.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string_view>
 
@@ -121,6 +123,29 @@ void match_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
       ctx, matches(*phrases, text_arg(argv[0]), text_arg(argv[1]), text_arg(argv[2])) ? 1 : 0);
 }
 
+// tickler_in(id, ids): a binary search of the blob (read unaligned: a blob has no alignment).
+void in_function(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const auto id = sqlite3_value_int64(argv[0]);
+  const auto* ids = static_cast<const unsigned char*>(sqlite3_value_blob(argv[1]));
+  std::size_t lo = 0;
+  std::size_t hi = static_cast<std::size_t>(sqlite3_value_bytes(argv[1])) / sizeof(std::int64_t);
+  while (lo < hi) {
+    const auto mid = lo + (hi - lo) / 2;
+    std::int64_t at = 0;
+    std::memcpy(&at, ids + mid * sizeof(std::int64_t), sizeof at);
+    if (at == id) {
+      sqlite3_result_int(ctx, 1);
+      return;
+    }
+    if (at < id) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  sqlite3_result_int(ctx, 0);
+}
+
 }  // namespace
 
 core::Status register_search(sqlite3* db) {
@@ -141,6 +166,11 @@ core::Status register_search(sqlite3* db) {
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
                                  &match_function, nullptr, nullptr, nullptr) != SQLITE_OK) {
     return core::make_error(core::Errc::internal, "cannot register tickler_match");
+  }
+  if (sqlite3_create_function_v2(db, "tickler_in", 2,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 &in_function, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return core::make_error(core::Errc::internal, "cannot register tickler_in");
   }
   return {};
 }

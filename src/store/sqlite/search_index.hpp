@@ -11,6 +11,11 @@
 // `tickler_match(title, description, tags, phrases)` is store/search_words.hpp's `matches` as
 // an SQL function: the residual filter of a listing that walks its sort index rather than the
 // search index (store/search_plan.hpp). phrases: encode_phrases of the query's words.
+//
+// `tickler_in(id, ids)`: whether id is among ids, ascending and bound as one blob
+// (Statement::bind of a vector): a search's hits, read once from the index, tested on each
+// index entry a walk reads (the task id is in every entry), where tickler_match would read the
+// row.
 #include <sqlite3.h>
 
 #include <string>

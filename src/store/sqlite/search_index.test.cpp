@@ -31,11 +31,11 @@ core::UserId add_user(SqliteStore& store, const std::string& email) {
   return u ? u->id : 0;
 }
 
-// Every page of a listing, run with the statement build_task_query makes for these sizes.
-std::vector<core::TaskId> pages(Connection& conn, core::TaskQuery q, const SetSizes& sizes) {
+// Every page of a listing, run with the statement build_task_query makes for this plan.
+std::vector<core::TaskId> pages(Connection& conn, core::TaskQuery q, const ListingPlan& plan) {
   std::vector<core::TaskId> ids;
   for (int guard = 0; guard < 1000; ++guard) {
-    const auto built = build_task_query(q, sizes);
+    const auto built = build_task_query(q, plan);
     auto s = conn.prepare(built.sql);
     EXPECT_TRUE(s) << built.sql;
     if (!s) return ids;
@@ -123,8 +123,7 @@ TEST_F(SearchIndexTest, EveryPlanGivesTheSamePagesInTheSameOrder) {
   auto conn = Connection::open((db_.dir / "t.db").string(), true);
   ASSERT_TRUE(conn);
 
-  const SetSizes walk{
-      k_driving_set_cap + 1, {k_driving_set_cap + 1, k_driving_set_cap + 1}, k_driving_set_cap + 1};
+  const ListingPlan walk{};
   int compared = 0;
   for (auto sort : {core::SortKey::due, core::SortKey::priority, core::SortKey::title,
                     core::SortKey::created}) {
@@ -145,21 +144,28 @@ TEST_F(SearchIndexTest, EveryPlanGivesTheSamePagesInTheSameOrder) {
         if (shape == 4) q.status = core::TaskStatus::pending;
         const auto expected = pages(**conn, q, walk);
         ASSERT_FALSE(expected.empty()) << "shape " << shape << ", sort " << static_cast<int>(sort);
-        SetSizes sizes = walk;
+        // The search's hits as a set (tickler_in), another set driving or the walk.
+        std::vector<std::int64_t> ids;
+        const std::vector<std::int64_t>* hits = nullptr;
         if (!q.words.empty()) {
-          sizes.text = 0;
-          EXPECT_EQ(pages(**conn, q, sizes), expected) << "text, shape " << shape;
-          sizes.text = 10;  // the search as a set, another set driving
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::text, 0}}), expected)
+              << "text, shape " << shape;
+          const auto built = build_search_hits_query(q, 10'000);
+          auto s = (*conn)->prepare(built.sql);
+          ASSERT_TRUE(s);
+          s->bind(1, std::get<std::string>(built.params[0]));
+          for (auto row = s->step(); row && *row; row = s->step()) ids.push_back(s->int64(0));
+          ASSERT_FALSE(ids.empty());
+          hits = &ids;
+          EXPECT_EQ(pages(**conn, q, {.hits = hits}), expected) << "walk, hits as a set";
         }
         for (std::size_t t = 0; t < q.tags.size(); ++t) {
-          auto by_tag = sizes;
-          by_tag.tags[t] = 0;
-          by_tag.tags.resize(q.tags.size(), k_driving_set_cap + 1);
-          EXPECT_EQ(pages(**conn, q, by_tag), expected) << "tag " << t << ", shape " << shape;
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::tag, t}, .hits = hits}), expected)
+              << "tag " << t << ", shape " << shape;
         }
         if (!q.priorities.empty()) {
-          sizes.priority = 0;
-          EXPECT_EQ(pages(**conn, q, sizes), expected) << "priority, shape " << shape;
+          EXPECT_EQ(pages(**conn, q, {.from = {Driver::priority, 0}, .hits = hits}), expected)
+              << "priority, shape " << shape;
         }
         ++compared;
       }

@@ -3,7 +3,7 @@
 #include <initializer_list>
 
 #include "store/row_codec.hpp"
-#include "store/sqlite/task_query_sql.hpp"
+#include "store/sqlite/task_listing.hpp"
 
 namespace tickler::store::sqlite {
 namespace {
@@ -48,8 +48,11 @@ constexpr const char* k_update_task =
     "occurrence_index = ? WHERE id = ? AND user_id = ?";
 constexpr const char* k_start_series = "UPDATE tasks SET series_id = id WHERE id = ?";
 constexpr const char* k_delete_task = "DELETE FROM tasks WHERE id = ? AND user_id = ?";
+// A tag's row copies its task's created_at, priority and status (task_tags walks a tag in created
+// order), bound from the task the same transaction writes; update_task rewrites them with it.
 constexpr const char* k_insert_tag =
-    "INSERT INTO task_tags (user_id, tag, task_id) VALUES (?, ?, ?)";
+    "INSERT INTO task_tags (user_id, tag, task_id, created_at, priority, status) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* k_delete_tags = "DELETE FROM task_tags WHERE task_id = ?";
 constexpr const char* k_select_tag_counts =
     "SELECT tag, count(*) AS n FROM task_tags WHERE user_id = ? GROUP BY tag "
@@ -106,54 +109,8 @@ Result<core::Task> SqliteTx::task(core::UserId user, core::TaskId id) {
   return std::move(**t);
 }
 
-namespace {
-
-Result<Statement> prepared(Connection& conn, const BuiltQuery& built) {
-  auto s = conn.prepare(built.sql);
-  if (!s) return s.error();
-  int i = 1;
-  for (const auto& p : built.params) {
-    std::visit([&](const auto& v) { s->bind(i, v); }, p);
-    ++i;
-  }
-  return s;
-}
-
-// The sizes of the query's candidate sets (store/search_plan.hpp), each counted up to the cap.
-Result<SetSizes> set_sizes(Connection& conn, const core::TaskQuery& query) {
-  if (!has_candidate_sets(query)) return SetSizes{};
-  const auto built = build_set_sizes_query(query);
-  auto s = prepared(conn, built);
-  if (!s) return s.error();
-  auto row = s->step();
-  if (!row) return row.error();
-  std::vector<std::int64_t> sizes;
-  for (int col = 0; *row && col < s->columns(); ++col) {
-    sizes.push_back(s->int64(col));
-  }
-  return set_sizes_of(query, sizes);
-}
-
-}  // namespace
-
 Result<core::TaskPage> SqliteTx::tasks(const core::TaskQuery& query) {
-  auto sizes = set_sizes(conn_, query);
-  if (!sizes) return sizes.error();
-  auto s = prepared(conn_, build_task_query(query, *sizes));
-  if (!s) return s.error();
-  core::TaskPage page;
-  page.items.reserve(static_cast<std::size_t>(query.limit));
-  for (;;) {
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    if (page.items.size() == static_cast<std::size_t>(query.limit)) {
-      page.next = core::keyset_of(page.items.back(), query.sort);
-      break;
-    }
-    page.items.push_back(read_task(*s));
-  }
-  return page;
+  return list_tasks(conn_, query);
 }
 
 Result<std::vector<core::TagCount>> SqliteTx::tag_counts(core::UserId user) {
@@ -224,7 +181,8 @@ Result<core::User> SqliteTx::insert_user(core::User user) {
 
 Status SqliteTx::insert_tags(const core::Task& task) {
   for (const auto& tag : task.tags) {
-    auto s = bound(conn_, k_insert_tag, task.user_id, tag, task.id);
+    auto s = bound(conn_, k_insert_tag, task.user_id, tag, task.id, task.created_at,
+                   static_cast<std::int64_t>(task.priority), status_code(task.status));
     if (!s) return s.error();
     if (auto st = s->run(); !st) return st;
   }
