@@ -42,7 +42,7 @@ def connect(base_url, timeout=30.0):
     return conn
 
 
-def task_body(i):
+def task_body(i, due_start=datetime.date(2026, 12, 1), due_days=365):
     rnd = random.Random(i)
     title = f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} #{i}"
     body = {"title": title,
@@ -52,8 +52,8 @@ def task_body(i):
     desc = rnd.choice(DESCRIPTIONS)
     if desc:
         body["description"] = desc
-    if rnd.random() < 0.8:  # 80 % have a due date, spread over about a year from 2026-12-01
-        due = datetime.date(2026, 12, 1) + datetime.timedelta(days=rnd.randrange(365))
+    if rnd.random() < 0.8:  # 80 % have a due date, spread over due_days (a year) from due_start
+        due = due_start + datetime.timedelta(days=rnd.randrange(due_days))
         body["due_at"] = f"{due.isoformat()}T{rnd.choice([8, 9, 12, 17, 20]):02d}:00:00Z"
     return json.dumps(body, separators=(",", ":")).encode()
 
@@ -100,7 +100,7 @@ def cmd_tasks(args):
                     break
                 i = next_index[0]
                 next_index[0] += 1
-            body = task_body(i)
+            body = task_body(i, args.due_start, args.due_days)
             for attempt in range(3):
                 try:
                     if conn is None:
@@ -161,6 +161,9 @@ def main():
     ta.add_argument("--token", required=True)
     ta.add_argument("--count", type=int, default=10000)
     ta.add_argument("--threads", type=int, default=8)
+    ta.add_argument("--due-start", type=datetime.date.fromisoformat, default=datetime.date(2026, 12, 1),
+                    help="first due date (YYYY-MM-DD)")
+    ta.add_argument("--due-days", type=int, default=365, help="due dates spread over this many days")
     args = p.parse_args()
     return {"probe": cmd_probe, "signup": cmd_signup, "tasks": cmd_tasks}[args.cmd](args)
 

@@ -3,7 +3,6 @@
 -- compare the MCP layer's cost over the REST route it calls. A result with "isError":true
 -- counts as an error (written to $BENCH_RESULT.tool_errors).
 dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
-local report_done = done
 
 local token = os.getenv("TICKLER_TOKEN")
 if token == nil or token == "" then
@@ -11,17 +10,14 @@ if token == nil or token == "" then
 end
 
 local next_id = 1
-local threads = {}
 
 function setup(thread)
   thread:set("thread_id", next_id)
-  thread:set("tool_errors", 0)
-  table.insert(threads, thread)
+  track_thread(thread)
   next_id = next_id + 1
 end
 
 local counter = 0
-local tool_errors = 0
 local headers = {
   ["Authorization"] = "Bearer " .. token,
   ["Content-Type"] = "application/json",
@@ -46,19 +42,5 @@ function request()
 end
 
 function response(status, _, body)
-  if status == 200 and string.find(body, '"isError":true', 1, true) then
-    tool_errors = tool_errors + 1
-    tickler_tool_errors = tool_errors
-  end
-end
-
-function done(summary, latency, requests)
-  report_done(summary, latency, requests)
-  local path = os.getenv("BENCH_RESULT")
-  if path == nil or path == "" then return end
-  local total = 0
-  for _, t in ipairs(threads) do total = total + (t:get("tickler_tool_errors") or 0) end
-  local f = assert(io.open(path .. ".tool_errors", "w"))
-  f:write(tostring(total) .. "\n")
-  f:close()
+  if status == 200 and string.find(body, '"isError":true', 1, true) then count_bad() end
 end

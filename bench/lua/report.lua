@@ -1,6 +1,22 @@
 -- Shared by every bench run: done() writes the run's numbers as one JSON object to the
 -- file named by $BENCH_RESULT (run.sh reads them for its summary table).
 -- Latencies are in microseconds, as wrk measures them.
+--
+-- A script that checks response bodies calls track_thread(thread) in its setup() and
+-- count_bad() in response() for each answer that is wrong though its status is fine; done()
+-- then writes their total to $BENCH_RESULT.tool_errors (the summaries count it as errors).
+local tracked = {}
+local bad = 0
+
+function track_thread(thread)
+  table.insert(tracked, thread)
+end
+
+function count_bad()
+  bad = bad + 1
+  tickler_bad = bad
+end
+
 function done(summary, latency, requests)
   local path = os.getenv("BENCH_RESULT")
   if path == nil or path == "" then return end
@@ -16,4 +32,10 @@ function done(summary, latency, requests)
     latency.mean, latency.stdev, latency.max,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9)))
   f:close()
+  if #tracked == 0 then return end
+  local total = 0
+  for _, t in ipairs(tracked) do total = total + (t:get("tickler_bad") or 0) end
+  local g = assert(io.open(path .. ".tool_errors", "w"))
+  g:write(tostring(total) .. "\n")
+  g:close()
 end
