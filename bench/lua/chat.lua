@@ -5,18 +5,12 @@
 -- (e.g. '"change":"added"') counts as an error ($BENCH_RESULT.tool_errors).
 dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
 
-local token = os.getenv("TICKLER_TOKEN")
-if token == nil or token == "" then
-  error("chat.lua: set TICKLER_TOKEN to the bench user's JWT")
-end
+local token = bench_token("chat.lua")
 local message = os.getenv("CHAT_MESSAGE") or error("chat.lua: set CHAT_MESSAGE")
 local expect = os.getenv("CHAT_EXPECT") or ""
 
-local next_id = 1
 function setup(thread)
-  thread:set("thread_id", next_id)
-  track_thread(thread)
-  next_id = next_id + 1
+  number_thread(thread, true)
 end
 
 local counter = 0

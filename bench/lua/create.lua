@@ -2,17 +2,10 @@
 -- a per-thread counter, so every task is distinct.
 dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
 
-local token = os.getenv("TICKLER_TOKEN")
-if token == nil or token == "" then
-  error("create.lua: set TICKLER_TOKEN to the bench user's JWT")
-end
+local token = bench_token("create.lua")
 
-local next_id = 1
-
--- setup() runs in the main Lua state once per thread, before the thread starts.
 function setup(thread)
-  thread:set("thread_id", next_id)
-  next_id = next_id + 1
+  number_thread(thread)
 end
 
 local counter = 0

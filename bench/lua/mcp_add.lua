@@ -4,17 +4,10 @@
 -- counts as an error (written to $BENCH_RESULT.tool_errors).
 dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
 
-local token = os.getenv("TICKLER_TOKEN")
-if token == nil or token == "" then
-  error("mcp_add.lua: set TICKLER_TOKEN to the bench user's JWT")
-end
-
-local next_id = 1
+local token = bench_token("mcp_add.lua")
 
 function setup(thread)
-  thread:set("thread_id", next_id)
-  track_thread(thread)
-  next_id = next_id + 1
+  number_thread(thread, true)
 end
 
 local counter = 0

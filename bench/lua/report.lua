@@ -2,11 +2,29 @@
 -- file named by $BENCH_RESULT (run.sh reads them for its summary table).
 -- Latencies are in microseconds, as wrk measures them.
 --
--- A script that checks response bodies calls track_thread(thread) in its setup() and
+-- A script that checks response bodies calls number_thread(thread, true) (or track_thread) in its setup() and
 -- count_bad() in response() for each answer that is wrong though its status is fine; done()
 -- then writes their total to $BENCH_RESULT.tool_errors (the summaries count it as errors).
 local tracked = {}
 local bad = 0
+
+-- The bench user's JWT ($TICKLER_TOKEN); `script` names the caller in the error when unset.
+function bench_token(script)
+  local token = os.getenv("TICKLER_TOKEN")
+  if token == nil or token == "" then
+    error(script .. ": set TICKLER_TOKEN to the bench user's JWT")
+  end
+  return token
+end
+
+-- A setup() for scripts that number their threads (thread_id 1, 2, … in each thread's state)
+-- and, with `checked`, count wrong answers.
+local next_thread = 1
+function number_thread(thread, checked)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+  if checked then track_thread(thread) end
+end
 
 function track_thread(thread)
   table.insert(tracked, thread)
