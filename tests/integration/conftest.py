@@ -10,9 +10,11 @@ recorded and checked against docs/events/asyncapi.yaml at the end (tests/events_
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,27 @@ from events_schema import event_tap, pytest_terminal_summary  # noqa: E402,F401 
 from helpers import signup  # noqa: E402
 
 
+# daprd's mDNS name resolution is machine-wide: two stacks with the same app ids on one host
+# resolve each other's sidecars (tools/dapr/README.md). A stack holds this lock while it runs, so
+# a second test run on the machine waits for the first instead of failing both.
+MACHINE_LOCK = Path(tempfile.gettempdir()) / "tickler-dapr-stack.lock"
+
+
 @pytest.fixture(scope="session")
-def stack(event_tap):
+def machine_lock():
+    with open(MACHINE_LOCK, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"\nanother Dapr stack runs on this machine; waiting for {MACHINE_LOCK}", file=sys.stderr)
+            started = time.monotonic()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            print(f"waited {time.monotonic() - started:.0f} s for the other stack", file=sys.stderr)
+        yield
+
+
+@pytest.fixture(scope="session")
+def stack(event_tap, machine_lock):
     state = Path(tempfile.mkdtemp(prefix="tickler-stack-"))
     binary = Path(os.environ.get("TICKLER_BIN", ROOT / "build" / "tickler"))
     s = stack_module.Stack(state, tickler=binary, realtime_replicas=2,
@@ -46,6 +67,20 @@ def stack(event_tap):
 @pytest.fixture
 def api_url(stack) -> str:
     return stack.services["api"].url
+
+
+@pytest.fixture(scope="module")
+def frontend(stack):
+    """The frontend role (the one origin: web UI, /api/* passed on to the roles), started for the
+    tests of one module and stopped after them."""
+    svc = stack.add("frontend")
+    try:
+        stack.start_service(svc)
+        yield svc
+    finally:
+        stack.kill(svc.app)
+        stack.kill(svc.sidecar)
+        del stack.services[svc.name]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from e2e_support import WsClient, ws_url
 from flows import EVENT_WAIT
 from helpers import Api, assert_error, create_task, describe, signup, unique_word
@@ -15,18 +14,6 @@ from e2e_support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_INDEX = ROOT / "build" / "web" / "index.html"  # where `make build` puts the UI
-
-
-@pytest.fixture(scope="module")
-def frontend(stack):
-    svc = stack.add("frontend")
-    try:
-        stack.start_service(svc)
-        yield svc
-    finally:
-        stack.kill(svc.app)
-        stack.kill(svc.sidecar)
-        del stack.services[svc.name]
 
 
 def test_the_frontend_serves_the_built_web_ui(frontend):

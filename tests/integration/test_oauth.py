@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
 from flows import EVENT_WAIT
 from helpers import Api, describe, signup, unique_word
 from oauth_support import (REDIRECT, Browser, MemoryStorage, answer, exchange, mcp_initialize,
@@ -74,18 +73,6 @@ def test_the_sdk_oauth_client_provider_through_the_distributed_stack(api_url):
     [grant] = person.api.get("/api/oauth/grants").json()["items"]
     assert person.api.delete(f"/api/oauth/grants/{grant['id']}").status_code == 204
     assert mcp_initialize(Api(api_url), storage.tokens.access_token).status_code == 401
-
-
-@pytest.fixture(scope="module")
-def frontend(stack):
-    svc = stack.add("frontend")
-    try:
-        stack.start_service(svc)
-        yield svc
-    finally:
-        stack.kill(svc.app)
-        stack.kill(svc.sidecar)
-        del stack.services[svc.name]
 
 
 def test_the_oauth_routes_pass_through_the_frontend(frontend):
