@@ -6,6 +6,17 @@ import { ChatPanel, messageLength } from './ChatPanel';
 
 const task = { id: 4, title: 'dentist', due_at: null, status: 'pending' as const };
 const added: ChatAction = { type: 'task', change: 'added', ...task };
+const OLD: Conversation = {
+  id: 'c9',
+  title: 'add dentist',
+  created_at: '2026-12-05T10:00:00.000Z',
+  updated_at: '2026-12-05T10:00:00.000Z',
+  awaiting: null,
+  messages: [
+    { seq: 1, role: 'user', text: 'add dentist', actions: [], created_at: '2026-12-05T10:00:00.000Z' },
+    { seq: 2, role: 'assistant', text: 'Added “dentist”.', actions: [added], created_at: '2026-12-05T10:00:00.000Z' },
+  ],
+};
 
 // The API as the panel sees it: the chat answers come from `replies`, in order.
 function server(replies: (() => Response | Promise<Response>)[], conversations: Conversation[] = []) {
@@ -143,6 +154,56 @@ describe('ChatPanel', () => {
     expect(within(log).getByRole('button', { name: /dentist call/ })).toBeTruthy();
   });
 
+  it('keeps the text when the conversation was deleted elsewhere, and starts a new one on the next send', async () => {
+    localStorage.setItem('tickler.chat.1', 'c9');
+    const api = server(
+      [
+        () => errorResponse(404, 'not_found', 'conversation not found'),
+        () => streamResponse([chatEvents('c2', 'Added “dentist”.', [added])]),
+      ],
+      [{ ...OLD, messages: [] }],
+    );
+    const { box } = renderPanel();
+    await waitFor(() => expect(screen.queryByText('Loading the conversation…')).toBeNull());
+    await type(box, 'add dentist');
+    expect((await screen.findByRole('alert')).textContent).toBe('That conversation was deleted. Send again to start a new one.');
+    expect(box.value).toBe('add dentist');
+    expect(localStorage.getItem('tickler.chat.1')).toBeNull();
+    await type(box, 'add dentist');
+    await screen.findByText('Added “dentist”.');
+    expect(api.chats().map((c) => (c.body as { conversation_id?: string }).conversation_id)).toEqual(['c9', undefined]);
+  });
+
+  it('starts empty, and says so, when the remembered conversation is gone', async () => {
+    localStorage.setItem('tickler.chat.1', 'gone');
+    server([]);
+    renderPanel();
+    expect((await screen.findByRole('alert')).textContent).toBe('That conversation was deleted.');
+    expect(screen.getByText(/Say “help” to see all I understand/)).toBeTruthy();
+    expect(localStorage.getItem('tickler.chat.1')).toBeNull();
+  });
+
+  it('waits for a conversation to load before sending, and says so', async () => {
+    localStorage.setItem('tickler.chat.1', 'c9');
+    let load: (r: Response) => void = () => undefined;
+    const api = server([() => streamResponse([chatEvents('c9', 'Hello.', [])])]);
+    const fetch = globalThis.fetch as ReturnType<typeof vi.fn>;
+    const answer = fetch.getMockImplementation()!;
+    fetch.mockImplementation((url: string, init?: RequestInit) =>
+      url === '/api/conversations/c9' ? new Promise<Response>((resolve) => (load = resolve)) : answer(url, init),
+    );
+    const { box } = renderPanel();
+    await type(box, 'hi');
+    expect(screen.getByText('The conversation is loading. You can send once it is there.')).toBeTruthy();
+    expect(api.chats()).toEqual([]);
+    expect(box.value).toBe('hi');
+    await act(async () => load(new Response(JSON.stringify(OLD))));
+    await screen.findByText('Added “dentist”.');
+    await type(box, 'hi');
+    await screen.findByText('Hello.');
+    expect(api.chats()).toHaveLength(1);
+  });
+
   it('closes on Escape', () => {
     server([]);
     const { onClose, box } = renderPanel();
@@ -151,19 +212,8 @@ describe('ChatPanel', () => {
   });
 
   it('opens the remembered conversation, lists them, and deletes one only after confirming', async () => {
-    const old: Conversation = {
-      id: 'c9',
-      title: 'add dentist',
-      created_at: '2026-12-05T10:00:00.000Z',
-      updated_at: '2026-12-05T10:00:00.000Z',
-      awaiting: null,
-      messages: [
-        { seq: 1, role: 'user', text: 'add dentist', actions: [], created_at: '2026-12-05T10:00:00.000Z' },
-        { seq: 2, role: 'assistant', text: 'Added “dentist”.', actions: [added], created_at: '2026-12-05T10:00:00.000Z' },
-      ],
-    };
     localStorage.setItem('tickler.chat.1', 'c9');
-    const api = server([], [old]);
+    const api = server([], [OLD]);
     renderPanel();
     await screen.findByText('Added “dentist”.');
     fireEvent.click(screen.getByRole('button', { name: 'Conversations' }));

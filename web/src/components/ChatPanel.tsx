@@ -71,11 +71,14 @@ export function ChatPanel({ open, userId, zone, onClose, onOpenTask }: Props) {
   if (!open) return null;
 
   const busy = isBusy(state);
+  const loading = state.phase === 'loading';
   const length = messageLength(text);
   const tooLong = length > MAX_MESSAGE;
   const reason = busy
     ? 'The assistant is answering. You can send when the reply has finished.'
-    : tooLong
+    : loading
+      ? 'The conversation is loading. You can send once it is there.'
+      : tooLong
       ? `Too long: ${count(length)} of ${count(MAX_MESSAGE)} characters. Shorten it to send.`
       : null;
 
@@ -83,7 +86,7 @@ export function ChatPanel({ open, userId, zone, onClose, onOpenTask }: Props) {
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (!text.trim() || busy || tooLong) return;
+    if (!text.trim() || busy || loading || tooLong) return;
     const sent = text;
     // Cleared only once the server took it, and only if nothing was typed meanwhile.
     void chat.send(sent, () => setText((t) => (t === sent ? '' : t)));
@@ -224,11 +227,11 @@ export function ChatPanel({ open, userId, zone, onClose, onOpenTask }: Props) {
                 aria-describedby="chat-hint"
                 aria-invalid={tooLong ? true : undefined}
               />
-              <button className="primary" type="submit" disabled={!text.trim() || busy || tooLong}>
+              <button className="primary" type="submit" disabled={!text.trim() || busy || loading || tooLong}>
                 Send
               </button>
             </div>
-            <p id="chat-hint" className={reason && !busy ? 'hint form-error' : 'hint'} aria-live="polite">
+            <p id="chat-hint" className={tooLong ? 'hint form-error' : 'hint'} aria-live="polite">
               {reason ??
                 (length >= COUNT_FROM
                   ? `${count(length)} of ${count(MAX_MESSAGE)} characters`

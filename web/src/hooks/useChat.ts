@@ -27,6 +27,8 @@ export function useChat(userId: number, zone: string) {
   const [listError, setListError] = useState<string | null>(null);
   const current = useRef<string | null>(null);
   current.current = state.conversationId;
+  const phase = useRef(state.phase);
+  phase.current = state.phase;
   // Set at once (not on the next render), so a second Enter cannot start a second turn.
   const running = useRef(false);
   const storageKey = `tickler.chat.${userId}`;
@@ -111,7 +113,7 @@ export function useChat(userId: number, zone: string) {
   const send = useCallback(
     async (text: string, onAccepted?: () => void): Promise<boolean> => {
       const message = text.trim();
-      if (running.current || !message) return false;
+      if (running.current || phase.current !== 'idle' || !message) return false;
       running.current = true;
       const conversationId = current.current;
       const body: ChatRequest = { message, time_zone: zone };
