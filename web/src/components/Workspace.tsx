@@ -1,6 +1,6 @@
 // The signed-in app: quick add, search and filters, the live task list, the editor, history,
-// notifications, the assistant's chat panel, toasts and the keyboard shortcuts. Holds the list state and takes the live
-// updates into it; the components below it only show and report.
+// notifications, the assistant's chat panel, toasts and the keyboard shortcuts. Holds the list
+// state and takes the live updates into it; the components below it only show and report.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ApiError, NetworkError } from '../api/client';
 import {
