@@ -66,7 +66,17 @@ export function ChatConversations({ items, error, currentId, busy, zone, onOpen,
         {items.map((c) => (
           <li key={c.id} className={c.id === currentId ? 'current' : ''}>
             {confirming === c.id ? (
-              <div className="chat-confirm-delete" role="group" aria-label={`Delete “${c.title}”?`}>
+              <div
+                className="chat-confirm-delete"
+                role="group"
+                aria-label={`Delete “${c.title}”?`}
+                onKeyDown={(e) => {
+                  // Escape answers the question (keep it) instead of closing the panel.
+                  if (e.key !== 'Escape') return;
+                  e.stopPropagation();
+                  cancel(c.id);
+                }}
+              >
                 <span>Delete “{c.title}”?</span>
                 <button type="button" className="danger-fill primary" disabled={deleting} onClick={() => void remove(c)}>
                   Delete

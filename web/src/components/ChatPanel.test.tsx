@@ -214,11 +214,14 @@ describe('ChatPanel', () => {
   it('opens the remembered conversation, lists them, and deletes one only after confirming', async () => {
     localStorage.setItem('tickler.chat.1', 'c9');
     const api = server([], [OLD]);
-    renderPanel();
+    const { onClose } = renderPanel();
     await screen.findByText('Added “dentist”.');
     fireEvent.click(screen.getByRole('button', { name: 'Conversations' }));
     const list = await screen.findByRole('list', { name: 'Conversations' });
     expect(within(list).getByRole('button', { name: /^add dentist/ }).getAttribute('aria-current')).toBe('true');
+    fireEvent.click(within(list).getByRole('button', { name: 'Delete conversation “add dentist”' }));
+    fireEvent.keyDown(within(list).getByRole('button', { name: 'Cancel' }), { key: 'Escape' });
+    expect(onClose).not.toHaveBeenCalled();
     fireEvent.click(within(list).getByRole('button', { name: 'Delete conversation “add dentist”' }));
     expect(api.calls.some((c) => c.method === 'DELETE')).toBe(false);
     await act(async () => fireEvent.click(within(list).getByRole('button', { name: 'Delete' })));
