@@ -98,25 +98,41 @@ export class ApiClient {
     }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
-    let data: unknown = null;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = null;
-      }
-    }
-    if (!res.ok) {
-      const err = (data as ApiErrorBody | null)?.error;
-      throw new ApiError(
-        res.status,
-        err?.code ?? 'http_' + res.status,
-        err?.message ?? `The server answered ${res.status}.`,
-        err?.details ?? {},
-      );
-    }
+    const data = parseJson(text);
+    if (!res.ok) throw apiError(res.status, data);
     return data as T;
   }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// The ApiError of a refused request, from its status and body (the API's error JSON, if any).
+export function apiError(status: number, body: unknown): ApiError {
+  const err = (body as ApiErrorBody | null)?.error;
+  return new ApiError(
+    status,
+    err?.code ?? 'http_' + status,
+    err?.message ?? `The server answered ${status}.`,
+    err?.details ?? {},
+  );
+}
+
+// The same from a Response not yet read (for callers that read successful bodies themselves).
+export async function apiErrorOf(res: Response): Promise<ApiError> {
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    text = '';
+  }
+  return apiError(res.status, parseJson(text));
 }
 
 export const api = new ApiClient();

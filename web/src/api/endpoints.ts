@@ -3,6 +3,8 @@ import { api } from './client';
 import type {
   ApiToken,
   AppNotification,
+  Conversation,
+  ConversationSummary,
   HistoryEntry,
   NewApiToken,
   QuickPreview,
@@ -134,4 +136,18 @@ export function createApiToken(name: string, scopes: TokenScope[], expiresInDays
 
 export function deleteApiToken(id: number): Promise<void> {
   return api.request(`/api/tokens/${id}`, { method: 'DELETE' });
+}
+
+// The assistant's conversations (POST /api/chat is streamed: api/chat.ts).
+export async function listConversations(): Promise<ConversationSummary[]> {
+  const page = await api.request<{ items: ConversationSummary[] }>('/api/conversations');
+  return page.items;
+}
+
+export function getConversation(id: string): Promise<Conversation> {
+  return api.request(`/api/conversations/${encodeURIComponent(id)}`);
+}
+
+export function deleteConversation(id: string): Promise<void> {
+  return api.request(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }

@@ -165,3 +165,65 @@ export interface ApiToken {
 export interface NewApiToken extends ApiToken {
   token: string;
 }
+
+// The chat assistant (docs/assistant.md). Actions are what a reply did or offers: a task card
+// (open the task), one option of a numbered choice, or a yes/no question.
+export type TaskChange =
+  | 'added'
+  | 'completed'
+  | 'reopened'
+  | 'updated'
+  | 'deleted'
+  | 'restored'
+  | 'listed'
+  | 'to_delete';
+
+export interface ChatTaskRef {
+  id: number;
+  title: string;
+  due_at: string | null;
+  status: TaskStatus;
+}
+
+export type ChatAction =
+  | ({ type: 'task'; change: TaskChange } & ChatTaskRef)
+  | ({ type: 'choice'; number: number } & ChatTaskRef)
+  | { type: 'confirm'; question: string; answers: string[] };
+
+// What the next message should answer.
+export type Awaiting = 'choice' | 'confirmation' | null;
+
+export interface ChatReply {
+  role: 'assistant';
+  text: string;
+  actions: ChatAction[];
+  created_at: string;
+}
+
+// The `done` event of POST /api/chat (and its whole answer with Accept: application/json).
+export interface ChatDone {
+  conversation_id: string;
+  message: ChatReply;
+  awaiting: Awaiting;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationMessage {
+  seq: number;
+  role: 'user' | 'assistant';
+  text: string;
+  actions: ChatAction[];
+  created_at: string;
+}
+
+// GET /api/conversations/{id}.
+export interface Conversation extends ConversationSummary {
+  awaiting: Awaiting;
+  messages: ConversationMessage[];
+}

@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ['e', 'Edit the selected task'],
   ['h', 'History of the selected task'],
   ['Delete', 'Delete the selected task (with undo)'],
+  ['c', 'Chat with the assistant'],
   ['?', 'This help'],
   ['Esc', 'Close a dialog, leave a field'],
 ];

@@ -1,8 +1,8 @@
-// The top bar: brand, live-connection state, notifications (with the unread count), help,
-// settings, the signed-in user and log out.
+// The top bar: brand, live-connection state, the assistant, notifications (with the unread
+// count), help, settings, the signed-in user and log out.
 import type { User } from '../api/types';
 import type { LiveState } from '../lib/live';
-import { BellIcon, GearIcon } from './Icons';
+import { BellIcon, ChatIcon, GearIcon } from './Icons';
 
 interface Props {
   user: User;
@@ -10,6 +10,8 @@ interface Props {
   unread: number;
   onNotifications: () => void;
   onHelp: () => void;
+  chatOpen: boolean;
+  onChat: () => void;
   onSettings: () => void;
   onLogout: () => void;
 }
@@ -20,7 +22,7 @@ const LIVE_TEXT: Record<LiveState, string> = {
   offline: 'Reconnecting…',
 };
 
-export function TopBar({ user, live, unread, onNotifications, onHelp, onSettings, onLogout }: Props) {
+export function TopBar({ user, live, unread, onNotifications, onHelp, chatOpen, onChat, onSettings, onLogout }: Props) {
   return (
     <header className="topbar">
       <p className="brand">
@@ -34,6 +36,18 @@ export function TopBar({ user, live, unread, onNotifications, onHelp, onSettings
         {LIVE_TEXT[live]}
       </span>
       <nav className="topbar-actions" aria-label="Account">
+        <button
+          type="button"
+          className="ghost chat-button"
+          onClick={onChat}
+          aria-expanded={chatOpen}
+          aria-controls={chatOpen ? 'chat-panel' : undefined}
+          aria-keyshortcuts="c"
+          title="Assistant (c)"
+        >
+          <ChatIcon />
+          <span className="chat-button-text">Assistant</span>
+        </button>
         <button
           type="button"
           className="bell-button"

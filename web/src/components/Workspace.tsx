@@ -1,6 +1,6 @@
 // The signed-in app: quick add, search and filters, the live task list, the editor, history,
-// notifications, toasts and the keyboard shortcuts. Holds the list state and takes the live
-// updates into it; the components below it only show and report.
+// notifications, the assistant's chat panel, toasts and the keyboard shortcuts. Holds the list
+// state and takes the live updates into it; the components below it only show and report.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { ApiError, NetworkError } from '../api/client';
 import {
@@ -26,6 +26,7 @@ import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { useToasts } from '../hooks/useToasts';
 import { useUndoableDelete } from '../hooks/useUndoableDelete';
+import { ChatLoader } from './ChatLoader';
 import { Filters } from './Filters';
 import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
@@ -61,6 +62,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
   const [notifOpen, setNotifOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [chatOpen, setChatOpen] = useState(false);
   const [notifications, setNotifications] = useState<AppNotification[]>([]);
   const [reloads, setReloads] = useState(0);
   const [page, setPage] = useState<Page>(pageOfLocation);
@@ -238,12 +240,14 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
     },
     !dialogOpen && page === 'tasks',
   );
+  // The assistant is there on every page.
+  useShortcuts({ c: () => setChatOpen(true) }, !dialogOpen);
 
   const unread = notifications.filter((n) => !n.read_at).length;
   const filtered = JSON.stringify({ ...view, sort: '', order: '' }) !== JSON.stringify({ ...DEFAULT_VIEW, sort: '', order: '' });
 
   return (
-    <div className="app">
+    <div className={chatOpen ? 'app chat-open' : 'app'}>
       <a href="#main" className="skip">
         Skip to tasks
       </a>
@@ -253,6 +257,8 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         unread={unread}
         onNotifications={() => setNotifOpen(true)}
         onHelp={() => setHelpOpen(true)}
+        chatOpen={chatOpen}
+        onChat={() => setChatOpen((o) => !o)}
         onSettings={() => go('settings')}
         onLogout={() => {
           flushDeletes();
@@ -325,6 +331,13 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         />
       )}
       {helpOpen && <HelpDialog onClose={() => setHelpOpen(false)} />}
+      <ChatLoader
+        open={chatOpen}
+        userId={user.id}
+        zone={zone}
+        onClose={() => setChatOpen(false)}
+        onOpenTask={(id) => void openTask(id)}
+      />
       <Toasts toasts={toasts} dismiss={dismiss} />
     </div>
   );
