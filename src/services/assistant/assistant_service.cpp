@@ -6,6 +6,7 @@
 #include <cctype>
 #include <random>
 
+#include "core/validation.hpp"
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
 #include "services/assistant/built_in.hpp"
@@ -99,7 +100,7 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   if (message.empty()) {
     co_return http::error_response(core::field_error("message", "must not be empty"));
   }
-  if (message.size() > settings_.limits.message_chars) {
+  if (core::utf8_length(message) > settings_.limits.message_chars) {
     co_return http::error_response(core::make_error(
         core::Errc::payload_too_large, "message is longer than " +
                                            std::to_string(settings_.limits.message_chars) +
