@@ -4,7 +4,7 @@
   store_listing.py build LIB_DIR OUT     compile bench/store_listing.cpp against LIB_DIR's
                                          store libraries (a build's src/ folder) into OUT, with
                                          the PostgreSQL store when LIB_DIR has it
-  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C]
+  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C] [--user U]
                                  [--data DIR | --pg URL [--pg-new URL] [--creates-user U]]
                                          seed a database with each driver (once per size, kept in
                                          DIR), then run both in turn K times (R repetitions of
@@ -50,9 +50,9 @@ LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8}|-)\s+([\d.]+)\s+[\d.]+\s+([\d
                   r"\s+([\d.]+)\s+([\d.]+)$")
 
 
-def run(binary, db, reps, wall=False):
-    out = subprocess.run([binary, "run", db, str(reps)], check=True, capture_output=True,
-                         text=True).stdout
+def run(binary, db, reps, wall=False, user=1):
+    out = subprocess.run([binary, "run", db, str(reps), str(user)], check=True,
+                         capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines()[1:]:
         m = LINE.match(line)
@@ -103,7 +103,8 @@ def cmd_compare(args):
     rounds = {"base": [], "new": []}
     for k in range(args.rounds):
         for name, binary in (("base", args.base), ("new", args.new)):
-            rounds[name].append(run(binary, dbs[name], args.reps, wall=bool(args.pg)))
+            rounds[name].append(run(binary, dbs[name], args.reps, wall=bool(args.pg),
+                                    user=args.user))
             if args.creates and not args.pg:
                 rounds[name][-1].update(creates(binary, dbs[name], args.creates))
             elif args.creates and args.creates_user:
@@ -143,6 +144,7 @@ def main():
                    "seeded it), timed in wall time: the work is the server's")
     c.add_argument("--pg-new", help="the database NEW lists from (default: --pg's), e.g. a copy "
                    "of it that NEW's migrations brought to its schema")
+    c.add_argument("--user", type=int, default=1, help="the user whose tasks are listed")
     c.add_argument("--creates-user", type=int, help="with --pg: the user --creates writes to")
     c.add_argument("--data", default=os.path.join(ROOT, "bench", "out", "store_listing"))
     args = p.parse_args()
