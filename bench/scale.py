@@ -214,21 +214,19 @@ def psql(url, sql):
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-def seed_sql(server, prefix, count, first_of, rare_every_of, label):
-    """PostgreSQL: `count` tasks for each user whose email starts with `prefix` (user n gets
-    tasks first_of(n) … + count, the rare word every rare_every_of(n)), by bench/pg_seed.sql,
-    in one statement; then VACUUM ANALYZE (what autovacuum does to a database the API fills)."""
-    users = psql(server.database_url, f"SELECT count(*) FROM users WHERE email LIKE '{prefix}%'")
-    case = lambda f: " ".join(f"WHEN {n} THEN {f(n)}" for n in range(int(users)))
+def seed_sql(server, prefix, count, first_sql, rare_sql, label):
+    """PostgreSQL: `count` tasks for each user whose email is <prefix><n>@…, by
+    bench/pg_seed.sql in one statement (user n's first task index and rare-word spacing are
+    SQL expressions of n); then VACUUM ANALYZE (what autovacuum does to a database the API
+    fills)."""
     t0 = time.monotonic()
-    psql(server.database_url,
-         f"SELECT sum(tickler_seed_tasks(id, {count}, CASE n {case(first_of)} END, "
-         f"CASE n {case(rare_every_of)} END)) FROM (SELECT id, substring(email FROM "
-         f"'^{prefix}([0-9]+)@')::int AS n FROM users WHERE email LIKE '{prefix}%') u")
+    total = int(psql(server.database_url,
+                     f"SELECT sum(tickler_seed_tasks(id, {count}, ({first_sql})::int, "
+                     f"({rare_sql})::int)) FROM (SELECT id, substring(email FROM "
+                     f"'^{prefix}([0-9]+)@')::int AS n FROM users WHERE email LIKE '{prefix}%') u"))
     elapsed = time.monotonic() - t0
     psql(server.database_url, "VACUUM ANALYZE")
-    total = count * int(users)
-    log(f"seeded {total} tasks by SQL in {elapsed:.1f} s ({total / elapsed:.0f}/s)")
+    log(f"seeded {total} tasks by SQL in {elapsed:.1f} s ({total / elapsed:.0f}/s), {label}")
     return {"count": total, "seconds": round(elapsed, 1), "per_s": round(total / elapsed),
             "by": "bench/pg_seed.sql"}
 
@@ -257,7 +255,7 @@ def check_sql_seeding(server, out):
 
 def seed_curve(server, token, args, first, count, label):
     if args.pg_state and args.pg_seed == "sql":
-        return seed_sql(server, "curve", count, lambda n: first, lambda n: 20000, label)
+        return seed_sql(server, "curve", count, str(first), "20000", label)
     return seed(server, [token], first, 1, count, args.out, label)
 
 
@@ -434,8 +432,8 @@ def run_shape(args):
                 if label == "alone":
                     psql(server.database_url, f"UPDATE users SET email = 'shape{watched}"
                          "@bench.example' WHERE email = 'shape0@bench.example'")
-                seed_figures = seed_sql(server, "shape", k, lambda n: n * k,
-                                        lambda n: 20 if n == watched else 0, label)
+                seed_figures = seed_sql(server, "shape", k, f"n * {k}",
+                                        f"CASE WHEN n = {watched} THEN 20 ELSE 0 END", label)
                 token = tokens[0 if label == "alone" else watched]
             elif label == "alone":
                 # User u's tasks of the shape (task i goes to user i % U): i = u + U·j. User 7
