@@ -17,7 +17,8 @@
 --               search (count / rare_every hits)
 --   created_at  2026-01-01 UTC + i seconds (distinct, ascending with i), updated_at the same
 -- It returns the number of rows inserted. The user must exist (users.id). The tasks carry no
--- events: the outbox rows the api would also have written are not made.
+-- events: the outbox rows the api would also have written are not made. Their tag rows
+-- (task_tags, api migration 0007) are, by that table's triggers, as for any insert.
 --
 -- The search column is what store/postgres/search_terms.cpp's search_vector writes: the
 -- tokens of FTS5's unicode61 tokenizer (remove_diacritics 2) of title, description and tags,

@@ -10,6 +10,14 @@ one user with K tasks alone, then the same K tasks among U users × K tasks.
 
   scale.py --bin build/tickler --out bench/out/scale [--sizes 10000,100000,1000000]
            [--users 1000] [--user-tasks 1000] [--duration 5] [--conns 16] [--serve-arg ARG]…
+           [--pg-state DIR [--pg-seed sql|api]]
+
+On PostgreSQL, seeding over the API goes at 500–900 tasks/s (1M tasks: 20–30 minutes), so by
+default (--pg-seed sql) the tasks are written by bench/pg_seed.sql's tickler_seed_tasks instead:
+the rows the store writes for the same kind of task (the same vocabulary, tags, priorities and
+due dates; its search vectors and tag rows), without the outbox rows the API also writes. Each
+database is checked first: tasks created over the API (seed_tasks.lua, another user) must have
+the search vector the SQL builds (tickler_seed_check() = 0) and every task its tag rows.
 """
 import argparse
 import http.client
@@ -123,10 +131,12 @@ class Server:
         return 0.0
 
     def files(self):
-        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes, no WAL."""
+        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes and the
+        tag rows (task_tags, where the schema has it), no WAL."""
         if self.database_url:
             out = subprocess.run(["psql", "-Atq", self.database_url, "-c",
-                                  "SELECT pg_total_relation_size('tasks')"],
+                                  "SELECT pg_total_relation_size('tasks') + coalesce("
+                                  "pg_total_relation_size(to_regclass('task_tags')), 0)"],
                                  capture_output=True, text=True, check=True).stdout
             return int(out.strip() or 0), 0
         db = os.path.join(self.data, "tickler.db")
@@ -197,6 +207,56 @@ def seed(server, tokens, first, stride, count, out, label):
     return {"count": count, "seconds": round(elapsed, 1), "per_s": round(count / elapsed),
             "wal_max_mb": round(max_wal / 2**20, 1), "latency_max_ms": lat["max"] / 1000,
             "latency_p99_ms": lat["p99"] / 1000}
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", "-Atq", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def seed_sql(server, prefix, count, first_sql, rare_sql, label):
+    """PostgreSQL: `count` tasks for each user whose email is <prefix><n>@…, by
+    bench/pg_seed.sql in one statement (user n's first task index and rare-word spacing are
+    SQL expressions of n); then VACUUM ANALYZE (what autovacuum does to a database the API
+    fills)."""
+    t0 = time.monotonic()
+    total = int(psql(server.database_url,
+                     f"SELECT sum(tickler_seed_tasks(id, {count}, ({first_sql})::int, "
+                     f"({rare_sql})::int)) FROM (SELECT id, substring(email FROM "
+                     f"'^{prefix}([0-9]+)@')::int AS n FROM users WHERE email LIKE '{prefix}%') u"))
+    elapsed = time.monotonic() - t0
+    psql(server.database_url, "VACUUM ANALYZE")
+    log(f"seeded {total} tasks by SQL in {elapsed:.1f} s ({total / elapsed:.0f}/s), {label}")
+    return {"count": total, "seconds": round(elapsed, 1), "per_s": round(total / elapsed),
+            "by": "bench/pg_seed.sql"}
+
+
+def check_sql_seeding(server, out):
+    """The SQL seeding writes what the API writes: 300 tasks created over the API (another
+    user, seed_tasks.lua's bodies) have the search vectors tickler_seed_search_vector builds,
+    and every task's tags have their task_tags rows (where the schema has them), no more."""
+    token = signup_many(server.port, 1, "check")[0]
+    seed(server, [token], 0, 1, 300, out, "check")
+    differ = int(psql(server.database_url, "SELECT tickler_seed_check()"))
+    tag_rows = 0
+    if psql(server.database_url, "SELECT to_regclass('task_tags') IS NOT NULL") == "t":
+        tag_rows = int(psql(server.database_url,
+                            "SELECT (SELECT count(*) FROM tasks t, unnest(t.tags) g(tag) WHERE "
+                            "NOT EXISTS (SELECT FROM task_tags x WHERE x.task_id = t.id AND "
+                            "x.tag = g.tag AND x.priority = t.priority AND x.created_at = "
+                            "t.created_at AND x.due_sort = t.due_sort AND x.title_key = "
+                            "t.title_key)) + (SELECT count(*) FROM task_tags x WHERE NOT EXISTS "
+                            "(SELECT FROM tasks t WHERE t.id = x.task_id AND x.tag = ANY (t.tags)))"))
+    if differ or tag_rows:
+        raise SystemExit(f"scale.py: the SQL seeding differs from the API's: {differ} search "
+                         f"vectors, {tag_rows} tag rows")
+    log("checked: the API's tasks have the search vectors and tag rows the SQL seeding writes")
+
+
+def seed_curve(server, token, args, first, count, label):
+    if args.pg_state and args.pg_seed == "sql":
+        return seed_sql(server, "curve", count, str(first), "20000", label)
+    return seed(server, [token], first, 1, count, args.out, label)
 
 
 def wrk_run(server, token, name, path, duration, conns, out, label):
@@ -275,6 +335,9 @@ def database(args, name):
     url = base.rsplit("/", 1)[0] + "/" + name
     subprocess.run([args.bin, "migrate", "--role", "api", "--database-url", url], check=True,
                    capture_output=True)
+    if args.pg_seed == "sql":
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-f",
+                        os.path.join(HERE, "pg_seed.sql")], check=True, capture_output=True)
     return url
 
 
@@ -327,9 +390,11 @@ def run_curve(args):
     try:
         server.start()
         token = signup_many(server.port, 1, "curve")[0]
+        if args.pg_state and args.pg_seed == "sql":
+            check_sql_seeding(server, args.out)
         seeded = 0
         for size in args.sizes:
-            s = seed(server, [token], seeded, 1, size - seeded, args.out, f"curve-{size}")
+            s = seed_curve(server, token, args, seeded, size - seeded, f"curve-{size}")
             seeded = size
             step = {"tasks": size, "seed": s}
             step.update(step_files(server))
@@ -360,7 +425,17 @@ def run_shape(args):
                         database(args, f"scale_{label}"))
         try:
             server.start()
-            if label == "alone":
+            if args.pg_state and args.pg_seed == "sql":
+                # User n gets tasks n·K … n·K + K (the watched user the same alone and among,
+                # with the rare word on 1 in 20 of them, as over the API).
+                tokens = signup_many(server.port, 1 if label == "alone" else users, "shape")
+                if label == "alone":
+                    psql(server.database_url, f"UPDATE users SET email = 'shape{watched}"
+                         "@bench.example' WHERE email = 'shape0@bench.example'")
+                seed_figures = seed_sql(server, "shape", k, f"n * {k}",
+                                        f"CASE WHEN n = {watched} THEN 20 ELSE 0 END", label)
+                token = tokens[0 if label == "alone" else watched]
+            elif label == "alone":
                 # User u's tasks of the shape (task i goes to user i % U): i = u + U·j. User 7
                 # holds the rare word's tasks (i % 20000 == 7).
                 tokens = signup_many(server.port, 1, "alone")
@@ -396,6 +471,9 @@ def main():
     p.add_argument("--only", choices=["curve", "shape"], default=None)
     p.add_argument("--pg-state", default=None,
                    help="a running tools/postgres/pg.sh state dir: measure the api role on PostgreSQL")
+    p.add_argument("--pg-seed", choices=["sql", "api"], default="sql",
+                   help="PostgreSQL: seed with bench/pg_seed.sql (checked against the API's "
+                   "rows first) or over the API")
     args = p.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     args.bin = os.path.abspath(args.bin)
@@ -403,6 +481,7 @@ def main():
     args.out = os.path.abspath(args.out)
     result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "bin": args.bin,
               "engine": "postgres" if args.pg_state else "sqlite",
+              "pg_seed": args.pg_seed if args.pg_state else None,
               "serve_args": args.serve_arg, "duration_s": args.duration, "conns": args.conns,
               "users": args.users, "user_tasks": args.user_tasks}
     if args.only in (None, "curve"):

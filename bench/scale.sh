@@ -11,7 +11,8 @@
 # Knobs: TICKLER_BIN (build/tickler), BENCH_OUT (bench/out/scale), SCALE_ENGINES
 # ("sqlite postgres"), SCALE_SIZES (10000,100000,1000000), SCALE_USERS / SCALE_USER_TASKS
 # (1000 / 1000), BENCH_DURATION (5, seconds per query), BENCH_CONNS (16), SCALE_SERVE_ARGS
-# (extra server flags, e.g. "--outbox-retention 60").
+# (extra server flags, e.g. "--outbox-retention 60"), SCALE_PG_SEED (sql: PostgreSQL is seeded
+# by bench/pg_seed.sql, checked against tasks the API creates; api: over the API, 20–30 min/1M).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${TICKLER_BIN:-build/tickler}
@@ -52,7 +53,8 @@ for engine in $ENGINES; do
     postgres)
       PG_STATE=$(mktemp -d "${TMPDIR:-/tmp}/tickler-scale-pg.XXXXXX")
       tools/postgres/pg.sh start "$PG_STATE" scale_curve >/dev/null
-      python3 bench/scale.py "${common[@]}" --out "$OUT/postgres" --pg-state "$PG_STATE" >/dev/null
+      python3 bench/scale.py "${common[@]}" --out "$OUT/postgres" --pg-state "$PG_STATE" \
+        --pg-seed "${SCALE_PG_SEED:-sql}" >/dev/null
       cleanup
       PG_STATE=""
       ;;

@@ -5,8 +5,8 @@
 // (PostgreSQL's work is the server's: read wall time there).
 //
 //   store_listing seed DB COUNT [USERS]   tasks 0..COUNT-1, task j to user j % USERS + 1
-//   store_listing create DB COUNT         COUNT more tasks for user 1, one write each (as the API
-//                                         creates them); CPU time per create
+//   store_listing create DB COUNT [USER]  COUNT more tasks for USER (1), one write each (as the
+//                                         API creates them); CPU and wall time per create
 //   store_listing run DB REPS [USER [NAME]]
 //                                         every query (or those whose name holds NAME) REPS
 //                                         times; a line per query
@@ -146,26 +146,33 @@ int seed(const std::string& path, std::int64_t count, int users) {
 
 std::int64_t cpu_ns();
 
-int create(const std::string& path, std::int64_t count) {
+int create(const std::string& path, std::int64_t count, core::UserId user) {
   auto store = open_store(path);
   std::vector<std::int64_t> cpu;
+  std::vector<std::int64_t> wall;
   const std::int64_t first = 10'000'000;  // task bodies the seed did not use
   for (std::int64_t i = first; i < first + count; ++i) {
     auto d = draft_of(i);
     if (auto v = core::validate(d); !v) die(v.error().message);
+    const auto w0 = std::chrono::steady_clock::now();
     const auto c0 = cpu_ns();
     auto t = store->write_value(
-        [&](store::Writer& w) { return w.insert_task(core::make_task(1, d, core::now())); });
+        [&](store::Writer& w) { return w.insert_task(core::make_task(user, d, core::now())); });
     cpu.push_back(cpu_ns() - c0);
+    wall.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - w0)
+            .count());
     if (!t) die(t.error().message);
   }
   std::sort(cpu.begin(), cpu.end());
-  const auto at = [&](double p) {
-    return static_cast<double>(cpu[static_cast<std::size_t>(p * static_cast<double>(cpu.size()))]) /
+  std::sort(wall.begin(), wall.end());
+  const auto at = [](const std::vector<std::int64_t>& v, double p) {
+    return static_cast<double>(v[static_cast<std::size_t>(p * static_cast<double>(v.size()))]) /
            1000.0;
   };
   std::printf("%-28s %6lld %8s %10.1f %10.1f %10.1f %10.1f %10.1f\n", "create",
-              static_cast<long long>(count), "-", at(0.5), at(0.9), at(0.99), 0.0, 0.0);
+              static_cast<long long>(count), "-", at(cpu, 0.5), at(cpu, 0.9), at(cpu, 0.99),
+              at(wall, 0.5), at(wall, 0.99));
   return 0;
 }
 
@@ -285,13 +292,16 @@ int main(int argc, char** argv) {
   if (args.size() >= 3 && args[0] == "seed") {
     return seed(args[1], std::stoll(args[2]), args.size() > 3 ? std::stoi(args[3]) : 1);
   }
-  if (args.size() >= 3 && args[0] == "create") return create(args[1], std::stoll(args[2]));
+  if (args.size() >= 3 && args[0] == "create") {
+    return create(args[1], std::stoll(args[2]), args.size() > 3 ? std::stoll(args[3]) : 1);
+  }
   if (args.size() >= 3 && args[0] == "run") {
     return run(args[1], std::stoi(args[2]), args.size() > 3 ? std::stoll(args[3]) : 1,
                args.size() > 4 ? args[4] : "");
   }
-  std::fprintf(stderr,
-               "usage: store_listing seed DB COUNT [USERS] | store_listing create DB COUNT | "
-               "store_listing run DB REPS [USER [NAME]]\n");
+  std::fprintf(
+      stderr,
+      "usage: store_listing seed DB COUNT [USERS] | store_listing create DB COUNT [USER] | "
+      "store_listing run DB REPS [USER [NAME]]\n");
   return 2;
 }

@@ -4,15 +4,18 @@
   store_listing.py build LIB_DIR OUT     compile bench/store_listing.cpp against LIB_DIR's
                                          store libraries (a build's src/ folder) into OUT, with
                                          the PostgreSQL store when LIB_DIR has it
-  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C]
-                                 [--data DIR | --pg URL]
+  store_listing.py compare BASE NEW [--tasks N] [--reps R] [--rounds K] [--creates C] [--user U]
+                                 [--data DIR | --pg URL [--pg-new URL] [--creates-user U]]
                                          seed a database with each driver (once per size, kept in
                                          DIR), then run both in turn K times (R repetitions of
                                          every query each; then C single-task creates on a copy
                                          of the database) and print each query's CPU time per
                                          call, p50 and p99 (the median over the rounds), NEW
                                          against BASE; with --pg, both list from that
-                                         PostgreSQL database (wall time: the server works)
+                                         PostgreSQL database (wall time: the server works), or
+                                         NEW from --pg-new's (a copy migrated by NEW); creates
+                                         then go to user U of each (not the listed user's
+                                         tasks, whose pages they would change)
 
 Alternating the two drivers round by round lets both see the same machine: other work on it
 moves both figures alike, and the ratios are what to read. See bench/README.md.
@@ -47,9 +50,9 @@ LINE = re.compile(r"^(.*\S)\s+(\d+)\s+([0-9a-f]{8}|-)\s+([\d.]+)\s+[\d.]+\s+([\d
                   r"\s+([\d.]+)\s+([\d.]+)$")
 
 
-def run(binary, db, reps, wall=False):
-    out = subprocess.run([binary, "run", db, str(reps)], check=True, capture_output=True,
-                         text=True).stdout
+def run(binary, db, reps, wall=False, user=1):
+    out = subprocess.run([binary, "run", db, str(reps), str(user)], check=True,
+                         capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines()[1:]:
         m = LINE.match(line)
@@ -60,7 +63,12 @@ def run(binary, db, reps, wall=False):
     return rows
 
 
-def creates(binary, db, count):
+def creates(binary, db, count, user=None):
+    if user is not None:  # PostgreSQL: into the database itself, for another user (wall time)
+        out = subprocess.run([binary, "create", db, str(count), str(user)], check=True,
+                             capture_output=True, text=True).stdout
+        m = LINE.match(out.strip())
+        return {"create": (f"{count} tasks", float(m.group(6)), float(m.group(7)))}
     copy = db + ".copy"
     shutil.copyfile(db, copy)
     try:
@@ -86,7 +94,7 @@ def seeded(binary, db, tasks):
 
 def cmd_compare(args):
     if args.pg:
-        dbs = {"base": args.pg, "new": args.pg}
+        dbs = {"base": args.pg, "new": args.pg_new or args.pg}
     else:
         os.makedirs(args.data, exist_ok=True)
         dbs = {name: seeded(binary, os.path.join(args.data, f"{name}-{args.tasks}.db"),
@@ -95,9 +103,13 @@ def cmd_compare(args):
     rounds = {"base": [], "new": []}
     for k in range(args.rounds):
         for name, binary in (("base", args.base), ("new", args.new)):
-            rounds[name].append(run(binary, dbs[name], args.reps, wall=bool(args.pg)))
+            rounds[name].append(run(binary, dbs[name], args.reps, wall=bool(args.pg),
+                                    user=args.user))
             if args.creates and not args.pg:
                 rounds[name][-1].update(creates(binary, dbs[name], args.creates))
+            elif args.creates and args.creates_user:
+                rounds[name][-1].update(creates(binary, dbs[name], args.creates,
+                                                args.creates_user))
             print(f"round {k + 1}/{args.rounds}: {name}", file=sys.stderr)
     what = "PostgreSQL, wall time" if args.pg else f"{args.tasks:,} tasks"
     print(f"| {what} | hits (ids) | base p50 | new p50 | p50 new/base | base p99 | "
@@ -130,6 +142,10 @@ def main():
     c.add_argument("--creates", type=int, default=0)
     c.add_argument("--pg", help="a postgresql:// URL both drivers list from (bench/pg_seed.sql "
                    "seeded it), timed in wall time: the work is the server's")
+    c.add_argument("--pg-new", help="the database NEW lists from (default: --pg's), e.g. a copy "
+                   "of it that NEW's migrations brought to its schema")
+    c.add_argument("--user", type=int, default=1, help="the user whose tasks are listed")
+    c.add_argument("--creates-user", type=int, help="with --pg: the user --creates writes to")
     c.add_argument("--data", default=os.path.join(ROOT, "bench", "out", "store_listing"))
     args = p.parse_args()
     return cmd_build(args) if args.cmd == "build" else cmd_compare(args)

@@ -141,13 +141,8 @@ std::string direction(const core::TaskQuery& q) {
   return q.order == core::SortOrder::asc ? " ASC" : " DESC";
 }
 
-}  // namespace
-
-bool can_match(const core::TaskQuery& q) {
-  return (q.words.empty() || search_query(q.words)) && storable_tags(q);
-}
-
-BuiltQuery build_task_walk(const core::TaskQuery& q, std::int64_t rows) {
+// The walk of the user's sort index: the rows themselves, the filters tested above them.
+BuiltQuery build_sort_index_walk(const core::TaskQuery& q, std::int64_t rows) {
   BuiltQuery b;
   Builder p{b};
   const TaskSort sort{q, "t.title_key"};
@@ -166,6 +161,55 @@ BuiltQuery build_task_walk(const core::TaskQuery& q, std::int64_t rows) {
           ") t) t WHERE t.hit OR t.walked = " + walk_rows;
   b.sql += sort.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
   return b;
+}
+
+// The walk of the query's first tag's entries in task_tags (migration 0007), in the sort key's
+// order: an index-only scan of task_tags_by_<key>, the priority tested on the entries (numbered
+// first: the run's bound counts entries, not hits); only the entries that pass, and the run's
+// last, are read from tasks, one by one by id (LATERAL … OFFSET 0: a nested loop on the primary
+// key, whatever the planner estimates), where the rest is tested. The page is ordered by the
+// entries' keys (the tasks' own), so the scan stops once the page is full.
+BuiltQuery build_tag_walk(const core::TaskQuery& q, std::int64_t rows) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort entry{q, "g.title_key", "g", "task_id"};
+  const TaskSort walked{q, "w.title_key", "w", "id"};
+  const std::string user = p.param(q.user_id);
+  const std::string tag = p.param(q.tags.front());
+  const std::string after = after_cursor(p, q, entry);
+  std::string entry_filters;
+  if (!q.priorities.empty()) entry_filters = " AND g.priority + 0 IN " + priority_list(p, q);
+  const std::string hit = "w.entry_hit AND (true" + residuals(p, q, Driver::priority) + ") IS TRUE";
+  const std::string walk_rows = std::to_string(rows);
+  const std::string order =
+      std::string{entry.column()} + direction(q) + ", g.task_id" + direction(q);
+  // The entry's key, under the name the page is ordered by (w.<column>).
+  const std::string key =
+      q.sort == core::SortKey::priority ? std::string{} : std::string{entry.column()} + ", ";
+  const std::string entries =
+      "SELECT g.task_id AS id, " + key + "g.priority, (true" + entry_filters +
+      ") IS TRUE AS entry_hit, row_number() OVER (ORDER BY " + order +
+      ") AS walked FROM (SELECT g.task_id, " + key +
+      "g.priority FROM task_tags g WHERE g.user_id = " + user + " AND g.tag = " + tag + after +
+      " ORDER BY " + order + " LIMIT " + walk_rows + ") g";
+  b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
+          " AS last FROM (SELECT * FROM (" + entries +
+          ") w WHERE w.entry_hit OR w.walked = " + walk_rows +
+          ") w CROSS JOIN LATERAL (SELECT * FROM tasks t WHERE t.id = w.id OFFSET 0) t" +
+          " WHERE (" + hit + ") OR w.walked = " + walk_rows;
+  b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return b;
+}
+
+}  // namespace
+
+bool can_match(const core::TaskQuery& q) {
+  return (q.words.empty() || search_query(q.words)) && storable_tags(q);
+}
+
+BuiltQuery build_task_walk(const core::TaskQuery& q, std::int64_t rows) {
+  return q.tags.empty() || !storable_tags(q) ? build_sort_index_walk(q, rows)
+                                             : build_tag_walk(q, rows);
 }
 
 BuiltQuery build_task_query(const core::TaskQuery& q, const DrivingSet& from) {

@@ -8,7 +8,10 @@
 // cannot see one user's share of a word, a tag or a priority):
 // - the walk reads a bounded run of the user's rows in sort order (an ORDER BY … LIMIT with
 //   no filter, which only the sort index serves cheaply), and tests the filters on those rows
-//   above it, where no index can serve them; it stops once a page is full;
+//   above it, where no index can serve them; it stops once a page is full. With a tag, it
+//   reads that tag's entries in task_tags instead (one index per sort key behind the user and
+//   the tag; migrations/postgres/api/0007), tests the priority on each entry and reads from
+//   tasks, by id, only the entries that pass;
 // - a driven listing reads one set — the search's or a tag's keys in the user's GIN entries
 //   (task_search_keys, task_tag_keys), or tasks_by_priority — behind OFFSET 0, so that the
 //   planner fetches the set by its index, then sorts it (at most k_driving_set_cap rows); its
@@ -35,11 +38,12 @@ struct BuiltQuery {
   std::vector<std::optional<std::string>> params;  // text format, $1 … $n
 };
 
-// The walk of the sort key's index: at most `rows` rows past the cursor, each tested against
-// every filter. Returns those that pass, up to limit + 1, and the rows-th row walked whether it
-// passes or not, with two more columns: hit (it passes the filters) and last (it is the
-// rows-th row walked). Without a last row the walk reached the user's last task; else a walk
-// from that row's key goes on.
+// The walk of the sort key's index (or, with tags, of the first tag's entries in that order):
+// at most `rows` rows (entries) past the cursor, each tested against every filter. Returns
+// those that pass, up to limit + 1, and the rows-th row walked whether it passes or not, with
+// two more columns: hit (it passes the filters) and last (it is the rows-th row walked).
+// Without a last row the walk reached the user's last task; else a walk from that row's key
+// goes on.
 [[nodiscard]] BuiltQuery build_task_walk(const core::TaskQuery& query, std::int64_t rows);
 
 // The listing driven from one of its candidate sets (not Driver::sort_index): the set read by

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 #include <set>
 
 #include "store/postgres/pg_test_support.hpp"
@@ -187,6 +188,99 @@ TEST_F(PgPlanTest, NoListingReadsAnotherUsersEntries) {
       if (s.sql.starts_with("EXPLAIN ")) continue;
       const auto found = violations(s);
       EXPECT_TRUE(found.empty()) << mode << ": " << s.sql << "\n" << found.front();
+    }
+  }
+}
+
+// A walk with a tag reads that tag's entries in task_tags (migration 0007; the triggers wrote
+// them as the tasks were inserted) in the sort order, tests the priority on the entries (an
+// index-only scan) and reads from tasks only the entries that pass and the run's last: a tag
+// and a priority never together read one row for a run of 1,000 entries, in every sort and
+// order; a page that fills stops the scan. The pages are those of the tag's set, sorted.
+TEST_F(PgPlanTest, AWalkReadsOnlyTheRowsItsEntriesPass) {
+  const auto big = seed("big@example.com", 20'000);  // home on 12,000, never with high
+  seed("small@example.com", 300);
+  schema_->exec("VACUUM ANALYZE tasks");
+  const std::vector<std::function<void(core::TaskQuery&)>> filters = {
+      [](auto& q) {
+        q.tags = {"home"};
+        q.priorities = {core::Priority::high};  // nothing passes: the run reads its last only
+      },
+      [](auto& q) {
+        q.tags = {"home"};
+        q.priorities = {core::Priority::none, core::Priority::low, core::Priority::medium};
+        q.status = core::TaskStatus::pending;  // tested on the rows read
+      },
+  };
+  for (std::size_t f = 0; f < filters.size(); ++f) {
+    for (auto sort : {core::SortKey::due, core::SortKey::priority, core::SortKey::title,
+                      core::SortKey::created}) {
+      for (auto order : {core::SortOrder::asc, core::SortOrder::desc}) {
+        core::TaskQuery q;
+        q.user_id = big;
+        q.sort = sort;
+        q.order = order;
+        q.limit = 5;
+        filters[f](q);
+        const auto label = "filter " + std::to_string(f) + ", sort " +
+                           std::to_string(static_cast<int>(sort)) + ", order " +
+                           std::to_string(static_cast<int>(order));
+        const auto walk = build_task_walk(q, 1000);
+        std::string args;
+        for (const auto& p : walk.params) {
+          if (!args.empty()) args += ", ";
+          args += "'" + *p + "'";
+        }
+        schema_->exec("PREPARE walk_q AS " + walk.sql);
+        const auto plan =
+            schema_->exec("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE walk_q(" + args + ")");
+        schema_->exec("DEALLOCATE walk_q");
+        // Every scan of the plan: its type, index, rows and loops.
+        std::int64_t index_only = 0;
+        std::int64_t entries = 0;
+        std::int64_t rows_read = 0;
+        std::vector<std::string> other;
+        const std::function<void(const json::object&)> visit = [&](const json::object& node) {
+          const auto type = std::string{node.at("Node Type").as_string()};
+          const auto* index = node.if_contains("Index Name");
+          const auto name = index ? std::string{index->as_string()} : std::string{};
+          const auto rows = node.at("Actual Rows").to_number<std::int64_t>() *
+                            node.at("Actual Loops").to_number<std::int64_t>();
+          if (type == "Index Only Scan" && name.starts_with("task_tags_by_")) {
+            ++index_only;
+            entries += rows;
+          } else if (type == "Index Scan" && name == "tasks_pkey") {
+            rows_read += rows;
+          } else if (type.find("Scan") != std::string::npos && type != "Subquery Scan") {
+            other.push_back(type + " " + name);
+          }
+          if (const auto* plans = node.if_contains("Plans")) {
+            for (const auto& child : plans->as_array()) visit(child.as_object());
+          }
+        };
+        visit(json::parse(plan).as_array().at(0).as_object().at("Plan").as_object());
+        EXPECT_EQ(index_only, 1) << label << "\n" << plan;
+        if (f == 0) {
+          EXPECT_EQ(entries, 1000) << label;
+          EXPECT_EQ(rows_read, 1) << label << "\n" << plan;
+        } else {
+          EXPECT_LT(entries, 30) << label << "\n" << plan;  // a page of 5 fills early
+          EXPECT_LT(rows_read, 20) << label << "\n" << plan;
+        }
+        EXPECT_TRUE(other.empty()) << label << ": " << other.front();
+
+        // The same pages as the walk of every row would give: as a set read and sorted.
+        std::vector<DrivingSet> sets = {DrivingSet{}};
+        if (!q.tags.empty()) sets.push_back({Driver::tag, 0});
+        std::vector<std::vector<core::TaskId>> pages;
+        for (const auto& set : sets) {
+          auto page = list_tasks(*conn_, q, {.plan = set});
+          ASSERT_TRUE(page) << page.error().message;
+          pages.emplace_back();
+          for (const auto& t : page->items) pages.back().push_back(t.id);
+        }
+        EXPECT_EQ(pages.front(), pages.back()) << label;
+      }
     }
   }
 }
