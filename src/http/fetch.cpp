@@ -67,6 +67,16 @@ struct ListDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+using HeaderList = std::unique_ptr<curl_slist, ListDeleter>;
+
+// Appending to a list keeps its head; on failure (no memory) the list is left as it was.
+void append(HeaderList& list, const char* line) {
+  if (auto* head = curl_slist_append(list.get(), line)) {
+    (void)list.release();
+    list.reset(head);
+  }
+}
+
 // One transfer: a GET, or a POST of `body` when given; `policy` checks each address connected to
 // (null: an endpoint the operator configured, any address).
 core::Result<FetchResponse> perform(const std::string& address, std::string_view protocols,
@@ -77,11 +87,14 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
   std::unique_ptr<CURL, EasyDeleter> curl{curl_easy_init()};
   if (!curl) return unavailable("cannot start a transfer");
   Transfer t{policy, settings.max_bytes, {}, false, {}};
-  std::unique_ptr<curl_slist, ListDeleter> headers{
-      curl_slist_append(nullptr, "Accept: application/json")};
+  HeaderList headers{curl_slist_append(nullptr, "Accept: application/json")};
   for (const auto& [name, value] : extra) {
     const auto line = name + ": " + value;
-    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+    append(headers, line.c_str());
+  }
+  if (body) {
+    // No "Expect: 100-continue" round trip before the body: servers that ignore it cost a second.
+    append(headers, "Expect:");
   }
   const std::string allowed{protocols};
   CURL* c = curl.get();

@@ -71,7 +71,12 @@ struct Fixture {
   ScriptedTools tools;
   ScriptedModel model;
   TurnState state;
-  LlmSettings settings{.url = "http://127.0.0.1:9/v1", .model = "m"};
+  LlmSettings settings = [] {
+    LlmSettings s;
+    s.url = "http://127.0.0.1:9/v1";
+    s.model = "m";
+    return s;
+  }();
 
   Reply say(std::string message, std::vector<store::ConversationMessage> history = {}) {
     boost::asio::io_context ioc;

@@ -20,8 +20,8 @@ TEST(FunctionTools, EveryToolOfTheRegistryAsAFunctionWithItsInputSchema) {
     EXPECT_EQ(t.at("type"), "function");
     const auto& f = t.at("function").as_object();
     EXPECT_EQ(f.size(), 3u);
-    EXPECT_EQ(f.at("name"), registry[i].name);
-    EXPECT_EQ(f.at("description"), registry[i].description);
+    EXPECT_EQ(std::string_view{f.at("name").as_string()}, registry[i].name);
+    EXPECT_EQ(std::string_view{f.at("description").as_string()}, registry[i].description);
     EXPECT_EQ(f.at("parameters"), registry[i].input_schema);
     EXPECT_EQ(f.at("parameters").at("type"), "object") << registry[i].name;
   }
