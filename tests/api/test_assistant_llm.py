@@ -8,6 +8,7 @@ deletion awaiting confirmation, a timeout, a 5xx, an unreadable answer."""
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,7 @@ import pytest
 
 from helpers import create_task, describe, signup, unique_word, wait_until
 from mcp_support import RawMcp
-from tickler_server import TicklerServer
+from tickler_server import TicklerServer, server_env
 
 JSON = {"Accept": "application/json"}
 MODEL = "scripted-model"
@@ -342,3 +343,13 @@ def test_a_model_that_never_finishes_is_stopped(api, model):
     model.script = [calls(("list_tags", {}))] * 4
     text = chat(api, "loop forever")["message"]["text"]
     assert text.startswith("I stopped after 4 steps"), text
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--llm-url", "ftp://127.0.0.1/v1", "--llm-model", "m"], "must be an http:// or https:// URL"),
+    (["--llm-url", "http://127.0.0.1:1/v1"], "--llm-url requires --llm-model"),
+])
+def test_serve_refuses_a_language_model_it_cannot_call(tickler_bin, tmp_path, args, says):
+    done = subprocess.run([str(tickler_bin), "serve", "--data", str(tmp_path / "data"), *args],
+                          env=server_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    assert done.returncode != 0 and says in (done.stdout + done.stderr).decode(), done

@@ -167,6 +167,23 @@ TEST(AgentLoop, ADeletionWaitsForThePersonAndTheirYesRunsIt) {
   EXPECT_EQ(done.text.rfind("Deleted", 0), 0u) << done.text;
 }
 
+TEST(AgentLoop, UndoRestoresTheFieldsTheModelsUpdateChanged) {
+  Fixture f;
+  f.model.answer(
+      calls({call("u", "update_task", R"({"id":7,"priority":"low","expected_version":2})")}));
+  f.model.answer(R"({"role":"assistant","content":"Lowered."})");
+  f.say("lower the dentist");
+  ASSERT_EQ(f.tools.calls.size(), 2u);
+  EXPECT_EQ(f.tools.calls[0].first, "get_task");  // the fields before
+  ASSERT_TRUE(f.state.undo);
+  EXPECT_EQ(f.state.undo->fields, (json::object{{"priority", "high"}}));
+  const auto undone = f.say("undo");
+  EXPECT_EQ(f.model.requests.size(), 2u);  // undo is the built-in dialogue's
+  EXPECT_EQ(f.tools.calls.back().first, "update_task");
+  EXPECT_EQ(f.tools.calls.back().second, (json::object{{"id", 7}, {"priority", "high"}}));
+  EXPECT_EQ(undone.text.rfind("Undone", 0), 0u) << undone.text;
+}
+
 TEST(AgentLoop, AFailureAfterAChangeSaysSoAndReportsTheChange) {
   Fixture f;
   f.model.answer(calls({call("c1", "complete_task", R"({"id":7})")}));
