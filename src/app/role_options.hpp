@@ -114,7 +114,8 @@ inline void add_reminder_window_options(CLI::App& cmd, ReminderWindowConfig& c) 
 }
 
 // The assistant's language model (tickler serve; the assistant role). The key comes from the
-// environment (read_llm_api_key) or, in the distributed mode, the secret store.
+// environment (llm_api_key_from_environment) or, in the distributed mode, the secret
+// store.
 inline void add_llm_options(CLI::App& cmd, LlmConfig& c) {
   const CLI::Validator http_url{[](std::string& url) -> std::string {
                                   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0)

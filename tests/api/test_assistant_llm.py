@@ -17,7 +17,7 @@ import pytest
 
 from helpers import create_task, describe, signup, unique_word, wait_until
 from mcp_support import RawMcp
-from tickler_server import TicklerServer, server_env
+from tickler_server import TicklerServer, free_port, server_env
 
 JSON = {"Accept": "application/json"}
 MODEL = "scripted-model"
@@ -353,3 +353,12 @@ def test_serve_refuses_a_language_model_it_cannot_call(tickler_bin, tmp_path, ar
     done = subprocess.run([str(tickler_bin), "serve", "--data", str(tmp_path / "data"), *args],
                           env=server_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     assert done.returncode != 0 and says in (done.stdout + done.stderr).decode(), done
+
+
+def test_a_model_that_is_down_is_a_clear_message(server_factory):
+    srv = server_factory(extra_args=["--llm-url", f"http://127.0.0.1:{free_port()}/v1", "--llm-model", MODEL])
+    api = signup(srv.base_url).api
+    answer = chat(api, "add something")
+    assert answer["message"]["text"] == ("I couldn't reach the language model, so I stopped. "
+                                         "Nothing was changed. Please try again.")
+    assert api.get("/api/tasks").json()["items"] == []
