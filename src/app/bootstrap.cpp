@@ -51,6 +51,25 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
   return s;
 }
 
+services::assistant::LlmSettings llm_settings(const LlmConfig& config,
+                                              const NetworkConfig& network) {
+  services::assistant::LlmSettings s;
+  s.url = config.url;
+  s.model = config.model;
+  s.api_key = config.api_key;
+  s.ca_file = network.outbound_ca_file;
+  s.max_steps = config.max_steps;
+  s.max_tokens = config.max_tokens;
+  s.call_timeout = std::chrono::seconds{config.timeout_seconds};
+  s.turn_timeout = std::chrono::seconds{config.turn_timeout_seconds};
+  return s;
+}
+
+std::string llm_api_key_from_environment() {
+  const char* key = std::getenv("TICKLER_LLM_API_KEY");
+  return key ? std::string{key} : std::string{};
+}
+
 http::DestinationSettings destination_settings(const NetworkConfig& config) {
   http::DestinationSettings s;
   s.allow_private = config.allow_private_destinations;

@@ -8,6 +8,7 @@
 #include "http/destination.hpp"
 #include "services/api/api_service.hpp"
 #include "services/api/auth_service.hpp"
+#include "services/assistant/llm_client.hpp"
 #include "services/event_retention.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "services/realtime/hub.hpp"
@@ -40,6 +41,12 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);
+// The assistant's language model: the flags, the key given (TICKLER_LLM_API_KEY, or the secret
+// store's) and the outbound CA file; an empty URL leaves the built-in assistant.
+services::assistant::LlmSettings llm_settings(const LlmConfig& config,
+                                              const NetworkConfig& network);
+// TICKLER_LLM_API_KEY, or "".
+std::string llm_api_key_from_environment();
 // Creates the data directory, opens <data>/tickler.db and applies pending migrations.
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_dir, int readers);
 // TICKLER_JWT_SECRET, else <data>/jwt.secret, generated once (0600).

@@ -54,6 +54,18 @@ struct ReminderWindowConfig {
   int page = 1000;           // rows per read
 };
 
+// The assistant's language model: none by default (the built-in assistant). The key is read from
+// the environment (TICKLER_LLM_API_KEY) only, never from a flag (a flag shows in `ps`).
+struct LlmConfig {
+  std::string url;      // --llm-url: the base URL of an OpenAI-compatible Chat Completions API
+  std::string model;    // --llm-model
+  std::string api_key;  // TICKLER_LLM_API_KEY
+  int max_steps = 8;
+  int max_tokens = 1024;
+  int timeout_seconds = 30;       // one model call
+  int turn_timeout_seconds = 90;  // every model call of a chat turn together
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -70,6 +82,7 @@ struct ServeConfig {
   RetentionConfig retention;  // broker_seconds unused: the in-process bus keeps nothing
   ReplayConfig replay;
   ReminderWindowConfig reminders;
+  LlmConfig llm;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL

@@ -95,7 +95,11 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       hub_settings(config.replay));
   retention_ = services::wire_event_retention(ports, retention_settings_);
   // The assistant runs its tools through this process's pipeline, as the api's routes.
-  assistant_ = services::assistant::wire_assistant(ports, {});
+  services::assistant::AssistantSettings assistant;
+  auto llm = config.llm;
+  llm.api_key = llm_api_key_from_environment();
+  assistant.llm = llm_settings(llm, config.network);
+  assistant_ = services::assistant::wire_assistant(ports, std::move(assistant));
   services::add_ops_routes(ports, [&store = *store_] { return services::store_answers(store); });
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &api));
   process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &api));

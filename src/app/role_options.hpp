@@ -113,6 +113,46 @@ inline void add_reminder_window_options(CLI::App& cmd, ReminderWindowConfig& c) 
       ->capture_default_str();
 }
 
+// The assistant's language model (tickler serve; the assistant role). The key comes from the
+// environment (llm_api_key_from_environment) or, in the distributed mode, the secret
+// store.
+inline void add_llm_options(CLI::App& cmd, LlmConfig& c) {
+  const CLI::Validator http_url{[](std::string& url) -> std::string {
+                                  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0)
+                                    return {};
+                                  return "must be an http:// or https:// URL";
+                                },
+                                "URL"};
+  auto* model = cmd.add_option("--llm-model", c.model,
+                               "assistant: the model to ask (e.g. llama3.1, gpt-4o-mini); the "
+                               "audit trail names the assistant \"assistant (<model>)\"")
+                    ->envname("TICKLER_LLM_MODEL");
+  cmd.add_option("--llm-url", c.url,
+                 "assistant: base URL of an OpenAI-compatible Chat Completions API with tool "
+                 "calling (e.g. http://127.0.0.1:11434/v1 for Ollama); its key from "
+                 "TICKLER_LLM_API_KEY; default: none, the built-in assistant")
+      ->envname("TICKLER_LLM_URL")
+      ->check(http_url)
+      ->needs(model);
+  cmd.add_option("--llm-max-steps", c.max_steps, "assistant: model calls per chat turn")
+      ->envname("TICKLER_LLM_MAX_STEPS")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
+  cmd.add_option("--llm-max-tokens", c.max_tokens, "assistant: max_tokens of each model call")
+      ->envname("TICKLER_LLM_MAX_TOKENS")
+      ->check(CLI::Range(16, 32'768))
+      ->capture_default_str();
+  cmd.add_option("--llm-timeout", c.timeout_seconds, "assistant: seconds one model call may take")
+      ->envname("TICKLER_LLM_TIMEOUT")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd.add_option("--llm-turn-timeout", c.turn_timeout_seconds,
+                 "assistant: seconds every model call of one chat turn may take together")
+      ->envname("TICKLER_LLM_TURN_TIMEOUT")
+      ->check(CLI::Range(1, 1800))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_network_options(cmd, c.network);
   add_account_options(cmd, c.accounts);

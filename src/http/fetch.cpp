@@ -67,26 +67,39 @@ struct ListDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
-}  // namespace
+using HeaderList = std::unique_ptr<curl_slist, ListDeleter>;
 
-core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSettings& settings,
-                                        const DestinationPolicy& policy) {
-  auto target = parse_url_target(url);
-  if (!target) return target.error();
-  if (target->scheme != "https") {
-    return core::make_error(core::Errc::invalid_parameter, "only https URLs are fetched");
+// Appending to a list keeps its head; on failure (no memory) the list is left as it was.
+void append(HeaderList& list, const char* line) {
+  if (auto* head = curl_slist_append(list.get(), line)) {
+    (void)list.release();
+    list.reset(head);
   }
+}
+
+// One transfer: a GET, or a POST of `body` when given; `policy` checks each address connected to
+// (null: an endpoint the operator configured, any address).
+core::Result<FetchResponse> perform(const std::string& address, std::string_view protocols,
+                                    const FetchSettings& settings, const DestinationPolicy* policy,
+                                    const std::string* body, const FetchHeaders& extra) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CURL, EasyDeleter> curl{curl_easy_init()};
   if (!curl) return unavailable("cannot start a transfer");
-  Transfer t{&policy, settings.max_bytes, {}, false, {}};
-  const std::string address{url};
-  std::unique_ptr<curl_slist, ListDeleter> headers{
-      curl_slist_append(nullptr, "Accept: application/json")};
+  Transfer t{policy, settings.max_bytes, {}, false, {}};
+  HeaderList headers{curl_slist_append(nullptr, "Accept: application/json")};
+  for (const auto& [name, value] : extra) {
+    const auto line = name + ": " + value;
+    append(headers, line.c_str());
+  }
+  if (body) {
+    // No "Expect: 100-continue" round trip before the body: servers that ignore it cost a second.
+    append(headers, "Expect:");
+  }
+  const std::string allowed{protocols};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, address.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, allowed.c_str());
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -96,8 +109,15 @@ core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSetting
   curl_easy_setopt(c, CURLOPT_USERAGENT, "Tickler");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+  if (policy) {
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &t);
+  }
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
   if (!settings.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings.ca_file.c_str());
   const CURLcode code = curl_easy_perform(c);
   if (code != CURLE_OK) {
@@ -106,7 +126,9 @@ core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSetting
                          " bytes");
     }
     if (!t.refused.empty()) return unavailable("destination refused: " + t.refused);
-    return unavailable(std::string{curl_easy_strerror(code)});
+    auto error = unavailable(std::string{curl_easy_strerror(code)});
+    if (code == CURLE_OPERATION_TIMEDOUT) error.code_name = "timeout";
+    return error;
   }
   FetchResponse out;
   long status = 0;
@@ -117,6 +139,29 @@ core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSetting
   if (type) out.content_type = type;
   out.body = std::move(t.body);
   return out;
+}
+
+}  // namespace
+
+core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSettings& settings,
+                                        const DestinationPolicy& policy) {
+  auto target = parse_url_target(url);
+  if (!target) return target.error();
+  if (target->scheme != "https") {
+    return core::make_error(core::Errc::invalid_parameter, "only https URLs are fetched");
+  }
+  return perform(std::string{url}, "https", settings, &policy, nullptr, {});
+}
+
+core::Result<FetchResponse> post_to_operator_endpoint(std::string_view url, const std::string& body,
+                                                      const FetchHeaders& headers,
+                                                      const FetchSettings& settings) {
+  auto target = parse_url_target(url);
+  if (!target) return target.error();
+  if (target->scheme != "https" && target->scheme != "http") {
+    return core::make_error(core::Errc::invalid_parameter, "only http and https URLs are called");
+  }
+  return perform(std::string{url}, "http,https", settings, nullptr, &body, headers);
 }
 
 }  // namespace tickler::http

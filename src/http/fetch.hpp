@@ -3,10 +3,14 @@
 // client.hpp being http:// only): libcurl, connecting only to addresses the DestinationPolicy
 // allows — checked on each address libcurl is about to connect to, so a name that resolves to a
 // private address (or is made to, DNS rebinding) is refused — with no proxy, no redirects, and
-// bounds on time and size. Blocking: run it through base::Offload.
+// bounds on time and size. Also a POST to an endpoint the operator configured (a language
+// model's API): http or https, any address (the operator chose it), the same bounds. Blocking:
+// run them through base::Offload.
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/destination.hpp"
@@ -25,11 +29,22 @@ struct FetchResponse {
   std::string content_type;
 };
 
+using FetchHeaders = std::vector<std::pair<std::string, std::string>>;
+
 // invalid_parameter for a URL that is not https://host…; unavailable when nothing answers in
 // time, TLS fails, the body is too large, or every address is refused ("destination refused:
 // <why>").
 [[nodiscard]] core::Result<FetchResponse> fetch_https(std::string_view url,
                                                       const FetchSettings& settings,
                                                       const DestinationPolicy& policy);
+
+// POSTs `body` (with `headers` besides Accept: application/json) to an operator-set http(s) URL:
+// not under the destination policy, no proxy, no redirects, bounded like a fetch. The answer
+// whatever its status; invalid_parameter for a URL that is not http(s)://host…; unavailable when
+// nothing answers in time (code name "timeout"), the connection fails or the body is too large.
+[[nodiscard]] core::Result<FetchResponse> post_to_operator_endpoint(std::string_view url,
+                                                                    const std::string& body,
+                                                                    const FetchHeaders& headers,
+                                                                    const FetchSettings& settings);
 
 }  // namespace tickler::http

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
+
 namespace tickler::http {
 namespace {
 
@@ -35,6 +42,63 @@ TEST(FetchHttps, TheAddressConnectedToIsCheckedByThePolicy) {
   auto tried = fetch_https("https://127.0.0.1:9/c.json", quick(), DestinationPolicy{open});
   ASSERT_FALSE(tried);
   EXPECT_EQ(tried.error().message.find("destination refused"), std::string::npos);
+}
+
+TEST(PostToOperatorEndpoint, OnlyHttpAndHttpsUrls) {
+  for (const char* url : {"ftp://example.com/v1", "file:///etc/passwd", "not a url"}) {
+    auto r = post_to_operator_endpoint(url, "{}", {}, quick());
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().code, core::Errc::invalid_parameter) << url;
+  }
+}
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// One exchange on loopback (an operator's endpoint may be local): the request as received.
+TEST(PostToOperatorEndpoint, PostsTheBodyAndHeadersToALoopbackEndpoint) {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+  const auto port = acceptor.local_endpoint().port();
+  std::string received;
+  std::thread server{[&] {
+    auto socket = acceptor.accept();
+    net::streambuf buf;
+    net::read_until(socket, buf, "\r\n\r\n");
+    std::string head{net::buffers_begin(buf.data()), net::buffers_end(buf.data())};
+    while (head.find("{\"x\":1}") == std::string::npos) {
+      net::read(socket, buf, net::transfer_at_least(1));
+      head.assign(net::buffers_begin(buf.data()), net::buffers_end(buf.data()));
+    }
+    received = head;
+    const std::string answer =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+    net::write(socket, net::buffer(answer));
+  }};
+  auto r = post_to_operator_endpoint(
+      "http://127.0.0.1:" + std::to_string(port) + "/v1/chat/completions", "{\"x\":1}",
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer k"}}, quick());
+  server.join();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 503u);
+  EXPECT_EQ(r->body, "{}");
+  EXPECT_EQ(received.rfind("POST /v1/chat/completions HTTP/1.1\r\n", 0), 0u) << received;
+  EXPECT_NE(received.find("Authorization: Bearer k\r\n"), std::string::npos) << received;
+  EXPECT_NE(received.find("Content-Type: application/json\r\n"), std::string::npos);
+}
+
+TEST(PostToOperatorEndpoint, AnEndpointThatNeverAnswersTimesOut) {
+  net::io_context ioc;
+  // Listening but never accepting: the connection completes, no answer comes.
+  tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+  FetchSettings s;
+  s.timeout = std::chrono::milliseconds{300};
+  auto r = post_to_operator_endpoint(
+      "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/v1", "{}", {}, s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::Errc::unavailable);
+  EXPECT_EQ(r.error().code_name, "timeout") << r.error().message;
 }
 
 }  // namespace

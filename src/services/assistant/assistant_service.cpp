@@ -9,6 +9,7 @@
 #include "core/validation.hpp"
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
+#include "services/assistant/agent_loop.hpp"
 #include "services/assistant/built_in.hpp"
 #include "services/assistant/chat_stream.hpp"
 
@@ -118,6 +119,7 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   const auto user = *ctx.user_id;
   const auto now = core::now();
   store::Conversation conversation;
+  const bool fresh = !*given;
   if (*given) {
     if (!valid_id(**given)) co_return http::error_response(no_conversation());
     auto found = co_await conversations_->find(user, **given);
@@ -138,11 +140,16 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   }
 
   auto principal = *ctx.principal;
-  principal.actor = std::string{k_built_in_actor};
+  principal.actor = model_ ? llm_actor(settings_.llm) : std::string{k_built_in_actor};
   PipelineTools tools{pipeline_, std::move(principal), ctx.request_id};
   auto state = state_from_json(conversation.state);
   const TurnInput input{message, time_zone, now};
-  const auto reply = co_await built_in_turn(input, state, tools);
+  Reply reply;
+  if (model_) {
+    reply = co_await model_turn(conversation, fresh, input, state, tools);
+  } else {
+    reply = co_await built_in_turn(input, state, tools);
+  }
 
   ConversationTurn turn;
   turn.messages = {{0, "user", message, "[]", now},
@@ -161,6 +168,20 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   res.body() = chat_events(conversation.id, reply, now, state);
   res.prepare_payload();
   co_return res;
+}
+#pragma GCC diagnostic pop
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+http::net::awaitable<Reply> AssistantService::model_turn(const store::Conversation& conversation,
+                                                         bool fresh, const TurnInput& input,
+                                                         TurnState& state, ToolRunner& tools) {
+  AgentInput agent{input, {}};
+  if (!fresh) {
+    auto earlier = co_await conversations_->messages(conversation.user_id, conversation.id);
+    if (earlier) agent.history = std::move(*earlier);  // unreadable: the turn starts afresh
+  }
+  co_return co_await agent_turn(agent, state, tools, *model_, settings_.llm);
 }
 #pragma GCC diagnostic pop
 
