@@ -138,16 +138,17 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
 
   auto principal = *ctx.principal;
   principal.actor = std::string{k_built_in_actor};
-  PipelineTools tools{pipeline_, std::move(principal), ctx.request_id};
+  auto tools = tools_for(ctx, std::move(principal));
   auto state = state_from_json(conversation.state);
   const TurnInput input{message, time_zone, now};
-  const auto reply = co_await built_in_turn(input, state, tools);
+  const auto reply = co_await built_in_turn(input, state, *tools);
 
   ConversationTurn turn;
   turn.messages = {{0, "user", message, "[]", now},
                    {0, "assistant", reply.text, json::serialize(reply.actions), now}};
   turn.state = state_to_json(state);
   turn.at = now;
+  turn.expected_version = conversation.version;
   if (auto st = co_await conversations_->append(user, conversation.id, turn); !st) {
     co_return http::error_response(st.error());
   }
@@ -162,6 +163,12 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   co_return res;
 }
 #pragma GCC diagnostic pop
+
+std::unique_ptr<ToolRunner> AssistantService::tools_for(const http::RequestContext& ctx,
+                                                        http::Principal principal) const {
+  if (tools_) return tools_(ctx, std::move(principal));
+  return std::make_unique<PipelineTools>(pipeline_, std::move(principal), ctx.request_id);
+}
 
 http::net::awaitable<http::Response> AssistantService::list(http::RequestContext& ctx) {
   auto found = co_await conversations_->list(*ctx.user_id);

@@ -1,0 +1,182 @@
+"""The assistant role (tickler assistant beside its own daprd): /api/chat and /api/conversations on
+the one origin (the api passes them on through Dapr service invocation), conversations in the
+Dapr state store (state.postgresql) with ETags, tools run against the api through service
+invocation with the assistant as the audit actor (which a browser cannot claim), the LLM key read
+from the secret store, and a deleted account's conversations deleted."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import urllib.parse
+
+import requests
+from e2e_support import wait_until
+from flows import EVENT_WAIT
+from helpers import Api, assert_error, create_task, describe, signup, unique_word
+
+JSON = {"Accept": "application/json"}
+
+
+def chat(api, message, conversation=None, expect=200, headers=JSON):
+    body = {"message": message, "time_zone": "UTC"}
+    if conversation:
+        body["conversation_id"] = conversation
+    r = api.post("/api/chat", json=body, headers=headers)
+    assert r.status_code == expect, describe(r)
+    return r
+
+
+def state_url(stack, key: str) -> str:
+    """The assistant's own state, read through its sidecar (keys get its app-id prefix there)."""
+    svc = stack.services["assistant"]
+    return (f"http://127.0.0.1:{svc.dapr_http}/v1.0/state/tickler-state/"
+            + urllib.parse.quote(key, safe=""))
+
+
+def dapr_get(stack, key: str) -> requests.Response:
+    return requests.get(state_url(stack, key), headers={"dapr-api-token": stack.dapr_token},
+                        timeout=10)
+
+
+def history(api, task_id):
+    def items():
+        r = api.get(f"/api/tasks/{task_id}/history")
+        return r.status_code == 200 and r.json()["items"]
+    return wait_until(items, EVENT_WAIT, interval=0.2, what="the task's history")
+
+
+def test_chat_on_the_api_origin_acts_as_the_assistant(stack, user):
+    title = "pay rent " + unique_word()
+    r = chat(user.api, f"add {title} tomorrow at 9am")
+    answer = r.json()
+    cards = [a for a in answer["message"]["actions"] if a.get("type") == "task"]
+    assert cards and cards[0]["task"]["title"] == title, answer
+    task_id = cards[0]["task"]["id"]
+    # The tool ran on the api (service invocation), as the user, named as the assistant.
+    r = user.api.get(f"/api/tasks/{task_id}")
+    assert r.status_code == 200 and r.json()["title"] == title, describe(r)
+    assert history(user.api, task_id)[0]["actor"] == "assistant (built-in)"
+    # The conversation is listed and shown through the api too.
+    listed = user.api.get("/api/conversations").json()["items"]
+    assert [c["id"] for c in listed] == [answer["conversation_id"]]
+    shown = user.api.get(f"/api/conversations/{answer['conversation_id']}").json()
+    assert [m["role"] for m in shown["messages"]] == ["user", "assistant"]
+    # Server-Sent Events pass through both hops as they are.
+    r = chat(user.api, "what's due tomorrow", answer["conversation_id"],
+             headers={"Accept": "text/event-stream"})
+    assert r.headers["Content-Type"].startswith("text/event-stream"), describe(r)
+    assert r.headers.get("Cache-Control") == "no-cache"
+    assert "data: " in r.text and title in r.text
+
+
+def test_a_browser_cannot_name_the_assistant_as_actor(stack, user):
+    forged = {"X-Tickler-Actor": "assistant (built-in)", "dapr-caller-app-id": "tickler-assistant"}
+    r = user.api.post("/api/tasks", json={"title": "Forged " + unique_word()}, headers=forged)
+    assert r.status_code == 201, describe(r)
+    assert history(user.api, r.json()["id"])[0]["actor"] == f"user:{user.id}"
+    # Not through the api's sidecar either, without the assistant's identity.
+    api = stack.services["api"]
+    r = requests.post(
+        f"http://127.0.0.1:{api.dapr_http}/v1.0/invoke/tickler-api/method/api/tasks",
+        json={"title": "Forged via daprd " + unique_word()},
+        headers={**forged, "Authorization": f"Bearer {user.token}",
+                 "dapr-api-token": stack.dapr_token}, timeout=10)
+    assert r.status_code == 201, describe(r)
+    assert history(user.api, r.json()["id"])[0]["actor"] == f"user:{user.id}"
+
+
+def test_another_users_conversation_is_not_found(stack, user, make_user):
+    conversation = chat(user.api, "help").json()["conversation_id"]
+    other = make_user()
+    assert_error(other.api.get(f"/api/conversations/{conversation}"), 404, "not_found")
+    assert_error(other.api.delete(f"/api/conversations/{conversation}"), 404, "not_found")
+    assert_error(chat(other.api, "help", conversation, expect=404), 404, "not_found")
+    assert other.api.get("/api/conversations").json()["items"] == []
+    assert user.api.get(f"/api/conversations/{conversation}").status_code == 200
+    assert_error(Api(stack.services["api"].url).get("/api/conversations"), 401, "unauthorized")
+
+
+def test_conversations_live_in_the_state_store_and_survive_a_restart(stack, user):
+    title = "laundry " + unique_word()
+    conversation = chat(user.api, f"add {title}").json()["conversation_id"]
+    stored = dapr_get(stack, f"conversation||{user.id}||{conversation}")
+    assert stored.status_code == 200 and stored.headers.get("ETag"), describe(stored)
+    assert stored.json()["version"] == 1
+    svc = stack.services["assistant"]
+    stack.kill(svc.app)
+    stack.start_app(svc)
+    stack.wait_ready(svc)
+    # The pending state came through: "it" still names the task.
+    answer = chat(user.api, "mark it done", conversation).json()
+    assert "laundry" in answer["message"]["text"], answer
+    shown = user.api.get(f"/api/conversations/{conversation}").json()
+    assert len(shown["messages"]) == 4
+
+
+def test_concurrent_turns_on_one_conversation_respect_the_etag(stack, user):
+    conversation = chat(user.api, "help").json()["conversation_id"]
+    session_token = user.token
+    url = stack.services["api"].url
+
+    def turn(_):
+        return Api(url, session_token).post(
+            "/api/chat", json={"message": "what's overdue", "conversation_id": conversation},
+            headers=JSON)
+
+    won, busy = 0, 0
+    for _burst in range(5):  # until two turns overlapped at least once
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(turn, range(16)))
+        statuses = [r.status_code for r in answers]
+        assert set(statuses) <= {200, 409}, [describe(r) for r in answers
+                                             if r.status_code not in (200, 409)]
+        for r in answers:
+            if r.status_code == 409:
+                assert r.json()["error"]["code"] == "conversation_busy", describe(r)
+        won += statuses.count(200)
+        busy += statuses.count(409)
+        if busy:
+            break
+    assert busy, "no two concurrent turns overlapped"
+    assert won >= 1
+    # Exactly the winners' turns were appended: none lost, none doubled.
+    shown = user.api.get(f"/api/conversations/{conversation}").json()
+    assert len(shown["messages"]) == min(200, 2 + 2 * won), (won, busy)
+    stored = dapr_get(stack, f"conversation||{user.id}||{conversation}").json()
+    assert stored["version"] == 1 + won
+
+
+def test_the_state_store_refuses_a_stale_etag(stack, user):
+    conversation = chat(user.api, "help").json()["conversation_id"]
+    key = f"conversation||{user.id}||{conversation}"
+    first = dapr_get(stack, key)
+    etag = first.headers["ETag"]
+    chat(user.api, "help", conversation)  # the conversation moves on: a new ETag
+    svc = stack.services["assistant"]
+    r = requests.post(f"http://127.0.0.1:{svc.dapr_http}/v1.0/state/tickler-state",
+                      json=[{"key": key, "value": first.json(), "etag": etag,
+                             "options": {"concurrency": "first-write"}}],
+                      headers={"dapr-api-token": stack.dapr_token}, timeout=10)
+    assert r.status_code == 409, describe(r)
+    assert len(user.api.get(f"/api/conversations/{conversation}").json()["messages"]) == 4
+
+
+def test_a_deleted_account_loses_its_conversations(stack, make_user):
+    user = make_user()
+    conversation = chat(user.api, "help").json()["conversation_id"]
+    assert dapr_get(stack, f"conversations||{user.id}").status_code == 200
+    r = user.api.delete("/api/me", json={"password": user.password})
+    assert r.status_code == 204, describe(r)
+    wait_until(lambda: dapr_get(stack, f"conversation||{user.id}||{conversation}").status_code == 204
+               and dapr_get(stack, f"conversations||{user.id}").status_code == 204,
+               EVENT_WAIT, interval=0.2, what="the conversations deleted")
+
+
+def test_the_llm_key_comes_from_the_secret_store(stack):
+    secrets = json.loads((stack.state / "secrets.json").read_text())
+    log = (stack.logs() / "assistant.app.log").read_text(errors="replace")
+    lines = [json.loads(line) for line in log.splitlines()
+             if line.startswith("{") and '"llm api key"' in line]
+    assert lines and lines[-1]["found"] is True, log[-2000:]
+    assert secrets["llm-api-key"] not in log, "the key itself is never logged"
