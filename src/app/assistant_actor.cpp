@@ -1,9 +1,17 @@
 #include "app/assistant_actor.hpp"
 
-#include "bus/dapr/dapr_bus.hpp"
+#include "auth/jwt.hpp"
 #include "services/assistant/invocation_tools.hpp"
 
 namespace tickler::app {
+namespace {
+
+// A key of its own, so that a proof is never a valid signature of anything else.
+std::string proof_key(std::string_view jwt_secret) {
+  return auth::hmac_sha256(jwt_secret, "tickler assistant actor v1");
+}
+
+}  // namespace
 
 bool is_assistant_actor(std::string_view actor) {
   constexpr std::string_view prefix = "assistant (";
@@ -17,16 +25,25 @@ bool is_assistant_actor(std::string_view actor) {
   return true;
 }
 
-http::ActorOverride assistant_actor_override(std::string app_token, std::string assistant_app_id) {
-  return [token = std::move(app_token), app = std::move(assistant_app_id)](
-             const http::Request& request, http::Principal& principal) {
-    const auto actor = request[services::assistant::k_actor_header];
-    if (actor.empty() || token.empty() || !principal.audience.empty()) return;
-    if (!bus::dapr::from_sidecar(request, token)) return;
-    if (request["dapr-caller-app-id"] != app) return;
-    if (!is_assistant_actor(actor)) return;
-    principal.actor = std::string{actor};
-  };
+std::string assistant_actor_proof(std::string_view jwt_secret, std::string_view actor,
+                                  std::string_view authorization) {
+  std::string data{actor};
+  data += '\n';
+  data += authorization;
+  return auth::base64url_encode(auth::hmac_sha256(proof_key(jwt_secret), data));
+}
+
+http::ActorOverride assistant_actor_override(std::string jwt_secret) {
+  return
+      [secret = std::move(jwt_secret)](const http::Request& request, http::Principal& principal) {
+        const auto actor = request[services::assistant::k_actor_header];
+        if (actor.empty() || !principal.audience.empty() || !is_assistant_actor(actor)) return;
+        const auto given = request[services::assistant::k_actor_proof_header];
+        const auto expected =
+            assistant_actor_proof(secret, actor, request[http::beast_http::field::authorization]);
+        if (!auth::equal_constant_time(given, expected)) return;
+        principal.actor = std::string{actor};
+      };
 }
 
 }  // namespace tickler::app

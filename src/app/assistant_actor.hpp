@@ -1,11 +1,12 @@
 #pragma once
 // Who the api's audit trail names for a tool call of the assistant role: the role calls the api
-// through service invocation with the user's own credential and the actor in X-Tickler-Actor
-// ("assistant (built-in)", "assistant (<model>)"). The api believes the header only when the
-// request came through its sidecar (the app token) from the assistant's app id (the caller id
-// the calling sidecar sets), for a credential that is not audience-bound (OAuth), and only for a
-// well-formed assistant actor: a browser, whose requests reach the api directly or through the
-// frontend (which passes on no such header), cannot name an actor.
+// through service invocation with the user's own credential, the actor in X-Tickler-Actor
+// ("assistant (built-in)", "assistant (<model>)") and in X-Tickler-Actor-Proof an HMAC-SHA256 of
+// the actor and that credential under a key derived from the JWT secret, which the api and the
+// assistant hold and a browser does not. The api believes the actor only with a valid proof,
+// for a credential that is not audience-bound (OAuth), and only a well-formed assistant actor.
+// (The caller's app id cannot serve: a sidecar passes a caller's own dapr-caller-app-id header
+// on as it came.)
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,11 @@ namespace tickler::app {
 // "assistant (" + 1–64 printable characters without parentheses + ")".
 [[nodiscard]] bool is_assistant_actor(std::string_view actor);
 
-// The api's http::ActorOverride; an empty app token trusts nothing (nothing proves the sidecar).
-[[nodiscard]] http::ActorOverride assistant_actor_override(std::string app_token,
-                                                           std::string assistant_app_id);
+// The proof of `actor` for a request carrying `authorization` (the header's whole value).
+[[nodiscard]] std::string assistant_actor_proof(std::string_view jwt_secret, std::string_view actor,
+                                                std::string_view authorization);
+
+// The api's http::ActorOverride.
+[[nodiscard]] http::ActorOverride assistant_actor_override(std::string jwt_secret);
 
 }  // namespace tickler::app

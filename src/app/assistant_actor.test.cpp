@@ -5,19 +5,20 @@
 namespace tickler::app {
 namespace {
 
-http::Request tool_call(std::string_view app_token, std::string_view caller,
-                        std::string_view actor) {
+const std::string k_secret(40, 's');
+
+http::Request tool_call(std::string_view actor, std::string_view proof,
+                        std::string_view authorization = "Bearer user-token") {
   http::Request req{http::beast_http::verb::post, "/api/tasks", 11};
-  if (!app_token.empty()) req.set("dapr-api-token", app_token);
-  if (!caller.empty()) req.set("dapr-caller-app-id", caller);
+  req.set(http::beast_http::field::authorization, authorization);
   if (!actor.empty()) req.set("X-Tickler-Actor", actor);
+  if (!proof.empty()) req.set("X-Tickler-Actor-Proof", proof);
   return req;
 }
 
-std::string actor_after(const http::ActorOverride& override_actor, const http::Request& req,
-                        std::string audience = {}) {
+std::string actor_after(const http::Request& req, std::string audience = {}) {
   http::Principal p{7, http::scope::all, "user:7", std::move(audience)};
-  override_actor(req, p);
+  assistant_actor_override(k_secret)(req, p);
   return p.actor;
 }
 
@@ -31,29 +32,28 @@ TEST(AssistantActor, AcceptsWellFormedActorsOnly) {
   EXPECT_FALSE(is_assistant_actor("assistant (" + std::string(65, 'm') + ")"));
 }
 
-TEST(AssistantActor, NamedByTheAssistantThroughTheSidecar) {
-  const auto o = assistant_actor_override("app-token", "tickler-assistant");
-  EXPECT_EQ(actor_after(o, tool_call("app-token", "tickler-assistant", "assistant (built-in)")),
-            "assistant (built-in)");
+TEST(AssistantActor, NamedWithTheProofOfTheSecretsHolder) {
+  const std::string actor = "assistant (built-in)";
+  const auto proof = assistant_actor_proof(k_secret, actor, "Bearer user-token");
+  EXPECT_EQ(actor_after(tool_call(actor, proof)), actor);
 }
 
-TEST(AssistantActor, IgnoredFromAnyoneElse) {
-  const auto o = assistant_actor_override("app-token", "tickler-assistant");
-  // A browser: no app token (straight to the api) or another caller (through the frontend).
-  EXPECT_EQ(actor_after(o, tool_call("", "tickler-assistant", "assistant (built-in)")), "user:7");
-  EXPECT_EQ(actor_after(o, tool_call("wrong", "tickler-assistant", "assistant (built-in)")),
+TEST(AssistantActor, IgnoredWithoutAValidProof) {
+  const std::string actor = "assistant (built-in)";
+  const auto proof = assistant_actor_proof(k_secret, actor, "Bearer user-token");
+  EXPECT_EQ(actor_after(tool_call(actor, "")), "user:7");  // a browser: no proof
+  EXPECT_EQ(actor_after(tool_call(actor, "forged")), "user:7");
+  // A proof is for one actor and one credential.
+  EXPECT_EQ(actor_after(tool_call("assistant (other)", proof)), "user:7");
+  EXPECT_EQ(actor_after(tool_call(actor, proof, "Bearer another-token")), "user:7");
+  EXPECT_EQ(actor_after(tool_call(
+                actor, assistant_actor_proof(std::string(40, 'x'), actor, "Bearer user-token"))),
             "user:7");
-  EXPECT_EQ(actor_after(o, tool_call("app-token", "tickler-frontend", "assistant (built-in)")),
+  // Only assistant actors, and never for an OAuth (audience-bound) credential.
+  EXPECT_EQ(actor_after(tool_call(
+                "mcp:Evil", assistant_actor_proof(k_secret, "mcp:Evil", "Bearer user-token"))),
             "user:7");
-  EXPECT_EQ(actor_after(o, tool_call("app-token", "tickler-assistant", "mcp:Evil")), "user:7");
-  // An OAuth (audience-bound) credential keeps its client's name.
-  EXPECT_EQ(actor_after(o, tool_call("app-token", "tickler-assistant", "assistant (built-in)"),
-                        "https://t.example/mcp"),
-            "user:7");
-  // Without an app token nothing proves a request came through the sidecar.
-  const auto open = assistant_actor_override("", "tickler-assistant");
-  EXPECT_EQ(actor_after(open, tool_call("", "tickler-assistant", "assistant (built-in)")),
-            "user:7");
+  EXPECT_EQ(actor_after(tool_call(actor, proof), "https://t.example/mcp"), "user:7");
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ struct RoleConfig {
   std::vector<std::string> realtime_upstreams;
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
-  std::string assistant_app_id = "tickler-assistant";  // api: /api/chat…; whose actor it trusts
+  std::string assistant_app_id = "tickler-assistant";  // api: where /api/chat… go
   // assistant: the LLM's API key (TICKLER_LLM_API_KEY); empty: secret llm_key_secret, if any.
   std::string llm_api_key;
   std::string llm_key_secret = "llm-api-key";

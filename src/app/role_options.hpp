@@ -200,7 +200,7 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
       ->envname("TICKLER_NOTIFIER_APP_ID")
       ->capture_default_str();
   cmd.add_option("--assistant-app-id", c.assistant_app_id,
-                 "api: the assistant's Dapr app id (chat routes; the audit actor it may name)")
+                 "api: the assistant's Dapr app id (/api/chat, /api/conversations)")
       ->envname("TICKLER_ASSISTANT_APP_ID")
       ->capture_default_str();
   cmd.add_option("--llm-api-key", c.llm_api_key,

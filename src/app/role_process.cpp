@@ -215,9 +215,8 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   router.add(verb::delete_, "/api/conversations/{id}", http::Access::tasks_write,
              to(config_.assistant_app_id));
   // The assistant's tool calls come back here with the user's credential; their audit actor is
-  // the assistant's (assistant_actor.hpp).
-  process_.set_actor_override(
-      assistant_actor_override(config_.app_api_token, config_.assistant_app_id));
+  // the assistant's, with its proof (assistant_actor.hpp).
+  process_.set_actor_override(assistant_actor_override(jwt_secret_));
   wire_ws_proxy(ports);
 }
 
@@ -310,7 +309,11 @@ void RoleProcess::wire_assistant(const services::Ports& ports) {
                    {{"secret", config_.llm_key_secret}, {"found", bool{key}}});
   }
   assistant_ = services::assistant::wire_distributed_assistant(
-      ports, std::move(settings), dapr_, {config_.state_store, config_.api_app_id});
+      ports, std::move(settings), dapr_,
+      {config_.state_store, config_.api_app_id,
+       [this](std::string_view actor, std::string_view authorization) {
+         return assistant_actor_proof(jwt_secret_, actor, authorization);
+       }});
 }
 
 core::Status RoleProcess::ready() {

@@ -71,11 +71,12 @@ def test_chat_on_the_api_origin_acts_as_the_assistant(stack, user):
 
 
 def test_a_browser_cannot_name_the_assistant_as_actor(stack, user):
-    forged = {"X-Tickler-Actor": "assistant (built-in)", "dapr-caller-app-id": "tickler-assistant"}
+    forged = {"X-Tickler-Actor": "assistant (built-in)", "X-Tickler-Actor-Proof": "forged",
+              "dapr-caller-app-id": "tickler-assistant"}
     r = user.api.post("/api/tasks", json={"title": "Forged " + unique_word()}, headers=forged)
     assert r.status_code == 201, describe(r)
     assert history(user.api, r.json()["id"])[0]["actor"] == f"user:{user.id}"
-    # Not through the api's sidecar either, without the assistant's identity.
+    # Not through the api's sidecar either, where a caller may name any caller app id.
     api = stack.services["api"]
     r = requests.post(
         f"http://127.0.0.1:{api.dapr_http}/v1.0/invoke/tickler-api/method/api/tasks",
@@ -100,7 +101,7 @@ def test_another_users_conversation_is_not_found(stack, user, make_user):
 def test_conversations_live_in_the_state_store_and_survive_a_restart(stack, user):
     title = "laundry " + unique_word()
     conversation = chat(user.api, f"add {title}").json()["conversation_id"]
-    stored = dapr_get(stack, f"conversation||{user.id}||{conversation}")
+    stored = dapr_get(stack, f"conversation-{user.id}-{conversation}")
     assert stored.status_code == 200 and stored.headers.get("ETag"), describe(stored)
     assert stored.json()["version"] == 1
     svc = stack.services["assistant"]
@@ -143,13 +144,13 @@ def test_concurrent_turns_on_one_conversation_respect_the_etag(stack, user):
     # Exactly the winners' turns were appended: none lost, none doubled.
     shown = user.api.get(f"/api/conversations/{conversation}").json()
     assert len(shown["messages"]) == min(200, 2 + 2 * won), (won, busy)
-    stored = dapr_get(stack, f"conversation||{user.id}||{conversation}").json()
+    stored = dapr_get(stack, f"conversation-{user.id}-{conversation}").json()
     assert stored["version"] == 1 + won
 
 
 def test_the_state_store_refuses_a_stale_etag(stack, user):
     conversation = chat(user.api, "help").json()["conversation_id"]
-    key = f"conversation||{user.id}||{conversation}"
+    key = f"conversation-{user.id}-{conversation}"
     first = dapr_get(stack, key)
     etag = first.headers["ETag"]
     chat(user.api, "help", conversation)  # the conversation moves on: a new ETag
@@ -165,11 +166,11 @@ def test_the_state_store_refuses_a_stale_etag(stack, user):
 def test_a_deleted_account_loses_its_conversations(stack, make_user):
     user = make_user()
     conversation = chat(user.api, "help").json()["conversation_id"]
-    assert dapr_get(stack, f"conversations||{user.id}").status_code == 200
+    assert dapr_get(stack, f"conversations-{user.id}").status_code == 200
     r = user.api.delete("/api/me", json={"password": user.password})
     assert r.status_code == 204, describe(r)
-    wait_until(lambda: dapr_get(stack, f"conversation||{user.id}||{conversation}").status_code == 204
-               and dapr_get(stack, f"conversations||{user.id}").status_code == 204,
+    wait_until(lambda: dapr_get(stack, f"conversation-{user.id}-{conversation}").status_code == 204
+               and dapr_get(stack, f"conversations-{user.id}").status_code == 204,
                EVENT_WAIT, interval=0.2, what="the conversations deleted")
 
 

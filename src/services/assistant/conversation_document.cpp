@@ -43,11 +43,11 @@ std::optional<json::object> parse_object(std::string_view text) {
 }  // namespace
 
 std::string conversation_key(core::UserId user, std::string_view id) {
-  return "conversation||" + std::to_string(user) + "||" + std::string{id};
+  return "conversation-" + std::to_string(user) + "-" + std::string{id};
 }
 
 std::string index_key(core::UserId user) {
-  return "conversations||" + std::to_string(user);
+  return "conversations-" + std::to_string(user);
 }
 
 std::string document_to_json(const ConversationDocument& d) {

@@ -20,8 +20,8 @@ ConversationTurn turn_at(std::int64_t ms, std::string text) {
 }
 
 TEST(ConversationDocument, KeysCarryTheUser) {
-  EXPECT_EQ(conversation_key(7, "abc"), "conversation||7||abc");
-  EXPECT_EQ(index_key(7), "conversations||7");
+  EXPECT_EQ(conversation_key(7, "abc"), "conversation-7-abc");
+  EXPECT_EQ(index_key(7), "conversations-7");
   EXPECT_NE(conversation_key(7, "abc"), conversation_key(8, "abc"));
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // Conversations in a Dapr state store (the assistant role; docs/assistant.md): one key per
-// conversation, "conversation||<user>||<id>", holding its summary, state, version and last
-// messages, and one key per user, "conversations||<user>", the index of the user's conversations
-// (most recently used first, at most conversations_per_user). Every change is a read, then a
-// write conditional on the ETag read, so concurrent writers never lose each other's changes: an
-// index update that lost the race is redone; a turn that lost it (expected_version) answers
-// conversation_busy. Keys carry the user, so another user's conversation is not found. Calls
-// block on the sidecar: they run on the offload pool.
+// conversation, "conversation-<user>-<id>" (Dapr keeps "||" for its app-id prefix), holding its
+// summary, state, version and last messages, and one key per user, "conversations-<user>", the
+// index of the user's conversations (most recently used first, at most conversations_per_user).
+// Every change is a read, then a write conditional on the ETag read, so concurrent writers never
+// lose each other's changes: an index update that lost the race is redone; a turn that lost it
+// (expected_version) answers conversation_busy. Keys carry the user, so another user's conversation
+// is not found. Calls block on the sidecar: they run on the offload pool.
 #include <string>
 
 #include "bus/dapr/sidecar_client.hpp"

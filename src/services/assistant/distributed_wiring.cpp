@@ -30,7 +30,8 @@ std::unique_ptr<AssistantService> wire_distributed_assistant(
                       std::bind_front(&on_task_event, conversations.get()));
   auto service = std::make_unique<AssistantService>(
       settings, std::move(conversations), ports.pipeline,
-      tools_by_invocation(dapr, ports.offload, std::move(distributed.api_app_id)));
+      tools_by_invocation(dapr, ports.offload, std::move(distributed.api_app_id),
+                          std::move(distributed.sign_actor)));
   service->register_routes(ports.router);
   return service;
 }

@@ -9,6 +9,7 @@
 
 #include "bus/dapr/sidecar_client.hpp"
 #include "services/assistant/assistant_service.hpp"
+#include "services/assistant/invocation_tools.hpp"
 #include "services/ports.hpp"
 
 namespace tickler::services::assistant {
@@ -19,6 +20,7 @@ inline constexpr std::string_view k_consumer = "assistant";
 struct DistributedAssistantSettings {
   std::string state_store = "tickler-state";  // a Dapr state store with ETags (state.postgresql)
   std::string api_app_id = "tickler-api";     // where tools run
+  ActorSigner sign_actor;                     // the proof of a tool call's audit actor
 };
 
 // The client must outlive the service.

@@ -25,6 +25,7 @@ boost::asio::awaitable<wire::ToolOutcome> InvocationTools::call(
   if (!request) co_return wire::tool_error(request.error());
   bus::dapr::Headers headers{{"Authorization", authorization_},
                              {std::string{k_actor_header}, actor_},
+                             {std::string{k_actor_proof_header}, actor_proof_},
                              {"X-Request-Id", request_id_}};
   if (!request->if_match.empty()) headers.emplace_back("If-Match", request->if_match);
   const std::string target = bus::dapr::invocation_target(api_app_id_, request->target);
@@ -37,12 +38,14 @@ boost::asio::awaitable<wire::ToolOutcome> InvocationTools::call(
 }
 
 ToolsFactory tools_by_invocation(bus::dapr::DaprClient& dapr, base::Offload& offload,
-                                 std::string api_app_id) {
-  return [&dapr, &offload, app = std::move(api_app_id)](const http::RequestContext& ctx,
-                                                        http::Principal principal) {
-    return std::make_unique<InvocationTools>(
-        dapr, offload, app, std::string{ctx.request[http::beast_http::field::authorization]},
-        std::move(principal.actor), ctx.request_id);
+                                 std::string api_app_id, ActorSigner sign) {
+  return [&dapr, &offload, app = std::move(api_app_id), sign = std::move(sign)](
+             const http::RequestContext& ctx, http::Principal principal) {
+    std::string authorization{ctx.request[http::beast_http::field::authorization]};
+    auto proof = sign(principal.actor, authorization);
+    return std::make_unique<InvocationTools>(dapr, offload, app, std::move(authorization),
+                                             std::move(principal.actor), std::move(proof),
+                                             ctx.request_id);
   };
 }
 
