@@ -207,13 +207,16 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   for (auto method : {verb::get, verb::put, verb::delete_}) {
     router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
   }
-  router.add(verb::post, "/api/chat", http::Access::tasks_write, to(config_.assistant_app_id));
-  router.add(verb::get, "/api/conversations", http::Access::tasks_read,
-             to(config_.assistant_app_id));
-  router.add(verb::get, "/api/conversations/{id}", http::Access::tasks_read,
-             to(config_.assistant_app_id));
-  router.add(verb::delete_, "/api/conversations/{id}", http::Access::tasks_write,
-             to(config_.assistant_app_id));
+  auto chat_settings = dapr_settings(config_);
+  chat_settings.timeout = std::chrono::seconds{300};  // a model's turn may take minutes
+  chat_dapr_ = std::make_unique<bus::dapr::DaprClient>(chat_settings);
+  chat_offload_ = std::make_unique<base::Offload>(16);
+  const auto to_assistant = services::api::on_behalf_of_caller(
+      *api_, bus::dapr::forward_to(*chat_dapr_, *chat_offload_, config_.assistant_app_id));
+  router.add(verb::post, "/api/chat", http::Access::tasks_write, to_assistant);
+  router.add(verb::get, "/api/conversations", http::Access::tasks_read, to_assistant);
+  router.add(verb::get, "/api/conversations/{id}", http::Access::tasks_read, to_assistant);
+  router.add(verb::delete_, "/api/conversations/{id}", http::Access::tasks_write, to_assistant);
   // The assistant's tool calls come back here with the user's credential; their audit actor is
   // the assistant's, with its proof (assistant_actor.hpp).
   process_.set_actor_override(assistant_actor_override(jwt_secret_));

@@ -68,6 +68,10 @@ class RoleProcess final : public Runnable {
   std::unique_ptr<services::notifier::WiredNotifier> notifier_;
   std::unique_ptr<services::realtime::RealtimeService> realtime_;
   std::unique_ptr<services::assistant::AssistantService> assistant_;
+  // api: the chat routes' own client and pool. A turn calls back into the api (token check,
+  // tools), so waiting for it on the api's pool could hold every thread its answer needs.
+  std::unique_ptr<bus::dapr::DaprClient> chat_dapr_;
+  std::unique_ptr<base::Offload> chat_offload_;
   std::optional<http::UpgradeProxy> ws_proxy_;  // api, frontend: /api/ws to realtime replicas
   std::unique_ptr<services::EventRetention> retention_;  // api, notifier, auditor
 };

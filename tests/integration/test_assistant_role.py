@@ -51,8 +51,8 @@ def test_chat_on_the_api_origin_acts_as_the_assistant(stack, user):
     r = chat(user.api, f"add {title} tomorrow at 9am")
     answer = r.json()
     cards = [a for a in answer["message"]["actions"] if a.get("type") == "task"]
-    assert cards and cards[0]["task"]["title"] == title, answer
-    task_id = cards[0]["task"]["id"]
+    assert cards and cards[0]["change"] == "added" and cards[0]["title"] == title, answer
+    task_id = cards[0]["id"]
     # The tool ran on the api (service invocation), as the user, named as the assistant.
     r = user.api.get(f"/api/tasks/{task_id}")
     assert r.status_code == 200 and r.json()["title"] == title, describe(r)
@@ -62,8 +62,10 @@ def test_chat_on_the_api_origin_acts_as_the_assistant(stack, user):
     assert [c["id"] for c in listed] == [answer["conversation_id"]]
     shown = user.api.get(f"/api/conversations/{answer['conversation_id']}").json()
     assert [m["role"] for m in shown["messages"]] == ["user", "assistant"]
-    # Server-Sent Events pass through both hops as they are.
-    r = chat(user.api, "what's due tomorrow", answer["conversation_id"],
+    # Server-Sent Events from the role itself (what the Kubernetes Ingress routes to; daprd 1.16's
+    # service invocation fails on a text/event-stream answer, docs/assistant.md).
+    direct = Api(stack.services["assistant"].url, user.token)
+    r = chat(direct, "what's due tomorrow", answer["conversation_id"],
              headers={"Accept": "text/event-stream"})
     assert r.headers["Content-Type"].startswith("text/event-stream"), describe(r)
     assert r.headers.get("Cache-Control") == "no-cache"
