@@ -152,7 +152,7 @@ if ! hm upgrade --install "$release" "$repo/deploy/helm/tickler" -n "$ns" \
        "image: kubectl -n $ns describe pod … (ErrImageNeverPull means the image is not in Minikube)"
 fi
 # Every service pod must carry its sidecar: without the injector's webhook the pods start alone.
-for role in api notifier recurrer auditor realtime frontend; do
+for role in api notifier recurrer auditor realtime assistant frontend; do
   containers="$(kc -n "$ns" get pods -l "app.kubernetes.io/instance=$release,app.kubernetes.io/component=$role" \
     -o jsonpath='{.items[0].spec.containers[*].name}')"
   [[ " $containers " == *" daprd "* ]] || fail "the $role pod has no daprd sidecar (containers: $containers)" \
@@ -165,7 +165,7 @@ hm test "$release" -n "$ns" --logs --timeout 5m \
   || fail "helm test failed" "kubectl -n $ns logs $release-tickler-test-api"
 groups="$(kc -n kafka exec tickler-kafka-dual-role-0 -c kafka -- \
   bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list 2>/dev/null || true)"
-for g in tickler-notifier tickler-recurrer tickler-auditor; do
+for g in tickler-notifier tickler-recurrer tickler-auditor tickler-assistant; do
   grep -qx "$g" <<<"$groups" || fail "consumer group $g is missing: its subscription did not start" \
     "kubectl -n $ns logs deploy/$release-tickler-${g#tickler-} -c daprd | grep -i kafka"
 done

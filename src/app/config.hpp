@@ -130,6 +130,11 @@ struct RoleConfig {
   std::vector<std::string> realtime_upstreams;
   std::string auditor_app_id = "tickler-auditor";
   std::string notifier_app_id = "tickler-notifier";
+  std::string assistant_app_id = "tickler-assistant";  // api: where /api/chat… go
+  // assistant: the language model (--llm-url…); its key from TICKLER_LLM_API_KEY, else the
+  // secret llm_key_secret, if the secret store has it.
+  LlmConfig llm;
+  std::string llm_key_secret = "llm-api-key";
   NetworkConfig network;
   AccountConfig accounts;  // api
   RetentionConfig retention;

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
 
   tickler::app::RoleConfig role;
   std::vector<CLI::App*> role_commands;
-  for (const char* name : {"api", "notifier", "recurrer", "auditor", "realtime", "frontend"}) {
+  for (const char* name :
+       {"api", "notifier", "recurrer", "auditor", "realtime", "frontend", "assistant"}) {
     auto* r = cli.add_subcommand(
         name, std::string{"the "} + name + " service of the distributed mode (beside daprd)");
     tickler::app::add_role_options(*r, role);

@@ -45,6 +45,11 @@ class Process {
   }
   // What a 401 or 403 of the pipeline's credential check adds for the client (RFC 9728).
   void set_challenge(http::Challenge challenge) { pipeline_.set_challenge(std::move(challenge)); }
+  // Who the audit trail names for an authenticated request, where a trusted caller says
+  // (http::ActorOverride).
+  void set_actor_override(http::ActorOverride actor) {
+    pipeline_.set_actor_override(std::move(actor));
+  }
   // Serves the web UI from `root` on every path no route knows (GET/HEAD outside /api/).
   const http::StaticFiles& serve_web(const std::filesystem::path& root);
 

@@ -1,5 +1,5 @@
-// tickler api | notifier | recurrer | auditor | realtime | frontend: one role in the run loop
-// every serving command shares (run_loop.hpp).
+// tickler api | notifier | recurrer | auditor | realtime | frontend | assistant: one role in the
+// run loop every serving command shares (run_loop.hpp).
 #include "app/role_process.hpp"
 #include "app/roles.hpp"
 #include "app/run_loop.hpp"

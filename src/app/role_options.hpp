@@ -155,6 +155,7 @@ inline void add_llm_options(CLI::App& cmd, LlmConfig& c) {
 
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_network_options(cmd, c.network);
+  add_llm_options(cmd, c.llm);
   add_account_options(cmd, c.accounts);
   add_retention_options(cmd, c.retention, true);
   add_replay_options(cmd, c.replay);
@@ -162,7 +163,7 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();
-  cmd.add_option("--port", c.port, "listen port (default: the role's own, 8080–8084)")
+  cmd.add_option("--port", c.port, "listen port (default: the role's own, 8080–8086)")
       ->envname("TICKLER_PORT");
   cmd.add_option("--io-threads", c.io_threads, "network threads")
       ->envname("TICKLER_IO_THREADS")
@@ -221,7 +222,8 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   cmd.add_option("--secret-store", c.secret_store, "secret store component")
       ->envname("TICKLER_SECRET_STORE")
       ->capture_default_str();
-  cmd.add_option("--state-store", c.state_store, "notifier: state store component")
+  cmd.add_option("--state-store", c.state_store,
+                 "state store component (notifier: the sweep; assistant: conversations)")
       ->envname("TICKLER_STATE_STORE")
       ->capture_default_str();
   cmd.add_option("--api-app-id", c.api_app_id,
@@ -237,6 +239,15 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
       ->capture_default_str();
   cmd.add_option("--notifier-app-id", c.notifier_app_id, "api: the notifier's Dapr app id")
       ->envname("TICKLER_NOTIFIER_APP_ID")
+      ->capture_default_str();
+  cmd.add_option("--assistant-app-id", c.assistant_app_id,
+                 "api: the assistant's Dapr app id (/api/chat, /api/conversations)")
+      ->envname("TICKLER_ASSISTANT_APP_ID")
+      ->capture_default_str();
+  cmd.add_option("--llm-key-secret", c.llm_key_secret,
+                 "assistant: the secret holding the LLM's API key, read when "
+                 "TICKLER_LLM_API_KEY is not set")
+      ->envname("TICKLER_LLM_KEY_SECRET")
       ->capture_default_str();
   cmd.add_option("--sweep-binding", c.sweep_binding, "notifier: the cron input binding's name")
       ->envname("TICKLER_SWEEP_BINDING")

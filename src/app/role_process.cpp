@@ -5,12 +5,15 @@
 #include <thread>
 
 #include "app/api_token_check.hpp"
+#include "app/assistant_actor.hpp"
 #include "app/bootstrap.hpp"
+#include "app/chat_forwarding.hpp"
 #include "app/web_root.hpp"
 #include "base/log.hpp"
 #include "bus/dapr/invocation.hpp"
 #include "bus/dapr/jobs_scheduler.hpp"
 #include "services/api/api_wiring.hpp"
+#include "services/assistant/distributed_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
 #include "services/realtime/realtime_wiring.hpp"
@@ -23,8 +26,8 @@ namespace {
 
 using http::beast_http::verb;
 
-constexpr std::array<std::string_view, 6> k_roles{"api",     "notifier", "recurrer",
-                                                  "auditor", "realtime", "frontend"};
+constexpr std::array<std::string_view, 7> k_roles{"api",      "notifier", "recurrer", "auditor",
+                                                  "realtime", "frontend", "assistant"};
 
 bool has_store(std::string_view role) {
   return role == "api" || role == "notifier" || role == "auditor";
@@ -135,10 +138,11 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
     process_.run_relay(*relay_);
   }
   const auto ports = process_.ports(store_.get(), bus_);
-  // Every role but the api asks the api about tokens it cannot check itself (api_token_check.hpp).
+  // Every role but the api asks the api about tokens it cannot check itself (api_token_check.hpp);
+  // the assistant, which the ingress reaches directly, about sessions too (revoked ones).
   process_.set_authenticator(token_check_by_api(
       [this](std::string_view token) { return jwt_.verify(token, core::now()); }, dapr_,
-      process_.offload(), config_.api_app_id, {.ask_about_sessions = false}));
+      process_.offload(), config_.api_app_id, {.ask_about_sessions = role == "assistant"}));
   if (role == "api") wire_api(ports);
   if (role == "auditor") auditor_ = services::auditor::wire_auditor(ports);
   if (role == "recurrer") {
@@ -154,6 +158,7 @@ RoleProcess::RoleProcess(const RoleConfig& config, boost::asio::io_context& ioc)
                    {{"root", web.root().string()}, {"built", web.available()}});
   }
   if (role == "realtime") wire_realtime(ports);
+  if (role == "assistant") wire_assistant(ports);
   if (retention_settings_.outbox || retention_settings_.processed_events) {
     retention_ = services::wire_event_retention(ports, retention_settings_);
   }
@@ -203,7 +208,29 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   for (auto method : {verb::get, verb::put, verb::delete_}) {
     router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
   }
+  const auto to_assistant =
+      services::api::on_behalf_of_caller(*api_, chat_forward(config_.assistant_app_id));
+  router.add(verb::post, "/api/chat", http::Access::tasks_write,
+             chat_over_invocation(to_assistant));
+  router.add(verb::get, "/api/conversations", http::Access::tasks_read, to_assistant);
+  router.add(verb::get, "/api/conversations/{id}", http::Access::tasks_read, to_assistant);
+  router.add(verb::delete_, "/api/conversations/{id}", http::Access::tasks_write, to_assistant);
+  // The assistant's tool calls come back here with the user's credential; their audit actor is
+  // the assistant's, with its proof (assistant_actor.hpp).
+  process_.set_actor_override(assistant_actor_override(jwt_secret_));
   wire_ws_proxy(ports);
+}
+
+// Chat turns go on their own client and pool: a model's turn may take minutes, and a turn calls
+// back into the api (its tools), so it must not wait behind the pool it is holding.
+http::Handler RoleProcess::chat_forward(const std::string& app_id) {
+  if (!chat_dapr_) {
+    auto settings = dapr_settings(config_);
+    settings.timeout = std::chrono::seconds{300};
+    chat_dapr_ = std::make_unique<bus::dapr::DaprClient>(settings);
+    chat_offload_ = std::make_unique<base::Offload>(16);
+  }
+  return bus::dapr::forward_to(*chat_dapr_, *chat_offload_, app_id);
 }
 
 // The frontend: the web UI's files, and every /api route, /mcp and the OAuth endpoints passed to
@@ -211,6 +238,10 @@ void RoleProcess::wire_api(const services::Ports& ports) {
 // to realtime.
 void RoleProcess::wire_frontend(const services::Ports& ports) {
   const auto to_api = bus::dapr::forward_to(dapr_, ports.offload, config_.api_app_id);
+  // A chat turn's event stream does not pass through invocation (chat_forwarding.hpp); first,
+  // as the router takes the first route that matches.
+  ports.router.add(verb::post, "/api/chat", http::Access::open,
+                   chat_over_invocation(chat_forward(config_.api_app_id)));
   std::string pattern = "/api";
   for (int depth = 0; depth < 5; ++depth) {
     pattern += "/{p" + std::to_string(depth) + "}";
@@ -281,6 +312,27 @@ void RoleProcess::wire_realtime(const services::Ports& ports) {
         return services::realtime::SessionToken{claims->generation, claims->expires_at};
       },
       hub_settings(config_.replay));
+}
+
+// The assistant: conversations in the Dapr state store, tools on the api by service invocation,
+// the LLM's key from the environment or the secret store (none there: no model's key).
+void RoleProcess::wire_assistant(const services::Ports& ports) {
+  services::assistant::AssistantSettings settings;
+  auto llm = config_.llm;
+  llm.api_key = llm_api_key_from_environment();
+  if (llm.api_key.empty()) {
+    auto key = dapr_.secret(config_.secret_store, config_.llm_key_secret);
+    if (key) llm.api_key = std::move(*key);
+    base::log_json(spdlog::level::info, "llm api key",
+                   {{"secret", config_.llm_key_secret}, {"found", bool{key}}});
+  }
+  settings.llm = llm_settings(llm, config_.network);
+  assistant_ = services::assistant::wire_distributed_assistant(
+      ports, std::move(settings), dapr_,
+      {config_.state_store, config_.api_app_id,
+       [this](std::string_view actor, std::string_view authorization) {
+         return assistant_actor_proof(jwt_secret_, actor, authorization);
+       }});
 }
 
 core::Status RoleProcess::ready() {

@@ -1,7 +1,7 @@
 #pragma once
 // One service of the distributed mode in its own process (tickler api | notifier | recurrer |
-// auditor | realtime | frontend): the service wired by the same function as in tickler serve, to
-// PostgreSQL (the role's own tables), Dapr pub/sub over Kafka, the Dapr Jobs API and Dapr
+// auditor | realtime | frontend | assistant): the service wired by the same function as in tickler
+// serve, to PostgreSQL (the role's own tables), Dapr pub/sub over Kafka, the Dapr Jobs API and Dapr
 // secrets. Besides the role's public routes it serves /healthz, /readyz, /metrics and the
 // sidecar's routes (/dapr/subscribe, /events/…, /job/…, the cron binding, /internal/…), which
 // answer only calls carrying the app token. The api (and the frontend) also serve the routes of
@@ -17,6 +17,7 @@
 #include "bus/dapr/sidecar_client.hpp"
 #include "http/upgrade_proxy.hpp"
 #include "services/api/api_service.hpp"
+#include "services/assistant/assistant_service.hpp"
 #include "services/auditor/audit_service.hpp"
 #include "services/event_retention.hpp"
 #include "services/notifier/notifier_wiring.hpp"
@@ -47,7 +48,10 @@ class RoleProcess final : public Runnable {
   void wire_api(const services::Ports& ports);
   void wire_notifier(const services::Ports& ports);
   void wire_realtime(const services::Ports& ports);
+  void wire_assistant(const services::Ports& ports);
   void wire_frontend(const services::Ports& ports);
+  // A forward of chat routes to app_id on a client with a long timeout and a pool of its own.
+  [[nodiscard]] http::Handler chat_forward(const std::string& app_id);
   void wire_ws_proxy(const services::Ports& ports);
   core::Status ready();
 
@@ -65,6 +69,11 @@ class RoleProcess final : public Runnable {
   std::unique_ptr<services::recurrer::RecurrerService> recurrer_;
   std::unique_ptr<services::notifier::WiredNotifier> notifier_;
   std::unique_ptr<services::realtime::RealtimeService> realtime_;
+  std::unique_ptr<services::assistant::AssistantService> assistant_;
+  // api, frontend: the chat routes' own client and pool. A turn calls back into the api (token
+  // check, tools), so waiting for it on the api's pool could hold every thread its answer needs.
+  std::unique_ptr<bus::dapr::DaprClient> chat_dapr_;
+  std::unique_ptr<base::Offload> chat_offload_;
   std::optional<http::UpgradeProxy> ws_proxy_;  // api, frontend: /api/ws to realtime replicas
   std::unique_ptr<services::EventRetention> retention_;  // api, notifier, auditor
 };

@@ -50,6 +50,8 @@ TEST(RoleProcess, FrontendPassesEveryApiRouteOn) {
   for (const auto& r : k_common) EXPECT_EQ(routes.erase(r), 1U) << r.second;
   EXPECT_EQ(routes.erase({"POST", "/mcp"}) + routes.erase({"DELETE", "/mcp"}), 2U);
   for (const auto& r : k_oauth) EXPECT_EQ(routes.erase(r), 1U) << r.second;
+  // A chat turn has its own route: its answer comes back as JSON (chat_forwarding.hpp).
+  EXPECT_EQ(routes.erase({"POST", "/api/chat"}), 1U);
   EXPECT_EQ(routes.size(), 25U);  // five depths, five methods
   EXPECT_TRUE(routes.contains({"PATCH", "/api/{p0}/{p1}/{p2}"}));
   EXPECT_TRUE(routes.contains({"DELETE", "/api/{p0}/{p1}/{p2}/{p3}/{p4}"}));

@@ -203,6 +203,7 @@ net::awaitable<Response> Pipeline::dispatch(RequestContext& ctx, std::string& ro
         co_return challenged(req, path, wrong_audience(principal->audience));
       }
       ctx.principal = std::move(*principal);
+      if (actor_override_) actor_override_(req, *ctx.principal);
     }
     ctx.user_id = ctx.principal->user;
     if (const auto needed = scopes_of(match.route->access); !ctx.principal->has(needed)) {

@@ -22,6 +22,11 @@ using Authenticator =
 using Challenge =
     std::function<void(const Request& request, std::string_view path, Response& response)>;
 
+// Looks at an authenticated request and may name another audit actor for it (the distributed
+// api: the assistant role's calls name the assistant); it must trust only what a browser cannot
+// send.
+using ActorOverride = std::function<void(const Request& request, Principal& principal)>;
+
 struct PipelineSettings {
   std::set<std::string> cors_origins;  // exact origins, e.g. "http://localhost:5173"
 };
@@ -45,6 +50,8 @@ class Pipeline {
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
   // Set it before the server starts.
   void set_challenge(Challenge challenge) { challenge_ = std::move(challenge); }
+  // Set it before the server starts.
+  void set_actor_override(ActorOverride actor) { actor_override_ = std::move(actor); }
   // For requests the server rejects before the pipeline (oversize, unparsable): the same headers.
   void finish(const Request* request, Response& response, std::string_view request_id) const;
 
@@ -61,6 +68,7 @@ class Pipeline {
   Authenticator authenticate_;
   Handler fallback_;
   Challenge challenge_;
+  ActorOverride actor_override_;
 };
 
 // Whether a request to `path` is within `audience`, the resource URL a token was issued for:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The distributed Tickler stack on one machine, on loopback: PostgreSQL, a Kafka broker, the Dapr
-scheduler, and the five roles (api, notifier, recurrer, auditor, realtime x N), each beside its own
+scheduler, and the six roles (api, notifier, recurrer, auditor, realtime x N, assistant), each beside its own
 daprd. Used by `make up` / `make down` and by the integration tests (tests/integration), which
 drive single processes through the Stack object (kill -9 a consumer, restart Kafka, stop a sidecar).
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = ROOT / "deploy" / "dapr" / "self-hosted"
-ROLES = ("api", "notifier", "recurrer", "auditor", "realtime")
+ROLES = ("api", "notifier", "recurrer", "auditor", "realtime", "assistant")
 DATABASES = {"api": "tickler_api", "notifier": "tickler_notifier", "auditor": "tickler_auditor",
              "state": "tickler_state"}
 
@@ -191,6 +191,8 @@ class Stack:
             "auditor-database-url": self.pg_urls["auditor"],
             "state-database-url": self.pg_urls["state"],
             "jwt-secret": secrets.token_hex(32),
+            # The assistant reads the LLM's key here (none is used while no model is set up).
+            "llm-api-key": "stack-llm-key-" + secrets.token_hex(8),
         }, indent=1))
         secrets_file.chmod(0o600)
         values = {"KAFKA_BROKERS": self.kafka, "SECRETS_FILE": str(secrets_file),
@@ -220,7 +222,8 @@ class Stack:
         self.services[name] = svc
         return svc
 
-    def start_app(self, svc: Service) -> None:
+    def start_app(self, svc: Service, extra_env: dict[str, str] | None = None) -> None:
+        """Starts the service's process (extra_env: more environment, e.g. a model's URL)."""
         env = {"DAPR_HTTP_PORT": str(svc.dapr_http), "DAPR_API_TOKEN": self.dapr_token,
                "APP_API_TOKEN": self.app_token,
                "TICKLER_LOG_LEVEL": os.environ.get("TICKLER_LOG_LEVEL", "info")}
@@ -230,6 +233,7 @@ class Stack:
             # /api/ws on the API's (and the frontend's) origin is passed to the realtime replicas.
             env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(
                 f"127.0.0.1:{s.app_port}" for s in self.services.values() if s.role == "realtime")
+        env.update(extra_env or {})
         argv = [str(self.tickler), svc.role, "--port", str(svc.app_port)]
         svc.app = self._spawn(f"{svc.name}.app", argv, env)
 
@@ -285,7 +289,7 @@ class Stack:
         self.render_components()
         self.start_scheduler()
         self.add("api", app_port=self.api_port)
-        for role in ("notifier", "recurrer", "auditor"):
+        for role in ("notifier", "recurrer", "auditor", "assistant"):
             self.add(role)
         for i in range(1, self.realtime_replicas + 1):
             self.add("realtime", f"realtime-{i}")

@@ -223,6 +223,70 @@ core::Result<std::optional<std::string>> DaprClient::get_state(std::string_view 
   return std::optional<std::string>{std::move(r->body)};
 }
 
+core::Result<std::optional<StateEntry>> DaprClient::get_state_entry(std::string_view store,
+                                                                    std::string_view key) {
+  auto r = request("GET", "/v1.0/state/" + encode_component(store) + "/" + encode_component(key) +
+                              "?consistency=strong");
+  if (!r) return r.error();
+  if (r->status == 204 || (r->status == 200 && r->body.empty())) {
+    return std::optional<StateEntry>{};
+  }
+  if (r->status != 200) return refused("get state", *r);
+  StateEntry entry{std::move(r->body), {}};
+  for (auto& [name, value] : r->headers) {
+    if (name == "ETag") entry.etag = value;
+  }
+  return std::optional<StateEntry>{std::move(entry)};
+}
+
+namespace {
+
+core::Error state_conflict(std::string_view key) {
+  return {core::Errc::conflict,
+          "state " + std::string{key} + " was changed by another write",
+          {},
+          "state_conflict"};
+}
+
+}  // namespace
+
+core::Status DaprClient::save_state_if(std::string_view store, std::string_view key,
+                                       std::string_view json, std::string_view etag) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(json, ec);
+  if (ec) return core::make_error(core::Errc::invalid_json, "state value is not JSON");
+  boost::json::object item{
+      {"key", key},
+      {"value", std::move(value)},
+      {"options", {{"concurrency", "first-write"}, {"consistency", "strong"}}}};
+  if (!etag.empty()) item["etag"] = etag;
+  auto r = request("POST", "/v1.0/state/" + encode_component(store),
+                   boost::json::serialize(boost::json::array{item}), "application/json");
+  if (!r) return r.error();
+  if (r->status == 409) return state_conflict(key);
+  // A first write of a key that exists: state.postgresql reports the insert's failure as a 500
+  // naming the duplicate key.
+  if (etag.empty() && r->status == 500 && r->body.find("duplicate") != std::string::npos) {
+    return state_conflict(key);
+  }
+  if (r->status != 204 && r->status != 200) return refused("save state", *r);
+  return {};
+}
+
+core::Status DaprClient::delete_state(std::string_view store, std::string_view key,
+                                      std::string_view etag) {
+  Headers headers;
+  if (!etag.empty()) headers.emplace_back("If-Match", std::string{etag});
+  auto r = request("DELETE",
+                   "/v1.0/state/" + encode_component(store) + "/" + encode_component(key) +
+                       (etag.empty() ? "" : "?concurrency=first-write&consistency=strong"),
+                   {}, {}, headers);
+  if (!r) return r.error();
+  if (r->status == 409) return state_conflict(key);
+  if (r->status != 204 && r->status != 200) return refused("delete state", *r);
+  return {};
+}
+
 core::Status DaprClient::healthz() {
   auto r = request("GET", "/v1.0/healthz");
   if (!r) return r.error();

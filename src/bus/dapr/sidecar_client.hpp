@@ -37,6 +37,12 @@ struct SidecarResponse {
   Headers headers{};
 };
 
+// A value of the state store and the ETag it is stored under.
+struct StateEntry {
+  std::string value;  // JSON
+  std::string etag;
+};
+
 // A job of the Jobs API: one shot at due_time, data echoed back on POST /job/{name}.
 struct JobSpec {
   core::Instant due_time{};
@@ -82,6 +88,17 @@ class DaprClient {
                                        std::string body, const Headers& headers = {});
   core::Status save_state(std::string_view store, std::string_view key, std::string_view json);
   core::Result<std::optional<std::string>> get_state(std::string_view store, std::string_view key);
+  // A value with its ETag (strong consistency: the latest write); nullopt when there is none.
+  core::Result<std::optional<StateEntry>> get_state_entry(std::string_view store,
+                                                          std::string_view key);
+  // Saves `json` only while the stored ETag is still `etag` (empty: only while the key is absent,
+  // first-write); conflict (code state_conflict) when another write came first.
+  core::Status save_state_if(std::string_view store, std::string_view key, std::string_view json,
+                             std::string_view etag);
+  // Deletes the key (when `etag` is given: only while it is still that; else conflict); succeeds
+  // also when there is no such key.
+  core::Status delete_state(std::string_view store, std::string_view key,
+                            std::string_view etag = {});
   // 204 from /v1.0/healthz (outbound: the sidecar's components are up).
   core::Status healthz();
 

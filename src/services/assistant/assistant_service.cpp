@@ -141,14 +141,14 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
 
   auto principal = *ctx.principal;
   principal.actor = model_ ? llm_actor(settings_.llm) : std::string{k_built_in_actor};
-  PipelineTools tools{pipeline_, std::move(principal), ctx.request_id};
+  auto tools = tools_for(ctx, std::move(principal));
   auto state = state_from_json(conversation.state);
   const TurnInput input{message, time_zone, now};
   Reply reply;
   if (model_) {
-    reply = co_await model_turn(conversation, fresh, input, state, tools);
+    reply = co_await model_turn(conversation, fresh, input, state, *tools);
   } else {
-    reply = co_await built_in_turn(input, state, tools);
+    reply = co_await built_in_turn(input, state, *tools);
   }
 
   ConversationTurn turn;
@@ -156,6 +156,7 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
                    {0, "assistant", reply.text, json::serialize(reply.actions), now}};
   turn.state = state_to_json(state);
   turn.at = now;
+  turn.expected_version = conversation.version;
   if (auto st = co_await conversations_->append(user, conversation.id, turn); !st) {
     co_return http::error_response(st.error());
   }
@@ -184,6 +185,12 @@ http::net::awaitable<Reply> AssistantService::model_turn(const store::Conversati
   co_return co_await agent_turn(agent, state, tools, *model_, settings_.llm);
 }
 #pragma GCC diagnostic pop
+
+std::unique_ptr<ToolRunner> AssistantService::tools_for(const http::RequestContext& ctx,
+                                                        http::Principal principal) const {
+  if (tools_) return tools_(ctx, std::move(principal));
+  return std::make_unique<PipelineTools>(pipeline_, std::move(principal), ctx.request_id);
+}
 
 http::net::awaitable<http::Response> AssistantService::list(http::RequestContext& ctx) {
   auto found = co_await conversations_->list(*ctx.user_id);

@@ -5,6 +5,7 @@
 // model configured (settings.llm) the agent loop over it, with the caller's principal and the
 // assistant as audit actor, its tools through the request pipeline; the conversation and its
 // state live behind the Conversations interface.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "services/assistant/conversations.hpp"
 #include "services/assistant/llm_client.hpp"
 #include "services/assistant/replies.hpp"
+#include "services/assistant/tool_runner.hpp"
 
 namespace tickler::services::assistant {
 
@@ -22,13 +24,20 @@ struct AssistantSettings {
   LlmSettings llm;  // no url: the built-in assistant
 };
 
+// The ToolRunner of one turn: its tools run as `principal` (the caller's, its actor the
+// assistant's). Empty: PipelineTools over the process's own request pipeline (tickler serve);
+// the assistant role runs them against the api over service invocation.
+using ToolsFactory = std::function<std::unique_ptr<ToolRunner>(const http::RequestContext& ctx,
+                                                               http::Principal principal)>;
+
 class AssistantService {
  public:
   AssistantService(AssistantSettings settings, std::unique_ptr<Conversations> conversations,
-                   const http::Pipeline& pipeline)
+                   const http::Pipeline& pipeline, ToolsFactory tools = {})
       : settings_(settings),
         conversations_(std::move(conversations)),
         pipeline_(pipeline),
+        tools_(std::move(tools)),
         model_(settings_.llm.configured() ? std::make_unique<LlmClient>(settings_.llm) : nullptr) {}
 
   void register_routes(http::Router& router);
@@ -46,7 +55,11 @@ class AssistantService {
 
   AssistantSettings settings_;
   std::unique_ptr<Conversations> conversations_;
+  [[nodiscard]] std::unique_ptr<ToolRunner> tools_for(const http::RequestContext& ctx,
+                                                      http::Principal principal) const;
+
   const http::Pipeline& pipeline_;
+  ToolsFactory tools_;
   std::unique_ptr<ChatModel> model_;  // the language model; null: the built-in assistant
 };
 

@@ -1,14 +1,7 @@
 #pragma once
-// The wire format of a chat reply. POST /api/chat answers with Server-Sent Events
-// (text/event-stream), in this order:
-//   event: conversation  data: {"conversation_id": "…"}
-//   event: delta         data: {"text": "…"}          the reply's text, one piece per line
-//   event: action        data: {…}                    one per action (replies.hpp)
-//   event: done          data: the complete answer, as chat_json
-// or, for a client that sends Accept: application/json (and not text/event-stream), with the
-// complete answer as one JSON object:
-//   {"conversation_id", "message": {"role":"assistant","text","actions","created_at"},
-//    "awaiting": "choice" | "confirmation" | null}
+// A chat reply in the wire format of wire/chat_answer.hpp: POST /api/chat answers with
+// Server-Sent Events (chat_events), or, for a client that sends Accept: application/json (and
+// not text/event-stream), with the complete answer as one JSON object (chat_json).
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>

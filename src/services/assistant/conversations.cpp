@@ -4,6 +4,14 @@ namespace tickler::services::assistant {
 
 using boost::asio::awaitable;
 
+core::Error conversation_busy() {
+  core::Error e = core::make_error(core::Errc::conflict,
+                                   "another turn of this conversation came first; reload it and "
+                                   "send the message again");
+  e.code_name = "conversation_busy";
+  return e;
+}
+
 awaitable<core::Result<std::vector<store::Conversation>>> StoreConversations::list(
     core::UserId user) {
   co_return co_await offload_.call(&StoreConversations::list_now, this, user);
@@ -60,7 +68,12 @@ core::Status StoreConversations::create_now(const store::Conversation& c) {
 
 core::Status StoreConversations::append_now(core::UserId user, const std::string& id,
                                             const ConversationTurn& turn) {
-  return store_.write([&](store::Writer& w) {
+  return store_.write([&](store::Writer& w) -> core::Status {
+    if (turn.expected_version >= 0) {
+      auto current = w.conversation(user, id);
+      if (!current) return current.error();
+      if (*current && (*current)->version != turn.expected_version) return conversation_busy();
+    }
     return w.append_conversation_turn(user, id, turn.messages, turn.state, turn.at,
                                       limits_.messages_per_conversation);
   });

@@ -27,7 +27,14 @@ struct ConversationTurn {
   std::vector<store::ConversationMessage> messages;
   std::string state;  // JSON
   core::Instant at{};
+  // The conversation's version the turn started from: the append is refused (conflict, code
+  // conversation_busy) when another turn was appended since. -1: append whatever came between.
+  std::int64_t expected_version = -1;
 };
+
+// The answer to a turn that lost the race for its conversation
+// (ConversationTurn::expected_version).
+[[nodiscard]] core::Error conversation_busy();
 
 // Parameters are references (the caller keeps them alive across the co_await): GCC 12 corrupts a
 // class-type coroutine parameter taken by value and moved from.

@@ -72,6 +72,8 @@ var roleComponents = map[string][]string{
 	"tickler-recurrer": {"pubsub.kafka"},
 	"tickler-auditor":  {"pubsub.kafka", "secretstores.kubernetes"},
 	"tickler-realtime": {"pubsub.kafka", "secretstores.kubernetes"},
+	// Conversations in the state store, account deletions from task-events, the LLM key.
+	"tickler-assistant": {"pubsub.kafka", "secretstores.kubernetes", "state.postgresql"},
 }
 
 type podOwner struct {
@@ -269,6 +271,7 @@ func Policy(docs []*Doc) []error {
 	}
 	wsRoute := false
 	mcpRoute := false
+	chatRoute := false
 	for _, d := range ingresses {
 		ing := d.Typed.(*networkingv1.Ingress)
 		for _, r := range ing.Spec.Rules {
@@ -299,6 +302,9 @@ func Policy(docs []*Doc) []error {
 				if p.Path == "/mcp" && strings.HasSuffix(s.Name, "-api") {
 					mcpRoute = true
 				}
+				if p.Path == "/api/chat" && strings.HasSuffix(s.Name, "-assistant") {
+					chatRoute = true
+				}
 			}
 		}
 	}
@@ -307,6 +313,9 @@ func Policy(docs []*Doc) []error {
 	}
 	if len(ingresses) > 0 && !mcpRoute {
 		errs = append(errs, fmt.Errorf("no Ingress routes /mcp to the api Service"))
+	}
+	if len(ingresses) > 0 && !chatRoute {
+		errs = append(errs, fmt.Errorf("no Ingress routes /api/chat to the assistant Service"))
 	}
 	if len(deployments) > 0 && len(components) > 0 && !haveTest {
 		errs = append(errs, fmt.Errorf("no helm test Pod (helm.sh/hook: test) is rendered"))
