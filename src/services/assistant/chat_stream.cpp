@@ -26,6 +26,8 @@ std::string chat_events(std::string_view conversation_id, const Reply& reply, co
   return wire::chat_events_of(chat_json(conversation_id, reply, at, state));
 }
 
-bool wants_json(std::string_view accept) { return wire::wants_chat_json(accept); }
+bool wants_json(std::string_view accept) {
+  return wire::wants_chat_json(accept);
+}
 
 }  // namespace tickler::services::assistant
