@@ -10,7 +10,7 @@
 # /healthz of the same run is the baseline. Raw outputs go to bench/out/assistant/ (gitignored).
 #
 # Knobs (environment): TICKLER_BIN (build/tickler), BENCH_DURATION (10s), BENCH_ROUNDS (2),
-# BENCH_THREADS (2), BENCH_CONNS (4), BENCH_OUT (bench/out/assistant), BENCH_STRICT=1 to exit 1
+# BENCH_CONNS (4), BENCH_THREADS (as many as BENCH_CONNS), BENCH_OUT (bench/out/assistant), BENCH_STRICT=1 to exit 1
 # when a target is missed.
 set -euo pipefail
 
@@ -20,6 +20,9 @@ ROUNDS=${BENCH_ROUNDS:-2}
 OUT=${BENCH_OUT:-bench/out/assistant}
 STRICT=${BENCH_STRICT:-0}
 BENCH_CONNS=${BENCH_CONNS:-4}
+# One connection per wrk thread: each thread keeps one conversation, and a conversation takes
+# one turn at a time (a second one at once is refused: 409 conversation_busy).
+BENCH_THREADS=${BENCH_THREADS:-$BENCH_CONNS}
 source bench/lib/serve.sh
 start_server
 

@@ -1,7 +1,8 @@
 -- POST /api/chat with Accept: application/json (the whole answer as one JSON object): one turn
 -- of the built-in assistant. $CHAT_MESSAGE is the message, "{n}" in it replaced by
 -- "<thread>-<counter>" so every turn is distinct; each wrk thread keeps one conversation (the
--- id of its first answer), as a person's chat does. An answer without $CHAT_EXPECT in its body
+-- id of its first answer), as a person's chat does: run one connection per thread (-t = -c), as
+-- a conversation takes one turn at a time (409 conversation_busy otherwise). An answer without $CHAT_EXPECT in its body
 -- (e.g. '"change":"added"') counts as an error ($BENCH_RESULT.tool_errors).
 dofile((os.getenv("BENCH_LUA_DIR") or "bench/lua") .. "/report.lua")
 
