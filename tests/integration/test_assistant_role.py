@@ -6,17 +6,15 @@ from the secret store, and a deleted account's conversations deleted."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import urllib.parse
 
 import requests
+from chat_support import JSON, race_turns
 from e2e_support import wait_until
 from flows import EVENT_WAIT
 from helpers import Api, assert_error, create_task, describe, signup, unique_word
 from model_support import MODEL, ScriptedModel, calls, say
-
-JSON = {"Accept": "application/json"}
 
 
 def chat(api, message, conversation=None, expect=200, headers=JSON):
@@ -120,30 +118,7 @@ def test_conversations_live_in_the_state_store_and_survive_a_restart(stack, user
 
 def test_concurrent_turns_on_one_conversation_respect_the_etag(stack, user):
     conversation = chat(user.api, "help").json()["conversation_id"]
-    session_token = user.token
-    url = stack.services["api"].url
-
-    def turn(_):
-        return Api(url, session_token).post(
-            "/api/chat", json={"message": "what's overdue", "conversation_id": conversation},
-            headers=JSON)
-
-    won, busy = 0, 0
-    for _burst in range(5):  # until two turns overlapped at least once
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(turn, range(16)))
-        statuses = [r.status_code for r in answers]
-        assert set(statuses) <= {200, 409}, [describe(r) for r in answers
-                                             if r.status_code not in (200, 409)]
-        for r in answers:
-            if r.status_code == 409:
-                assert r.json()["error"]["code"] == "conversation_busy", describe(r)
-        won += statuses.count(200)
-        busy += statuses.count(409)
-        if busy:
-            break
-    assert busy, "no two concurrent turns overlapped"
-    assert won >= 1
+    won, busy = race_turns(stack.services["api"].url, user.token, conversation, 16)
     # Exactly the winners' turns were appended: none lost, none doubled.
     shown = user.api.get(f"/api/conversations/{conversation}").json()
     assert len(shown["messages"]) == min(200, 2 + 2 * won), (won, busy)
