@@ -12,6 +12,7 @@ import time
 import uuid
 
 import requests
+import websocket
 
 # The server under test is started with TICKLER_JWT_SECRET set to this, so tests can forge tokens.
 TEST_SECRET = "tickler-black-box-test-secret-5b1f0c2e9a7d4e38"
@@ -207,6 +208,21 @@ def wait_until(probe, what: str = "condition", timeout: float = 20.0):
             return value
         assert time.monotonic() < deadline, f"timed out waiting for {what}; last value: {value!r}"
         time.sleep(0.02)
+
+def close_code(ws: websocket.WebSocket, timeout: float = 10) -> int | None:
+    """Reads until the server's close frame; its code (None when the connection just ended)."""
+    ws.settimeout(timeout)
+    try:
+        for _ in range(1000):
+            opcode, data = ws.recv_data(control_frame=True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+    except (websocket.WebSocketException, OSError):
+        return None
+    finally:
+        ws.shutdown()
+    return None
+
 
 def create_task(api: Api, **fields) -> dict:
     fields.setdefault("title", "task " + unique_word())

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 import websocket
 
-from helpers import assert_error, create_task, describe, signup
+from helpers import assert_error, close_code, create_task, describe, signup
 from test_api_tokens import READ, READ_WRITE, make_token
 from tickler_server import server_env
 
@@ -50,20 +50,6 @@ def refused_status(base_url: str, token: str) -> int:
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(ws_url(base_url, token), timeout=5, http_no_proxy=["127.0.0.1"])
     return refused.value.status_code
-
-
-def close_code(ws: websocket.WebSocket, timeout: float = 10) -> int | None:
-    ws.settimeout(timeout)
-    try:
-        for _ in range(1000):
-            opcode, data = ws.recv_data(control_frame=True)
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
-    except (websocket.WebSocketException, OSError):
-        return None
-    finally:
-        ws.shutdown()
-    return None
 
 
 def test_a_deleted_token_is_refused_at_once(server, user):

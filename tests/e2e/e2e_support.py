@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import websocket
 
-from helpers import Api, describe
+from helpers import Api, close_code, describe  # noqa: F401 (close_code: for the suites)
 
 DEFAULT_WAIT = 5.0  # seconds an asynchronous effect gets to show up
 CLI_TIMEOUT = 30.0
@@ -199,19 +199,6 @@ def open_ws(base_url: str, token: str) -> websocket.WebSocket:
     return ws
 
 
-def close_code(ws: websocket.WebSocket, timeout: float = DEFAULT_WAIT) -> int | None:
-    """Reads until the server's close frame; its code (None when the connection just ended)."""
-    ws.settimeout(timeout)
-    try:
-        for _ in range(1000):
-            opcode, data = ws.recv_data(control_frame=True)
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                return int.from_bytes(data[:2], "big") if len(data) >= 2 else None
-    except (websocket.WebSocketException, OSError):
-        return None
-    finally:
-        ws.shutdown()
-    return None
 
 
 # --- maintenance commands and the data directory -------------------------------------------
