@@ -11,11 +11,11 @@ import {
   apiSignup,
   call,
   eventually,
-  launchBrowser,
   row,
   screenshots,
   signedInContext,
-  startServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
   titles,
   uniqueEmail,
 } from './support.mjs';
@@ -23,14 +23,8 @@ import {
 describe('the web UI, one user', { timeout: 180000 }, () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser(server, browser));
 
   it('signs up, then quick-adds with a live preview of the parse', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -6,19 +6,22 @@
 // takes quoted text and "1/2" literally.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiSignup, call, eventually, launchBrowser, row, screenshots, signedInContext, startServer } from './support.mjs';
+import {
+  apiSignup,
+  call,
+  eventually,
+  row,
+  screenshots,
+  signedInContext,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+} from './support.mjs';
 
 describe('the web UI keeps what was asked for', { timeout: 180000 }, () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser(server, browser));
 
   async function tasks(me) {
     const res = await call(server.baseUrl, 'GET', '/api/tasks?status=all&limit=200', me.token);

@@ -8,28 +8,21 @@ import {
   PASSWORD,
   apiSignup,
   call,
-  eventually,
-  launchBrowser,
   row,
   screenshots,
   signedInContext,
-  startServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
   titles,
-  unnamedControls,
   uniqueEmail,
+  unnamedControls,
 } from './support.mjs';
 
 describe('the web UI, several sessions', { timeout: 180000 }, () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser(server, browser));
 
   it('keeps two browser contexts of the same user in sync', async () => {
     const me = await apiSignup(server.baseUrl, 'gus');

@@ -8,25 +8,19 @@ import {
   apiSignup,
   call,
   eventually,
-  launchBrowser,
   row,
   screenshots,
   signedInContext,
-  startServer,
+  startServerAndBrowser,
+  stopServerAndBrowser,
   unnamedControls,
 } from './support.mjs';
 
 describe('the settings page', { timeout: 180000 }, () => {
   let server;
   let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, browser } = await startServerAndBrowser()));
+  after(() => stopServerAndBrowser(server, browser));
 
   it('makes, shows once, copies, lists and revokes an API token', async () => {
     const me = await apiSignup(server.baseUrl, 'tess');

@@ -83,6 +83,22 @@ export function launchBrowser() {
   });
 }
 
+// A server and a browser for one describe block; the server stops if the browser cannot start.
+export async function startServerAndBrowser() {
+  const server = await startServer();
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+export async function stopServerAndBrowser(server, browser) {
+  await browser?.close();
+  await server?.stop();
+}
+
 let counter = 0;
 export function uniqueEmail(who) {
   counter += 1;
