@@ -71,13 +71,18 @@ core::Result<std::optional<std::int64_t>> estimated_rows(PgConnection& conn,
   return std::optional<std::int64_t>{rows};
 }
 
-// The sets worth counting: a search's or a tag's whose estimate is not far over the cap (a GIN
-// scan reads the whole posting list, whatever the LIMIT), and the priorities' (a B-tree range
-// the count stops in).
+// The sets worth counting up to cap: a search's or a tag's whose estimate is not far over the cap
+// (a GIN scan reads the whole posting list, whatever the LIMIT), and the priorities' (a B-tree
+// range the count stops in).
 core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const core::TaskQuery& q,
+                                                     std::int64_t cap,
                                                      const ListingLimits& limits) {
   std::vector<DrivingSet> worth;
-  const auto over = std::max(limits.uncounted_over, k_estimate_slack * limits.set_cap);
+  // A fixed cap (tests) keeps the floor under which every set is counted; a cap sized by the
+  // walk's hits is the bound itself: counting a set costs about its postings, the walk's rest
+  // about cap rows.
+  const auto over = limits.set_cap ? std::max(limits.uncounted_over, k_estimate_slack * cap)
+                                   : k_estimate_slack * cap;
   for (const auto& set : candidate_sets(q)) {
     if (limits.uncounted_over > 0 && set.driver != Driver::priority) {
       auto rows = estimated_rows(conn, q, set, limits);
@@ -91,20 +96,18 @@ core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const c
 
 // Counts the sets and chooses the one to start from (or the walk).
 core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
-                                const std::vector<DrivingSet>& sets, const ListingLimits& limits) {
-  const auto cap = limits.set_cap;
+                                const std::vector<DrivingSet>& sets, std::int64_t cap,
+                                const ListingLimits& limits) {
   auto res = run(conn, build_set_counts(q, cap, sets), limits);
   if (!res) return res.error();
   const auto row = res->row(0);
-  // choose_driving_set knows k_driving_set_cap; a smaller cap (tests) reads as over it, and a
-  // set not counted is over it.
+  // A set not counted is over the cap.
   SetSizes sizes;
-  if (!q.words.empty()) sizes.text = k_driving_set_cap + 1;
-  sizes.tags.assign(q.tags.size(), k_driving_set_cap + 1);
-  if (!q.priorities.empty()) sizes.priority = k_driving_set_cap + 1;
+  if (!q.words.empty()) sizes.text = cap + 1;
+  sizes.tags.assign(q.tags.size(), cap + 1);
+  if (!q.priorities.empty()) sizes.priority = cap + 1;
   for (std::size_t col = 0; col < sets.size(); ++col) {
-    const auto n = row.int64(static_cast<int>(col));
-    const auto size = n > cap ? k_driving_set_cap + 1 : n;
+    const auto size = std::min(row.int64(static_cast<int>(col)), cap + 1);
     switch (sets[col].driver) {
       case Driver::text:
         sizes.text = size;
@@ -119,7 +122,7 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
         break;
     }
   }
-  return choose_driving_set(sizes);
+  return choose_driving_set(sizes, cap);
 }
 
 }  // namespace
@@ -149,17 +152,27 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     if (found.size() > static_cast<std::size_t>(q.limit) || !last) break;
     if (!counted) {
       counted = true;
-      auto worth = worth_counting(conn, q, limits);
+      // The first run (a full one: it has a last row) is a sample: its hits tell how many rows
+      // the walk still needs, and so how large a set is worth reading instead (search_plan.hpp).
+      const auto cap = limits.set_cap.value_or(driving_set_cap(
+          limits.walk_rows, static_cast<std::int64_t>(found.size()), q.limit, k_set_row_cost));
+      auto worth = cap >= 1 ? worth_counting(conn, q, cap, limits)
+                            : core::Result<std::vector<DrivingSet>>{std::vector<DrivingSet>{}};
       if (!worth) return worth.error();
       const auto& sets = *worth;
       if (sets.empty()) {
         // Every set is large: the walk goes on.
       } else if (sets.size() == 1) {
-        // One set: counting it and reading it are one statement.
-        auto res = run(conn, build_capped_set_query(q, sets[0], limits.set_cap), limits);
+        // One set: counting it and reading it are one statement. The priorities' B-tree range
+        // stops at its LIMIT, which stays at least k_driving_set_cap: a LIMIT far below the
+        // range's estimated size lets the planner prefer a scan of every user's rows.
+        const auto read_cap = sets[0].driver == Driver::priority && !limits.set_cap
+                                  ? std::max(cap, k_driving_set_cap)
+                                  : cap;
+        auto res = run(conn, build_capped_set_query(q, sets[0], read_cap), limits);
         if (!res) return res.error();
         const int size_col = res->columns() - 1;
-        if (res->row(0).int64(size_col) <= limits.set_cap) {
+        if (res->row(0).int64(size_col) <= read_cap) {
           std::vector<core::Task> tasks;
           for (int i = 0; i < res->rows(); ++i) {
             if (!res->row(i).is_null(0)) tasks.push_back(read_listed(res->row(i)));
@@ -167,7 +180,7 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
           return page_of(std::move(tasks), q);
         }
       } else {
-        auto set = choose(conn, q, sets, limits);
+        auto set = choose(conn, q, sets, cap, limits);
         if (!set) return set.error();
         if (set->driver != Driver::sort_index) {
           auto tasks = listed(conn, build_task_query(q, *set), limits);

@@ -6,14 +6,18 @@
 // 1. the walk: runs of at most walk_rows rows of the user's sort index past the cursor
 //    (build_task_walk), until the page is full or the user's last task is reached;
 // 2. with candidate sets (words, tags, priorities), when the first run did neither: the counts
-//    of the sets, each up to set_cap + 1 from the user's index entries, and choose_driving_set.
+//    of the sets, each up to a cap + 1 from the user's index entries, and choose_driving_set.
+//    The cap is what the rest of the walk would cost, from the first run's hits
+//    (driving_set_cap, a set's row costing k_set_row_cost rows of the walk): a search whose
+//    first run nearly filled the page walks on, a rare one reads its set.
 //    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
 //    on from the first run's last row. With one candidate set, the count and the read are one
 //    statement (build_capped_set_query): the set is read once. A search's or a tag's set the
 //    planner's statistics put over uncounted_over rows (and over k_estimate_slack × the cap)
 //    is not counted at all: its GIN scan would read the whole posting list, however small the
 //    cap, to learn that it is over it (build_set_estimate; the statistics keep each per-user
-//    key's frequency, so the estimate is of the user's own set).
+//    key's frequency, so the estimate is of the user's own set). With the sized cap, a set
+//    estimated over k_estimate_slack times it is not counted.
 // Every plan gives the same page and cursor (task_listing.test.cpp compares them).
 #include <cstdint>
 #include <optional>
@@ -33,13 +37,19 @@ namespace tickler::store::postgres {
 inline constexpr std::int64_t k_estimate_slack = 4;
 inline constexpr std::int64_t k_uncounted_over = k_estimate_slack * k_driving_set_cap;
 
+// Reading one row of a set (its posting, the heap row, its share of the sort) in rows of a walk
+// (an index entry, the heap row, the filters' test).
+inline constexpr std::int64_t k_set_row_cost = 2;
+
 // The plan's sizes (tests make them small, to reach every plan with few tasks).
 struct ListingLimits {
   // Rows one run of a walk reads (search_plan.hpp); few beside a large user's rows, so that the
   // planner walks the sort index (given more, it reads and sorts a small table instead).
   std::int64_t walk_rows = k_walk_rows;
-  std::int64_t set_cap = k_driving_set_cap;
-  // A search's or tag's set estimated over this many rows is not counted (0: every set is).
+  // The cap of a count; nullopt: sized by the first run's hits (driving_set_cap).
+  std::optional<std::int64_t> set_cap = std::nullopt;
+  // With a fixed set_cap: a search's or tag's set estimated over this many rows (and over
+  // k_estimate_slack × the cap) is not counted; 0: every set is, whatever set_cap.
   std::int64_t uncounted_over = k_uncounted_over;
   // Tests: this plan and no other (no counts).
   std::optional<DrivingSet> plan;
