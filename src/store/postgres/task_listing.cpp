@@ -71,20 +71,18 @@ core::Result<std::optional<std::int64_t>> estimated_rows(PgConnection& conn,
   return std::optional<std::int64_t>{rows};
 }
 
-// The sets worth counting up to cap: a search's or a tag's whose estimate is not far over the cap
-// (a GIN scan reads the whole posting list, whatever the LIMIT), and the priorities' (a B-tree
-// range the count stops in).
+// The sets worth counting up to cap: a tag's whose estimate is not far over the cap (a GIN scan
+// reads the whole posting list, whatever the LIMIT), the priorities' (a B-tree range the count
+// stops in) and a search's. A search's estimate says nothing: every word is a prefix, and the
+// planner puts a prefix no statistic names at a fixed share of the table (2 % at 1M tasks,
+// zanzibar with its 50 tasks as much as pay with its 50,000), so the walk's first run decides.
 core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const core::TaskQuery& q,
                                                      std::int64_t cap,
                                                      const ListingLimits& limits) {
   std::vector<DrivingSet> worth;
-  // A fixed cap (tests) keeps the floor under which every set is counted; a cap sized by the
-  // walk's hits is the bound itself: counting a set costs about its postings, the walk's rest
-  // about cap rows.
-  const auto over = limits.set_cap ? std::max(limits.uncounted_over, k_estimate_slack * cap)
-                                   : k_estimate_slack * cap;
+  const auto over = std::max(limits.uncounted_over, k_estimate_slack * cap);
   for (const auto& set : candidate_sets(q)) {
-    if (limits.uncounted_over > 0 && set.driver != Driver::priority) {
+    if (limits.uncounted_over > 0 && set.driver == Driver::tag) {
       auto rows = estimated_rows(conn, q, set, limits);
       if (!rows) return rows.error();
       if (*rows && **rows > over) continue;
@@ -153,17 +151,24 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     if (!counted) {
       counted = true;
       // The first run (a full one: it has a last row) is a sample: its hits tell how many rows
-      // the walk still needs, and so how large a set is worth reading instead (search_plan.hpp).
-      const auto cap = limits.set_cap.value_or(driving_set_cap(
-          limits.walk_rows, static_cast<std::int64_t>(found.size()), q.limit, k_set_row_cost));
+      // the walk still needs (search_plan.hpp). Within one more run, the walk goes on; else a
+      // set is worth reading when that costs less than those rows, and at most
+      // k_driving_set_cap rows (a first run without hits says little: recent tasks may be
+      // unlike the rest).
+      const auto rest =
+          driving_set_cap(limits.walk_rows, static_cast<std::int64_t>(found.size()), q.limit, 1);
+      const auto cap = limits.set_cap.value_or(
+          rest <= limits.walk_rows ? 0 : std::min(k_driving_set_cap, rest / k_set_row_cost));
       auto worth = cap >= 1 ? worth_counting(conn, q, cap, limits)
                             : core::Result<std::vector<DrivingSet>>{std::vector<DrivingSet>{}};
       if (!worth) return worth.error();
       const auto& sets = *worth;
       if (sets.empty()) {
         // Every set is large: the walk goes on.
-      } else if (sets.size() == 1) {
-        // One set: counting it and reading it are one statement. The priorities' B-tree range
+      } else if (sets.size() == 1 && sets[0].driver != Driver::text) {
+        // One set: counting it and reading it are one statement. (A search's set is counted
+        // first, without its rows: a set over the cap then costs its postings only.) The
+        // priorities' B-tree range
         // stops at its LIMIT, which stays at least k_driving_set_cap: a LIMIT far below the
         // range's estimated size lets the planner prefer a scan of every user's rows.
         const auto read_cap = sets[0].driver == Driver::priority && !limits.set_cap

@@ -8,8 +8,9 @@
 // 2. with candidate sets (words, tags, priorities), when the first run did neither: the counts
 //    of the sets, each up to a cap + 1 from the user's index entries, and choose_driving_set.
 //    The cap is what the rest of the walk would cost, from the first run's hits
-//    (driving_set_cap, a set's row costing k_set_row_cost rows of the walk): a search whose
-//    first run nearly filled the page walks on, a rare one reads its set.
+//    (driving_set_cap, a set's row costing k_set_row_cost rows of the walk), and at most
+//    k_driving_set_cap (a first run with no hit says little: recent tasks unlike the rest): a
+//    search whose first run nearly filled the page walks on, a rare one reads its set.
 //    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
 //    on from the first run's last row. With one candidate set, the count and the read are one
 //    statement (build_capped_set_query): the set is read once. A search's or a tag's set the
@@ -37,9 +38,10 @@ namespace tickler::store::postgres {
 inline constexpr std::int64_t k_estimate_slack = 4;
 inline constexpr std::int64_t k_uncounted_over = k_estimate_slack * k_driving_set_cap;
 
-// Reading one row of a set (its posting, the heap row, its share of the sort) in rows of a walk
-// (an index entry, the heap row, the filters' test).
-inline constexpr std::int64_t k_set_row_cost = 2;
+// Reading one row of a set in rows of a walk: a set is read whole, each row from the heap (a
+// random page), then materialised and sorted — about 8 µs a row at 1M tasks, where a walk's
+// row (the next index entry, its heap row, the filters' test) takes about 1 µs.
+inline constexpr std::int64_t k_set_row_cost = 8;
 
 // The plan's sizes (tests make them small, to reach every plan with few tasks).
 struct ListingLimits {

@@ -161,9 +161,10 @@ TEST_F(PgListingTest, EveryPlanListsTheSamePages) {
       }
     }
   }
+  // (A search alone is counted first, so fewer single sets take the capped read.)
   for (int kind : {0, 1}) {
-    EXPECT_GT(driven[kind], 10) << kind;
-    EXPECT_GT(continued[kind], 10) << kind;
+    EXPECT_GT(driven[kind], 3) << kind;
+    EXPECT_GT(continued[kind], 3) << kind;
   }
 }
 
