@@ -71,18 +71,32 @@ core::Result<std::optional<std::int64_t>> estimated_rows(PgConnection& conn,
   return std::optional<std::int64_t>{rows};
 }
 
-// The sets worth counting up to cap: a tag's whose estimate is not far over the cap (a GIN scan
-// reads the whole posting list, whatever the LIMIT), the priorities' (a B-tree range the count
-// stops in) and a search's. A search's estimate says nothing: every word is a prefix, and the
-// planner puts a prefix no statistic names at a fixed share of the table (2 % at 1M tasks,
-// zanzibar with its 50 tasks as much as pay with its 50,000), so the walk's first run decides.
+// Whether the planner's estimate of a search's set tells a rare word from a common one: every
+// word is a prefix, which it estimates from the statistics' most common elements only when they
+// are many enough (build_search_statistics).
+core::Result<bool> search_estimates_inform(PgConnection& conn, const ListingLimits& limits) {
+  auto res = run(conn, build_search_statistics(), limits);
+  if (!res) return res.error();
+  return res->rows() > 0 && res->row(0).int64(0) >= k_prefix_statistics;
+}
+
+// The sets worth counting up to cap: a search's or a tag's whose estimate is not far over the
+// cap (a GIN scan reads the whole posting list, whatever the LIMIT), and the priorities' (a
+// B-tree range the count stops in). A search's estimate is asked only where it informs; else its
+// set is counted (a first run short of the page says the rest of the walk is long).
 core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const core::TaskQuery& q,
                                                      std::int64_t cap,
                                                      const ListingLimits& limits) {
   std::vector<DrivingSet> worth;
   const auto over = std::max(limits.uncounted_over, k_estimate_slack * cap);
   for (const auto& set : candidate_sets(q)) {
-    if (limits.uncounted_over > 0 && set.driver == Driver::tag) {
+    bool estimate = limits.uncounted_over > 0 && set.driver != Driver::priority;
+    if (estimate && set.driver == Driver::text) {
+      auto inform = search_estimates_inform(conn, limits);
+      if (!inform) return inform.error();
+      estimate = *inform;
+    }
+    if (estimate) {
       auto rows = estimated_rows(conn, q, set, limits);
       if (!rows) return rows.error();
       if (*rows && **rows > over) continue;

@@ -12,13 +12,15 @@
 //    k_driving_set_cap (a first run with no hit says little: recent tasks unlike the rest): a
 //    search whose first run nearly filled the page walks on, a rare one reads its set.
 //    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
-//    on from the first run's last row. With one candidate set, the count and the read are one
-//    statement (build_capped_set_query): the set is read once. A search's or a tag's set the
-//    planner's statistics put over uncounted_over rows (and over k_estimate_slack × the cap)
-//    is not counted at all: its GIN scan would read the whole posting list, however small the
-//    cap, to learn that it is over it (build_set_estimate; the statistics keep each per-user
-//    key's frequency, so the estimate is of the user's own set). With the sized cap, a set
-//    estimated over k_estimate_slack times it is not counted.
+//    on from the first run's last row. With one candidate set other than a search's, the count
+//    and the read are one statement (build_capped_set_query): the set is read once; a search's
+//    set is counted first, without its rows, so one over the cap costs its postings only. A
+//    search's or a tag's set the planner's statistics put over uncounted_over rows and over
+//    k_estimate_slack × the cap is not counted at all: its GIN scan would read the whole
+//    posting list, however small the cap, to learn that it is over it (build_set_estimate; the
+//    statistics keep each per-user key's frequency, so the estimate is of the user's own set).
+//    A search's estimate is asked only when the statistics keep enough common elements for
+//    the planner to estimate a prefix (build_search_statistics); else its set is counted.
 // Every plan gives the same page and cursor (task_listing.test.cpp compares them).
 #include <cstdint>
 #include <optional>
@@ -50,8 +52,8 @@ struct ListingLimits {
   std::int64_t walk_rows = k_walk_rows;
   // The cap of a count; nullopt: sized by the first run's hits (driving_set_cap).
   std::optional<std::int64_t> set_cap = std::nullopt;
-  // With a fixed set_cap: a search's or tag's set estimated over this many rows (and over
-  // k_estimate_slack × the cap) is not counted; 0: every set is, whatever set_cap.
+  // A search's or tag's set estimated over this many rows and over k_estimate_slack × the cap
+  // is not counted; 0: every set is.
   std::int64_t uncounted_over = k_uncounted_over;
   // Tests: this plan and no other (no counts).
   std::optional<DrivingSet> plan;

@@ -245,6 +245,52 @@ TEST_F(PgListingTest, TheFirstRunsHitsDecideWhetherASetIsRead) {
   }
 }
 
+// PostgreSQL estimates a prefix from the statistics only when they keep 100 common elements or
+// more: below that a search's estimate is not asked (its set is counted), above it it is.
+TEST_F(PgListingTest, ASearchsEstimateIsAskedOnlyWhereTheStatisticsInform) {
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    static const char* titles[] = {"pay rent", "call mom", "buy milk", "zebra crossing"};
+    for (int i = 0; i < 300; ++i) {  // seven words
+      core::TaskDraft d;
+      d.title = titles[i % 4];
+      auto t = w.insert_task(core::make_task(alice_, d, from_millis(i)));
+      if (!t) return t.error();
+    }
+    return {};
+  }));
+  schema_->exec("ANALYZE tasks");
+  core::TaskQuery q;
+  q.user_id = alice_;
+  q.words = {"zeb"};
+  q.limit = 2;
+  std::vector<BuiltQuery> trace;
+  const auto asked = [&] {
+    return std::count_if(trace.begin(), trace.end(), [](const BuiltQuery& s) {
+      return s.sql.starts_with("EXPLAIN SELECT FROM tasks t WHERE task_search_keys");
+    });
+  };
+  ListingLimits limits;
+  limits.walk_rows = 5;
+  limits.uncounted_over = 1;
+  limits.trace = &trace;
+  const auto walked = all_pages(q, {.plan = DrivingSet{}});
+  EXPECT_EQ(all_pages(q, limits), walked);
+  EXPECT_EQ(asked(), 0);
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    for (int i = 0; i < 4'000; ++i) {  // 160 words, each in 25 tasks
+      core::TaskDraft d;
+      d.title = "word" + std::to_string(i % 160);
+      auto t = w.insert_task(core::make_task(bob_, d, from_millis(i)));
+      if (!t) return t.error();
+    }
+    return {};
+  }));
+  schema_->exec("ANALYZE tasks");
+  trace.clear();
+  EXPECT_EQ(all_pages(q, limits), walked);
+  EXPECT_GT(asked(), 0);
+}
+
 // A word longer than PostgreSQL's lexeme limit is cut alike in the vector, the query and the
 // owner's keys (task_search_keys cuts on a character boundary), so every plan finds the same.
 TEST_F(PgListingTest, AWordPastTheLexemeLimitIsFoundByEveryPlan) {

@@ -265,6 +265,14 @@ BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap,
   return b;
 }
 
+BuiltQuery build_search_statistics() {
+  BuiltQuery b;
+  b.sql =
+      "SELECT coalesce((SELECT array_length(most_common_elems, 1) FROM pg_stats WHERE "
+      "schemaname = current_schema() AND tablename = 'tasks_search_by_user' LIMIT 1), 0)";
+  return b;
+}
+
 BuiltQuery build_set_estimate(const core::TaskQuery& q, const DrivingSet& set) {
   BuiltQuery b;
   Builder p{b};

@@ -66,6 +66,12 @@ struct BuiltQuery {
 [[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap,
                                           const std::vector<DrivingSet>& sets);
 
+// One row: how many most common elements the statistics keep of the search index's keys.
+// PostgreSQL estimates a prefix (every word of a search is one) from them only when they are at
+// least k_prefix_statistics; else it puts every prefix at a fixed 2 % of the table.
+inline constexpr std::int64_t k_prefix_statistics = 100;
+[[nodiscard]] BuiltQuery build_search_statistics();
+
 // The plan of a statement reading one candidate set by its index (EXPLAIN): its first line
 // carries the planner's estimate of the set's rows ("rows=N"), from the statistics PostgreSQL
 // keeps of each key of a GIN index — and the keys are the user's, so it is the user's count.
