@@ -219,7 +219,7 @@ Webhook read_webhook(const R& r) {
 
 inline constexpr const char* k_delivery_columns =
     "reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at, user_id, "
-    "created_at";
+    "created_at, sent_at, lease_until";
 template <RowColumns R>
 Delivery read_delivery(const R& r) {
   Delivery d;
@@ -232,6 +232,8 @@ Delivery read_delivery(const R& r) {
   d.delivered_at = r.opt_instant(6);
   d.user_id = r.int64(7);
   d.created_at = r.instant(8);
+  d.sent_at = r.opt_instant(9);
+  d.lease_until = r.opt_instant(10);
   return d;
 }
 

@@ -1,4 +1,4 @@
-// Handlers of /api/notifications* and /api/me/webhook.
+// Handlers of /api/notifications* (each item with its deliveries) and /api/me/webhook.
 #include <sodium.h>
 
 #include <boost/json.hpp>
@@ -51,12 +51,23 @@ void NotifierService::register_routes(http::Router& router) {
              std::bind_front(&NotifierService::put_webhook, this));
   router.add(verb::delete_, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::delete_webhook, this));
+  register_delivery_routes(router);
 }
 
-core::Result<std::vector<store::NotificationRow>> NotifierService::read_notifications(
+core::Result<NotifierService::NotificationReceipts> NotifierService::read_notifications(
     core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before) {
-  return store_.read_value(
-      [&](store::NotifierReader& r) { return r.notifications(user, unread_only, limit, before); });
+  return store_.read_value([&](store::NotifierReader& r) -> core::Result<NotificationReceipts> {
+    auto rows = r.notifications(user, unread_only, limit, before);
+    if (!rows) return rows.error();
+    NotificationReceipts out;
+    out.reserve(rows->size());
+    for (auto& n : *rows) {
+      auto deliveries = r.reminder_deliveries(n.reminder_id);
+      if (!deliveries) return deliveries.error();
+      out.emplace_back(std::move(n), std::move(*deliveries));
+    }
+    return out;
+  });
 }
 
 core::Result<bool> NotifierService::read_mark(core::UserId user, std::int64_t id) {
@@ -106,9 +117,15 @@ http::net::awaitable<http::Response> NotifierService::list_notifications(
                                      unread, limit, before);
   if (!rows) co_return http::error_response(rows.error());
   boost::json::array items;
-  for (const auto& n : *rows) items.push_back(notification_json(n));
+  for (const auto& [n, deliveries] : *rows) {
+    auto item = notification_json(n);
+    boost::json::array receipts;
+    for (const auto& d : deliveries) receipts.push_back(delivery_json(d));
+    item["deliveries"] = std::move(receipts);
+    items.push_back(std::move(item));
+  }
   boost::json::value next = nullptr;
-  if (static_cast<int>(rows->size()) == limit) next = rows->back().id;
+  if (static_cast<int>(rows->size()) == limit) next = rows->back().first.id;
   co_return http::json_response(
       status::ok, boost::json::object{{"items", std::move(items)}, {"next_before", next}});
 }
@@ -149,9 +166,9 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
   auto url = f.required_string("url");
   if (!url) co_return http::error_response(url.error());
   auto parsed = http::parse_url_target(*url);
-  if (url->size() > 2000 || !parsed || parsed->scheme != "http") {
+  if (url->size() > 2000 || !parsed) {
     co_return http::error_response(
-        core::field_error("url", "must be an absolute http:// URL (https is not supported yet)"));
+        core::field_error("url", "must be an absolute https:// or http:// URL"));
   }
   // The destination policy, on what the host resolves to now (and again at every delivery).
   auto allowed = co_await lookups_.call(&NotifierService::check_destination, this, *url);

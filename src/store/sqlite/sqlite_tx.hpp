@@ -75,6 +75,10 @@ class SqliteTx final : public Writer {
       std::optional<std::int64_t> before_id) override;
   Result<std::optional<Webhook>> webhook(core::UserId user) override;
   Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::vector<Delivery>> dead_deliveries(int limit) override;
+  Result<std::vector<Delivery>> reminder_deliveries(std::string_view reminder_id) override;
+  Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,
+                                                int limit) override;
   Result<std::optional<ReminderRow>> reminder(std::string_view id) override;
   Status upsert_reminder(const ReminderRow& reminder) override;
   Result<bool> cancel_reminder(std::string_view id) override;
@@ -85,6 +89,12 @@ class SqliteTx final : public Writer {
   Status set_webhook(const Webhook& hook) override;
   Status delete_webhook(core::UserId user) override;
   Status upsert_delivery(const Delivery& delivery) override;
+  Result<std::optional<Delivery>> claim_delivery(std::string_view reminder_id,
+                                                 std::string_view channel, std::string_view owner,
+                                                 core::Instant at, core::Instant until) override;
+  Result<bool> finish_delivery(const Delivery& delivery, std::string_view owner) override;
+  Result<int> redrive_deliveries(const std::optional<std::pair<std::string, std::string>>& key,
+                                 core::Instant at) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
   // Conversations and their messages (sqlite_tx_conversations.cpp).

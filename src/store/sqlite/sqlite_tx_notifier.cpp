@@ -47,15 +47,43 @@ const std::string k_select_notifications =
                    "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?");
 constexpr const char* k_upsert_delivery =
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "delivered_at, user_id, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (reminder_id, channel) DO UPDATE SET "
     "state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, "
-    "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at";
+    "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at, "
+    "sent_at = excluded.sent_at";
 const std::string k_pending_deliveries = select_columns(
     k_delivery_columns,
     " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') "
-    "WHERE place = 1 AND next_attempt <= ? ORDER BY next_attempt, created_at LIMIT ?");
+    "ORDER BY created_at, reminder_id) AS place FROM deliveries "
+    "WHERE state IN ('pending', 'failed')) "
+    "WHERE place = 1 AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?) "
+    "ORDER BY next_attempt, created_at LIMIT ?");
+const std::string k_dead_deliveries = select_columns(
+    k_delivery_columns,
+    " FROM deliveries WHERE state = 'dead' ORDER BY created_at, reminder_id LIMIT ?");
+const std::string k_reminder_deliveries =
+    select_columns(k_delivery_columns, " FROM deliveries WHERE reminder_id = ? ORDER BY channel");
+const std::string k_task_deliveries =
+    select_columns(k_delivery_columns,
+                   " FROM deliveries WHERE user_id = ? AND reminder_id IN "
+                   "(SELECT id FROM reminders WHERE task_id = ? AND user_id = ?) "
+                   "ORDER BY created_at, reminder_id, channel LIMIT ?");
+const std::string k_claim_delivery =
+    std::string{
+        "UPDATE deliveries SET attempts = attempts + 1, lease_owner = ?, lease_until = ? "
+        "WHERE reminder_id = ? AND channel = ? AND state IN ('pending', 'failed') "
+        "AND (lease_until IS NULL OR lease_until <= ?) "
+        "AND (next_attempt IS NULL OR next_attempt <= ?) RETURNING "} +
+    k_delivery_columns;
+constexpr const char* k_finish_delivery =
+    "UPDATE deliveries SET state = ?, last_error = ?, next_attempt = ?, sent_at = ?, "
+    "delivered_at = ?, lease_owner = NULL, lease_until = NULL "
+    "WHERE reminder_id = ? AND channel = ? AND lease_owner = ?";
+constexpr const char* k_redrive_deliveries =
+    "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = ?, "
+    "lease_owner = NULL, lease_until = NULL "
+    "WHERE state = 'dead' AND (? = 0 OR (reminder_id = ? AND channel = ?))";
 
 }  // namespace
 
@@ -94,7 +122,26 @@ Result<std::optional<Webhook>> SqliteTx::webhook(core::UserId user) {
 }
 
 Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int limit) {
-  auto s = bound(conn_, k_pending_deliveries, at, std::int64_t{limit});
+  auto s = bound(conn_, k_pending_deliveries, at, at, std::int64_t{limit});
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::dead_deliveries(int limit) {
+  auto s = bound(conn_, k_dead_deliveries, std::int64_t{limit});
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::reminder_deliveries(std::string_view reminder_id) {
+  auto s = bound(conn_, k_reminder_deliveries, reminder_id);
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::task_deliveries(core::UserId user, core::TaskId task,
+                                                        int limit) {
+  auto s = bound(conn_, k_task_deliveries, user, task, user, std::int64_t{limit});
   if (!s) return s.error();
   return collect<Delivery>(*s, read_delivery<Statement>);
 }
@@ -161,9 +208,39 @@ Status SqliteTx::delete_user_notifier_data(core::UserId user) {
 Status SqliteTx::upsert_delivery(const Delivery& d) {
   auto s =
       bound(conn_, k_upsert_delivery, d.reminder_id, d.channel, d.state, std::int64_t{d.attempts},
-            d.last_error, d.next_attempt, d.delivered_at, d.user_id, d.created_at);
+            d.last_error, d.next_attempt, d.delivered_at, d.user_id, d.created_at, d.sent_at);
   if (!s) return s.error();
   return s->run();
+}
+
+Result<std::optional<Delivery>> SqliteTx::claim_delivery(std::string_view reminder_id,
+                                                         std::string_view channel,
+                                                         std::string_view owner, core::Instant at,
+                                                         core::Instant until) {
+  auto s = bound(conn_, k_claim_delivery, owner, until, reminder_id, channel, at, at);
+  if (!s) return s.error();
+  auto claimed = first<Delivery>(*s, read_delivery<Statement>);
+  if (!claimed || !*claimed) return claimed;
+  if (auto st = s->run(); !st) return st.error();  // finish the statement
+  return claimed;
+}
+
+Result<bool> SqliteTx::finish_delivery(const Delivery& d, std::string_view owner) {
+  auto s = bound(conn_, k_finish_delivery, d.state, d.last_error, d.next_attempt, d.sent_at,
+                 d.delivered_at, d.reminder_id, d.channel, owner);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
+Result<int> SqliteTx::redrive_deliveries(
+    const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) {
+  const std::string none;
+  auto s = bound(conn_, k_redrive_deliveries, at, std::int64_t{key ? 1 : 0},
+                 key ? key->first : none, key ? key->second : none);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle());
 }
 
 }  // namespace tickler::store::sqlite
