@@ -204,6 +204,14 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   router.add(verb::get, "/api/tasks/{id}/deliveries", http::Access::tasks_read,
              to(config_.notifier_app_id));
   router.add(verb::get, "/api/me/channels", http::Access::account, to(config_.notifier_app_id));
+  for (auto method : {verb::get, verb::post}) {
+    router.add(method, "/api/me/channels/webhooks", http::Access::account,
+               to(config_.notifier_app_id));
+  }
+  for (auto method : {verb::get, verb::patch, verb::delete_}) {
+    router.add(method, "/api/me/channels/webhooks/{id}", http::Access::account,
+               to(config_.notifier_app_id));
+  }
   router.add(verb::get, "/api/notifications", http::Access::tasks_read,
              to(config_.notifier_app_id));
   router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,

@@ -36,11 +36,15 @@ struct NotificationRow {
   std::optional<core::Instant> read_at;
 };
 
+// One of a user's webhooks. The user's first (lowest id) is the one /api/me/webhook reads and
+// sets; every one is /api/me/channels/webhooks/{id}.
 struct Webhook {
   core::UserId user_id = 0;
   std::string url;
   std::string secret;
   core::Instant created_at{};
+  std::int64_t id = 0;
+  std::vector<std::string> events{"reminder.fired"};  // what it is sent
 };
 
 // One reminder's delivery on one channel; (reminder_id, channel) is its idempotency key. A
@@ -49,7 +53,8 @@ struct Webhook {
 // failed: last_error, retried at next_attempt) wait; sent (handed over), delivered (the receiver
 // confirmed) and dead (attempts ran out or failed for good; redrivable) are final.
 struct Delivery {
-  std::string reminder_id;
+  std::string reminder_id;        // or event:<event id>, a task event's delivery        // or
+                                  // event:<event id>, a task event's delivery
   std::string channel;            // in_app | webhook | webhook:<id> | email | …
   std::string state = "pending";  // pending | failed | sent | delivered | dead
   int attempts = 0;
@@ -60,6 +65,7 @@ struct Delivery {
   core::Instant created_at{};  // set when inserted; an update keeps the first one
   std::optional<core::Instant> sent_at{};
   std::optional<core::Instant> lease_until{};  // claimed for an attempt until then (read only)
+  std::optional<std::string> payload{};        // a task event's delivery: the body to send
 };
 
 // Whether a delivery in this state is waiting for an attempt.
@@ -89,7 +95,10 @@ class NotifierReader {
   // A user's notifications, newest first, below before_id when given.
   virtual core::Result<std::vector<NotificationRow>> notifications(
       core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;
+  // The user's first webhook (lowest id).
   virtual core::Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
+  // Every webhook of the user, by id.
+  virtual core::Result<std::vector<Webhook>> webhooks(core::UserId user) = 0;
   // The next delivery of each user and channel (the oldest waiting one: pending or failed),
   // where it is due by `at` and not claimed (its lease ended by `at`); soonest first. A user
   // whose next delivery waits for a retry, or is being attempted, has none due.
@@ -119,8 +128,15 @@ class NotifierWriter : public virtual NotifierReader {
   // false when the user has no such notification.
   virtual core::Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
                                                     core::Instant at) = 0;
+  // Sets the url, secret and created_at of the user's first webhook, or adds it.
   virtual core::Status set_webhook(const Webhook& hook) = 0;
+  // Deletes the user's first webhook.
   virtual core::Status delete_webhook(core::UserId user) = 0;
+  // Adds a webhook (hook.id ignored); returns its id.
+  virtual core::Result<std::int64_t> insert_webhook(const Webhook& hook) = 0;
+  // Changes the url, secret and events of the user's webhook hook.id; false when none.
+  virtual core::Result<bool> update_webhook(const Webhook& hook) = 0;
+  virtual core::Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) = 0;
   virtual core::Status upsert_delivery(const Delivery& delivery) = 0;
   // Claims a waiting delivery for one attempt: when it is pending or failed, due by `at`, and
   // not claimed (or its lease ended by `at`), counts the attempt and leases it to `owner` until
@@ -139,8 +155,8 @@ class NotifierWriter : public virtual NotifierReader {
   // none is; returns how many.
   virtual core::Result<int> redrive_deliveries(
       const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) = 0;
-  // The notifier's rows of a deleted user: reminders (so none fires), their deliveries,
-  // notifications and the webhook.
+  // The notifier's rows of a deleted user: reminders (so none fires), deliveries,
+  // notifications and webhooks.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

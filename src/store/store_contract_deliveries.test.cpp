@@ -196,5 +196,61 @@ TEST_P(StoreContract, ATasksDeliveriesAreItsUsersReceipts) {
   EXPECT_EQ((*r1)[1].channel, "webhook");
 }
 
+TEST_P(StoreContract, AUserHasSeveralWebhooksTheFirstOfWhichIsSetByPut) {
+  // set_webhook: the first one, added when there is none, replaced in place after.
+  ASSERT_TRUE(store_->write([&](Writer& w) {
+    return w.set_webhook({alice_, "https://a.example/1", "s1", from_millis(1)});
+  }));
+  auto second = store_->write_value([&](Writer& w) {
+    return w.insert_webhook(
+        {alice_, "https://a.example/2", "s2", from_millis(2), 0, {"reminder.fired", "x"}});
+  });
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(store_->write([&](Writer& w) {
+    return w.set_webhook({alice_, "https://a.example/1b", "s1b", from_millis(3)});
+  }));
+  auto hooks = store_->read_value([&](Reader& r) { return r.webhooks(alice_); });
+  ASSERT_TRUE(hooks);
+  ASSERT_EQ(hooks->size(), 2U);
+  EXPECT_EQ((*hooks)[0].url, "https://a.example/1b");
+  EXPECT_EQ((*hooks)[0].events, std::vector<std::string>{"reminder.fired"});
+  EXPECT_LT((*hooks)[0].id, *second);
+  EXPECT_EQ((*hooks)[1].id, *second);
+  EXPECT_EQ((*hooks)[1].events, (std::vector<std::string>{"reminder.fired", "x"}));
+  auto first = store_->read_value([&](Reader& r) { return r.webhook(alice_); });
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->id, (*hooks)[0].id);
+
+  // Changed and deleted by id, only the user's own.
+  store::Webhook changed = (*hooks)[1];
+  changed.url = "https://a.example/2b";
+  changed.events = {"reminder.fired"};
+  changed.user_id = bob_;
+  auto not_bobs = store_->write_value([&](Writer& w) { return w.update_webhook(changed); });
+  ASSERT_TRUE(not_bobs);
+  EXPECT_FALSE(*not_bobs);
+  changed.user_id = alice_;
+  auto updated = store_->write_value([&](Writer& w) { return w.update_webhook(changed); });
+  ASSERT_TRUE(updated);
+  EXPECT_TRUE(*updated);
+  auto bob_delete =
+      store_->write_value([&](Writer& w) { return w.delete_webhook_by_id(bob_, *second); });
+  ASSERT_TRUE(bob_delete);
+  EXPECT_FALSE(*bob_delete);
+  // delete_webhook removes the first: the second is first now.
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.delete_webhook(alice_); }));
+  first = store_->read_value([&](Reader& r) { return r.webhook(alice_); });
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->id, *second);
+  EXPECT_EQ((*first)->url, "https://a.example/2b");
+  auto removed =
+      store_->write_value([&](Writer& w) { return w.delete_webhook_by_id(alice_, *second); });
+  ASSERT_TRUE(removed);
+  EXPECT_TRUE(*removed);
+  hooks = store_->read_value([&](Reader& r) { return r.webhooks(alice_); });
+  ASSERT_TRUE(hooks);
+  EXPECT_TRUE(hooks->empty());
+}
+
 }  // namespace
 }  // namespace tickler::store::contract

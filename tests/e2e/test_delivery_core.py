@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from e2e_support import cli_output, iso_ms, now_ms, run_cli, wait_until
+from e2e_support import assert_stays, cli_output, iso_ms, now_ms, run_cli, wait_until
 from helpers import create_task, describe, signup
 from webhook_receivers import Receiver, TestCa
 
@@ -256,3 +256,35 @@ def test_each_webhook_gets_the_reminder_once_under_its_own_key(server_factory):
     finally:
         one.close()
         two.close()
+
+
+@pytest.mark.slow
+def test_a_webhook_gets_the_task_events_it_selected(server_factory):
+    receiver = Receiver(statuses=(200,))
+    try:
+        srv = server_factory(extra_args=LOOPBACK)
+        user = signup(srv.base_url)
+        resp = user.api.post("/api/me/channels/webhooks", json={
+            "url": receiver.url, "events": ["task.created", "task.completed", "task.deleted"]})
+        assert resp.status_code == 201, describe(resp)
+        task = create_task(user.api, title="Watched")
+        assert user.api.patch(f"/api/tasks/{task['id']}", json={"title": "Watched, renamed"}).status_code == 200
+        assert user.api.post(f"/api/tasks/{task['id']}/complete").status_code == 200
+        assert user.api.delete(f"/api/tasks/{task['id']}").status_code == 204
+        wait_until(lambda: len(receiver.requests) >= 3, timeout=10, what="three task events")
+        events = [r["headers"].get("X-Tickler-Event") for r in receiver.requests]
+        assert events == ["task.created", "task.completed", "task.deleted"], events  # in order, no update
+        bodies = [json.loads(r["body"]) for r in receiver.requests]
+        assert [b["type"] for b in bodies] == ["tickler.task.created.v1", "tickler.task.completed.v1",
+                                               "tickler.task.deleted.v1"], bodies
+        assert all(b["task_id"] == task["id"] and b["user_id"] == user.id for b in bodies), bodies
+        assert bodies[0]["task"]["title"] == "Watched", bodies[0]
+        ks = keys(receiver)
+        assert len(set(ks)) == 3 and all(k.startswith("event:") for k in ks), ks
+        # A reminder is not sent to a webhook that did not select reminder.fired.
+        create_task(user.api, title="Reminded", reminders=[{"at": iso_ms(now_ms() + 500)}])
+        wait_until(lambda: len(receiver.requests) >= 4, timeout=10, what="the next task.created")
+        assert_stays(lambda: [r["headers"].get("X-Tickler-Event") for r in receiver.requests][3:] == ["task.created"],
+                     2.0, what="no reminder.fired to a webhook that did not select it")
+    finally:
+        receiver.close()

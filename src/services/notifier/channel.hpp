@@ -66,6 +66,10 @@ struct AttemptInput {
   [[nodiscard]] static std::string delivery_key(const store::Delivery& d) {
     return d.channel == "webhook" ? d.reminder_id : d.reminder_id + "/" + d.channel;
   }
+  // An event delivery's record names event:<event id>, not a reminder.
+  [[nodiscard]] static bool is_event(const store::Delivery& d) {
+    return d.reminder_id.starts_with("event:");
+  }
 };
 
 class Channel {
@@ -91,6 +95,24 @@ class Channel {
     (void)reader;
     (void)user;
     return std::vector<boost::json::object>{};
+  }
+
+  // Task events (task.created, task.updated, task.completed, task.deleted) for channels that
+  // send them (webhooks): the records a user's event gets (default: none), and what an attempt
+  // of such a record needs (its Delivery::payload is the body; default: none, so it is dead).
+  virtual core::Result<std::vector<std::string>> event_records(store::NotifierReader& reader,
+                                                               core::UserId user,
+                                                               std::string_view event) {
+    (void)reader;
+    (void)user;
+    (void)event;
+    return std::vector<std::string>{};
+  }
+  virtual core::Result<std::optional<Attempt>> prepare_event(store::NotifierReader& reader,
+                                                             const store::Delivery& delivery) {
+    (void)reader;
+    (void)delivery;
+    return std::optional<Attempt>{};
   }
 
   // Whether a record's channel name is this channel's.

@@ -7,6 +7,7 @@
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
 #include "services/notifier/notifier_service.hpp"
+#include "services/notifier/webhook_channel.hpp"
 #include "wire/notification_events.hpp"
 
 namespace tickler::services::notifier {
@@ -32,12 +33,6 @@ boost::json::object notification_json(const store::NotificationRow& n) {
       {n.id, n.reminder_id, n.user_id, n.task_id, n.title, n.remind_at, n.fired_at}, n.read_at);
 }
 
-boost::json::object webhook_json(const store::Webhook& h, bool with_secret) {
-  boost::json::object o{{"url", h.url}, {"created_at", core::format_rfc3339(h.created_at)}};
-  if (with_secret) o["secret"] = h.secret;
-  return o;
-}
-
 }  // namespace
 
 void NotifierService::register_routes(http::Router& router) {
@@ -52,6 +47,7 @@ void NotifierService::register_routes(http::Router& router) {
   router.add(verb::delete_, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::delete_webhook, this));
   register_delivery_routes(router);
+  register_webhook_routes(router);
 }
 
 core::Result<NotifierService::NotificationReceipts> NotifierService::read_notifications(
@@ -79,8 +75,14 @@ core::Result<std::optional<store::Webhook>> NotifierService::read_webhook(core::
   return store_.read_value([&](store::NotifierReader& r) { return r.webhook(user); });
 }
 
-core::Status NotifierService::write_webhook(const store::Webhook& hook) {
-  return store_.write([&](store::NotifierWriter& w) { return w.set_webhook(hook); });
+core::Result<store::Webhook> NotifierService::write_webhook(const store::Webhook& hook) {
+  return store_.write_value([&](store::NotifierWriter& w) -> core::Result<store::Webhook> {
+    if (auto st = w.set_webhook(hook); !st) return st.error();
+    auto stored = w.webhook(hook.user_id);
+    if (!stored) return stored.error();
+    if (!*stored) return core::make_error(core::Errc::internal, "the webhook was not stored");
+    return std::move(**stored);
+  });
 }
 
 core::Status NotifierService::check_destination(const std::string& url) {
@@ -185,9 +187,9 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
   } else if (hook.secret.size() < 16 || hook.secret.size() > 256) {
     co_return http::error_response(core::field_error("secret", "must be 16–256 characters"));
   }
-  auto st = co_await offload_.call(&NotifierService::write_webhook, this, hook);
-  if (!st) co_return http::error_response(st.error());
-  co_return http::json_response(status::ok, webhook_json(hook, true));
+  auto stored = co_await offload_.call(&NotifierService::write_webhook, this, hook);
+  if (!stored) co_return http::error_response(stored.error());
+  co_return http::json_response(status::ok, webhook_json(*stored, true));
 }
 #pragma GCC diagnostic pop
 

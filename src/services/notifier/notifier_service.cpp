@@ -143,6 +143,60 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
   return verdicts;
 }
 
+std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus::Event>& events) {
+  std::vector<bus::Verdict> verdicts(events.size());
+  struct Change {
+    std::string event_id;
+    core::UserId user = 0;
+    std::string name;  // task.<op>
+    std::string body;
+  };
+  std::vector<Change> changes;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto message = wire::read_task_events(events[i].type, events[i].data);
+    if (!message) {
+      verdicts[i] = bus::Verdict::drop(message.error().message);
+      continue;
+    }
+    const auto* e = std::get_if<wire::TaskEvent>(&*message);
+    if (!e || e->op == wire::TaskOp::reopened) continue;  // a deleted user's go with the reminders
+    boost::json::object body{{"type", std::string{e->type()}},
+                             {"event_id", events[i].id},
+                             {"task_id", e->task_id},
+                             {"user_id", e->user_id},
+                             {"task", e->task_data},
+                             {"changes", e->changes},
+                             {"actor", e->actor},
+                             {"at", core::format_rfc3339(e->timestamp)}};
+    changes.push_back({events[i].id, e->user_id, "task." + std::string{wire::to_string(e->op)},
+                       boost::json::serialize(body)});
+  }
+  bool deliveries = false;
+  auto st = store_.write([&](store::Writer& w) -> core::Status {
+    deliveries = false;
+    const auto now = core::now();
+    for (const auto& c : changes) {
+      auto fresh = w.mark_processed(k_consumer, c.event_id, now);
+      if (!fresh) return fresh.error();
+      if (!*fresh) continue;
+      for (const auto& channel : channels_) {
+        auto records = channel->event_records(w, c.user, c.name);
+        if (!records) return records.error();
+        for (const auto& name : *records) {
+          store::Delivery d{"event:" + c.event_id, name, "pending", 0, {}, now, {}, c.user, now};
+          d.payload = c.body;
+          if (auto u = w.upsert_delivery(d); !u) return u;
+          deliveries = true;
+        }
+      }
+    }
+    return {};
+  });
+  if (!st) return bus::retry_from_first_kept(std::move(verdicts), st.error().message);
+  if (deliveries) wake_background();
+  return verdicts;
+}
+
 core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {
   return fire_at(ids, core::now());
 }
@@ -305,9 +359,15 @@ core::Result<int> NotifierService::deliver_pending() {
           if (busy.contains(d.user_id)) continue;
           auto* channel = channel_for(d.channel);
           if (!channel) continue;  // a channel this process does not run: left pending
+          std::optional<Attempt> attempt;
+          if (AttemptInput::is_event(d)) {
+            auto a = channel->prepare_event(r, d);
+            if (!a) return a.error();
+            out.push_back({std::move(d), std::move(*a)});
+            continue;
+          }
           auto reminder = r.reminder(d.reminder_id);
           if (!reminder) return reminder.error();
-          std::optional<Attempt> attempt;
           if (*reminder) {
             store::Delivery upcoming = d;
             upcoming.attempts += 1;  // the attempt it prepares

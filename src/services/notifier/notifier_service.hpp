@@ -76,6 +76,9 @@ class NotifierService {
   void stop();
 
   bus::Verdict on_reminder_event(const bus::Event& event);
+  // Task events (task-events topic): a delivery per channel endpoint that selected the event
+  // (a webhook's events), keyed event:<event id> × channel; applied once (processed events).
+  std::vector<bus::Verdict> on_task_events(const std::vector<bus::Event>& events);
   // The same for a run of events, applied in one transaction.
   std::vector<bus::Verdict> on_reminder_events(const std::vector<bus::Event>& events);
   // Fires these reminders if they are due (one transaction); returns how many fired.
@@ -96,6 +99,17 @@ class NotifierService {
   http::net::awaitable<http::Response> put_webhook(http::RequestContext& ctx);
   http::net::awaitable<http::Response> delete_webhook(http::RequestContext& ctx);
   void register_delivery_routes(http::Router& router);  // delivery_handlers.cpp
+  void register_webhook_routes(http::Router& router);   // webhook_handlers.cpp
+  http::net::awaitable<http::Response> list_webhooks(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> create_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> get_webhook_by_id(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> patch_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> delete_webhook_by_id(http::RequestContext& ctx);
+  core::Result<std::vector<store::Webhook>> read_webhooks(core::UserId user);
+  // nullopt when the user has as many webhooks as allowed.
+  core::Result<std::optional<std::int64_t>> add_webhook(store::Webhook hook);
+  core::Result<bool> change_webhook(const store::Webhook& hook);
+  core::Result<bool> remove_webhook_by_id(core::UserId user, std::int64_t id);
   http::net::awaitable<http::Response> list_task_deliveries(http::RequestContext& ctx);
   http::net::awaitable<http::Response> list_channels(http::RequestContext& ctx);
   core::Result<std::vector<store::Delivery>> read_task_deliveries(core::UserId user,
@@ -111,7 +125,8 @@ class NotifierService {
                                                         std::optional<std::int64_t> before);
   core::Result<bool> read_mark(core::UserId user, std::int64_t id);
   core::Result<std::optional<store::Webhook>> read_webhook(core::UserId user);
-  core::Status write_webhook(const store::Webhook& hook);
+  // Sets the first webhook; returns it as stored (its id, its events).
+  core::Result<store::Webhook> write_webhook(const store::Webhook& hook);
   core::Status remove_webhook(core::UserId user);
   core::Status check_destination(const std::string& url);
   // The channel whose record this is; null when none is (a channel no longer configured).

@@ -53,20 +53,32 @@ const Query k_select_notifications{"select_notifications", k_notifications_sql.c
 constexpr Query k_mark_read{
     "mark_notification_read",
     "UPDATE notifications SET read_at = coalesce(read_at, $1) WHERE id = $2 AND user_id = $3"};
-constexpr Query k_set_webhook{
-    "set_webhook",
-    "INSERT INTO webhooks (user_id, url, secret, created_at) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
-    "created_at = excluded.created_at"};
-constexpr Query k_delete_webhook{"delete_webhook", "DELETE FROM webhooks WHERE user_id = $1"};
+constexpr Query k_set_first_webhook{"set_first_webhook",
+                                    "UPDATE webhooks SET url = $2, secret = $3, created_at = $4 "
+                                    "WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = $1)"};
+constexpr Query k_insert_webhook{
+    "insert_webhook",
+    "INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING id"};
+constexpr Query k_update_webhook{
+    "update_webhook",
+    "UPDATE webhooks SET url = $3, secret = $4, events = $5 WHERE id = $2 AND user_id = $1"};
+constexpr Query k_delete_webhook{
+    "delete_webhook",
+    "DELETE FROM webhooks WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = $1)"};
+constexpr Query k_delete_webhook_by_id{"delete_webhook_by_id",
+                                       "DELETE FROM webhooks WHERE id = $2 AND user_id = $1"};
 const std::string k_webhook_sql =
-    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1");
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1 ORDER BY id LIMIT 1");
 const Query k_select_webhook{"select_webhook", k_webhook_sql.c_str()};
+const std::string k_webhooks_sql =
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1 ORDER BY id");
+const Query k_select_webhooks{"select_webhooks", k_webhooks_sql.c_str()};
 constexpr Query k_upsert_delivery{
     "upsert_delivery",
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at, user_id, created_at, sent_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+    "delivered_at, user_id, created_at, sent_at, payload) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (reminder_id, channel) DO "
     "UPDATE SET state = excluded.state, attempts = excluded.attempts, "
     "last_error = excluded.last_error, next_attempt = excluded.next_attempt, "
@@ -143,6 +155,10 @@ Result<std::optional<Webhook>> PgTx::webhook(core::UserId user) {
   return first<Webhook>(conn_.exec(k_select_webhook, Params{user}), read_webhook<Row>);
 }
 
+Result<std::vector<Webhook>> PgTx::webhooks(core::UserId user) {
+  return collect<Webhook>(conn_.exec(k_select_webhooks, Params{user}), read_webhook<Row>);
+}
+
 Result<std::vector<Delivery>> PgTx::pending_deliveries(core::Instant at, int limit) {
   return collect<Delivery>(conn_.exec(k_pending_deliveries, Params{at, limit}), read_delivery<Row>);
 }
@@ -176,17 +192,42 @@ Result<bool> PgTx::mark_notification_read(core::UserId user, std::int64_t id, co
 }
 
 Status PgTx::set_webhook(const Webhook& h) {
-  return done(conn_.exec(k_set_webhook, Params{h.user_id, h.url, h.secret, h.created_at}));
+  auto res = conn_.exec(k_set_first_webhook, Params{h.user_id, h.url, h.secret, h.created_at});
+  if (!res) return res.error();
+  if (res->affected() == 1) return {};
+  auto id = insert_webhook(h);
+  if (!id) return id.error();
+  return {};
 }
 
 Status PgTx::delete_webhook(core::UserId user) {
   return done(conn_.exec(k_delete_webhook, Params{user}));
 }
 
+Result<std::int64_t> PgTx::insert_webhook(const Webhook& h) {
+  auto res = conn_.exec(k_insert_webhook,
+                        Params{h.user_id, h.url, h.secret, join_events(h.events), h.created_at});
+  if (!res) return res.error();
+  return res->row(0).int64(0);
+}
+
+Result<bool> PgTx::update_webhook(const Webhook& h) {
+  auto res =
+      conn_.exec(k_update_webhook, Params{h.user_id, h.id, h.url, h.secret, join_events(h.events)});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
+Result<bool> PgTx::delete_webhook_by_id(core::UserId user, std::int64_t id) {
+  auto res = conn_.exec(k_delete_webhook_by_id, Params{user, id});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
 Status PgTx::upsert_delivery(const Delivery& d) {
   return done(conn_.exec(k_upsert_delivery, Params{d.reminder_id, d.channel, d.state, d.attempts,
                                                    d.last_error, d.next_attempt, d.delivered_at,
-                                                   d.user_id, d.created_at, d.sent_at}));
+                                                   d.user_id, d.created_at, d.sent_at, d.payload}));
 }
 
 Result<std::vector<Delivery>> PgTx::dead_deliveries(int limit) {
@@ -233,7 +274,7 @@ Result<int> PgTx::redrive_deliveries(const std::optional<std::pair<std::string, 
 Status PgTx::delete_user_notifier_data(core::UserId user) {
   constexpr std::array<Query, 4> k_statements{
       Query{"delete_user_deliveries",
-            "DELETE FROM deliveries WHERE reminder_id IN "
+            "DELETE FROM deliveries WHERE user_id = $1 OR reminder_id IN "
             "(SELECT id FROM reminders WHERE user_id = $1)"},
       Query{"delete_user_reminders", "DELETE FROM reminders WHERE user_id = $1"},
       Query{"delete_user_notifications", "DELETE FROM notifications WHERE user_id = $1"},

@@ -34,20 +34,28 @@ constexpr const char* k_insert_notification =
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* k_mark_read =
     "UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ? AND user_id = ?";
-constexpr const char* k_set_webhook =
-    "INSERT INTO webhooks (user_id, url, secret, created_at) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
-    "created_at = excluded.created_at";
-constexpr const char* k_delete_webhook = "DELETE FROM webhooks WHERE user_id = ?";
+constexpr const char* k_set_first_webhook =
+    "UPDATE webhooks SET url = ?, secret = ?, created_at = ? "
+    "WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = ?)";
+constexpr const char* k_insert_webhook =
+    "INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, ?, ?, ?, ?)";
+constexpr const char* k_update_webhook =
+    "UPDATE webhooks SET url = ?, secret = ?, events = ? WHERE id = ? AND user_id = ?";
+constexpr const char* k_delete_webhook =
+    "DELETE FROM webhooks WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = ?)";
+constexpr const char* k_delete_webhook_by_id = "DELETE FROM webhooks WHERE id = ? AND user_id = ?";
 const std::string k_select_webhook =
-    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ?");
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ? ORDER BY id LIMIT 1");
+const std::string k_select_webhooks =
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ? ORDER BY id");
 const std::string k_select_notifications =
     select_columns(k_notification_columns,
                    " FROM notifications WHERE user_id = ? AND (? = 0 OR read_at IS NULL) "
                    "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?");
 constexpr const char* k_upsert_delivery =
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at, user_id, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "delivered_at, user_id, created_at, sent_at, payload) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (reminder_id, channel) DO UPDATE SET "
     "state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, "
     "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at, "
@@ -121,6 +129,12 @@ Result<std::optional<Webhook>> SqliteTx::webhook(core::UserId user) {
   return first<Webhook>(*s, read_webhook<Statement>);
 }
 
+Result<std::vector<Webhook>> SqliteTx::webhooks(core::UserId user) {
+  auto s = bound(conn_, k_select_webhooks, user);
+  if (!s) return s.error();
+  return collect<Webhook>(*s, read_webhook<Statement>);
+}
+
 Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int limit) {
   auto s = bound(conn_, k_pending_deliveries, at, at, std::int64_t{limit});
   if (!s) return s.error();
@@ -186,9 +200,13 @@ Result<bool> SqliteTx::mark_notification_read(core::UserId user, std::int64_t id
 }
 
 Status SqliteTx::set_webhook(const Webhook& h) {
-  auto s = bound(conn_, k_set_webhook, h.user_id, h.url, h.secret, h.created_at);
+  auto s = bound(conn_, k_set_first_webhook, h.url, h.secret, h.created_at, h.user_id);
   if (!s) return s.error();
-  return s->run();
+  if (auto st = s->run(); !st) return st;
+  if (sqlite3_changes(conn_.handle()) == 1) return {};
+  auto id = insert_webhook(h);
+  if (!id) return id.error();
+  return {};
 }
 
 Status SqliteTx::delete_webhook(core::UserId user) {
@@ -197,18 +215,41 @@ Status SqliteTx::delete_webhook(core::UserId user) {
   return s->run();
 }
 
+Result<std::int64_t> SqliteTx::insert_webhook(const Webhook& h) {
+  auto s = bound(conn_, k_insert_webhook, h.user_id, h.url, h.secret, join_events(h.events),
+                 h.created_at);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return conn_.last_insert_id();
+}
+
+Result<bool> SqliteTx::update_webhook(const Webhook& h) {
+  auto s = bound(conn_, k_update_webhook, h.url, h.secret, join_events(h.events), h.id, h.user_id);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
+Result<bool> SqliteTx::delete_webhook_by_id(core::UserId user, std::int64_t id) {
+  auto s = bound(conn_, k_delete_webhook_by_id, id, user);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
 Status SqliteTx::delete_user_notifier_data(core::UserId user) {
   return delete_for_user(
-      {"DELETE FROM deliveries WHERE reminder_id IN (SELECT id FROM reminders WHERE user_id = ?)",
+      {"DELETE FROM deliveries WHERE user_id = ?1 OR "
+       "reminder_id IN (SELECT id FROM reminders WHERE user_id = ?1)",
        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
        "DELETE FROM webhooks WHERE user_id = ?"},
       user);
 }
 
 Status SqliteTx::upsert_delivery(const Delivery& d) {
-  auto s =
-      bound(conn_, k_upsert_delivery, d.reminder_id, d.channel, d.state, std::int64_t{d.attempts},
-            d.last_error, d.next_attempt, d.delivered_at, d.user_id, d.created_at, d.sent_at);
+  auto s = bound(conn_, k_upsert_delivery, d.reminder_id, d.channel, d.state,
+                 std::int64_t{d.attempts}, d.last_error, d.next_attempt, d.delivered_at, d.user_id,
+                 d.created_at, d.sent_at, d.payload);
   if (!s) return s.error();
   return s->run();
 }

@@ -17,6 +17,7 @@ CREATE TABLE deliveries_new (
   sent_at      INTEGER,
   lease_owner  TEXT,
   lease_until  INTEGER,
+  payload      TEXT,  -- a task event's delivery (reminder_id event:<id>): the body
   PRIMARY KEY (reminder_id, channel)
 ) WITHOUT ROWID;
 INSERT INTO deliveries_new (reminder_id, channel, state, attempts, last_error, next_attempt,
@@ -29,3 +30,19 @@ ALTER TABLE deliveries_new RENAME TO deliveries;
 CREATE INDEX deliveries_waiting_by_user ON deliveries (user_id, channel, created_at, reminder_id)
   WHERE state IN ('pending', 'failed');
 CREATE INDEX deliveries_dead ON deliveries (created_at, reminder_id) WHERE state = 'dead';
+
+-- A user may have several webhooks, each selecting its events (comma-separated); the first (lowest
+-- id) is the one /api/me/webhook reads and sets. Deliveries of one are on channel webhook:<id>.
+CREATE TABLE webhooks_new (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id    INTEGER NOT NULL,
+  url        TEXT NOT NULL,
+  secret     TEXT NOT NULL,
+  events     TEXT NOT NULL DEFAULT 'reminder.fired',
+  created_at INTEGER NOT NULL
+);
+INSERT INTO webhooks_new (user_id, url, secret, created_at)
+  SELECT user_id, url, secret, created_at FROM webhooks ORDER BY user_id;
+DROP TABLE webhooks;
+ALTER TABLE webhooks_new RENAME TO webhooks;
+CREATE INDEX webhooks_by_user ON webhooks (user_id, id);
