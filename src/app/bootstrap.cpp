@@ -51,6 +51,16 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
   return s;
 }
 
+void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,
+                           const NetworkConfig& network) {
+  s.delivery_max_attempts = config.max_attempts;
+  s.webhook_timeout = std::chrono::milliseconds{config.webhook_timeout_ms};
+  // The lease outlasts an attempt, so a live notifier's attempt is never taken over.
+  s.delivery_lease = std::max(std::chrono::seconds{config.lease_seconds},
+                              std::chrono::ceil<std::chrono::seconds>(2 * s.webhook_timeout));
+  s.webhook_ca_file = network.outbound_ca_file;
+}
+
 services::assistant::LlmSettings llm_settings(const LlmConfig& config,
                                               const NetworkConfig& network) {
   services::assistant::LlmSettings s;

@@ -10,6 +10,7 @@
 #include "services/api/auth_service.hpp"
 #include "services/assistant/llm_client.hpp"
 #include "services/event_retention.hpp"
+#include "services/notifier/notifier_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "services/realtime/hub.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -37,6 +38,9 @@ services::EventRetentionSettings event_retention_settings(const RetentionConfig&
 // The realtime hub's replay bounds.
 services::realtime::HubSettings hub_settings(const ReplayConfig& config);
 // Which reminders the notifier's scheduler holds.
+// The notifier's delivery settings (attempts, lease, webhook timeout and CAs).
+void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,
+                           const NetworkConfig& network);
 services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.

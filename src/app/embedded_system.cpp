@@ -53,6 +53,7 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
 services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
   services::notifier::NotifierSettings s;
   s.destinations = destination_settings(config.network);
+  add_delivery_settings(s, config.delivery, config.network);
   s.pager = pager_settings(config.reminders);
   return s;
 }

@@ -201,6 +201,17 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   };
   router.add(verb::get, "/api/tasks/{id}/history", http::Access::tasks_read,
              to(config_.auditor_app_id));
+  router.add(verb::get, "/api/tasks/{id}/deliveries", http::Access::tasks_read,
+             to(config_.notifier_app_id));
+  router.add(verb::get, "/api/me/channels", http::Access::account, to(config_.notifier_app_id));
+  for (auto method : {verb::get, verb::post}) {
+    router.add(method, "/api/me/channels/webhooks", http::Access::account,
+               to(config_.notifier_app_id));
+  }
+  for (auto method : {verb::get, verb::patch, verb::delete_}) {
+    router.add(method, "/api/me/channels/webhooks/{id}", http::Access::account,
+               to(config_.notifier_app_id));
+  }
   router.add(verb::get, "/api/notifications", http::Access::tasks_read,
              to(config_.notifier_app_id));
   router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,
@@ -283,6 +294,7 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
   services::notifier::NotifierSettings settings;
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
   settings.destinations = destination_settings(config_.network);
+  add_delivery_settings(settings, config_.delivery, config_.network);
   settings.pager = pager_settings(config_.reminders);
   // Reminders come due through the Dapr Jobs API (POST /job/{name}), by the scheduler's clock.
   const auto jobs_api = [this](const services::Ports& p, services::notifier::JobFiring& firing) {

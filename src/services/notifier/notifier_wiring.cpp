@@ -20,6 +20,9 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   wired->firing.set_scheduler(&pager);
   ports.bus.subscribe_batch(std::string{wire::topic::reminders}, std::string{k_consumer},
                             std::bind_front(&NotifierService::on_reminder_events, &notifier));
+  // Webhooks may select task events besides reminders.
+  ports.bus.subscribe_batch(std::string{wire::topic::task_events}, std::string{k_consumer},
+                            std::bind_front(&NotifierService::on_task_events, &notifier));
   if (sweep_binding) {
     wired->sweep_binding.emplace(std::move(*sweep_binding), notifier, ports.offload);
     wired->sweep_binding->register_routes(ports.router);
