@@ -64,6 +64,7 @@ struct LlmConfig {
   int max_tokens = 1024;
   int timeout_seconds = 30;       // one model call
   int turn_timeout_seconds = 90;  // every model call of a chat turn together
+  int per_user = 1;               // --llm-per-user: turns with the model one user may run at once
 };
 
 struct ServeConfig {
