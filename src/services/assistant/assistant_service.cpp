@@ -194,8 +194,9 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   turn->state = state_from_json(turn->conversation.state);
   turn->input = TurnInput{message, time_zone, now};
   const bool json_answer = wants_json(ctx.request[bh::field::accept]);
-  if (ctx.stream && !json_answer) {
+  if (ctx.stream && !json_answer && model_) {
     // The events go out as the turn produces them; the server writes them after these headers.
+    // (The built-in assistant's reply is composed at once: it goes whole, in one write.)
     *ctx.stream = std::bind_front(&AssistantService::stream_turn, this, std::move(turn));
     http::Response res{bh::status::ok, 11};
     res.set(bh::field::content_type, "text/event-stream; charset=utf-8");
@@ -209,7 +210,7 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   if (json_answer) {
     co_return http::json_response(bh::status::ok, chat_json(id, reply, now, turn->state));
   }
-  // An in-process call (nothing to stream to): the events at once.
+  // The built-in assistant, or an in-process call (nothing to stream to): the events at once.
   http::Response res{bh::status::ok, 11};
   res.set(bh::field::content_type, "text/event-stream; charset=utf-8");
   res.set(bh::field::cache_control, "no-cache");
