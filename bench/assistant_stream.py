@@ -2,7 +2,7 @@
 scripted OpenAI-compatible model of tests/api/model_support.py, which streams each answer as 20
 chunks 20 ms apart (≈ 0.4 s a turn, like a small local model). For each turn it times, from the
 POST: the first `delta` event, the `done` event, and the pass-through delay (the first delta read
-by the client minus the model's first chunk sent). Sequential turns, one user.
+by the client minus the model's first chunk of text sent). Sequential turns, one user.
 Usage: build/venv/bin/python bench/assistant_stream.py [--bin build/tickler] [--turns 40]"""
 
 from __future__ import annotations
@@ -70,14 +70,15 @@ def main() -> None:
                 started, first_at, done_at = turn(srv.base_url, token)
                 first.append(first_at - started)
                 done.append(done_at - started)
-                through.append(first_at - model.sent[0][0])
+                first_text = next(at for at, delta in model.sent if delta.get("content"))
+                through.append(first_at - first_text)
         finally:
             srv.stop()
             model.close()
     print(f"streamed turn, {args.turns} turns (model: 20 chunks 20 ms apart): "
           f"first delta p50 {pct(first, 50):.1f} ms p99 {pct(first, 99):.1f} ms; "
           f"done p50 {pct(done, 50):.1f} ms p99 {pct(done, 99):.1f} ms; "
-          f"model's first chunk → client p50 {pct(through, 50):.2f} ms p99 {pct(through, 99):.2f} ms")
+          f"model's first text chunk → client p50 {pct(through, 50):.2f} ms p99 {pct(through, 99):.2f} ms")
 
 
 if __name__ == "__main__":
