@@ -27,12 +27,14 @@ namespace net = boost::asio;
 
 // The pieces of a streamed answer on their way from the transfer's thread to the turn's
 // executor, and the answer's end. The transfer waits while the turn is behind by more than
-// k_behind bytes (the reader's back-pressure reaches the model's connection).
+// k_behind bytes (the reader's back-pressure reaches the model's connection). The turn's timer
+// stays the turn's: the transfer only posts to the turn's executor, and only until the turn said
+// it is done reading, so neither outlives the other's executor.
 class PieceQueue : public std::enable_shared_from_this<PieceQueue> {
  public:
   static constexpr std::size_t k_behind = 256 * 1024;
 
-  explicit PieceQueue(const net::any_io_executor& ex) : wake_(ex) {}
+  explicit PieceQueue(net::any_io_executor ex) : ex_(std::move(ex)) {}
 
   // Transfer side.
   void push(std::string_view piece) {
@@ -45,20 +47,17 @@ class PieceQueue : public std::enable_shared_from_this<PieceQueue> {
     if (reader_done_) return;
     queued_bytes_ += piece.size();
     pieces_.emplace_back(piece);
-    lock.unlock();
     nudge();
   }
   void end(core::Result<ModelMessage> result) {
-    {
-      std::lock_guard lock{mutex_};
-      result_ = std::move(result);
-    }
+    std::lock_guard lock{mutex_};
+    result_ = std::move(result);
     nudge();
   }
 
-  // Turn side: what arrived (waiting when nothing did), and the answer once it ended.
+  // Turn side: what arrived (waiting on `wake` when nothing did), and the answer once it ended.
   net::awaitable<std::pair<std::deque<std::string>, std::optional<core::Result<ModelMessage>>>>
-  take() {
+  take(net::steady_timer& wake) {
     for (;;) {
       {
         std::lock_guard lock{mutex_};
@@ -67,32 +66,41 @@ class PieceQueue : public std::enable_shared_from_this<PieceQueue> {
           out.swap(pieces_);
           queued_bytes_ = 0;
           room_.notify_all();
+          wake_ = nullptr;
           co_return std::pair{std::move(out), std::exchange(result_, std::nullopt)};
         }
+        wake_ = &wake;
       }
       // A nudge is posted to this executor, so it cannot run between the check and this wait.
-      wake_.expires_at(net::steady_timer::time_point::max());
-      co_await wake_.async_wait(net::as_tuple(net::use_awaitable));
+      wake.expires_at(net::steady_timer::time_point::max());
+      co_await wake.async_wait(net::as_tuple(net::use_awaitable));
     }
   }
   void reader_done() {
     std::lock_guard lock{mutex_};
     reader_done_ = true;
+    wake_ = nullptr;
     room_.notify_all();
   }
 
  private:
+  // Under the mutex. Wakes the turn on its executor (never after it is done reading).
   void nudge() {
-    net::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
+    if (reader_done_) return;
+    net::post(ex_, [self = shared_from_this()] {
+      std::lock_guard lock{self->mutex_};
+      if (self->wake_) self->wake_->cancel();
+    });
   }
 
+  net::any_io_executor ex_;
   std::mutex mutex_;
   std::condition_variable room_;
   std::deque<std::string> pieces_;
   std::size_t queued_bytes_ = 0;
   std::optional<core::Result<ModelMessage>> result_;
   bool reader_done_ = false;
-  net::steady_timer wake_;
+  net::steady_timer* wake_ = nullptr;  // the turn's, while it waits
 };
 
 // The answer of a streamed request: an event stream read by CompletionStream, or (a server that
@@ -120,7 +128,10 @@ core::Result<ModelMessage> read_streamed(const std::string& endpoint, const std:
                       std::chrono::steady_clock::now() - started)
                       .count();
   if (!answer) {
-    base::log_json(spdlog::level::warn, "the language model did not answer",
+    const bool cancelled = answer.error().code_name == "cancelled";
+    base::log_json(cancelled ? spdlog::level::info : spdlog::level::warn,
+                   cancelled ? "the language model's answer was dropped: the reader went away"
+                             : "the language model did not answer",
                    {{"error", answer.error().message}, {"ms", ms}});
     return answer.error();
   }
@@ -226,13 +237,15 @@ boost::asio::awaitable<core::Result<ModelMessage>> LlmClient::stream(
   settings.timeout = timeout;
   settings.max_bytes = answer_bytes_;
   settings.ca_file = ca_file_;
-  auto queue = std::make_shared<PieceQueue>(co_await net::this_coro::executor);
+  const auto ex = co_await net::this_coro::executor;
+  auto queue = std::make_shared<PieceQueue>(ex);
+  net::steady_timer wake{ex};
   auto gone = out ? out->gone() : nullptr;
   pool_.post([queue, gone, endpoint = endpoint_, request, headers, settings] {
     queue->end(read_streamed(endpoint, request, headers, settings, queue, gone));
   });
   for (;;) {
-    auto [pieces, result] = co_await queue->take();
+    auto [pieces, result] = co_await queue->take(wake);
     for (auto& piece : pieces) {
       if (out) co_await out->text(std::move(piece));
     }
