@@ -9,6 +9,9 @@
 # (create.lua) with POST /api/chat "add …" (chat.lua), so the reader's 10,000 stay 10,000.
 # /healthz of the same run is the baseline. Raw outputs go to bench/out/assistant/ (gitignored).
 #
+# Then, unless BENCH_STREAM=0, the streamed first-token latency with a language model
+# (bench/assistant_stream.py: a scripted model streaming 20 chunks 20 ms apart).
+#
 # Knobs (environment): TICKLER_BIN (build/tickler), BENCH_DURATION (10s), BENCH_ROUNDS (2),
 # BENCH_CONNS (4), BENCH_THREADS (as many as BENCH_CONNS), BENCH_OUT (bench/out/assistant), BENCH_STRICT=1 to exit 1
 # when a target is missed.
@@ -41,6 +44,10 @@ for round in $(seq "$ROUNDS"); do
   TICKLER_TOKEN=$WRITER_TOKEN CHAT_MESSAGE="add bench chat {n} tomorrow at 9am #bench !high" \
     CHAT_EXPECT='"change":"added"' run_wrk "chat-add-$round" chat.lua /api/chat
 done
+
+if [[ ${BENCH_STREAM:-1} != 0 ]]; then
+  build/venv/bin/python bench/assistant_stream.py --bin "$BIN" | tee "$OUT/stream.txt"
+fi
 
 PYTHONPATH=bench/lib python3 - "$OUT" "$ROUNDS" "$STRICT" <<'PY'
 import sys

@@ -72,6 +72,8 @@ services::assistant::LlmSettings llm_settings(const LlmConfig& config,
   s.max_tokens = config.max_tokens;
   s.call_timeout = std::chrono::seconds{config.timeout_seconds};
   s.turn_timeout = std::chrono::seconds{config.turn_timeout_seconds};
+  s.per_user = config.per_user;
+  s.slot_wait = std::chrono::seconds{config.queue_wait_seconds};
   return s;
 }
 

@@ -71,6 +71,8 @@ struct LlmConfig {
   int max_tokens = 1024;
   int timeout_seconds = 30;       // one model call
   int turn_timeout_seconds = 90;  // every model call of a chat turn together
+  int per_user = 1;               // --llm-per-user: turns with the model one user may run at once
+  int queue_wait_seconds = 10;    // --llm-queue-wait: a turn waits this long for a free slot
 };
 
 struct ServeConfig {

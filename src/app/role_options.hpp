@@ -171,6 +171,18 @@ inline void add_llm_options(CLI::App& cmd, LlmConfig& c) {
       ->envname("TICKLER_LLM_TURN_TIMEOUT")
       ->check(CLI::Range(1, 1800))
       ->capture_default_str();
+  cmd.add_option("--llm-per-user", c.per_user,
+                 "assistant: chat turns with the model one user may have running at once (of the "
+                 "4 shared by everyone); more answer 429 assistant_busy")
+      ->envname("TICKLER_LLM_PER_USER")
+      ->check(CLI::Range(1, 4))
+      ->capture_default_str();
+  cmd.add_option("--llm-queue-wait", c.queue_wait_seconds,
+                 "assistant: seconds a chat turn waits for a free model slot before it answers "
+                 "429 assistant_busy")
+      ->envname("TICKLER_LLM_QUEUE_WAIT")
+      ->check(CLI::Range(1, 300))
+      ->capture_default_str();
 }
 
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {

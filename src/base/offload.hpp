@@ -50,6 +50,12 @@ class Offload {
         boost::asio::use_awaitable, std::move(fn));
   }
 
+  // Runs fn() on the pool without waiting for it (it reports back by itself).
+  template <class F>
+  void post(F fn) {
+    boost::asio::post(pool_, std::move(fn));
+  }
+
   // Waits for the work already submitted, then ends the threads.
   void join() { pool_.join(); }
 

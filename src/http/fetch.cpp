@@ -18,6 +18,11 @@ struct Transfer {
   std::string body;
   bool too_large = false;
   std::string refused;  // why the last address was refused
+  // A streamed answer: its pieces go here as they arrive; `stop` ends the transfer.
+  const FetchPiece* on_piece = nullptr;
+  const std::function<bool()>* stop = nullptr;
+  CURL* curl = nullptr;
+  bool stopped = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -28,7 +33,29 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return 0;  // ends the transfer (CURLE_WRITE_ERROR)
   }
   t->body.append(data, n);
+  if (t->on_piece) {
+    long status = 0;
+    char* type = nullptr;
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);
+    if ((t->stop && (*t->stop)()) ||
+        !(*t->on_piece)(static_cast<unsigned>(status), type ? type : "", {data, n})) {
+      t->stopped = true;
+      return 0;
+    }
+  }
   return n;
+}
+
+// Polled by libcurl while a streamed transfer runs (also while nothing arrives): non-zero stops it.
+int on_progress(void* user, curl_off_t /*dltotal*/, curl_off_t /*dlnow*/, curl_off_t /*ultotal*/,
+                curl_off_t /*ulnow*/) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->stop && (*t->stop)()) {
+    t->stopped = true;
+    return 1;
+  }
+  return 0;
 }
 
 // Called for each address libcurl is about to connect to: the policy decides.
@@ -77,17 +104,27 @@ void append(HeaderList& list, const char* line) {
   }
 }
 
+// How a transfer's answer is read: whole, or streamed to `on_piece` until `stop`.
+struct Streaming {
+  const FetchPiece* on_piece = nullptr;
+  const std::function<bool()>* stop = nullptr;
+};
+
 // One transfer: a GET, or a POST of `body` when given; `policy` checks each address connected to
 // (null: an endpoint the operator configured, any address).
 core::Result<FetchResponse> perform(const std::string& address, std::string_view protocols,
                                     const FetchSettings& settings, const DestinationPolicy* policy,
-                                    const std::string* body, const FetchHeaders& extra) {
+                                    const std::string* body, const FetchHeaders& extra,
+                                    Streaming streaming = {}) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CURL, EasyDeleter> curl{curl_easy_init()};
   if (!curl) return unavailable("cannot start a transfer");
-  Transfer t{policy, settings.max_bytes, {}, false, {}};
-  HeaderList headers{curl_slist_append(nullptr, "Accept: application/json")};
+  Transfer t{policy,         settings.max_bytes, {},   false, {}, streaming.on_piece,
+             streaming.stop, curl.get(),         false};
+  HeaderList headers{curl_slist_append(nullptr, streaming.on_piece
+                                                    ? "Accept: text/event-stream, application/json"
+                                                    : "Accept: application/json")};
   for (const auto& [name, value] : extra) {
     const auto line = name + ": " + value;
     append(headers, line.c_str());
@@ -118,9 +155,19 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
   }
+  if (streaming.stop) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  }
   if (!settings.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings.ca_file.c_str());
   const CURLcode code = curl_easy_perform(c);
   if (code != CURLE_OK) {
+    if (t.stopped) {
+      auto error = unavailable("the transfer was stopped");
+      error.code_name = "cancelled";
+      return error;
+    }
     if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
       return unavailable("the document is larger than " + std::to_string(settings.max_bytes) +
                          " bytes");
@@ -171,6 +218,18 @@ core::Result<FetchResponse> post_to_operator_endpoint(std::string_view url, cons
     return core::make_error(core::Errc::invalid_parameter, "only http and https URLs are called");
   }
   return perform(std::string{url}, "http,https", settings, nullptr, &body, headers);
+}
+
+core::Result<FetchResponse> post_stream_to_operator_endpoint(
+    std::string_view url, const std::string& body, const FetchHeaders& headers,
+    const FetchSettings& settings, const FetchPiece& on_piece, const std::function<bool()>& stop) {
+  auto target = parse_url_target(url);
+  if (!target) return target.error();
+  if (target->scheme != "https" && target->scheme != "http") {
+    return core::make_error(core::Errc::invalid_parameter, "only http and https URLs are called");
+  }
+  return perform(std::string{url}, "http,https", settings, nullptr, &body, headers,
+                 {&on_piece, &stop});
 }
 
 }  // namespace tickler::http

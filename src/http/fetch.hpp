@@ -9,6 +9,7 @@
 // certificate against the system CAs and FetchSettings::ca_file. Blocking: run them through
 // base::Offload or on a worker thread.
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,5 +61,19 @@ using FetchHeaders = std::vector<std::pair<std::string, std::string>>;
                                                                     const std::string& body,
                                                                     const FetchHeaders& headers,
                                                                     const FetchSettings& settings);
+
+// A streamed POST's answer as it arrives: called on the transfer's thread with each piece of the
+// body, the answer's status and Content-Type already known. False stops the transfer.
+using FetchPiece =
+    std::function<bool(unsigned status, std::string_view content_type, std::string_view piece)>;
+
+// post_to_operator_endpoint for an answer read as it arrives (a language model's Server-Sent
+// Events; Accept: text/event-stream, application/json): `on_piece` gets each piece, and the
+// whole body is also in the answer (within max_bytes). `stop` is polled while nothing arrives
+// (at least once a second) and between pieces: true ends the transfer. Stopped by either:
+// unavailable with the code name "cancelled"; otherwise as post_to_operator_endpoint.
+[[nodiscard]] core::Result<FetchResponse> post_stream_to_operator_endpoint(
+    std::string_view url, const std::string& body, const FetchHeaders& headers,
+    const FetchSettings& settings, const FetchPiece& on_piece, const std::function<bool()>& stop);
 
 }  // namespace tickler::http

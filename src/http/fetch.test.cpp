@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -154,6 +155,67 @@ TEST(PostUnderPolicy, PostsToAnAllowedAddressOverIpv4AndIpv6) {
     EXPECT_EQ(received.rfind("POST /hook HTTP/1.1\r\n", 0), 0u) << received;
     EXPECT_NE(received.find("X-Tickler-Delivery: r1\r\n"), std::string::npos) << received;
   }
+}
+
+// A streamed answer: each piece is handed on as it arrives, before the answer ends.
+TEST(PostStreamToOperatorEndpoint, PiecesArriveBeforeTheAnswerEnds) {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+  const auto port = acceptor.local_endpoint().port();
+  std::atomic<bool> first_seen{false};
+  bool first_before_second = false;
+  std::thread server{[&] {
+    auto socket = acceptor.accept();
+    net::streambuf buf;
+    net::read_until(socket, buf, "\r\n\r\n");
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+    net::write(socket, net::buffer(head + "data: one\n\n"));
+    for (int i = 0; i < 200 && !first_seen; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    first_before_second = first_seen;
+    net::write(socket, net::buffer(std::string{"data: two\n\n"}));
+  }};
+  std::string pieces;
+  unsigned seen_status = 0;
+  std::string seen_type;
+  const FetchPiece on_piece = [&](unsigned status, std::string_view type, std::string_view piece) {
+    seen_status = status;
+    seen_type = type;
+    pieces += piece;
+    if (pieces.find("one") != std::string::npos) first_seen = true;
+    return true;
+  };
+  const std::function<bool()> stop = [] { return false; };
+  auto r = post_stream_to_operator_endpoint("http://127.0.0.1:" + std::to_string(port) + "/v1",
+                                            "{}", {}, quick(), on_piece, stop);
+  server.join();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(first_before_second);
+  EXPECT_EQ(seen_status, 200u);
+  EXPECT_EQ(seen_type, "text/event-stream");
+  EXPECT_EQ(pieces, "data: one\n\ndata: two\n\n");
+  EXPECT_EQ(r->body, pieces);
+}
+
+// `stop` ends a transfer even while nothing arrives (the caller went away).
+TEST(PostStreamToOperatorEndpoint, StopEndsASilentTransfer) {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+  FetchSettings s;
+  s.timeout = std::chrono::milliseconds{20'000};
+  const auto started = std::chrono::steady_clock::now();
+  const FetchPiece on_piece = [](unsigned, std::string_view, std::string_view) { return true; };
+  const std::function<bool()> stop = [&] {
+    return std::chrono::steady_clock::now() - started > std::chrono::milliseconds{200};
+  };
+  auto r = post_stream_to_operator_endpoint(
+      "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/v1", "{}", {}, s,
+      on_piece, stop);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code_name, "cancelled") << r.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{3});
 }
 
 }  // namespace

@@ -228,19 +228,20 @@ bool within_audience(std::string_view audience, std::string_view path) {
   return path == resource || (path.starts_with(resource) && path[resource.size()] == '/');
 }
 
-net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address) {
-  return run(request, remote_address, std::nullopt);
+net::awaitable<Response> Pipeline::handle(Request& request, const std::string& remote_address,
+                                          StreamBody* stream) {
+  return run(request, remote_address, std::nullopt, stream);
 }
 
 net::awaitable<Response> Pipeline::invoke(Request& request, const Principal& principal) const {
-  return run(request, "in-process", principal);
+  return run(request, "in-process", principal, nullptr);
 }
 
 net::awaitable<Response> Pipeline::run(Request& request, std::string remote_address,
-                                       std::optional<Principal> given) const {
+                                       std::optional<Principal> given, StreamBody* stream) const {
   const auto start = std::chrono::steady_clock::now();
-  RequestContext ctx{request,       {}, {}, {}, {}, request_id_for(request["X-Request-Id"]),
-                     remote_address};
+  RequestContext ctx{request,        {},    {}, {}, {}, request_id_for(request["X-Request-Id"]),
+                     remote_address, stream};
   std::string route_name = "unmatched";
   Response res;
   bool failed = false;
@@ -250,6 +251,9 @@ net::awaitable<Response> Pipeline::run(Request& request, std::string remote_addr
   } catch (const std::exception& e) {
     failed = true;
     what = e.what();
+  }
+  if (failed || (stream && *stream && res.result() != beast_http::status::ok)) {
+    if (stream) *stream = nullptr;  // a stream goes with a 200 only
   }
   if (failed) {
     base::log_json(spdlog::level::err, "handler failed",

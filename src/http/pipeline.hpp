@@ -40,7 +40,9 @@ class Pipeline {
         metrics_(metrics),
         authenticate_(std::move(authenticate)) {}
 
-  net::awaitable<Response> handle(Request& request, const std::string& remote_address);
+  // `stream`: where a handler may put a streamed body (RequestContext::stream); null: none may.
+  net::awaitable<Response> handle(Request& request, const std::string& remote_address,
+                                  StreamBody* stream = nullptr);
   // Runs a request through the router as `principal`, in-process (a tool running a REST route):
   // no bearer token is read, but the route's Access is still enforced; metrics and the access
   // log as for any request. The request must outlive the awaitable.
@@ -57,7 +59,7 @@ class Pipeline {
 
  private:
   net::awaitable<Response> run(Request& request, std::string remote_address,
-                               std::optional<Principal> given) const;
+                               std::optional<Principal> given, StreamBody* stream) const;
   net::awaitable<Response> dispatch(RequestContext& ctx, std::string& route_name,
                                     const Principal* given) const;
   [[nodiscard]] Response challenged(const Request& request, std::string_view path,

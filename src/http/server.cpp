@@ -26,6 +26,59 @@ core::Error too_large(std::size_t limit) {
   return core::make_error(core::Errc::payload_too_large,
                           "request body exceeds " + std::to_string(limit / 1024) + " KiB");
 }
+
+// A streamed body on the connection: each piece one chunk (HTTP/1.1), or written as it is until
+// the connection closes (HTTP/1.0), each write bounded by the write timeout.
+class ConnectionWriter final : public StreamWriter {
+ public:
+  ConnectionWriter(beast::tcp_stream& stream, std::chrono::seconds timeout, bool chunked)
+      : stream_(stream), timeout_(timeout), chunked_(chunked) {}
+
+  net::awaitable<bool> write(std::string piece) override {
+    if (gone_->load()) co_return false;
+    if (piece.empty()) co_return true;
+    stream_.expires_after(timeout_);
+    boost::system::error_code ec;
+    if (chunked_) {
+      const auto chunk = beast_http::make_chunk(net::buffer(piece));
+      auto [wec, n] = co_await net::async_write(stream_, chunk, k_tuple);
+      ec = wec;
+    } else {
+      auto [wec, n] = co_await net::async_write(stream_, net::buffer(piece), k_tuple);
+      ec = wec;
+    }
+    if (ec) gone_->store(true);
+    co_return !ec;
+  }
+  [[nodiscard]] std::shared_ptr<const std::atomic<bool>> gone() const override { return gone_; }
+  [[nodiscard]] const std::shared_ptr<std::atomic<bool>>& gone_flag() const { return gone_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  std::chrono::seconds timeout_;
+  bool chunked_;
+  std::shared_ptr<std::atomic<bool>> gone_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+// While a body is being produced, notices a client that closes the connection (readable with
+// nothing to read), or the server's stop cancelling it, and says so through `gone`. Ends when
+// `done` is set and the socket's operations are cancelled.
+net::awaitable<void> watch_for_close(std::shared_ptr<void> owner, tcp::socket& socket,
+                                     std::shared_ptr<std::atomic<bool>> gone,
+                                     std::shared_ptr<bool> done) {
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, k_tuple);
+  if (*done) co_return;
+  if (ec) {
+    gone->store(true);  // the server is stopping
+    co_return;
+  }
+  char byte = 0;
+  boost::system::error_code rec;
+  const auto n = socket.receive(net::buffer(&byte, 1), tcp::socket::message_peek, rec);
+  if (rec || n == 0) gone->store(true);  // closed; more bytes (a pipelined request) are not
+  (void)owner;
+}
+
 }  // namespace
 
 struct Server::Connection {
@@ -194,11 +247,24 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       upgrade_(std::move(stream), parser.release());
       break;
     }
+    StreamBody body;
     if (!have_response) {
       auto& req = parser.get();
-      res = co_await pipeline_.handle(req, remote);
+      res = co_await pipeline_.handle(req, remote, &body);
       res.version(req.version());
       res.keep_alive(req.keep_alive());
+    }
+    if (body) {
+      // The connection stays busy until the body is written (a graceful stop waits for it).
+      const bool whole = co_await send_streamed(conn, res, body);
+      bool stopping = false;
+      {
+        std::lock_guard lock{mutex_};
+        conn->busy = false;
+        stopping = stopping_;
+      }
+      if (!whole || stopping || !res.keep_alive()) break;
+      continue;
     }
     bool stopping = false;
     {
@@ -234,6 +300,56 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   std::lock_guard lock{mutex_};
   connections_.erase(conn);
 }
+
+// After inlining, GCC 12 pairs the coroutine frame's aligned allocation with Asio's sized
+// operator delete and reports a mismatch (GCC bug 109224, as in the assistant's service).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+net::awaitable<bool> Server::send_streamed(std::shared_ptr<Connection> conn, Response& res,
+                                           StreamBody& body) {
+  auto& stream = conn->stream;
+  const bool chunked = res.version() >= 11;
+  res.body().clear();
+  if (chunked) {
+    res.chunked(true);
+  } else {
+    res.keep_alive(false);  // HTTP/1.0: the body ends when the connection closes
+    res.erase(beast_http::field::content_length);
+  }
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_) res.keep_alive(false);
+  }
+  beast_http::response_serializer<beast_http::string_body> head{res};
+  stream.expires_after(settings_.write_timeout);
+  auto [hec, hn] = co_await beast_http::async_write_header(stream, head, k_tuple);
+  if (hec) co_return false;
+  ConnectionWriter writer{stream, settings_.write_timeout, chunked};
+  auto done = std::make_shared<bool>(false);
+  net::co_spawn(stream.get_executor(),
+                watch_for_close(conn, stream.socket(), writer.gone_flag(), done), net::detached);
+  bool failed = false;
+  std::string what;
+  try {
+    co_await body(writer);
+  } catch (const std::exception& e) {
+    failed = true;
+    what = e.what();
+  }
+  if (failed) {
+    base::log_json(spdlog::level::err, "streamed body failed", {{"error", what}});
+  }
+  *done = true;
+  boost::system::error_code ec;
+  stream.socket().cancel(ec);  // ends the watch
+  if (failed || writer.gone()->load()) co_return false;
+  if (!chunked) co_return false;
+  stream.expires_after(settings_.write_timeout);
+  const auto last = beast_http::make_chunk_last();
+  auto [lec, ln] = co_await net::async_write(stream, last, k_tuple);
+  co_return !lec;
+}
+#pragma GCC diagnostic pop
 
 net::awaitable<void> Server::stop(std::chrono::milliseconds grace) {
   boost::system::error_code ec;

@@ -2,7 +2,9 @@
 // The HTTP/1.1 server: an acceptor coroutine and one coroutine per connection (Beast, Asio
 // awaitables), with body and header limits, read/idle timeouts and a connection cap (a failed
 // accept, e.g. out of descriptors, backs off instead of spinning, and is logged at most once a
-// second). stop() closes the acceptor,
+// second). A handler may stream its body (RequestContext::stream: Server-Sent Events): the server
+// writes it chunked as it is produced, with back-pressure, and tells the producer when the client
+// goes away. stop() closes the acceptor,
 // lets in-flight requests finish (bounded by a grace period) and closes idle connections.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -61,6 +63,10 @@ class Server {
   struct Connection;
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(std::shared_ptr<Connection> conn);
+  // Sends the headers of `res`, then the body `body` writes (chunked); whether it all went out
+  // and the connection may serve another request.
+  net::awaitable<bool> send_streamed(std::shared_ptr<Connection> conn, Response& res,
+                                     StreamBody& body);
 
   net::io_context& ioc_;
   ServerSettings settings_;

@@ -1,10 +1,12 @@
 #pragma once
 // The HTTP vocabulary shared by the server, the router and the handlers.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -61,6 +63,26 @@ struct Principal {
   return {user, scope::all, "user:" + std::to_string(user), {}};
 }
 
+// Where a streamed response body goes (the server's chunked writer over the connection). A
+// handler that answers with a stream (RequestContext::stream) writes its body through it piece by
+// piece, as it is produced.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  // Sends the next piece and waits until the connection took it (back-pressure: a client that
+  // reads slowly slows the writer; one that stops reading fails the write after the server's
+  // write timeout). False once the client is gone: nothing more is sent.
+  virtual net::awaitable<bool> write(std::string piece) = 0;
+  // Set once the client closed the connection (seen while the body is being produced, not only
+  // on the next write) or a write failed. Readable from any thread: a producer hands it to the
+  // work it waits on, which stops early when it is set.
+  [[nodiscard]] virtual std::shared_ptr<const std::atomic<bool>> gone() const = 0;
+};
+
+// Produces a streamed body. Runs after the response's headers were sent, on the connection's
+// executor; the request and everything the handler captured must live in the callable.
+using StreamBody = std::function<net::awaitable<void>(StreamWriter&)>;
+
 // What a handler gets: the request, the path parameters of its route, the decoded query
 // parameters (in order, repeatable), and the principal of an authenticated route (user_id is
 // its user).
@@ -72,6 +94,11 @@ struct RequestContext {
   std::optional<Principal> principal;
   std::string request_id;
   std::string remote_address;
+  // Non-null when the response may be streamed (a request from the server's connection, not an
+  // in-process invoke): a handler that sets *stream answers only the headers (status 200,
+  // Content-Type; no Content-Length) and the server then sends the body the callable writes,
+  // chunked.
+  StreamBody* stream = nullptr;
 };
 
 using Handler = std::function<net::awaitable<Response>(RequestContext&)>;

@@ -20,6 +20,12 @@ const boost::json::value* member(const boost::json::object& o, std::string_view 
 
 }  // namespace
 
+std::string chat_event(std::string_view name, const boost::json::value& data) {
+  std::string out;
+  event(out, name, data);
+  return out;
+}
+
 std::string chat_events_of(const boost::json::object& answer) {
   std::string out;
   const auto* id = member(answer, "conversation_id");

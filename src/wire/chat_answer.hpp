@@ -8,6 +8,10 @@
 //   event: delta         data: {"text": "…"}          the reply's text, one piece per line
 //   event: action        data: {…}                    one per action
 //   event: done          data: the complete answer
+// A streamed answer sends the deltas as the reply is produced (a language model's text as it
+// arrives; concatenated they are the text of `done`), its actions after the text, and `done` once
+// the turn is recorded; a turn that could not be recorded (409 conversation_busy) ends with
+//   event: error         data: {"error": {"code", "message", "details"}}   instead of `done`.
 // Dapr service invocation does not carry an event stream, so a role that passes the route on
 // asks for the JSON answer and, when its client wanted the stream, renders it with
 // chat_events_of.
@@ -16,6 +20,9 @@
 #include <string_view>
 
 namespace tickler::wire {
+
+// One event: `event: <name>` and `data: <data as JSON>`, then the blank line.
+[[nodiscard]] std::string chat_event(std::string_view name, const boost::json::value& data);
 
 // The events of a complete answer (as above); members it lacks are left out of the events.
 [[nodiscard]] std::string chat_events_of(const boost::json::object& answer);

@@ -1,6 +1,8 @@
 """A scripted OpenAI-compatible Chat Completions server for the assistant's language-model path
-(tests/api/test_assistant_llm.py, tests/integration/test_assistant_role.py): it checks every
-request against the API's rules and answers from a script."""
+(tests/api/test_assistant_llm.py, tests/api/test_assistant_stream.py,
+tests/integration/test_assistant_role.py): it checks every request against the API's rules and
+answers from a script. A request with "stream": true is answered as the API streams
+(Server-Sent Events of chat.completion.chunk, then `data: [DONE]`)."""
 
 from __future__ import annotations
 
@@ -17,13 +19,18 @@ class ScriptedModel:
     """An OpenAI-compatible Chat Completions server on 127.0.0.1. Each request is checked, kept in
     `requests`, and answered by the next step of `script`: a dict (an assistant message), a
     callable (request body → assistant message), or ("status", code) / ("raw", text) /
-    ("sleep", seconds, message)."""
+    ("sleep", seconds, message). Streamed (the request's "stream": true), a message goes as one
+    chunk of text and one per tool call, or in pieces: ("chunks", message, size, delay) sends
+    the text and each call's arguments `size` characters a chunk, `delay` seconds apart;
+    ("cut", message, size, n) sends the first n chunks and closes the connection (a model that
+    stops mid-answer). `sent` keeps (time.monotonic(), chunk delta) of every chunk sent."""
 
     def __init__(self):
         self.script: list = []
         self.requests: list[dict] = []
         self.headers: list[dict] = []
         self.errors: list[str] = []
+        self.sent: list[tuple[float, dict]] = []
         self.lock = threading.Lock()
         model = self
 
@@ -55,12 +62,47 @@ class ScriptedModel:
                 if isinstance(step, tuple) and step[0] == "sleep":
                     time.sleep(step[1])
                     step = step[2]
+                if request.get("stream"):
+                    return self.stream(step)
                 finish = "tool_calls" if step.get("tool_calls") else "stop"
                 self.reply(200, json.dumps({
                     "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
                     "model": MODEL,
                     "choices": [{"index": 0, "message": step, "finish_reason": finish}],
                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}))
+
+            def stream(self, step):
+                size, delay, stop_after = None, 0.0, None
+                if isinstance(step, tuple) and step[0] == "chunks":
+                    _, step, size, delay = step
+                elif isinstance(step, tuple) and step[0] == "cut":
+                    _, step, size, stop_after = step
+                deltas = stream_deltas(step, size)
+                finish = "tool_calls" if step.get("tool_calls") else "stop"
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Cache-Control", "no-cache")
+                    self.end_headers()
+                    for i, delta in enumerate(deltas):
+                        if stop_after is not None and i == stop_after:
+                            return  # the connection closes: no finish_reason, no [DONE]
+                        if i and delay:
+                            time.sleep(delay)
+                        self.chunk({"index": 0, "delta": delta, "finish_reason": None})
+                        with model.lock:
+                            model.sent.append((time.monotonic(), delta))
+                    self.chunk({"index": 0, "delta": {}, "finish_reason": finish})
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:
+                    pass  # the client went away
+
+            def chunk(self, choice):
+                data = json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+                                   "created": int(time.time()), "model": MODEL, "choices": [choice]})
+                self.wfile.write(f"data: {data}\n\n".encode())
+                self.wfile.flush()
 
             def reply(self, status, text):
                 data = text.encode()
@@ -97,7 +139,7 @@ class ScriptedModel:
             p.append(f"model {body.get('model')!r}")
         if body.get("tool_choice", "auto") != "auto":
             p.append(f"tool_choice {body['tool_choice']!r}")
-        if body.get("stream", False) is not False:
+        if not isinstance(body.get("stream", False), bool):
             p.append("stream")
         if not isinstance(body.get("max_tokens"), int) or body["max_tokens"] <= 0:
             p.append("max_tokens")
@@ -140,6 +182,25 @@ class ScriptedModel:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def stream_deltas(message: dict, size: int | None) -> list[dict]:
+    """The chunk deltas of a streamed answer: the role, the text in pieces of `size` characters
+    (whole when None), then each tool call: its index, id and name first, its arguments after in
+    pieces of `size` (with the name when None)."""
+    deltas: list[dict] = [{"role": "assistant"}]
+    content = message.get("content") or ""
+    n = size or max(1, len(content))
+    deltas += [{"content": content[i:i + n]} for i in range(0, len(content), n)]
+    for index, call in enumerate(message.get("tool_calls") or []):
+        args = call["function"]["arguments"]
+        deltas.append({"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                       "function": {"name": call["function"]["name"],
+                                                    "arguments": "" if size else args}}]})
+        if size:
+            deltas += [{"tool_calls": [{"index": index, "function": {"arguments": args[j:j + size]}}]}
+                       for j in range(0, len(args), size)]
+    return deltas
 
 
 def say(text):

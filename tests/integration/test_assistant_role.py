@@ -7,6 +7,7 @@ from the secret store, and a deleted account's conversations deleted."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 
 import requests
@@ -198,6 +199,24 @@ def test_a_model_turn_through_the_frontend_streams_with_the_key_from_the_secret_
         assert history(user.api, card["id"])[0]["actor"] == f"assistant ({MODEL})"
         log = (stack.logs() / "assistant.app.log").read_text(errors="replace")
         assert key not in log
+        # The role's own /api/chat (where the Kubernetes Ingress sends it) streams the model's
+        # text as it arrives: the first piece is read before the model sent its last.
+        words = "Your plants are watered on schedule, every piece in turn."
+        model.script = [("chunks", say(words), 6, 0.25)]
+        started = time.monotonic()
+        with Api(svc.url, user.token).post("/api/chat", json={"message": "how are my plants?"},
+                           headers={"Accept": "text/event-stream"}, stream=True, timeout=60) as r:
+            assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked", describe(r)
+            first_delta = None
+            body = ""
+            for piece in r.iter_content(chunk_size=None, decode_unicode=True):
+                body += piece
+                if first_delta is None and "event: delta" in body:
+                    first_delta = time.monotonic()
+        assert first_delta is not None and first_delta < model.sent[-1][0] - 0.5, (started, first_delta)
+        streamed = sse_events(body)
+        assert "".join(d["text"] for n, d in streamed if n == "delta") == words
+        assert streamed[-1][0] == "done" and model.errors == [], body
     finally:
         stack.kill(svc.app)
         stack.start_app(svc)

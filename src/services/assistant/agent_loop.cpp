@@ -16,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 
 // Tool names as constants, arguments built before the co_await (GCC 12, as in built_in.cpp).
 constexpr std::string_view k_get_task = "get_task";
+constexpr std::string_view k_closed = "The chat was closed before I finished";
 
 // What a successful call of a tool that changes a task did, for its card and the undo record.
 std::string change_of(std::string_view tool) {
@@ -66,8 +67,14 @@ std::string local_now(const TurnInput& input) {
 class AgentTurn {
  public:
   AgentTurn(const AgentInput& in, TurnState& state, ToolRunner& tools, ChatModel& model,
-            const LlmSettings& settings)
-      : in_(in), state_(state), tools_(tools), model_(model), settings_(settings) {}
+            const LlmSettings& settings, ReplyStream* out)
+      : in_(in),
+        state_(state),
+        tools_(tools),
+        model_(model),
+        settings_(settings),
+        out_(out),
+        gone_(out ? out->gone() : nullptr) {}
 
   awaitable<Reply> run() {
     const auto cmd = parse_command(in_.turn.message);
@@ -95,27 +102,32 @@ class AgentTurn {
     const auto deadline = Clock::now() + settings_.turn_timeout;
 
     for (int step = 0; step < settings_.max_steps; ++step) {
+      if (reader_gone()) co_return co_await failed(k_closed);
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) co_return failed("The language model did not answer in time");
+      if (left.count() <= 0) co_return co_await failed("The language model did not answer in time");
       const auto timeout = std::min(left, settings_.call_timeout);
       const auto request = json::serialize(
-          completion_request(settings_.model, messages, tools, settings_.max_tokens));
-      auto body = co_await model_.complete(request, timeout);
-      if (!body) co_return failed(reason(body.error()));
-      auto answer = parse_completion(*body);
-      if (!answer) co_return failed("The language model's answer could not be read");
+          completion_request(settings_.model, messages, tools, settings_.max_tokens, true));
+      step_started_ = false;
+      auto answer = co_await model_.stream(request, timeout, &text_);
+      if (!answer) {
+        const auto why = reason(answer.error());
+        co_return co_await failed(why);
+      }
       if (answer->tool_calls.empty()) {
         if (answer->content.empty()) {
-          co_return failed(answer->finish_reason == "length"
-                               ? "The language model's answer was cut off"
-                               : "The language model gave an empty answer");
+          co_return co_await failed(answer->finish_reason == "length"
+                                        ? "The language model's answer was cut off"
+                                        : "The language model gave an empty answer");
         }
-        co_return Reply{answer->content, actions_};
+        co_return Reply{streamed_, actions_};
       }
       messages.push_back(assistant_message(*answer));
       int run = 0;
       for (const auto& call : answer->tool_calls) {
+        // The reader went away: no further tool runs (those already run are reported).
+        if (reader_gone()) co_return co_await failed(k_closed);
         std::string result;
         if (++run > settings_.max_tool_calls) {
           result =
@@ -126,10 +138,11 @@ class AgentTurn {
         }
         messages.push_back(tool_message(call.id, bounded(result, settings_.tool_result_chars)));
       }
-      if (to_delete_) co_return confirm(answer->content);
+      if (to_delete_) co_return co_await confirm();
     }
-    co_return failed("I stopped after " + std::to_string(settings_.max_steps) +
-                     " steps without finishing");
+    const auto why =
+        "I stopped after " + std::to_string(settings_.max_steps) + " steps without finishing";
+    co_return co_await failed(why);
   }
 
  private:
@@ -195,20 +208,26 @@ class AgentTurn {
         "Not run yet: Tickler asks the person to confirm the deletion; the turn ends here."};
   }
 
-  Reply confirm(const std::string& said) {
+  awaitable<Reply> confirm() {
     const auto& t = *to_delete_;
     state_.confirm_delete = t;
-    Reply r{said.empty() ? std::string{} : said + "\n\n", actions_};
-    r.text += "Delete " + task_phrase(t, in_.turn.now, in_.turn.time_zone) + "? Answer yes or no.";
+    // Built before the co_await (GCC 12 and temporaries in a co_await expression).
+    auto question = (streamed_.empty() ? std::string{} : "\n\n") + "Delete " +
+                    task_phrase(t, in_.turn.now, in_.turn.time_zone) + "? Answer yes or no.";
+    co_await say(std::move(question));
+    Reply r{streamed_, actions_};
     r.actions.push_back(task_card(t, "to_delete"));
     r.actions.push_back(json::object{{"type", "confirm"},
                                      {"question", "Delete “" + t.title + "”?"},
                                      {"answers", json::array{"yes", "no"}}});
-    return r;
+    co_return r;
   }
 
   static std::string reason(const core::Error& e) {
     if (e.code_name == "timeout") return "The language model did not answer in time";
+    if (e.code_name == "cancelled") return std::string{k_closed};
+    if (e.code_name == "cut") return "The language model stopped in the middle of its answer";
+    if (e.code == core::Errc::invalid_json) return "The language model's answer could not be read";
     if (e.code_name == "model_error") {
       const auto s = e.details.find("status");
       const auto* status = s == e.details.end() ? nullptr : std::get_if<std::int64_t>(&s->second);
@@ -218,8 +237,10 @@ class AgentTurn {
     return "I couldn't reach the language model";
   }
 
-  Reply failed(const std::string& why) const {
-    std::string text = why + ", so I stopped.";
+  // Ends the turn saying why, after whatever was already said, and what it had changed. A view:
+  // GCC 12 mishandles a temporary std::string in a co_await expression.
+  awaitable<Reply> failed(std::string_view why) {
+    std::string text = (streamed_.empty() ? "" : "\n\n") + std::string{why} + ", so I stopped.";
     if (done_.empty()) {
       text += " Nothing was changed.";
     } else {
@@ -230,8 +251,37 @@ class AgentTurn {
       text += "; nothing else was changed.";
     }
     text += " Please try again.";
-    return {text, actions_};
+    co_await say(std::move(text));
+    co_return Reply{streamed_, actions_};
   }
+
+  // Text of the turn's own (not the model's): kept in the reply and streamed.
+  awaitable<void> say(std::string text) {
+    streamed_ += text;
+    if (out_) co_await out_->text(std::move(text));
+  }
+
+  [[nodiscard]] bool reader_gone() const { return gone_ && gone_->load(); }
+
+  // The model's text as it arrives: into the reply, and on to the reader. The text of a later
+  // step is set apart from what was said before by a blank line.
+  class StepText final : public ReplyStream {
+   public:
+    explicit StepText(AgentTurn& turn) : turn_(turn) {}
+    awaitable<void> text(std::string piece) override {
+      if (!turn_.step_started_) {
+        turn_.step_started_ = true;
+        if (!turn_.streamed_.empty()) piece.insert(0, "\n\n");
+      }
+      co_await turn_.say(std::move(piece));
+    }
+    [[nodiscard]] std::shared_ptr<const std::atomic<bool>> gone() const override {
+      return turn_.gone_;
+    }
+
+   private:
+    AgentTurn& turn_;
+  };
 
   const AgentInput& in_;
   TurnState& state_;
@@ -241,6 +291,11 @@ class AgentTurn {
   json::array actions_;               // the cards of the changes made
   std::vector<std::string> done_;     // the same, in words
   std::optional<TaskRef> to_delete_;  // a deletion the model asked for, held for the person
+  ReplyStream* out_;                  // the reader; null: the reply is not streamed
+  std::shared_ptr<const std::atomic<bool>> gone_;
+  std::string streamed_;       // the reply's text so far (all of it went to out_)
+  bool step_started_ = false;  // whether this model call said anything yet
+  StepText text_{*this};
 };
 
 }  // namespace
@@ -262,8 +317,8 @@ std::string system_prompt(const TurnInput& input) {
 }
 
 awaitable<Reply> agent_turn(const AgentInput& input, TurnState& state, ToolRunner& tools,
-                            ChatModel& model, const LlmSettings& settings) {
-  AgentTurn turn{input, state, tools, model, settings};
+                            ChatModel& model, const LlmSettings& settings, ReplyStream* out) {
+  AgentTurn turn{input, state, tools, model, settings, out};
   co_return co_await turn.run();
 }
 

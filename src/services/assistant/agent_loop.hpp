@@ -10,7 +10,8 @@
 //   person's yes / no (next turn) is answered by the built-in dialogue, as is "undo";
 // - an unknown tool, arguments that are not a JSON object or that the tool refuses are answered
 //   to the model as tool errors;
-// - the model down, slow, answering an error status or something unreadable ends the turn with
+// - the model down, slow, answering an error status or something unreadable, stopping mid-answer,
+//   or the reader going away ends the turn with
 //   a plain message saying so and listing the changes already made in it (each tool call is one
 //   whole REST call, so none is half-made); nothing else is done.
 #include <boost/asio/awaitable.hpp>
@@ -35,9 +36,16 @@ struct AgentInput {
 // rules (tool output is data; deletions are confirmed by Tickler).
 [[nodiscard]] std::string system_prompt(const TurnInput& input);
 
-// One turn; `state` updated for the next (a pending confirmation, the undo record).
+// One turn; `state` updated for the next (a pending confirmation, the undo record). The model is
+// asked to stream ("stream": true) and the reply's text goes to `out` as it arrives (null: not
+// streamed): the model's text of every step (a later step's set apart by a blank line), then the
+// turn's own words (a confirmation question, why it stopped). All of it is the reply's text, so
+// what `out` got is a prefix of it, the whole of it for a model turn. A reader that goes away
+// (out->gone()) stops the turn before the next model or tool call, or during a model call, as a
+// failure: what was already changed is reported, nothing else is run.
 [[nodiscard]] boost::asio::awaitable<Reply> agent_turn(const AgentInput& input, TurnState& state,
                                                        ToolRunner& tools, ChatModel& model,
-                                                       const LlmSettings& settings);
+                                                       const LlmSettings& settings,
+                                                       ReplyStream* out = nullptr);
 
 }  // namespace tickler::services::assistant

@@ -78,12 +78,13 @@ struct Fixture {
     return s;
   }();
 
-  Reply say(std::string message, std::vector<store::ConversationMessage> history = {}) {
+  Reply say(std::string message, std::vector<store::ConversationMessage> history = {},
+            ReplyStream* out = nullptr) {
     boost::asio::io_context ioc;
     const AgentInput input{
         {std::move(message), "Europe/Paris", *core::parse_rfc3339("2026-12-10T12:00:00Z")},
         std::move(history)};
-    auto done = boost::asio::co_spawn(ioc, agent_turn(input, state, tools, model, settings),
+    auto done = boost::asio::co_spawn(ioc, agent_turn(input, state, tools, model, settings, out),
                                       boost::asio::use_future);
     ioc.run();
     return done.get();
@@ -111,6 +112,48 @@ TEST(AgentLoop, APlainAnswerFromOneCallWithTheSystemPromptHistoryAndTools) {
   EXPECT_EQ(messages[2], (json::object{{"role", "assistant"}, {"content", "ok"}}));
   EXPECT_EQ(messages[3], (json::object{{"role", "user"}, {"content", "hi"}}));
   EXPECT_TRUE(f.tools.calls.empty());
+}
+
+// What a reader of the stream got; it may go away after a number of pieces.
+class Reader final : public ReplyStream {
+ public:
+  boost::asio::awaitable<void> text(std::string piece) override {
+    pieces.push_back(std::move(piece));
+    if (static_cast<int>(pieces.size()) == leave_after) gone_->store(true);
+    co_return;
+  }
+  [[nodiscard]] std::shared_ptr<const std::atomic<bool>> gone() const override { return gone_; }
+  std::vector<std::string> pieces;
+  int leave_after = -1;
+  std::shared_ptr<std::atomic<bool>> gone_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+TEST(AgentLoop, TheStreamedTextIsTheReplysTextStepsApartAndItAsksToStream) {
+  Fixture f;
+  Reader reader;
+  f.model.answer(R"({"role":"assistant","content":"Let me look.","tool_calls":[)" +
+                 call("c1", "add_task", R"({"text":"dentist friday"})") + "]}");
+  f.model.answer(R"({"role":"assistant","content":"Added it."})");
+  const auto reply = f.say("add dentist friday", {}, &reader);
+  EXPECT_EQ(reply.text, "Let me look.\n\nAdded it.");
+  EXPECT_EQ(reader.pieces, (std::vector<std::string>{"Let me look.", "\n\nAdded it."}));
+  ASSERT_EQ(f.model.requests.size(), 2u);
+  EXPECT_EQ(f.model.requests[0].at("stream"), true);
+}
+
+TEST(AgentLoop, AReaderThatGoesAwayStopsTheTurnBeforeTheNextToolCall) {
+  Fixture f;
+  Reader reader;
+  reader.leave_after = 1;
+  f.model.answer(R"({"role":"assistant","content":"On it.","tool_calls":[)" +
+                 call("c1", "add_task", R"({"text":"dentist friday"})") + "]}");
+  const auto reply = f.say("add dentist friday", {}, &reader);
+  EXPECT_TRUE(f.tools.calls.empty());
+  EXPECT_EQ(f.model.requests.size(), 1u);
+  EXPECT_NE(reply.text.find("The chat was closed before I finished, so I stopped. Nothing was "
+                            "changed."),
+            std::string::npos)
+      << reply.text;
 }
 
 TEST(AgentLoop, ToolResultsGoBackAsToolMessagesAndChangesBecomeCards) {

@@ -64,6 +64,36 @@ json::object summary(const store::Conversation& c) {
           {"updated_at", core::format_rfc3339(c.updated_at)}};
 }
 
+// 429 assistant_busy, with Retry-After.
+http::Response busy_response(const core::Error& error) {
+  auto res = http::error_response(error);
+  if (const auto it = error.details.find("retry_after"); it != error.details.end()) {
+    if (const auto* seconds = std::get_if<std::int64_t>(&it->second)) {
+      res.set(bh::field::retry_after, std::to_string(*seconds));
+    }
+  }
+  return res;
+}
+
+// The reply's text as delta events as the turn produces it; what was sent.
+class EventStream final : public ReplyStream {
+ public:
+  explicit EventStream(http::StreamWriter& writer) : writer_(writer) {}
+  http::net::awaitable<void> text(std::string piece) override {
+    sent_ += piece;
+    auto event = delta_event(piece);  // named: GCC 12 and temporaries in a co_await expression
+    co_await writer_.write(std::move(event));
+  }
+  [[nodiscard]] std::shared_ptr<const std::atomic<bool>> gone() const override {
+    return writer_.gone();
+  }
+  [[nodiscard]] const std::string& sent() const { return sent_; }
+
+ private:
+  http::StreamWriter& writer_;
+  std::string sent_;
+};
+
 json::value actions_of(const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
@@ -71,6 +101,17 @@ json::value actions_of(const std::string& text) {
 }
 
 }  // namespace
+
+// One turn between the request that starts it and its end (a streamed answer outlives the
+// handler).
+struct AssistantService::Turn {
+  store::Conversation conversation;
+  bool fresh = false;
+  TurnInput input;
+  TurnState state;
+  std::unique_ptr<ToolRunner> tools;
+  ModelSlots::Slot slot;  // held by a turn with the model until it is appended
+};
 
 void AssistantService::register_routes(http::Router& router) {
   router.add(bh::verb::post, "/api/chat", http::Access::tasks_write,
@@ -117,58 +158,109 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
   if (!given) co_return http::error_response(given.error());
 
   const auto user = *ctx.user_id;
+  // A turn with the model takes a slot first (a fair share per user, a bounded wait).
+  ModelSlots::Slot slot;
+  if (model_) {
+    auto got = co_await slots_.acquire(user, settings_.llm.slot_wait);
+    if (!got) co_return busy_response(got.error());
+    slot = std::move(*got);
+  }
   const auto now = core::now();
-  store::Conversation conversation;
-  const bool fresh = !*given;
+  auto turn = std::make_shared<Turn>();
+  turn->slot = std::move(slot);
+  turn->fresh = !*given;
   if (*given) {
     if (!valid_id(**given)) co_return http::error_response(no_conversation());
     auto found = co_await conversations_->find(user, **given);
     if (!found) co_return http::error_response(found.error());
     if (!*found) co_return http::error_response(no_conversation());
-    conversation = std::move(**found);
+    turn->conversation = std::move(**found);
   } else {
-    conversation = {new_conversation_id(),
-                    user,
-                    title_of(message, settings_.limits.title_chars),
-                    "{}",
-                    now,
-                    now,
-                    0};
-    if (auto st = co_await conversations_->create(conversation); !st) {
+    turn->conversation = {new_conversation_id(),
+                          user,
+                          title_of(message, settings_.limits.title_chars),
+                          "{}",
+                          now,
+                          now,
+                          0};
+    if (auto st = co_await conversations_->create(turn->conversation); !st) {
       co_return http::error_response(st.error());
     }
   }
 
   auto principal = *ctx.principal;
   principal.actor = model_ ? llm_actor(settings_.llm) : std::string{k_built_in_actor};
-  auto tools = tools_for(ctx, std::move(principal));
-  auto state = state_from_json(conversation.state);
-  const TurnInput input{message, time_zone, now};
-  Reply reply;
-  if (model_) {
-    reply = co_await model_turn(conversation, fresh, input, state, *tools);
-  } else {
-    reply = co_await built_in_turn(input, state, *tools);
+  turn->tools = tools_for(ctx, std::move(principal));
+  turn->state = state_from_json(turn->conversation.state);
+  turn->input = TurnInput{message, time_zone, now};
+  const bool json_answer = wants_json(ctx.request[bh::field::accept]);
+  if (ctx.stream && !json_answer && model_) {
+    // The events go out as the turn produces them; the server writes them after these headers.
+    // (The built-in assistant's reply is composed at once: it goes whole, in one write.)
+    *ctx.stream = std::bind_front(&AssistantService::stream_turn, this, std::move(turn));
+    http::Response res{bh::status::ok, 11};
+    res.set(bh::field::content_type, "text/event-stream; charset=utf-8");
+    res.set(bh::field::cache_control, "no-cache");
+    res.set("X-Accel-Buffering", "no");  // a proxy passes each event on at once
+    co_return res;
   }
-
-  ConversationTurn turn;
-  turn.messages = {{0, "user", message, "[]", now},
-                   {0, "assistant", reply.text, json::serialize(reply.actions), now}};
-  turn.state = state_to_json(state);
-  turn.at = now;
-  turn.expected_version = conversation.version;
-  if (auto st = co_await conversations_->append(user, conversation.id, turn); !st) {
-    co_return http::error_response(st.error());
+  const auto reply = co_await run(*turn, nullptr);
+  if (auto st = co_await append(*turn, reply); !st) co_return http::error_response(st.error());
+  const auto& id = turn->conversation.id;
+  if (json_answer) {
+    co_return http::json_response(bh::status::ok, chat_json(id, reply, now, turn->state));
   }
-  if (wants_json(ctx.request[bh::field::accept])) {
-    co_return http::json_response(bh::status::ok, chat_json(conversation.id, reply, now, state));
-  }
+  // The built-in assistant, or an in-process call (nothing to stream to): the events at once.
   http::Response res{bh::status::ok, 11};
   res.set(bh::field::content_type, "text/event-stream; charset=utf-8");
   res.set(bh::field::cache_control, "no-cache");
-  res.body() = chat_events(conversation.id, reply, now, state);
+  res.body() = chat_events(id, reply, now, turn->state);
   res.prepare_payload();
   co_return res;
+}
+
+http::net::awaitable<Reply> AssistantService::run(Turn& turn, ReplyStream* out) {
+  if (model_) {
+    co_return co_await model_turn(turn.conversation, turn.fresh, turn.input, turn.state,
+                                  *turn.tools, out);
+  }
+  co_return co_await built_in_turn(turn.input, turn.state, *turn.tools);
+}
+
+http::net::awaitable<core::Status> AssistantService::append(Turn& turn, const Reply& reply) {
+  const auto now = turn.input.now;
+  ConversationTurn appended;
+  appended.messages = {{0, "user", turn.input.message, "[]", now},
+                       {0, "assistant", reply.text, json::serialize(reply.actions), now}};
+  appended.state = state_to_json(turn.state);
+  appended.at = now;
+  appended.expected_version = turn.conversation.version;
+  auto st =
+      co_await conversations_->append(turn.conversation.user_id, turn.conversation.id, appended);
+  turn.slot = {};  // the model is done with: the next turn may start
+  co_return st;
+}
+
+http::net::awaitable<void> AssistantService::stream_turn(std::shared_ptr<Turn> turn,
+                                                         http::StreamWriter& writer) {
+  const auto& id = turn->conversation.id;
+  EventStream events{writer};
+  // Each event is built before its co_await (GCC 12 and temporaries in a co_await expression).
+  auto opening = conversation_event(id);
+  co_await writer.write(std::move(opening));
+  const auto reply = co_await run(*turn, &events);
+  // What the turn did not stream as it went (the built-in assistant's whole reply).
+  auto rest = unsent_events(reply.text, events.sent());
+  if (!rest.empty()) co_await writer.write(std::move(rest));
+  // Recorded even when the reader went away: the turn ended (stopped, saying so), and the
+  // conversation says what its tools did.
+  if (auto st = co_await append(*turn, reply); !st) {
+    auto error = error_event(http::error_response(st.error()).body());
+    co_await writer.write(std::move(error));
+    co_return;
+  }
+  auto closing = closing_events(id, reply, turn->input.now, turn->state);
+  co_await writer.write(std::move(closing));
 }
 #pragma GCC diagnostic pop
 
@@ -176,13 +268,14 @@ http::net::awaitable<http::Response> AssistantService::chat(http::RequestContext
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 http::net::awaitable<Reply> AssistantService::model_turn(const store::Conversation& conversation,
                                                          bool fresh, const TurnInput& input,
-                                                         TurnState& state, ToolRunner& tools) {
+                                                         TurnState& state, ToolRunner& tools,
+                                                         ReplyStream* out) {
   AgentInput agent{input, {}};
   if (!fresh) {
     auto earlier = co_await conversations_->messages(conversation.user_id, conversation.id);
     if (earlier) agent.history = std::move(*earlier);  // unreadable: the turn starts afresh
   }
-  co_return co_await agent_turn(agent, state, tools, *model_, settings_.llm);
+  co_return co_await agent_turn(agent, state, tools, *model_, settings_.llm, out);
 }
 #pragma GCC diagnostic pop
 

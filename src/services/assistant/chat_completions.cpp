@@ -36,9 +36,10 @@ json::array function_tools(const std::vector<wire::ToolDefinition>& tools) {
 }
 
 json::object completion_request(std::string_view model, const json::array& messages,
-                                const json::array& tools, int max_tokens) {
+                                const json::array& tools, int max_tokens, bool stream) {
   json::object out{{"model", model}, {"messages", messages}, {"max_tokens", max_tokens}};
   if (!tools.empty()) out["tools"] = tools;
+  if (stream) out["stream"] = true;
   return out;
 }
 

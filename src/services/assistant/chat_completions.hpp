@@ -4,7 +4,7 @@
 // POST {url}/chat/completions, and the model's answer read back. Pure: no I/O.
 //   request:  {"model","messages":[{"role":"system"|"user"|"assistant"|"tool",…}],
 //              "tools":[{"type":"function","function":{"name","description","parameters"}}],
-//              "max_tokens"}                           (no tool_choice: the API's "auto")
+//              "max_tokens", "stream"?}                (no tool_choice: the API's "auto")
 //   answer:   {"choices":[{"message":{"role":"assistant","content":"…"|null,
 //              "tool_calls":[{"id","type":"function","function":{"name","arguments":"{…}"}}]},
 //              "finish_reason"}]}
@@ -37,10 +37,11 @@ struct ModelMessage {
 // Every tool as an OpenAI function tool: name, description, parameters = its input schema.
 [[nodiscard]] boost::json::array function_tools(const std::vector<wire::ToolDefinition>& tools);
 
+// `stream`: ask for the answer as Server-Sent Events (completion_stream.hpp).
 [[nodiscard]] boost::json::object completion_request(std::string_view model,
                                                      const boost::json::array& messages,
                                                      const boost::json::array& tools,
-                                                     int max_tokens);
+                                                     int max_tokens, bool stream = false);
 
 // The first choice's message; invalid_json when the body is not a Chat Completions answer (no
 // choices, no message, a tool call without a function name).

@@ -46,6 +46,24 @@ TEST(ChatStream, EventsCarryTheReplyPieceByPieceThenTheWhole) {
   EXPECT_TRUE(events[5].second.at("awaiting").is_null());
 }
 
+// A streamed answer's events, pieced together, are those of the complete answer: the
+// conversation, the text (what was streamed, then the rest a line at a time), actions, done.
+TEST(ChatStream, TheStreamedEventsAddUpToTheCompleteAnswer) {
+  const auto at = *core::parse_rfc3339("2026-12-06T10:00:00Z");
+  TurnState state;
+  Reply reply{"one\ntwo\nthree", boost::json::array{boost::json::object{{"type", "confirm"}}}};
+  // Nothing streamed yet (the built-in assistant): the same events as a complete answer.
+  EXPECT_EQ(conversation_event("c1") + unsent_events(reply.text, "") +
+                closing_events("c1", reply, at, state),
+            chat_events("c1", reply, at, state));
+  // Partly streamed: the rest follows; all streamed: nothing more.
+  EXPECT_EQ(unsent_events(reply.text, "one\ntw"), delta_event("o") + delta_event("\nthree"));
+  EXPECT_EQ(unsent_events(reply.text, reply.text), "");
+  EXPECT_EQ(unsent_events("", ""), delta_event(""));
+  EXPECT_EQ(error_event(R"({"error":{"code":"conversation_busy"}})"),
+            "event: error\ndata: {\"error\":{\"code\":\"conversation_busy\"}}\n\n");
+}
+
 TEST(ChatStream, AwaitingNamesThePendingQuestion) {
   TurnState state;
   EXPECT_TRUE(awaiting(state).is_null());

@@ -3,6 +3,7 @@
 // (chat_completions.hpp), set by the operator. ChatModel is what the agent loop calls;
 // LlmClient calls the API over libcurl (http/fetch) on threads of its own, so a slow model holds
 // neither the I/O threads nor the store's.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "base/offload.hpp"
 #include "core/result.hpp"
+#include "services/assistant/chat_completions.hpp"
 
 namespace tickler::services::assistant {
 
@@ -28,6 +30,8 @@ struct LlmSettings {
   std::size_t tool_result_chars = 16'000;  // a tool's result sent to the model, cut to this
   std::size_t answer_bytes = 1024 * 1024;  // a longer answer from the model is refused
   int concurrency = 4;                     // model calls in flight at once (the client's threads)
+  int per_user = 1;  // turns with the model one user may have in flight (ModelSlots)
+  std::chrono::milliseconds slot_wait{10'000};  // a turn waits this long for a free slot
 
   [[nodiscard]] bool configured() const { return !url.empty(); }
 };
@@ -35,9 +39,27 @@ struct LlmSettings {
 // The audit actor of a model's tool calls.
 [[nodiscard]] std::string llm_actor(const LlmSettings& settings);
 
+// Where the text of a reply goes as it is produced (the chat's event stream), and whether its
+// reader went away.
+class ReplyStream {
+ public:
+  virtual ~ReplyStream() = default;
+  // Waits until the piece was taken (back-pressure from a slow reader).
+  virtual boost::asio::awaitable<void> text(std::string piece) = 0;
+  // Set, from any thread, once the reader is gone: the turn stops at the next point it can.
+  [[nodiscard]] virtual std::shared_ptr<const std::atomic<bool>> gone() const = 0;
+};
+
 class ChatModel {
  public:
   virtual ~ChatModel() = default;
+  // A request with "stream": true: each piece of the answer's text goes to `out` (when given) as
+  // it arrives; answers the whole message. Errors as complete()'s, and: invalid_json for an
+  // unreadable answer, the code name "cut" for an answer that stopped before it finished, and
+  // "cancelled" when the reader went away. This default calls complete() and hands the text on
+  // whole (a model that does not stream).
+  virtual boost::asio::awaitable<core::Result<ModelMessage>> stream(
+      const std::string& request, std::chrono::milliseconds timeout, ReplyStream* out);
   // POSTs a request body (completion_request) and answers the body of a 2xx answer. Errors are
   // unavailable, with the code name "timeout" when nothing answered within `timeout`, and
   // "model_error" (details: status) for an answer of another status.
@@ -50,6 +72,12 @@ class LlmClient final : public ChatModel {
   explicit LlmClient(const LlmSettings& settings);
   boost::asio::awaitable<core::Result<std::string>> complete(
       const std::string& request, std::chrono::milliseconds timeout) override;
+  // Streams over libcurl's write callback (http::post_stream_to_operator_endpoint) on the
+  // client's threads; the pieces come back to the caller's executor as they arrive. An answer
+  // that is not an event stream (a server that ignores "stream") is read whole.
+  boost::asio::awaitable<core::Result<ModelMessage>> stream(const std::string& request,
+                                                            std::chrono::milliseconds timeout,
+                                                            ReplyStream* out) override;
 
  private:
   std::string endpoint_;  // {url}/chat/completions

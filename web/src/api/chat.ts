@@ -1,6 +1,7 @@
 // POST /api/chat: one turn of the assistant, its answer read as a stream of Server-Sent Events
 // (conversation, delta, action, done; docs/assistant.md) with fetch, since EventSource cannot
-// POST. Like every API call it sends the bearer token and, on a 401, waits for a new log-in and
+// POST. A language model's text arrives a few characters at a time; a turn that could not be
+// kept ends with an `error` event instead of `done`. Like every API call it sends the bearer token and, on a 401, waits for a new log-in and
 // sends once more, so an expired session loses nothing that was typed.
 import { api, apiErrorOf, NetworkError } from './client';
 import type { ChatAction, ChatDone } from './types';
@@ -78,8 +79,12 @@ export async function streamChat(body: ChatRequest, handlers: ChatHandlers, sign
   if (!res.ok) throw await apiErrorOf(res);
   handlers.accepted();
 
-  const got: { done: ChatDone | null } = { done: null };
+  const got: { done: ChatDone | null; error: string | null } = { done: null, error: null };
   const deliver = (e: SseEvent) => {
+    if (e.event === 'error') {
+      got.error = errorEventMessage(e.data);
+      return;
+    }
     const ev = chatEvent(e);
     if (!ev) return;
     if (ev.type === 'done') got.done = ev.done;
@@ -107,6 +112,17 @@ export async function streamChat(body: ChatRequest, handlers: ChatHandlers, sign
     }
     parser.end();
   }
-  if (!got.done) throw new ChatCutError();
+  if (!got.done) throw new ChatCutError(got.error ?? undefined);
   return got.done;
+}
+
+// The words of an `error` event ({"error": {"code", "message"}}): the turn ran but was not kept.
+function errorEventMessage(data: string): string {
+  try {
+    const o = JSON.parse(data) as { error?: { message?: unknown } };
+    if (typeof o.error?.message === 'string') return `The reply was not kept: ${o.error.message}.`;
+  } catch {
+    // unreadable: the generic words below
+  }
+  return 'The reply was not kept.';
 }

@@ -83,6 +83,49 @@ describe('ChatPanel', () => {
     expect(api.chats()[1]!.body).toEqual({ message: 'thanks', time_zone: 'Europe/Berlin', conversation_id: 'c1' });
   });
 
+  it('shows a streamed reply as it arrives, piece by piece, before it is done', async () => {
+    const encoder = new TextEncoder();
+    let push: (text: string) => void = () => {};
+    let end: () => void = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        push = (text) => controller.enqueue(encoder.encode(text));
+        end = () => controller.close();
+      },
+    });
+    server([() => new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } })]);
+    const { box } = renderPanel();
+    await type(box, 'what is due?');
+    const log = await screen.findByRole('log');
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    await act(async () => push(event('conversation', { conversation_id: 'c1' }) + event('delta', { text: 'You have' })));
+    await within(log).findByText('You have');
+    await act(async () => push(event('delta', { text: ' two tasks' })));
+    const partial = await within(log).findByText('You have two tasks');
+    expect(partial.closest('li')?.className).toContain('streaming');
+    const text = 'You have two tasks due.';
+    await act(async () => {
+      push(event('delta', { text: ' due.' }));
+      push(event('done', { conversation_id: 'c1', awaiting: null, message: { role: 'assistant', text, actions: [], created_at: '2026-12-06T10:00:00.000Z' } }));
+      end();
+    });
+    const done = await within(log).findByText(text);
+    await waitFor(() => expect(done.closest('li')?.className).not.toContain('streaming'));
+  });
+
+  it('says why when a streamed reply ends with an error instead of done', async () => {
+    server([
+      () =>
+        streamResponse([
+          'event: conversation\ndata: {"conversation_id":"c1"}\n\nevent: delta\ndata: {"text":"Hi"}\n\n',
+          'event: error\ndata: {"error":{"code":"conversation_busy","message":"another turn of this conversation ran first"}}\n\n',
+        ]),
+    ]);
+    const { box } = renderPanel();
+    await type(box, 'hello');
+    await screen.findByText(/The reply was not kept: another turn of this conversation ran first/);
+  });
+
   it('keeps the text and says why when the server refuses, showing nothing as sent', async () => {
     server([
       () => errorResponse(422, 'validation_failed', 'time_zone: is not a known IANA time zone', { field: 'time_zone', problem: 'is not a known IANA time zone' }),
