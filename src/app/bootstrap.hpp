@@ -10,6 +10,7 @@
 #include "services/api/auth_service.hpp"
 #include "services/assistant/llm_client.hpp"
 #include "services/event_retention.hpp"
+#include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "services/realtime/hub.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -38,6 +39,11 @@ services::EventRetentionSettings event_retention_settings(const RetentionConfig&
 services::realtime::HubSettings hub_settings(const ReplayConfig& config);
 // Which reminders the notifier's scheduler holds.
 services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config);
+// The email channel's settings: off without an SMTP URL; with one, --public-url is required (the
+// base of mailed links, signed with a key derived from jwt_secret). Throws on a bad combination.
+services::notifier::EmailSettings email_settings(const MailConfig& mail,
+                                                 const NetworkConfig& network,
+                                                 const std::string& jwt_secret);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

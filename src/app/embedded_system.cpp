@@ -54,6 +54,7 @@ services::notifier::NotifierSettings notifier_settings(const ServeConfig& config
   services::notifier::NotifierSettings s;
   s.destinations = destination_settings(config.network);
   s.pager = pager_settings(config.reminders);
+  s.email = email_settings(config.mail, config.network, jwt_secret(config.data_dir));
   return s;
 }
 

@@ -284,6 +284,14 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
   settings.sweep_interval = std::chrono::seconds{config_.sweep_seconds};
   settings.destinations = destination_settings(config_.network);
   settings.pager = pager_settings(config_.reminders);
+  auto mail = config_.mail;
+  if (mail.smtp_url.empty()) {
+    auto url = dapr_.secret(config_.secret_store, config_.smtp_url_secret);
+    if (url) mail.smtp_url = std::move(*url);
+    base::log_json(spdlog::level::info, "smtp url",
+                   {{"secret", config_.smtp_url_secret}, {"found", bool{url}}});
+  }
+  settings.email = email_settings(mail, config_.network, jwt_secret_);
   // Reminders come due through the Dapr Jobs API (POST /job/{name}), by the scheduler's clock.
   const auto jobs_api = [this](const services::Ports& p, services::notifier::JobFiring& firing) {
     auto jobs = std::make_unique<bus::dapr::JobsScheduler>(

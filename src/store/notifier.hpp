@@ -22,6 +22,7 @@ struct ReminderRow {
   core::Instant remind_at{};
   std::string state = "scheduled";  // scheduled | fired | cancelled
   std::optional<core::Instant> fired_at;
+  std::string time_zone = "UTC";  // the task's: what a mailed reminder shows its due time in
 };
 
 struct NotificationRow {
@@ -40,6 +41,19 @@ struct Webhook {
   std::string url;
   std::string secret;
   core::Instant created_at{};
+};
+
+// A user's email address for reminders: mailed only once confirmed (a link in a confirmation
+// mail). Confirmation mails are rate-limited per user: confirmations_sent counts those sent since
+// confirmations_since (a window the notifier restarts when it has passed).
+struct EmailChannel {
+  core::UserId user_id = 0;
+  std::string address;
+  bool confirmed = false;
+  core::Instant created_at{};
+  std::optional<core::Instant> confirmed_at;
+  int confirmations_sent = 0;
+  core::Instant confirmations_since{};
 };
 
 // One reminder's delivery on one channel. A user's pending deliveries on a channel go out in
@@ -83,6 +97,7 @@ class NotifierReader {
   // soonest first. A user whose next delivery waits for a retry has none due.
   virtual core::Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
   virtual core::Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
+  virtual core::Result<std::optional<EmailChannel>> email_channel(core::UserId user) = 0;
 };
 
 // The notifier's rows changed in a write transaction (which can read them too).
@@ -103,8 +118,11 @@ class NotifierWriter : public virtual NotifierReader {
   virtual core::Status set_webhook(const Webhook& hook) = 0;
   virtual core::Status delete_webhook(core::UserId user) = 0;
   virtual core::Status upsert_delivery(const Delivery& delivery) = 0;
+  // Inserts or replaces the user's email channel.
+  virtual core::Status set_email_channel(const EmailChannel& channel) = 0;
+  virtual core::Status delete_email_channel(core::UserId user) = 0;
   // The notifier's rows of a deleted user: reminders (so none fires), their deliveries,
-  // notifications and the webhook.
+  // notifications, the webhook and the email channel.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

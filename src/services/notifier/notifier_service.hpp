@@ -25,6 +25,7 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
+#include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
 
@@ -41,6 +42,7 @@ struct NotifierSettings {
   http::DestinationSettings destinations;  // where webhooks may go
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
+  EmailSettings email;                     // the email channel (off without an SMTP URL)
 };
 
 class NotifierService {

@@ -13,6 +13,7 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
                                                ports.offload, ports.on_events);
   auto& notifier = wired->service;
   notifier.register_routes(ports.router);
+  wired->email.register_routes(ports.router);
   wired->scheduler = make_scheduler(ports, wired->firing);
   auto& pager =
       wired->pager.emplace(settings.pager, ports.require_store("the notifier"), *wired->scheduler);

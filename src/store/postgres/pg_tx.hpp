@@ -80,6 +80,10 @@ class PgTx final : public Writer {
                                       core::Instant at) override;
   Status set_webhook(const Webhook& hook) override;
   Status delete_webhook(core::UserId user) override;
+  // Users' email channels (pg_tx_email.cpp).
+  Result<std::optional<EmailChannel>> email_channel(core::UserId user) override;
+  Status set_email_channel(const EmailChannel& channel) override;
+  Status delete_email_channel(core::UserId user) override;
   Status upsert_delivery(const Delivery& delivery) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
