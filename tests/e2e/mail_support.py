@@ -69,7 +69,9 @@ class Mailpit:
             self.smtp_port, self.api_port = free_port(), free_port()
         cmd = [str(mailpit_binary()), "--smtp", f"127.0.0.1:{self.smtp_port}", "--listen",
                f"127.0.0.1:{self.api_port}", "--database", str(self.workdir / "mailpit.db"),
-               "--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--smtp-disable-rdns", *self.extra_args]
+               "--smtp-auth-accept-any", "--smtp-disable-rdns", *self.extra_args]
+        if "--smtp-tls-cert" not in self.extra_args:
+            cmd.append("--smtp-auth-allow-insecure")  # AUTH over plain SMTP (loopback only)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         log.close()
