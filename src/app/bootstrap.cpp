@@ -53,13 +53,12 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
   return s;
 }
 
-services::notifier::EmailSettings email_settings(const MailConfig& mail,
-                                                 const NetworkConfig& network,
-                                                 const std::string& jwt_secret) {
-  services::notifier::EmailSettings s;
+void add_email_settings(services::notifier::NotifierSettings& settings, const MailConfig& mail,
+                        const NetworkConfig& network, const std::string& jwt_secret) {
+  auto& s = settings.email;
   s.links.public_url = public_url(network);
   s.links.key = auth::link_key(jwt_secret);
-  if (mail.smtp_url.empty()) return s;
+  if (mail.smtp_url.empty()) return;
   if (auto st = mail::check_smtp_url(mail.smtp_url); !st) {
     throw std::runtime_error("--smtp-url: " + st.error().message);
   }
@@ -72,7 +71,19 @@ services::notifier::EmailSettings email_settings(const MailConfig& mail,
   s.smtp.require_tls = mail.require_tls;
   s.smtp.ca_file = network.outbound_ca_file;
   s.smtp.timeout = std::chrono::seconds{mail.timeout_seconds};
-  return s;
+  // The lease outlasts an SMTP exchange too, so a live notifier's mail is never sent twice.
+  settings.delivery_lease = std::max(settings.delivery_lease,
+                                     std::chrono::ceil<std::chrono::seconds>(2 * s.smtp.timeout));
+}
+
+void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,
+                           const NetworkConfig& network) {
+  s.delivery_max_attempts = config.max_attempts;
+  s.webhook_timeout = std::chrono::milliseconds{config.webhook_timeout_ms};
+  // The lease outlasts an attempt, so a live notifier's attempt is never taken over.
+  s.delivery_lease = std::max(std::chrono::seconds{config.lease_seconds},
+                              std::chrono::ceil<std::chrono::seconds>(2 * s.webhook_timeout));
+  s.webhook_ca_file = network.outbound_ca_file;
 }
 
 services::assistant::LlmSettings llm_settings(const LlmConfig& config,

@@ -56,6 +56,13 @@ struct ReminderWindowConfig {
 
 // The assistant's language model: none by default (the built-in assistant). The key is read from
 // the environment (TICKLER_LLM_API_KEY) only, never from a flag (a flag shows in `ps`).
+// How the notifier attempts deliveries (services/notifier/channel.hpp).
+struct DeliveryConfig {
+  int max_attempts = 8;    // then a delivery is dead (tickler dlq deliveries)
+  int lease_seconds = 60;  // an attempt's claim; another notifier may retry only after it
+  int webhook_timeout_ms = 5000;
+};
+
 struct LlmConfig {
   std::string url;      // --llm-url: the base URL of an OpenAI-compatible Chat Completions API
   std::string model;    // --llm-model
@@ -93,6 +100,7 @@ struct ServeConfig {
   RetentionConfig retention;  // broker_seconds unused: the in-process bus keeps nothing
   ReplayConfig replay;
   ReminderWindowConfig reminders;
+  DeliveryConfig delivery;
   LlmConfig llm;
   MailConfig mail;
 };
@@ -152,6 +160,7 @@ struct RoleConfig {
   RetentionConfig retention;
   ReplayConfig replay;                       // realtime
   ReminderWindowConfig reminders;            // notifier
+  DeliveryConfig delivery;                   // notifier
   MailConfig mail;                           // notifier
   std::string smtp_url_secret = "smtp-url";  // notifier: read when --smtp-url is not given
 };
@@ -163,6 +172,7 @@ struct ToolConfig {
   std::string database_url;  // tickler user …: the api's PostgreSQL tables instead of --data
   bool all = false;          // dlq list: include redriven; dlq redrive: every one
   std::optional<std::int64_t> id;  // dlq redrive <id>
+  std::string delivery;            // dlq deliveries redrive <reminder id>/<channel>
   std::string who;                 // tickler user disable|enable|delete|reset-password <id|email>
   int expires_in_days = 7;         // tickler user invite
   std::string password;            // tickler user reset-password (empty: generate one)

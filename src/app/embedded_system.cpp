@@ -53,8 +53,9 @@ services::api::ApiSettings api_settings(const ServeConfig& config) {
 services::notifier::NotifierSettings notifier_settings(const ServeConfig& config) {
   services::notifier::NotifierSettings s;
   s.destinations = destination_settings(config.network);
+  add_delivery_settings(s, config.delivery, config.network);
   s.pager = pager_settings(config.reminders);
-  s.email = email_settings(config.mail, config.network, jwt_secret(config.data_dir));
+  add_email_settings(s, config.mail, config.network, jwt_secret(config.data_dir));
   return s;
 }
 

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   tickler::app::add_retention_options(*s, serve.retention, false);
   tickler::app::add_replay_options(*s, serve.replay);
   tickler::app::add_reminder_window_options(*s, serve.reminders);
+  tickler::app::add_delivery_options(*s, serve.delivery);
   tickler::app::add_llm_options(*s, serve.llm);
   tickler::app::add_mail_options(*s, serve.mail);
 
@@ -86,10 +87,24 @@ int main(int argc, char** argv) {
   dlq_redrive->add_option("id", tool.id, "dead letter id");
   dlq_redrive->add_flag("--all", tool.all, "every waiting dead letter");
   tickler::app::add_processed_events_retention_option(*dlq_redrive, tool.retention);
+  auto* dlq_deliveries = dlq->add_subcommand(
+      "deliveries", "dead deliveries of reminders: a channel's attempts ran out or it failed");
+  dlq_deliveries->require_subcommand(1);
+  auto* deliveries_list = dlq_deliveries->add_subcommand("list", "list dead deliveries");
+  auto* deliveries_redrive = dlq_deliveries->add_subcommand(
+      "redrive", "attempt dead deliveries again (pending, attempts from zero, same key)");
+  deliveries_redrive->add_option("delivery", tool.delivery,
+                                 "<reminder id>/<channel>, as tickler dlq deliveries list shows");
+  deliveries_redrive->add_flag("--all", tool.all, "every dead delivery");
+  for (auto* c : {deliveries_list, deliveries_redrive}) {
+    c->add_option("--database-url", tool.database_url,
+                  "PostgreSQL URL of the notifier's tables (instead of --data)")
+        ->envname("TICKLER_DATABASE_URL");
+  }
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "check every hash chain; exit 1 if tampered");
-  for (auto* c : {dlq_list, dlq_redrive, verify}) {
+  for (auto* c : {dlq_list, dlq_redrive, deliveries_list, deliveries_redrive, verify}) {
     c->add_option("--data", tool.data_dir, "data directory")
         ->envname("TICKLER_DATA")
         ->capture_default_str();
@@ -143,6 +158,8 @@ int main(int argc, char** argv) {
   }
   if (dlq_list->parsed()) return tickler::app::run_dlq_list(tool);
   if (dlq_redrive->parsed()) return tickler::app::run_dlq_redrive(tool);
+  if (deliveries_list->parsed()) return tickler::app::run_dlq_deliveries_list(tool);
+  if (deliveries_redrive->parsed()) return tickler::app::run_dlq_deliveries_redrive(tool);
   if (verify->parsed()) return tickler::app::run_audit_verify(tool);
   return tickler::app::run_migrate(migrate);
 }

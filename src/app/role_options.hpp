@@ -25,9 +25,9 @@ inline void add_network_options(CLI::App& cmd, NetworkConfig& c) {
                  "issuer and the MCP resource <public-url>/mcp; default: each request's Host, "
                  "over http (local use only)")
       ->envname("TICKLER_PUBLIC_URL");
-  cmd.add_option("--outbound-ca-file", c.outbound_ca_file,
-                 "extra CA certificates (PEM) trusted by outgoing https requests (OAuth clients' "
-                 "metadata documents), e.g. an on-premises CA")
+  cmd.add_option("--outbound-ca-file,--ca-file", c.outbound_ca_file,
+                 "extra CA certificates (PEM) trusted by outgoing https requests (webhooks, OAuth "
+                 "clients' metadata documents, the language model), e.g. an on-premises CA")
       ->envname("TICKLER_OUTBOUND_CA_FILE")
       ->check(CLI::ExistingFile);
 }
@@ -100,6 +100,26 @@ inline void add_replay_options(CLI::App& cmd, ReplayConfig& c) {
 }
 
 // Which scheduled reminders the notifier's scheduler holds (tickler serve and the notifier).
+inline void add_delivery_options(CLI::App& cmd, DeliveryConfig& c) {
+  cmd.add_option("--delivery-max-attempts", c.max_attempts,
+                 "notifier: attempts of a reminder's delivery on a channel before it is dead "
+                 "(tickler dlq deliveries redrive)")
+      ->envname("TICKLER_DELIVERY_MAX_ATTEMPTS")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd.add_option("--delivery-lease", c.lease_seconds,
+                 "notifier: seconds an attempt holds its delivery; a notifier that died during "
+                 "one is retried after it (at least twice the webhook timeout)")
+      ->envname("TICKLER_DELIVERY_LEASE")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd.add_option("--webhook-timeout-ms", c.webhook_timeout_ms,
+                 "notifier: a webhook attempt's time limit, connection to answer")
+      ->envname("TICKLER_WEBHOOK_TIMEOUT_MS")
+      ->check(CLI::Range(100, 60'000))
+      ->capture_default_str();
+}
+
 inline void add_reminder_window_options(CLI::App& cmd, ReminderWindowConfig& c) {
   cmd.add_option("--reminder-window", c.window_seconds,
                  "notifier: seconds ahead the scheduler holds the reminders due; later ones are "
@@ -192,6 +212,7 @@ inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_retention_options(cmd, c.retention, true);
   add_replay_options(cmd, c.replay);
   add_reminder_window_options(cmd, c.reminders);
+  add_delivery_options(cmd, c.delivery);
   cmd.add_option("--host", c.host, "listen address")
       ->envname("TICKLER_HOST")
       ->capture_default_str();

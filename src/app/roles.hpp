@@ -10,6 +10,9 @@ int run_migrate(const MigrateConfig& config);
 int run_role(const RoleConfig& config);
 int run_dlq_list(const ToolConfig& config);
 int run_dlq_redrive(const ToolConfig& config);
+// tickler dlq deliveries list | redrive: dead deliveries of reminders.
+int run_dlq_deliveries_list(const ToolConfig& config);
+int run_dlq_deliveries_redrive(const ToolConfig& config);
 int run_audit_verify(const ToolConfig& config);
 // tickler user list | invite | disable | enable | delete | reset-password.
 int run_user_command(const std::string& command, const ToolConfig& config);

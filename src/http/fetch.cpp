@@ -153,6 +153,15 @@ core::Result<FetchResponse> fetch_https(std::string_view url, const FetchSetting
   return perform(std::string{url}, "https", settings, &policy, nullptr, {});
 }
 
+core::Result<FetchResponse> post_under_policy(std::string_view url, const std::string& body,
+                                              const FetchHeaders& headers,
+                                              const FetchSettings& settings,
+                                              const DestinationPolicy& policy) {
+  auto target = parse_url_target(url);
+  if (!target) return target.error();
+  return perform(std::string{url}, "http,https", settings, &policy, &body, headers);
+}
+
 core::Result<FetchResponse> post_to_operator_endpoint(std::string_view url, const std::string& body,
                                                       const FetchHeaders& headers,
                                                       const FetchSettings& settings) {

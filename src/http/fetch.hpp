@@ -3,9 +3,11 @@
 // client.hpp being http:// only): libcurl, connecting only to addresses the DestinationPolicy
 // allows — checked on each address libcurl is about to connect to, so a name that resolves to a
 // private address (or is made to, DNS rebinding) is refused — with no proxy, no redirects, and
-// bounds on time and size. Also a POST to an endpoint the operator configured (a language
-// model's API): http or https, any address (the operator chose it), the same bounds. Blocking:
-// run them through base::Offload.
+// bounds on time and size. A POST to a URL a user gave (a webhook): http or https under the same
+// policy. Also a POST to an endpoint the operator configured (a language model's API): http or
+// https, any address (the operator chose it), the same bounds. https verifies the server's
+// certificate against the system CAs and FetchSettings::ca_file. Blocking: run them through
+// base::Offload or on a worker thread.
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -37,6 +39,18 @@ using FetchHeaders = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] core::Result<FetchResponse> fetch_https(std::string_view url,
                                                       const FetchSettings& settings,
                                                       const DestinationPolicy& policy);
+
+// POSTs `body` (with `headers` besides Accept: application/json) to a user's http(s) URL, to
+// addresses `policy` allows only (each address checked as it is connected to; IPv4 and IPv6),
+// no proxy, no redirects, bounded like a fetch. The answer whatever its status;
+// invalid_parameter for a URL that is not http(s)://host…; unavailable when nothing answers in
+// time (code name "timeout"), TLS fails (the certificate is not trusted), the connection fails,
+// or every address is refused ("destination refused: <why>").
+[[nodiscard]] core::Result<FetchResponse> post_under_policy(std::string_view url,
+                                                            const std::string& body,
+                                                            const FetchHeaders& headers,
+                                                            const FetchSettings& settings,
+                                                            const DestinationPolicy& policy);
 
 // POSTs `body` (with `headers` besides Accept: application/json) to an operator-set http(s) URL:
 // not under the destination policy, no proxy, no redirects, bounded like a fetch. The answer

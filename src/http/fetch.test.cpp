@@ -101,5 +101,60 @@ TEST(PostToOperatorEndpoint, AnEndpointThatNeverAnswersTimesOut) {
   EXPECT_EQ(r.error().code_name, "timeout") << r.error().message;
 }
 
+// A user's URL: refused where the policy refuses the address, posted (IPv4 and IPv6) where it
+// allows it.
+TEST(PostUnderPolicy, RefusedAddressesAreNeverConnectedTo) {
+  for (const char* url : {"http://127.0.0.1:9/hook", "https://[::1]:9/hook",
+                          "http://localhost:9/hook", "http://169.254.169.254/latest"}) {
+    auto r = post_under_policy(url, "{}", {}, quick(), DestinationPolicy{});
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().code, core::Errc::unavailable) << url;
+    EXPECT_NE(r.error().message.find("destination refused"), std::string::npos)
+        << url << ": " << r.error().message;
+  }
+  auto ftp = post_under_policy("ftp://example.com/x", "{}", {}, quick(), DestinationPolicy{});
+  ASSERT_FALSE(ftp);
+  EXPECT_EQ(ftp.error().code, core::Errc::invalid_parameter);
+}
+
+TEST(PostUnderPolicy, PostsToAnAllowedAddressOverIpv4AndIpv6) {
+  DestinationSettings open;
+  open.allow_private = true;
+  for (const char* host : {"127.0.0.1", "::1"}) {
+    net::io_context ioc;
+    boost::system::error_code ec;
+    tcp::acceptor acceptor{ioc};
+    const tcp::endpoint at{net::ip::make_address(host), 0};
+    acceptor.open(at.protocol(), ec);
+    if (!ec) acceptor.bind(at, ec);
+    if (ec) GTEST_SKIP() << host << " is not available here: " << ec.message();
+    acceptor.listen();
+    const auto port = acceptor.local_endpoint().port();
+    std::string received;
+    std::thread server{[&] {
+      auto socket = acceptor.accept();
+      net::streambuf buf;
+      std::string head;
+      while (head.find("{\"y\":2}") == std::string::npos) {
+        net::read(socket, buf, net::transfer_at_least(1));
+        head.assign(net::buffers_begin(buf.data()), net::buffers_end(buf.data()));
+      }
+      received = head;
+      const std::string answer = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+      net::write(socket, net::buffer(answer));
+    }};
+    const std::string authority =
+        std::string{host}.find(':') == std::string::npos ? host : "[" + std::string{host} + "]";
+    auto r =
+        post_under_policy("http://" + authority + ":" + std::to_string(port) + "/hook", "{\"y\":2}",
+                          {{"X-Tickler-Delivery", "r1"}}, quick(), DestinationPolicy{open});
+    server.join();
+    ASSERT_TRUE(r) << host << ": " << r.error().message;
+    EXPECT_EQ(r->status, 204u);
+    EXPECT_EQ(received.rfind("POST /hook HTTP/1.1\r\n", 0), 0u) << received;
+    EXPECT_NE(received.find("X-Tickler-Delivery: r1\r\n"), std::string::npos) << received;
+  }
+}
+
 }  // namespace
 }  // namespace tickler::http

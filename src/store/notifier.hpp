@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -36,11 +37,15 @@ struct NotificationRow {
   std::optional<core::Instant> read_at;
 };
 
+// One of a user's webhooks. The user's first (lowest id) is the one /api/me/webhook reads and
+// sets; every one is /api/me/channels/webhooks/{id}.
 struct Webhook {
   core::UserId user_id = 0;
   std::string url;
   std::string secret;
   core::Instant created_at{};
+  std::int64_t id = 0;
+  std::vector<std::string> events{"reminder.fired"};  // what it is sent
 };
 
 // A user's email address for reminders: mailed only once confirmed (a link in a confirmation
@@ -56,19 +61,31 @@ struct EmailChannel {
   core::Instant confirmations_since{};
 };
 
-// One reminder's delivery on one channel. A user's pending deliveries on a channel go out in
-// the order they were created (created_at, then reminder_id), one at a time.
+// One reminder's delivery on one channel; (reminder_id, channel) is its idempotency key. A
+// user's waiting deliveries on a channel go out in the order they were created (created_at, then
+// reminder_id), one at a time. States: pending (not attempted yet) and failed (the last attempt
+// failed: last_error, retried at next_attempt) wait; sent (handed over), delivered (the receiver
+// confirmed) and dead (attempts ran out or failed for good; redrivable) are final.
 struct Delivery {
-  std::string reminder_id;
-  std::string channel;            // in_app | webhook
-  std::string state = "pending";  // pending | delivered | failed
+  std::string reminder_id;        // or event:<event id>, a task event's delivery        // or
+                                  // event:<event id>, a task event's delivery
+  std::string channel;            // in_app | webhook | webhook:<id> | email | …
+  std::string state = "pending";  // pending | failed | sent | delivered | dead
   int attempts = 0;
   std::optional<std::string> last_error;
   std::optional<core::Instant> next_attempt;
   std::optional<core::Instant> delivered_at;
   core::UserId user_id = 0;
   core::Instant created_at{};  // set when inserted; an update keeps the first one
+  std::optional<core::Instant> sent_at{};
+  std::optional<core::Instant> lease_until{};  // claimed for an attempt until then (read only)
+  std::optional<std::string> payload{};        // a task event's delivery: the body to send
 };
+
+// Whether a delivery in this state is waiting for an attempt.
+inline bool delivery_waiting(std::string_view state) {
+  return state == "pending" || state == "failed";
+}
 
 // A place in the order scheduled reminders come due: remind_at, then id (byte order). The id ""
 // comes before every reminder at `at`, so {t + 1 ms, ""} follows every reminder at t.
@@ -92,10 +109,21 @@ class NotifierReader {
   // A user's notifications, newest first, below before_id when given.
   virtual core::Result<std::vector<NotificationRow>> notifications(
       core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before_id) = 0;
+  // The user's first webhook (lowest id).
   virtual core::Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
-  // The next delivery of each user and channel (the oldest pending one), where it is due by `at`;
-  // soonest first. A user whose next delivery waits for a retry has none due.
+  // Every webhook of the user, by id.
+  virtual core::Result<std::vector<Webhook>> webhooks(core::UserId user) = 0;
+  // The next delivery of each user and channel (the oldest waiting one: pending or failed),
+  // where it is due by `at` and not claimed (its lease ended by `at`); soonest first. A user
+  // whose next delivery waits for a retry, or is being attempted, has none due.
   virtual core::Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
+  // Dead deliveries, oldest first.
+  virtual core::Result<std::vector<Delivery>> dead_deliveries(int limit) = 0;
+  // Every channel's delivery of one reminder, by channel.
+  virtual core::Result<std::vector<Delivery>> reminder_deliveries(std::string_view reminder_id) = 0;
+  // A user's deliveries of a task's reminders, oldest first, at most `limit`.
+  virtual core::Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,
+                                                              int limit) = 0;
   virtual core::Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
   virtual core::Result<std::optional<EmailChannel>> email_channel(core::UserId user) = 0;
 };
@@ -115,14 +143,38 @@ class NotifierWriter : public virtual NotifierReader {
   // false when the user has no such notification.
   virtual core::Result<bool> mark_notification_read(core::UserId user, std::int64_t id,
                                                     core::Instant at) = 0;
+  // Sets the url, secret and created_at of the user's first webhook, or adds it.
   virtual core::Status set_webhook(const Webhook& hook) = 0;
+  // Deletes the user's first webhook.
   virtual core::Status delete_webhook(core::UserId user) = 0;
+  // Adds a webhook (hook.id ignored); returns its id.
+  virtual core::Result<std::int64_t> insert_webhook(const Webhook& hook) = 0;
+  // Changes the url, secret and events of the user's webhook hook.id; false when none.
+  virtual core::Result<bool> update_webhook(const Webhook& hook) = 0;
+  virtual core::Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) = 0;
   virtual core::Status upsert_delivery(const Delivery& delivery) = 0;
   // Inserts or replaces the user's email channel.
   virtual core::Status set_email_channel(const EmailChannel& channel) = 0;
   virtual core::Status delete_email_channel(core::UserId user) = 0;
-  // The notifier's rows of a deleted user: reminders (so none fires), their deliveries,
-  // notifications, the webhook and the email channel.
+  // Claims a waiting delivery for one attempt: when it is pending or failed, due by `at`, and
+  // not claimed (or its lease ended by `at`), counts the attempt and leases it to `owner` until
+  // `until`; returns it as claimed, nullopt when it was not claimable (another notifier has it, or
+  // it is final).
+  virtual core::Result<std::optional<Delivery>> claim_delivery(std::string_view reminder_id,
+                                                               std::string_view channel,
+                                                               std::string_view owner,
+                                                               core::Instant at,
+                                                               core::Instant until) = 0;
+  // Records an attempt's outcome (state, last_error, next_attempt, sent_at, delivered_at) and
+  // ends the lease, if `owner` still holds it; false when it does not (its lease ran out and
+  // another notifier claimed it).
+  virtual core::Result<bool> finish_delivery(const Delivery& delivery, std::string_view owner) = 0;
+  // Dead deliveries back to pending with no attempts, due at `at`: the one named, or all when
+  // none is; returns how many.
+  virtual core::Result<int> redrive_deliveries(
+      const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) = 0;
+  // The notifier's rows of a deleted user: reminders (so none fires), deliveries,
+  // notifications, webhooks and the email channel.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

@@ -221,15 +221,32 @@ NotificationRow read_notification(const R& r) {
           r.text(4),  r.instant(5), r.instant(6), r.opt_instant(7)};
 }
 
-inline constexpr const char* k_webhook_columns = "user_id, url, secret, created_at";
+inline constexpr const char* k_webhook_columns = "user_id, url, secret, created_at, id, events";
+// A webhook's events are stored comma-separated.
+inline std::string join_events(const std::vector<std::string>& events) {
+  std::string out;
+  for (const auto& e : events) out += (out.empty() ? "" : ",") + e;
+  return out;
+}
+inline std::vector<std::string> split_events(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 template <RowColumns R>
 Webhook read_webhook(const R& r) {
-  return {r.int64(0), r.text(1), r.text(2), r.instant(3)};
+  return {r.int64(0), r.text(1), r.text(2), r.instant(3), r.int64(4), split_events(r.text(5))};
 }
 
 inline constexpr const char* k_delivery_columns =
     "reminder_id, channel, state, attempts, last_error, next_attempt, delivered_at, user_id, "
-    "created_at";
+    "created_at, sent_at, lease_until, payload";
 template <RowColumns R>
 Delivery read_delivery(const R& r) {
   Delivery d;
@@ -242,6 +259,9 @@ Delivery read_delivery(const R& r) {
   d.delivered_at = r.opt_instant(6);
   d.user_id = r.int64(7);
   d.created_at = r.instant(8);
+  d.sent_at = r.opt_instant(9);
+  d.lease_until = r.opt_instant(10);
+  d.payload = r.opt_text(11);
   return d;
 }
 

@@ -1,4 +1,4 @@
-// Handlers of /api/notifications* and /api/me/webhook.
+// Handlers of /api/notifications* (each item with its deliveries) and /api/me/webhook.
 #include <sodium.h>
 
 #include <boost/json.hpp>
@@ -7,6 +7,7 @@
 #include "http/json_fields.hpp"
 #include "http/response.hpp"
 #include "services/notifier/notifier_service.hpp"
+#include "services/notifier/webhook_channel.hpp"
 #include "wire/notification_events.hpp"
 
 namespace tickler::services::notifier {
@@ -32,12 +33,6 @@ boost::json::object notification_json(const store::NotificationRow& n) {
       {n.id, n.reminder_id, n.user_id, n.task_id, n.title, n.remind_at, n.fired_at}, n.read_at);
 }
 
-boost::json::object webhook_json(const store::Webhook& h, bool with_secret) {
-  boost::json::object o{{"url", h.url}, {"created_at", core::format_rfc3339(h.created_at)}};
-  if (with_secret) o["secret"] = h.secret;
-  return o;
-}
-
 }  // namespace
 
 void NotifierService::register_routes(http::Router& router) {
@@ -51,12 +46,24 @@ void NotifierService::register_routes(http::Router& router) {
              std::bind_front(&NotifierService::put_webhook, this));
   router.add(verb::delete_, "/api/me/webhook", http::Access::account,
              std::bind_front(&NotifierService::delete_webhook, this));
+  register_delivery_routes(router);
+  register_webhook_routes(router);
 }
 
-core::Result<std::vector<store::NotificationRow>> NotifierService::read_notifications(
+core::Result<NotifierService::NotificationReceipts> NotifierService::read_notifications(
     core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before) {
-  return store_.read_value(
-      [&](store::NotifierReader& r) { return r.notifications(user, unread_only, limit, before); });
+  return store_.read_value([&](store::NotifierReader& r) -> core::Result<NotificationReceipts> {
+    auto rows = r.notifications(user, unread_only, limit, before);
+    if (!rows) return rows.error();
+    NotificationReceipts out;
+    out.reserve(rows->size());
+    for (auto& n : *rows) {
+      auto deliveries = r.reminder_deliveries(n.reminder_id);
+      if (!deliveries) return deliveries.error();
+      out.emplace_back(std::move(n), std::move(*deliveries));
+    }
+    return out;
+  });
 }
 
 core::Result<bool> NotifierService::read_mark(core::UserId user, std::int64_t id) {
@@ -68,8 +75,14 @@ core::Result<std::optional<store::Webhook>> NotifierService::read_webhook(core::
   return store_.read_value([&](store::NotifierReader& r) { return r.webhook(user); });
 }
 
-core::Status NotifierService::write_webhook(const store::Webhook& hook) {
-  return store_.write([&](store::NotifierWriter& w) { return w.set_webhook(hook); });
+core::Result<store::Webhook> NotifierService::write_webhook(const store::Webhook& hook) {
+  return store_.write_value([&](store::NotifierWriter& w) -> core::Result<store::Webhook> {
+    if (auto st = w.set_webhook(hook); !st) return st.error();
+    auto stored = w.webhook(hook.user_id);
+    if (!stored) return stored.error();
+    if (!*stored) return core::make_error(core::Errc::internal, "the webhook was not stored");
+    return std::move(**stored);
+  });
 }
 
 core::Status NotifierService::check_destination(const std::string& url) {
@@ -106,9 +119,15 @@ http::net::awaitable<http::Response> NotifierService::list_notifications(
                                      unread, limit, before);
   if (!rows) co_return http::error_response(rows.error());
   boost::json::array items;
-  for (const auto& n : *rows) items.push_back(notification_json(n));
+  for (const auto& [n, deliveries] : *rows) {
+    auto item = notification_json(n);
+    boost::json::array receipts;
+    for (const auto& d : deliveries) receipts.push_back(delivery_json(d));
+    item["deliveries"] = std::move(receipts);
+    items.push_back(std::move(item));
+  }
   boost::json::value next = nullptr;
-  if (static_cast<int>(rows->size()) == limit) next = rows->back().id;
+  if (static_cast<int>(rows->size()) == limit) next = rows->back().first.id;
   co_return http::json_response(
       status::ok, boost::json::object{{"items", std::move(items)}, {"next_before", next}});
 }
@@ -149,9 +168,9 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
   auto url = f.required_string("url");
   if (!url) co_return http::error_response(url.error());
   auto parsed = http::parse_url_target(*url);
-  if (url->size() > 2000 || !parsed || parsed->scheme != "http") {
+  if (url->size() > 2000 || !parsed) {
     co_return http::error_response(
-        core::field_error("url", "must be an absolute http:// URL (https is not supported yet)"));
+        core::field_error("url", "must be an absolute https:// or http:// URL"));
   }
   // The destination policy, on what the host resolves to now (and again at every delivery).
   auto allowed = co_await lookups_.call(&NotifierService::check_destination, this, *url);
@@ -168,9 +187,9 @@ http::net::awaitable<http::Response> NotifierService::put_webhook(http::RequestC
   } else if (hook.secret.size() < 16 || hook.secret.size() > 256) {
     co_return http::error_response(core::field_error("secret", "must be 16–256 characters"));
   }
-  auto st = co_await offload_.call(&NotifierService::write_webhook, this, hook);
-  if (!st) co_return http::error_response(st.error());
-  co_return http::json_response(status::ok, webhook_json(hook, true));
+  auto stored = co_await offload_.call(&NotifierService::write_webhook, this, hook);
+  if (!stored) co_return http::error_response(stored.error());
+  co_return http::json_response(status::ok, webhook_json(*stored, true));
 }
 #pragma GCC diagnostic pop
 

@@ -1,15 +1,14 @@
 #include "services/notifier/notifier_service.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
-#include <boost/json.hpp>
-#include <cctype>
 #include <tuple>
 #include <variant>
 
-#include "auth/digest.hpp"
 #include "base/log.hpp"
-#include "http/client.hpp"
 #include "outbox/envelope.hpp"
+#include "services/notifier/webhook_channel.hpp"
 #include "wire/messages.hpp"
 
 namespace tickler::services::notifier {
@@ -51,6 +50,22 @@ ReminderEvent to_change(const wire::UserDeleted& e) {
 }
 
 }  // namespace
+
+NotifierService::NotifierService(NotifierSettings settings, store::Store& store,
+                                 base::Offload& offload, std::function<void()> on_events)
+    : settings_(settings),
+      policy_(settings_.destinations),
+      store_(store),
+      offload_(offload),
+      on_events_(std::move(on_events)) {
+  unsigned char raw[8];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  owner_ = hex;
+  channels_.push_back(std::make_unique<WebhookChannel>(
+      WebhookSettings{settings_.webhook_timeout, settings_.webhook_ca_file}, policy_));
+}
 
 core::Status NotifierService::start() {
   dispatcher_.emplace(settings_.delivery, [this] { wake_background(); });
@@ -129,16 +144,71 @@ std::vector<bus::Verdict> NotifierService::on_reminder_events(
   return verdicts;
 }
 
+std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus::Event>& events) {
+  std::vector<bus::Verdict> verdicts(events.size());
+  struct Change {
+    std::string event_id;
+    core::UserId user = 0;
+    std::string name;  // task.<op>
+    std::string body;
+  };
+  std::vector<Change> changes;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto message = wire::read_task_events(events[i].type, events[i].data);
+    if (!message) {
+      verdicts[i] = bus::Verdict::drop(message.error().message);
+      continue;
+    }
+    const auto* e = std::get_if<wire::TaskEvent>(&*message);
+    if (!e || e->op == wire::TaskOp::reopened) continue;  // a deleted user's go with the reminders
+    boost::json::object body{{"type", std::string{e->type()}},
+                             {"event_id", events[i].id},
+                             {"task_id", e->task_id},
+                             {"user_id", e->user_id},
+                             {"task", e->task_data},
+                             {"changes", e->changes},
+                             {"actor", e->actor},
+                             {"at", core::format_rfc3339(e->timestamp)}};
+    changes.push_back({events[i].id, e->user_id, "task." + std::string{wire::to_string(e->op)},
+                       boost::json::serialize(body)});
+  }
+  bool deliveries = false;
+  auto st = store_.write([&](store::Writer& w) -> core::Status {
+    deliveries = false;
+    const auto now = core::now();
+    for (const auto& c : changes) {
+      auto fresh = w.mark_processed(k_consumer, c.event_id, now);
+      if (!fresh) return fresh.error();
+      if (!*fresh) continue;
+      for (const auto& channel : channels_) {
+        auto records = channel->event_records(w, c.user, c.name);
+        if (!records) return records.error();
+        for (const auto& name : *records) {
+          store::Delivery d{"event:" + c.event_id, name, "pending", 0, {}, now, {}, c.user, now};
+          d.payload = c.body;
+          if (auto u = w.upsert_delivery(d); !u) return u;
+          deliveries = true;
+        }
+      }
+    }
+    return {};
+  });
+  if (!st) return bus::retry_from_first_kept(std::move(verdicts), st.error().message);
+  if (deliveries) wake_background();
+  return verdicts;
+}
+
 core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {
   return fire_at(ids, core::now());
 }
 
 core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, core::Instant now) {
   int fired = 0;
-  bool webhooks = false;
+  bool deliveries = false;
   std::vector<core::Instant> due_times;  // remind_at of each reminder fired
   auto st = store_.write([&](store::Writer& w) -> core::Status {
     fired = 0;
+    deliveries = false;
     due_times.clear();
     for (const auto& id : ids) {
       auto reminder = w.fire_reminder(id, now);
@@ -149,17 +219,18 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
       auto nid = w.insert_notification(n);
       if (!nid) return nid.error();
       n.id = *nid;
-      store::Delivery in_app{r.id, "in_app", "delivered", 1, {}, {}, now};
+      store::Delivery in_app{r.id, "in_app", "delivered", 1, {}, {}, now, r.user_id, now, now};
       if (auto d = w.upsert_delivery(in_app); !d) return d;
-      auto hook = w.webhook(r.user_id);
-      if (!hook) return hook.error();
-      if (*hook) {
-        if (auto d =
-                w.upsert_delivery({r.id, "webhook", "pending", 0, {}, now, {}, r.user_id, now});
-            !d) {
-          return d;
+      for (const auto& channel : channels_) {
+        auto records = channel->records(w, r);
+        if (!records) return records.error();
+        for (const auto& name : *records) {
+          if (auto d = w.upsert_delivery({r.id, name, "pending", 0, {}, now, {}, r.user_id, now});
+              !d) {
+            return d;
+          }
+          deliveries = true;
         }
-        webhooks = true;
       }
       for (const auto& event : outbox::outbox_rows(fired_event(n), now)) {
         if (auto e = w.append_outbox(event); !e) return e.error();
@@ -172,7 +243,7 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   if (!st) return st.error();
   for (auto at : due_times) lateness_.observe(std::chrono::duration<double>(now - at).count());
   if (fired > 0 && on_events_) on_events_();
-  if (webhooks) wake_background();
+  if (deliveries) wake_background();
   // A reminder moved later since it was queued is still scheduled: queue it at its new time.
   if (fired < static_cast<int>(ids.size())) {
     for (const auto& id : ids) {
@@ -206,56 +277,74 @@ core::Result<int> NotifierService::sweep() {
   }
 }
 
-core::Status NotifierService::deliver_one(store::Delivery delivery,
-                                          const std::optional<store::ReminderRow>& reminder,
-                                          const std::optional<store::Webhook>& hook) {
-  const auto now = core::now();
-  store::Delivery& next = delivery;
-  next.attempts += 1;
-  if (!reminder || !hook) {
-    next.state = "failed";
-    next.last_error = "the reminder or the user's webhook is gone";
-  } else {
-    // A delivery is per reminder: its body has no notification id.
-    const wire::ReminderFired fired{0,
-                                    reminder->id,
-                                    reminder->user_id,
-                                    reminder->task_id,
-                                    reminder->title,
-                                    reminder->remind_at,
-                                    reminder->fired_at.value_or(now)};
-    const auto payload = boost::json::serialize(fired.to_webhook_json());
-    auto res = http::post(
-        hook->url, payload,
-        {{"X-Tickler-Signature", "sha256=" + auth::hmac_sha256_hex(hook->secret, payload)},
-         {"X-Tickler-Event", "reminder.fired"},
-         {"X-Tickler-Delivery", reminder->id}},
-        settings_.webhook_timeout, policy_);
-    if (res && res->status >= 200 && res->status < 300) {
-      next.state = "delivered";
-      next.delivered_at = core::now();
-      next.last_error.reset();
-    } else {
-      next.last_error = res ? "HTTP " + std::to_string(res->status) : res.error().message;
-      if (next.attempts >= settings_.webhook_max_attempts) {
-        next.state = "failed";
-      } else {
-        const auto backoff =
-            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
-                                           settings_.webhook_max_backoff);
-        next.next_attempt = core::now() + backoff;
-      }
-    }
+Channel* NotifierService::channel_for(std::string_view record) const {
+  for (const auto& c : channels_) {
+    if (c->owns(record)) return c.get();
   }
-  return store_.write([&](store::NotifierWriter& w) { return w.upsert_delivery(next); });
+  return nullptr;
 }
 
-core::Result<int> NotifierService::deliver_webhooks() {
+core::Status NotifierService::attempt_one(const store::Delivery& delivery,
+                                          const std::optional<Attempt>& attempt) {
+  const auto now = core::now();
+  auto claimed = store_.write_value([&](store::NotifierWriter& w) {
+    return w.claim_delivery(delivery.reminder_id, delivery.channel, owner_, now,
+                            now + settings_.delivery_lease);
+  });
+  if (!claimed) return claimed.error();
+  if (!*claimed) return {};  // another notifier attempts it, or it is final already
+  store::Delivery next = std::move(**claimed);
+  // A notifier that died during earlier attempts counted them without recording an outcome.
+  const auto outcome =
+      next.attempts > settings_.delivery_max_attempts
+          ? Outcome::failed(next.last_error.value_or("the notifier stopped during every attempt"))
+      : attempt ? attempt->send()
+                : Outcome::failed("the reminder or the user's " + next.channel + " is gone");
+  const auto at = core::now();
+  switch (outcome.kind) {
+    case Outcome::Kind::delivered:
+      next.state = "delivered";
+      next.sent_at = at;
+      next.delivered_at = at;
+      next.last_error.reset();
+      break;
+    case Outcome::Kind::sent:
+      next.state = "sent";
+      next.sent_at = at;
+      next.last_error.reset();
+      break;
+    case Outcome::Kind::failed:
+      next.state = "dead";
+      next.last_error = outcome.error;
+      break;
+    case Outcome::Kind::retry:
+      next.last_error = outcome.error;
+      if (next.attempts >= settings_.delivery_max_attempts) {
+        next.state = "dead";
+      } else {
+        next.state = "failed";
+        const auto backoff =
+            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
+                                           settings_.delivery_max_backoff);
+        next.next_attempt = at + backoff;
+      }
+      break;
+  }
+  auto recorded =
+      store_.write_value([&](store::NotifierWriter& w) { return w.finish_delivery(next, owner_); });
+  if (!recorded) return recorded.error();
+  if (!*recorded) {
+    base::log_json(spdlog::level::warn, "a delivery's lease ran out before its outcome",
+                   {{"reminder_id", next.reminder_id}, {"channel", next.channel}});
+  }
+  return {};
+}
+
+core::Result<int> NotifierService::deliver_pending() {
   if (!dispatcher_) return 0;
   struct Candidate {
     store::Delivery delivery;
-    std::optional<store::ReminderRow> reminder;
-    std::optional<store::Webhook> hook;
+    std::optional<Attempt> attempt;
   };
   const auto now = core::now();
   // Users running before the read: a job that finishes during it may have recorded its outcome
@@ -268,34 +357,40 @@ core::Result<int> NotifierService::deliver_webhooks() {
         if (!heads) return heads.error();
         std::vector<Candidate> out;
         for (auto& d : *heads) {
-          if (d.channel != "webhook" || busy.contains(d.user_id)) continue;
+          if (busy.contains(d.user_id)) continue;
+          auto* channel = channel_for(d.channel);
+          if (!channel) continue;  // a channel this process does not run: left pending
+          std::optional<Attempt> attempt;
+          if (AttemptInput::is_event(d)) {
+            auto a = channel->prepare_event(r, d);
+            if (!a) return a.error();
+            out.push_back({std::move(d), std::move(*a)});
+            continue;
+          }
           auto reminder = r.reminder(d.reminder_id);
           if (!reminder) return reminder.error();
-          std::optional<store::Webhook> hook;
           if (*reminder) {
-            auto h = r.webhook((*reminder)->user_id);
-            if (!h) return h.error();
-            hook = std::move(*h);
+            store::Delivery upcoming = d;
+            upcoming.attempts += 1;  // the attempt it prepares
+            auto a = channel->prepare(r, AttemptInput{upcoming, **reminder});
+            if (!a) return a.error();
+            attempt = std::move(*a);
           }
-          out.push_back({std::move(d), std::move(*reminder), std::move(hook)});
+          out.push_back({std::move(d), std::move(attempt)});
         }
         return out;
       });
   if (!candidates) return candidates.error();
   int started = 0;
   for (auto& c : *candidates) {
-    std::string host;
-    if (c.hook) {
-      auto target = http::parse_url_target(c.hook->url);
-      host = target ? target->host : c.hook->url;
-      std::transform(host.begin(), host.end(), host.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    }
     const auto user = c.delivery.user_id;
+    const auto host = c.attempt ? c.attempt->destination : std::string{};
     const bool ok = dispatcher_->try_start(user, host, [this, c = std::move(c)] {
-      if (auto st = deliver_one(c.delivery, c.reminder, c.hook); !st) {
-        base::log_json(spdlog::level::warn, "recording a webhook delivery failed",
-                       {{"reminder_id", c.delivery.reminder_id}, {"error", st.error().message}});
+      if (auto st = attempt_one(c.delivery, c.attempt); !st) {
+        base::log_json(spdlog::level::warn, "recording a delivery failed",
+                       {{"reminder_id", c.delivery.reminder_id},
+                        {"channel", c.delivery.channel},
+                        {"error", st.error().message}});
       }
     });
     if (ok) ++started;
@@ -321,8 +416,8 @@ void NotifierService::background(std::stop_token stop) {
       }
       next_sweep = std::chrono::steady_clock::now() + settings_.sweep_interval;
     }
-    if (auto n = deliver_webhooks(); !n) {
-      base::log_json(spdlog::level::warn, "webhook delivery failed",
+    if (auto n = deliver_pending(); !n) {
+      base::log_json(spdlog::level::warn, "starting deliveries failed",
                      {{"error", n.error().message}});
     }
     std::unique_lock lock{mutex_};

@@ -5,14 +5,17 @@
 // window's reminders and pages the rest in) and, as a safety net, by a sweep right after start
 // and every minute that fires every overdue reminder. Firing is a conditional update (scheduled →
 // fired only when due), so a reminder never fires early or twice, whichever path gets there first.
-// A fired reminder becomes a notification (in-app: row + notifications topic) and, when the user
-// registered one, a signed webhook delivery with retries. Webhook deliveries run concurrently on
-// a DeliveryDispatcher: one at a time per user, in order, a bounded number per destination host,
-// and only to destinations the DestinationPolicy allows, so that one user's slow or dead webhook
-// never delays another user's.
+// A fired reminder becomes a notification (in-app: row + notifications topic) and one durable
+// delivery record per channel the user has on (channel.hpp: the webhook channel, and those added
+// with add_channel), attempted with retries. Deliveries run concurrently on a
+// DeliveryDispatcher: one at a time per user, in order, a bounded number per destination host,
+// so that one user's slow or dead receiver never delays another user's.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,6 +27,7 @@
 #include "http/destination.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "services/notifier/channel.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
 #include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
@@ -36,31 +40,37 @@ inline constexpr std::string_view k_consumer = "notifier";
 struct NotifierSettings {
   std::chrono::seconds sweep_interval{60};
   int batch = 1000;
-  int webhook_max_attempts = 8;
+  int delivery_max_attempts = 8;  // then a delivery is dead (tickler dlq deliveries)
+  std::chrono::seconds delivery_max_backoff{3600};
+  // How long a notifier holds a delivery it attempts: another one (a replica, or this one
+  // restarted after a crash) may attempt it again only after that. Outlasts webhook_timeout.
+  std::chrono::seconds delivery_lease{60};
   std::chrono::milliseconds webhook_timeout{5000};
-  std::chrono::seconds webhook_max_backoff{3600};
+  std::string webhook_ca_file;             // extra CAs (PEM) webhooks' certificates may chain to
   http::DestinationSettings destinations;  // where webhooks may go
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
   EmailSettings email;                     // the email channel (off without an SMTP URL)
 };
 
+// A delivery record as a receipt: {reminder_id, channel, state, attempts, created_at, sent_at,
+// delivered_at, next_attempt_at, last_error} (docs/api.md).
+[[nodiscard]] boost::json::object delivery_json(const store::Delivery& d);
+
 class NotifierService {
  public:
   // on_events: wakes the outbox relay after notifications were committed.
+  // The webhook channel is built in; others come with add_channel.
   NotifierService(NotifierSettings settings, store::Store& store, base::Offload& offload,
-                  std::function<void()> on_events)
-      : settings_(settings),
-        policy_(settings_.destinations),
-        store_(store),
-        offload_(offload),
-        on_events_(std::move(on_events)) {}
+                  std::function<void()> on_events);
   NotifierService(const NotifierService&) = delete;
   NotifierService& operator=(const NotifierService&) = delete;
   ~NotifierService() { stop(); }
 
   // The scheduler must be set before start(); it calls fire_due for due reminders.
   void set_scheduler(bus::Scheduler* scheduler) { scheduler_ = scheduler; }
+  // Adds a delivery channel (before start()): fired reminders get its records from then on.
+  void add_channel(std::unique_ptr<Channel> channel) { channels_.push_back(std::move(channel)); }
   // Starts the background work and returns: a sweep at once (the reminders that came due while
   // the notifier was down fire), then one every sweep_interval, and webhook deliveries. What
   // is scheduled is the scheduler's (ReminderPager) to load.
@@ -68,15 +78,18 @@ class NotifierService {
   void stop();
 
   bus::Verdict on_reminder_event(const bus::Event& event);
+  // Task events (task-events topic): a delivery per channel endpoint that selected the event
+  // (a webhook's events), keyed event:<event id> × channel; applied once (processed events).
+  std::vector<bus::Verdict> on_task_events(const std::vector<bus::Event>& events);
   // The same for a run of events, applied in one transaction.
   std::vector<bus::Verdict> on_reminder_events(const std::vector<bus::Event>& events);
   // Fires these reminders if they are due (one transaction); returns how many fired.
   core::Result<int> fire_due(const std::vector<std::string>& ids);
   // Fires every overdue, unfired reminder; returns how many fired.
   core::Result<int> sweep();
-  // Starts the deliveries of pending webhook notifications whose time has come, as far as the
-  // dispatcher's limits allow; returns how many were started.
-  core::Result<int> deliver_webhooks();
+  // Starts the attempts of pending deliveries whose time has come, on every channel, as far as
+  // the dispatcher's limits allow; returns how many were started.
+  core::Result<int> deliver_pending();
   void register_routes(http::Router& router);
   // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired.
   void write_metrics(std::string& out) const;
@@ -87,23 +100,47 @@ class NotifierService {
   http::net::awaitable<http::Response> get_webhook(http::RequestContext& ctx);
   http::net::awaitable<http::Response> put_webhook(http::RequestContext& ctx);
   http::net::awaitable<http::Response> delete_webhook(http::RequestContext& ctx);
+  void register_delivery_routes(http::Router& router);  // delivery_handlers.cpp
+  void register_webhook_routes(http::Router& router);   // webhook_handlers.cpp
+  http::net::awaitable<http::Response> list_webhooks(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> create_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> get_webhook_by_id(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> patch_webhook(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> delete_webhook_by_id(http::RequestContext& ctx);
+  core::Result<std::vector<store::Webhook>> read_webhooks(core::UserId user);
+  // nullopt when the user has as many webhooks as allowed.
+  core::Result<std::optional<std::int64_t>> add_webhook(store::Webhook hook);
+  core::Result<bool> change_webhook(const store::Webhook& hook);
+  core::Result<bool> remove_webhook_by_id(core::UserId user, std::int64_t id);
+  http::net::awaitable<http::Response> list_task_deliveries(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> list_channels(http::RequestContext& ctx);
+  core::Result<std::vector<store::Delivery>> read_task_deliveries(core::UserId user,
+                                                                  core::TaskId task);
+  core::Result<boost::json::array> read_channels(core::UserId user);
   core::Result<int> fire_at(const std::vector<std::string>& ids, core::Instant now);
   // Blocking halves of the handlers.
-  core::Result<std::vector<store::NotificationRow>> read_notifications(
-      core::UserId user, bool unread_only, int limit, std::optional<std::int64_t> before);
+  // Notifications with their deliveries (receipts), newest first.
+  using NotificationReceipts =
+      std::vector<std::pair<store::NotificationRow, std::vector<store::Delivery>>>;
+  core::Result<NotificationReceipts> read_notifications(core::UserId user, bool unread_only,
+                                                        int limit,
+                                                        std::optional<std::int64_t> before);
   core::Result<bool> read_mark(core::UserId user, std::int64_t id);
   core::Result<std::optional<store::Webhook>> read_webhook(core::UserId user);
-  core::Status write_webhook(const store::Webhook& hook);
+  // Sets the first webhook; returns it as stored (its id, its events).
+  core::Result<store::Webhook> write_webhook(const store::Webhook& hook);
   core::Status remove_webhook(core::UserId user);
   core::Status check_destination(const std::string& url);
-  // Posts one delivery and records the outcome (blocking; on a dispatcher worker).
-  core::Status deliver_one(store::Delivery delivery,
-                           const std::optional<store::ReminderRow>& reminder,
-                           const std::optional<store::Webhook>& hook);
+  // The channel whose record this is; null when none is (a channel no longer configured).
+  Channel* channel_for(std::string_view record) const;
+  // Runs one prepared attempt and records its outcome (blocking; on a dispatcher worker).
+  // Claims it first (a lease), so no other notifier attempts it meanwhile.
+  core::Status attempt_one(const store::Delivery& delivery, const std::optional<Attempt>& attempt);
   void background(std::stop_token stop);
   void wake_background();
 
   NotifierSettings settings_;
+  std::string owner_;  // this notifier's name in delivery leases (random per process)
   http::DestinationPolicy policy_;
   store::Store& store_;
   base::Offload& offload_;
@@ -111,8 +148,9 @@ class NotifierService {
   bus::Scheduler* scheduler_ = nullptr;
   std::mutex mutex_;
   std::condition_variable_any cv_;
-  bool work_ = false;  // webhook deliveries are waiting
+  bool work_ = false;  // deliveries are waiting
   http::Histogram lateness_{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
+  std::vector<std::unique_ptr<Channel>> channels_;
   std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
   // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
   // threads, never the store's.

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "services/notifier/email_channel.hpp"
 #include "wire/topics.hpp"
 
 namespace tickler::services::notifier {
@@ -14,6 +15,7 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   auto& notifier = wired->service;
   notifier.register_routes(ports.router);
   wired->email.register_routes(ports.router);
+  notifier.add_channel(std::make_unique<EmailChannel>(wired->email));
   wired->scheduler = make_scheduler(ports, wired->firing);
   auto& pager =
       wired->pager.emplace(settings.pager, ports.require_store("the notifier"), *wired->scheduler);
@@ -21,6 +23,9 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   wired->firing.set_scheduler(&pager);
   ports.bus.subscribe_batch(std::string{wire::topic::reminders}, std::string{k_consumer},
                             std::bind_front(&NotifierService::on_reminder_events, &notifier));
+  // Webhooks may select task events besides reminders.
+  ports.bus.subscribe_batch(std::string{wire::topic::task_events}, std::string{k_consumer},
+                            std::bind_front(&NotifierService::on_task_events, &notifier));
   if (sweep_binding) {
     wired->sweep_binding.emplace(std::move(*sweep_binding), notifier, ports.offload);
     wired->sweep_binding->register_routes(ports.router);

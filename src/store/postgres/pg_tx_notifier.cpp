@@ -54,30 +54,78 @@ const Query k_select_notifications{"select_notifications", k_notifications_sql.c
 constexpr Query k_mark_read{
     "mark_notification_read",
     "UPDATE notifications SET read_at = coalesce(read_at, $1) WHERE id = $2 AND user_id = $3"};
-constexpr Query k_set_webhook{
-    "set_webhook",
-    "INSERT INTO webhooks (user_id, url, secret, created_at) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
-    "created_at = excluded.created_at"};
-constexpr Query k_delete_webhook{"delete_webhook", "DELETE FROM webhooks WHERE user_id = $1"};
+constexpr Query k_set_first_webhook{"set_first_webhook",
+                                    "UPDATE webhooks SET url = $2, secret = $3, created_at = $4 "
+                                    "WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = $1)"};
+constexpr Query k_insert_webhook{
+    "insert_webhook",
+    "INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING id"};
+constexpr Query k_update_webhook{
+    "update_webhook",
+    "UPDATE webhooks SET url = $3, secret = $4, events = $5 WHERE id = $2 AND user_id = $1"};
+constexpr Query k_delete_webhook{
+    "delete_webhook",
+    "DELETE FROM webhooks WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = $1)"};
+constexpr Query k_delete_webhook_by_id{"delete_webhook_by_id",
+                                       "DELETE FROM webhooks WHERE id = $2 AND user_id = $1"};
 const std::string k_webhook_sql =
-    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1");
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1 ORDER BY id LIMIT 1");
 const Query k_select_webhook{"select_webhook", k_webhook_sql.c_str()};
+const std::string k_webhooks_sql =
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = $1 ORDER BY id");
+const Query k_select_webhooks{"select_webhooks", k_webhooks_sql.c_str()};
 constexpr Query k_upsert_delivery{
     "upsert_delivery",
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+    "delivered_at, user_id, created_at, sent_at, payload) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
     "ON CONFLICT (reminder_id, channel) DO "
     "UPDATE SET state = excluded.state, attempts = excluded.attempts, "
     "last_error = excluded.last_error, next_attempt = excluded.next_attempt, "
-    "delivered_at = excluded.delivered_at"};
-const std::string k_pending_deliveries_sql = select_columns(
-    k_delivery_columns,
-    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') "
-    "AS heads WHERE place = 1 AND next_attempt <= $1 ORDER BY next_attempt, created_at "
-    "LIMIT $2");
+    "delivered_at = excluded.delivered_at, sent_at = excluded.sent_at"};
+const std::string k_pending_deliveries_sql =
+    select_columns(k_delivery_columns,
+                   " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
+                   "ORDER BY created_at, reminder_id) AS place FROM deliveries "
+                   "WHERE state IN ('pending', 'failed')) "
+                   "AS heads WHERE place = 1 AND next_attempt <= $1 AND (lease_until IS NULL OR "
+                   "lease_until <= $1) "
+                   "ORDER BY next_attempt, created_at LIMIT $2");
 const Query k_pending_deliveries{"select_pending_deliveries", k_pending_deliveries_sql.c_str()};
+const std::string k_dead_deliveries_sql = select_columns(
+    k_delivery_columns,
+    " FROM deliveries WHERE state = 'dead' ORDER BY created_at, reminder_id LIMIT $1");
+const Query k_dead_deliveries{"select_dead_deliveries", k_dead_deliveries_sql.c_str()};
+const std::string k_reminder_deliveries_sql =
+    select_columns(k_delivery_columns, " FROM deliveries WHERE reminder_id = $1 ORDER BY channel");
+const Query k_reminder_deliveries{"select_reminder_deliveries", k_reminder_deliveries_sql.c_str()};
+const std::string k_task_deliveries_sql =
+    select_columns(k_delivery_columns,
+                   " FROM deliveries WHERE user_id = $1 AND reminder_id IN "
+                   "(SELECT id FROM reminders WHERE task_id = $2 AND user_id = $1) "
+                   "ORDER BY created_at, reminder_id, channel LIMIT $3");
+const Query k_task_deliveries{"select_task_deliveries", k_task_deliveries_sql.c_str()};
+// The row lock and the state and lease checks make one notifier the claimant: a concurrent
+// claim waits for the first, then finds the lease taken.
+const std::string k_claim_delivery_sql =
+    std::string{
+        "UPDATE deliveries SET attempts = attempts + 1, lease_owner = $3, lease_until = $5 "
+        "WHERE reminder_id = $1 AND channel = $2 AND state IN ('pending', 'failed') "
+        "AND (lease_until IS NULL OR lease_until <= $4) "
+        "AND (next_attempt IS NULL OR next_attempt <= $4) RETURNING "} +
+    k_delivery_columns;
+const Query k_claim_delivery{"claim_delivery", k_claim_delivery_sql.c_str()};
+constexpr Query k_finish_delivery{
+    "finish_delivery",
+    "UPDATE deliveries SET state = $3, last_error = $4, next_attempt = $5, sent_at = $6, "
+    "delivered_at = $7, lease_owner = NULL, lease_until = NULL "
+    "WHERE reminder_id = $1 AND channel = $2 AND lease_owner = $8"};
+constexpr Query k_redrive_deliveries{
+    "redrive_deliveries",
+    "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = $1, "
+    "lease_owner = NULL, lease_until = NULL "
+    "WHERE state = 'dead' AND (NOT $2::boolean OR (reminder_id = $3 AND channel = $4))"};
 
 }  // namespace
 
@@ -106,6 +154,10 @@ Result<std::vector<NotificationRow>> PgTx::notifications(core::UserId user, bool
 
 Result<std::optional<Webhook>> PgTx::webhook(core::UserId user) {
   return first<Webhook>(conn_.exec(k_select_webhook, Params{user}), read_webhook<Row>);
+}
+
+Result<std::vector<Webhook>> PgTx::webhooks(core::UserId user) {
+  return collect<Webhook>(conn_.exec(k_select_webhooks, Params{user}), read_webhook<Row>);
 }
 
 Result<std::vector<Delivery>> PgTx::pending_deliveries(core::Instant at, int limit) {
@@ -141,23 +193,89 @@ Result<bool> PgTx::mark_notification_read(core::UserId user, std::int64_t id, co
 }
 
 Status PgTx::set_webhook(const Webhook& h) {
-  return done(conn_.exec(k_set_webhook, Params{h.user_id, h.url, h.secret, h.created_at}));
+  auto res = conn_.exec(k_set_first_webhook, Params{h.user_id, h.url, h.secret, h.created_at});
+  if (!res) return res.error();
+  if (res->affected() == 1) return {};
+  auto id = insert_webhook(h);
+  if (!id) return id.error();
+  return {};
 }
 
 Status PgTx::delete_webhook(core::UserId user) {
   return done(conn_.exec(k_delete_webhook, Params{user}));
 }
 
+Result<std::int64_t> PgTx::insert_webhook(const Webhook& h) {
+  auto res = conn_.exec(k_insert_webhook,
+                        Params{h.user_id, h.url, h.secret, join_events(h.events), h.created_at});
+  if (!res) return res.error();
+  return res->row(0).int64(0);
+}
+
+Result<bool> PgTx::update_webhook(const Webhook& h) {
+  auto res =
+      conn_.exec(k_update_webhook, Params{h.user_id, h.id, h.url, h.secret, join_events(h.events)});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
+Result<bool> PgTx::delete_webhook_by_id(core::UserId user, std::int64_t id) {
+  auto res = conn_.exec(k_delete_webhook_by_id, Params{user, id});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
 Status PgTx::upsert_delivery(const Delivery& d) {
-  return done(conn_.exec(k_upsert_delivery,
-                         Params{d.reminder_id, d.channel, d.state, d.attempts, d.last_error,
-                                d.next_attempt, d.delivered_at, d.user_id, d.created_at}));
+  return done(conn_.exec(k_upsert_delivery, Params{d.reminder_id, d.channel, d.state, d.attempts,
+                                                   d.last_error, d.next_attempt, d.delivered_at,
+                                                   d.user_id, d.created_at, d.sent_at, d.payload}));
+}
+
+Result<std::vector<Delivery>> PgTx::dead_deliveries(int limit) {
+  return collect<Delivery>(conn_.exec(k_dead_deliveries, Params{limit}), read_delivery<Row>);
+}
+
+Result<std::vector<Delivery>> PgTx::reminder_deliveries(std::string_view reminder_id) {
+  return collect<Delivery>(conn_.exec(k_reminder_deliveries, Params{reminder_id}),
+                           read_delivery<Row>);
+}
+
+Result<std::vector<Delivery>> PgTx::task_deliveries(core::UserId user, core::TaskId task,
+                                                    int limit) {
+  return collect<Delivery>(conn_.exec(k_task_deliveries, Params{user, task, limit}),
+                           read_delivery<Row>);
+}
+
+Result<std::optional<Delivery>> PgTx::claim_delivery(std::string_view reminder_id,
+                                                     std::string_view channel,
+                                                     std::string_view owner, core::Instant at,
+                                                     core::Instant until) {
+  return first<Delivery>(
+      conn_.exec(k_claim_delivery, Params{reminder_id, channel, owner, at, until}),
+      read_delivery<Row>);
+}
+
+Result<bool> PgTx::finish_delivery(const Delivery& d, std::string_view owner) {
+  auto res =
+      conn_.exec(k_finish_delivery, Params{d.reminder_id, d.channel, d.state, d.last_error,
+                                           d.next_attempt, d.sent_at, d.delivered_at, owner});
+  if (!res) return res.error();
+  return res->affected() == 1;
+}
+
+Result<int> PgTx::redrive_deliveries(const std::optional<std::pair<std::string, std::string>>& key,
+                                     core::Instant at) {
+  const std::string none;
+  auto res = conn_.exec(k_redrive_deliveries, Params{at, key.has_value(), key ? key->first : none,
+                                                     key ? key->second : none});
+  if (!res) return res.error();
+  return static_cast<int>(res->affected());
 }
 
 Status PgTx::delete_user_notifier_data(core::UserId user) {
   constexpr std::array<Query, 5> k_statements{
       Query{"delete_user_deliveries",
-            "DELETE FROM deliveries WHERE reminder_id IN "
+            "DELETE FROM deliveries WHERE user_id = $1 OR reminder_id IN "
             "(SELECT id FROM reminders WHERE user_id = $1)"},
       Query{"delete_user_reminders", "DELETE FROM reminders WHERE user_id = $1"},
       Query{"delete_user_notifications", "DELETE FROM notifications WHERE user_id = $1"},

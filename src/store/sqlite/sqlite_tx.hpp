@@ -74,7 +74,12 @@ class SqliteTx final : public Writer {
       core::UserId user, bool unread_only, int limit,
       std::optional<std::int64_t> before_id) override;
   Result<std::optional<Webhook>> webhook(core::UserId user) override;
+  Result<std::vector<Webhook>> webhooks(core::UserId user) override;
   Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::vector<Delivery>> dead_deliveries(int limit) override;
+  Result<std::vector<Delivery>> reminder_deliveries(std::string_view reminder_id) override;
+  Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,
+                                                int limit) override;
   Result<std::optional<ReminderRow>> reminder(std::string_view id) override;
   Status upsert_reminder(const ReminderRow& reminder) override;
   Result<bool> cancel_reminder(std::string_view id) override;
@@ -88,7 +93,16 @@ class SqliteTx final : public Writer {
   Result<std::optional<EmailChannel>> email_channel(core::UserId user) override;
   Status set_email_channel(const EmailChannel& channel) override;
   Status delete_email_channel(core::UserId user) override;
+  Result<std::int64_t> insert_webhook(const Webhook& hook) override;
+  Result<bool> update_webhook(const Webhook& hook) override;
+  Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) override;
   Status upsert_delivery(const Delivery& delivery) override;
+  Result<std::optional<Delivery>> claim_delivery(std::string_view reminder_id,
+                                                 std::string_view channel, std::string_view owner,
+                                                 core::Instant at, core::Instant until) override;
+  Result<bool> finish_delivery(const Delivery& delivery, std::string_view owner) override;
+  Result<int> redrive_deliveries(const std::optional<std::pair<std::string, std::string>>& key,
+                                 core::Instant at) override;
   Status delete_user_notifier_data(core::UserId user) override;
 
   // Conversations and their messages (sqlite_tx_conversations.cpp).

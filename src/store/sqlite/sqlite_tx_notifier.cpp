@@ -35,28 +35,64 @@ constexpr const char* k_insert_notification =
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* k_mark_read =
     "UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ? AND user_id = ?";
-constexpr const char* k_set_webhook =
-    "INSERT INTO webhooks (user_id, url, secret, created_at) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (user_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
-    "created_at = excluded.created_at";
-constexpr const char* k_delete_webhook = "DELETE FROM webhooks WHERE user_id = ?";
+constexpr const char* k_set_first_webhook =
+    "UPDATE webhooks SET url = ?, secret = ?, created_at = ? "
+    "WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = ?)";
+constexpr const char* k_insert_webhook =
+    "INSERT INTO webhooks (user_id, url, secret, events, created_at) VALUES (?, ?, ?, ?, ?)";
+constexpr const char* k_update_webhook =
+    "UPDATE webhooks SET url = ?, secret = ?, events = ? WHERE id = ? AND user_id = ?";
+constexpr const char* k_delete_webhook =
+    "DELETE FROM webhooks WHERE id = (SELECT min(id) FROM webhooks WHERE user_id = ?)";
+constexpr const char* k_delete_webhook_by_id = "DELETE FROM webhooks WHERE id = ? AND user_id = ?";
 const std::string k_select_webhook =
-    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ?");
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ? ORDER BY id LIMIT 1");
+const std::string k_select_webhooks =
+    select_columns(k_webhook_columns, " FROM webhooks WHERE user_id = ? ORDER BY id");
 const std::string k_select_notifications =
     select_columns(k_notification_columns,
                    " FROM notifications WHERE user_id = ? AND (? = 0 OR read_at IS NULL) "
                    "AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?");
 constexpr const char* k_upsert_delivery =
     "INSERT INTO deliveries (reminder_id, channel, state, attempts, last_error, next_attempt, "
-    "delivered_at, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "delivered_at, user_id, created_at, sent_at, payload) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (reminder_id, channel) DO UPDATE SET "
     "state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, "
-    "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at";
+    "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at, "
+    "sent_at = excluded.sent_at";
 const std::string k_pending_deliveries = select_columns(
     k_delivery_columns,
     " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-    "ORDER BY created_at, reminder_id) AS place FROM deliveries WHERE state = 'pending') "
-    "WHERE place = 1 AND next_attempt <= ? ORDER BY next_attempt, created_at LIMIT ?");
+    "ORDER BY created_at, reminder_id) AS place FROM deliveries "
+    "WHERE state IN ('pending', 'failed')) "
+    "WHERE place = 1 AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?) "
+    "ORDER BY next_attempt, created_at LIMIT ?");
+const std::string k_dead_deliveries = select_columns(
+    k_delivery_columns,
+    " FROM deliveries WHERE state = 'dead' ORDER BY created_at, reminder_id LIMIT ?");
+const std::string k_reminder_deliveries =
+    select_columns(k_delivery_columns, " FROM deliveries WHERE reminder_id = ? ORDER BY channel");
+const std::string k_task_deliveries =
+    select_columns(k_delivery_columns,
+                   " FROM deliveries WHERE user_id = ? AND reminder_id IN "
+                   "(SELECT id FROM reminders WHERE task_id = ? AND user_id = ?) "
+                   "ORDER BY created_at, reminder_id, channel LIMIT ?");
+const std::string k_claim_delivery =
+    std::string{
+        "UPDATE deliveries SET attempts = attempts + 1, lease_owner = ?, lease_until = ? "
+        "WHERE reminder_id = ? AND channel = ? AND state IN ('pending', 'failed') "
+        "AND (lease_until IS NULL OR lease_until <= ?) "
+        "AND (next_attempt IS NULL OR next_attempt <= ?) RETURNING "} +
+    k_delivery_columns;
+constexpr const char* k_finish_delivery =
+    "UPDATE deliveries SET state = ?, last_error = ?, next_attempt = ?, sent_at = ?, "
+    "delivered_at = ?, lease_owner = NULL, lease_until = NULL "
+    "WHERE reminder_id = ? AND channel = ? AND lease_owner = ?";
+constexpr const char* k_redrive_deliveries =
+    "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt = ?, "
+    "lease_owner = NULL, lease_until = NULL "
+    "WHERE state = 'dead' AND (? = 0 OR (reminder_id = ? AND channel = ?))";
 
 }  // namespace
 
@@ -94,8 +130,33 @@ Result<std::optional<Webhook>> SqliteTx::webhook(core::UserId user) {
   return first<Webhook>(*s, read_webhook<Statement>);
 }
 
+Result<std::vector<Webhook>> SqliteTx::webhooks(core::UserId user) {
+  auto s = bound(conn_, k_select_webhooks, user);
+  if (!s) return s.error();
+  return collect<Webhook>(*s, read_webhook<Statement>);
+}
+
 Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int limit) {
-  auto s = bound(conn_, k_pending_deliveries, at, std::int64_t{limit});
+  auto s = bound(conn_, k_pending_deliveries, at, at, std::int64_t{limit});
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::dead_deliveries(int limit) {
+  auto s = bound(conn_, k_dead_deliveries, std::int64_t{limit});
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::reminder_deliveries(std::string_view reminder_id) {
+  auto s = bound(conn_, k_reminder_deliveries, reminder_id);
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+Result<std::vector<Delivery>> SqliteTx::task_deliveries(core::UserId user, core::TaskId task,
+                                                        int limit) {
+  auto s = bound(conn_, k_task_deliveries, user, task, user, std::int64_t{limit});
   if (!s) return s.error();
   return collect<Delivery>(*s, read_delivery<Statement>);
 }
@@ -140,9 +201,13 @@ Result<bool> SqliteTx::mark_notification_read(core::UserId user, std::int64_t id
 }
 
 Status SqliteTx::set_webhook(const Webhook& h) {
-  auto s = bound(conn_, k_set_webhook, h.user_id, h.url, h.secret, h.created_at);
+  auto s = bound(conn_, k_set_first_webhook, h.url, h.secret, h.created_at, h.user_id);
   if (!s) return s.error();
-  return s->run();
+  if (auto st = s->run(); !st) return st;
+  if (sqlite3_changes(conn_.handle()) == 1) return {};
+  auto id = insert_webhook(h);
+  if (!id) return id.error();
+  return {};
 }
 
 Status SqliteTx::delete_webhook(core::UserId user) {
@@ -151,20 +216,73 @@ Status SqliteTx::delete_webhook(core::UserId user) {
   return s->run();
 }
 
+Result<std::int64_t> SqliteTx::insert_webhook(const Webhook& h) {
+  auto s = bound(conn_, k_insert_webhook, h.user_id, h.url, h.secret, join_events(h.events),
+                 h.created_at);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return conn_.last_insert_id();
+}
+
+Result<bool> SqliteTx::update_webhook(const Webhook& h) {
+  auto s = bound(conn_, k_update_webhook, h.url, h.secret, join_events(h.events), h.id, h.user_id);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
+Result<bool> SqliteTx::delete_webhook_by_id(core::UserId user, std::int64_t id) {
+  auto s = bound(conn_, k_delete_webhook_by_id, id, user);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
 Status SqliteTx::delete_user_notifier_data(core::UserId user) {
   return delete_for_user(
-      {"DELETE FROM deliveries WHERE reminder_id IN (SELECT id FROM reminders WHERE user_id = ?)",
+      {"DELETE FROM deliveries WHERE user_id = ?1 OR "
+       "reminder_id IN (SELECT id FROM reminders WHERE user_id = ?1)",
        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
        "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?"},
       user);
 }
 
 Status SqliteTx::upsert_delivery(const Delivery& d) {
-  auto s =
-      bound(conn_, k_upsert_delivery, d.reminder_id, d.channel, d.state, std::int64_t{d.attempts},
-            d.last_error, d.next_attempt, d.delivered_at, d.user_id, d.created_at);
+  auto s = bound(conn_, k_upsert_delivery, d.reminder_id, d.channel, d.state,
+                 std::int64_t{d.attempts}, d.last_error, d.next_attempt, d.delivered_at, d.user_id,
+                 d.created_at, d.sent_at, d.payload);
   if (!s) return s.error();
   return s->run();
+}
+
+Result<std::optional<Delivery>> SqliteTx::claim_delivery(std::string_view reminder_id,
+                                                         std::string_view channel,
+                                                         std::string_view owner, core::Instant at,
+                                                         core::Instant until) {
+  auto s = bound(conn_, k_claim_delivery, owner, until, reminder_id, channel, at, at);
+  if (!s) return s.error();
+  auto claimed = first<Delivery>(*s, read_delivery<Statement>);
+  if (!claimed || !*claimed) return claimed;
+  if (auto st = s->run(); !st) return st.error();  // finish the statement
+  return claimed;
+}
+
+Result<bool> SqliteTx::finish_delivery(const Delivery& d, std::string_view owner) {
+  auto s = bound(conn_, k_finish_delivery, d.state, d.last_error, d.next_attempt, d.sent_at,
+                 d.delivered_at, d.reminder_id, d.channel, owner);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle()) == 1;
+}
+
+Result<int> SqliteTx::redrive_deliveries(
+    const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) {
+  const std::string none;
+  auto s = bound(conn_, k_redrive_deliveries, at, std::int64_t{key ? 1 : 0},
+                 key ? key->first : none, key ? key->second : none);
+  if (!s) return s.error();
+  if (auto st = s->run(); !st) return st.error();
+  return sqlite3_changes(conn_.handle());
 }
 
 }  // namespace tickler::store::sqlite

@@ -5,6 +5,7 @@ import type {
   AppNotification,
   Conversation,
   ConversationSummary,
+  DeliveryReceipt,
   HistoryEntry,
   NewApiToken,
   QuickPreview,
@@ -105,6 +106,12 @@ export function reopenTask(id: number): Promise<ReopenedTask> {
 
 export async function taskHistory(id: number): Promise<HistoryEntry[]> {
   const page = await api.request<{ items: HistoryEntry[] }>(`/api/tasks/${id}/history`);
+  return page.items;
+}
+
+// Receipts: every reminder × channel of the task (docs/notifications.md), oldest first.
+export async function taskDeliveries(id: number): Promise<DeliveryReceipt[]> {
+  const page = await api.request<{ items: DeliveryReceipt[] }>(`/api/tasks/${id}/deliveries`);
   return page.items;
 }
 

@@ -101,6 +101,22 @@ export interface AppNotification {
   remind_at: string;
   fired_at: string;
   read_at: string | null;
+  deliveries?: DeliveryReceipt[]; // GET /api/notifications: one per channel
+}
+
+// A reminder's delivery on one channel (docs/notifications.md): a receipt.
+export type DeliveryState = 'pending' | 'failed' | 'sent' | 'delivered' | 'dead';
+
+export interface DeliveryReceipt {
+  reminder_id: string;
+  channel: string; // in_app, webhook, webhook:<id>, email, …
+  state: DeliveryState;
+  attempts: number;
+  created_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
 }
 
 export interface ApiErrorBody {

@@ -1,12 +1,21 @@
 // The audit trail of a task (GET /api/tasks/{id}/history): who did what and when, with the
-// changed fields as before → after (a creation lists what the task started with).
+// changed fields as before → after (a creation lists what the task started with); then the
+// receipts of its reminders (GET /api/tasks/{id}/deliveries): each fired reminder per channel.
 import { useEffect, useState } from 'react';
-import { taskHistory } from '../api/endpoints';
-import type { Change, HistoryEntry, Task } from '../api/types';
+import { taskDeliveries, taskHistory } from '../api/endpoints';
+import type { Change, DeliveryReceipt, HistoryEntry, Task } from '../api/types';
 import { formatInstant } from '../lib/dates';
 import { formatMinutesBefore } from '../lib/preview';
 import { summarize } from '../lib/rrule';
 import { Dialog } from './Dialog';
+import { Receipts } from './Receipts';
+
+// A task's deliveries grouped by reminder, in the order they fired.
+export function byReminder(items: DeliveryReceipt[]): [string, DeliveryReceipt[]][] {
+  const groups = new Map<string, DeliveryReceipt[]>();
+  for (const d of items) groups.set(d.reminder_id, [...(groups.get(d.reminder_id) ?? []), d]);
+  return [...groups.entries()];
+}
 
 const VERBS: Record<string, string> = {
   created: 'Created',
@@ -81,11 +90,14 @@ interface Props {
 export function HistoryPanel({ task, userId, onClose }: Props) {
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [deliveries, setDeliveries] = useState<DeliveryReceipt[]>([]);
 
   useEffect(() => {
     taskHistory(task.id).then(setEntries, (e: unknown) =>
       setError(e instanceof Error ? e.message : 'Could not load the history.'),
     );
+    // Receipts are a bonus: without them (an older server), the history stands alone.
+    taskDeliveries(task.id).then(setDeliveries, () => setDeliveries([]));
   }, [task.id]);
 
   return (
@@ -128,6 +140,22 @@ export function HistoryPanel({ task, userId, onClose }: Props) {
             );
           })}
         </ol>
+      )}
+      {deliveries.length > 0 && (
+        <section aria-label="Reminders sent">
+          <h3>Reminders sent</h3>
+          <ol className="history">
+            {byReminder(deliveries).map(([reminder, items]) => (
+              <li key={reminder}>
+                <p>
+                  <strong>Reminder</strong>{' '}
+                  <time dateTime={items[0]?.created_at}>{formatInstant(items[0]?.created_at ?? '')}</time>
+                </p>
+                <Receipts items={items} />
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
     </Dialog>
   );

@@ -1,8 +1,10 @@
-// The notifications centre: reminders that fired, newest first, unread ones marked; and the
-// switch for browser notifications (the permission is asked on this click, a user gesture).
+// The notifications centre: reminders that fired, newest first, unread ones marked, each with
+// its receipts (how it went out on each channel); and the switch for browser notifications (the
+// permission is asked on this click, a user gesture).
 import type { AppNotification } from '../api/types';
 import { formatInstant } from '../lib/dates';
 import { Dialog } from './Dialog';
+import { Receipts } from './Receipts';
 
 interface Props {
   items: AppNotification[];
@@ -48,6 +50,7 @@ export function NotificationCenter(p: Props) {
                   {n.read_at ? '' : <span className="dot" aria-label="unread" />}
                   Reminder for {formatInstant(n.remind_at)}
                 </p>
+                {n.deliveries && <Receipts items={n.deliveries} />}
               </div>
               {!n.read_at && (
                 <button type="button" className="ghost" onClick={() => p.onRead(n)} aria-label={`Mark “${n.title}” read`}>
