@@ -288,3 +288,27 @@ def test_a_webhook_gets_the_task_events_it_selected(server_factory):
                      2.0, what="no reminder.fired to a webhook that did not select it")
     finally:
         receiver.close()
+
+
+@pytest.mark.slow
+def test_dlq_deliveries_redrive_all(server_factory, tickler_bin):
+    receiver = Receiver(statuses=(503, 503, 200))
+    try:
+        srv = server_factory(extra_args=[*LOOPBACK, "--delivery-max-attempts", "1"])
+        user = signup(srv.base_url)
+        assert user.api.put("/api/me/webhook", json={"url": receiver.url}).status_code == 200
+        due = iso_ms(now_ms() + LEAD_MS)
+        tasks = [create_task(user.api, title=f"Dead {i}", reminders=[{"at": due}]) for i in range(2)]
+        for t in tasks:
+            wait_until(webhook_receipt(user.api, t["id"], "dead"), timeout=LEAD_MS / 1000 + 10,
+                       what=f"{t['title']} dead after one attempt")
+        out = run_cli(tickler_bin, "dlq", "deliveries", "redrive", "--data", str(srv.data_dir))
+        assert out.returncode == 2, cli_output(out)  # neither a delivery nor --all
+        out = run_cli(tickler_bin, "dlq", "deliveries", "redrive", "--all", "--data", str(srv.data_dir))
+        assert out.returncode == 0 and "redriven: 2" in out.stdout, cli_output(out)
+        for t in tasks:
+            wait_until(webhook_receipt(user.api, t["id"], "delivered"), timeout=10,
+                       what=f"{t['title']} delivered after the redrive")
+        assert len(receiver.requests) == 4, receiver.requests
+    finally:
+        receiver.close()

@@ -156,7 +156,10 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto message = wire::read_task_events(events[i].type, events[i].data);
     if (!message) {
-      verdicts[i] = bus::Verdict::drop(message.error().message);
+      // The auditor, the consumer of record of task events, dead-letters it; a second dead
+      // letter here would only be redriven into the same failure.
+      base::log_json(spdlog::level::warn, "a task event the notifier cannot read is skipped",
+                     {{"event_id", events[i].id}, {"error", message.error().message}});
       continue;
     }
     const auto* e = std::get_if<wire::TaskEvent>(&*message);
@@ -172,6 +175,26 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
     changes.push_back({events[i].id, e->user_id, "task." + std::string{wire::to_string(e->op)},
                        boost::json::serialize(body)});
   }
+  // Most users have no webhook selecting task events: a read finds the events that concern
+  // someone, and only those take a write (and a processed-events row).
+  auto wanted = store_.read_value([&](store::NotifierReader& r) -> core::Result<std::vector<bool>> {
+    std::vector<bool> out(changes.size(), false);
+    for (std::size_t k = 0; k < changes.size(); ++k) {
+      for (const auto& channel : channels_) {
+        auto records = channel->event_records(r, changes[k].user, changes[k].name);
+        if (!records) return records.error();
+        if (!records->empty()) out[k] = true;
+      }
+    }
+    return out;
+  });
+  if (!wanted) return bus::retry_from_first_kept(std::move(verdicts), wanted.error().message);
+  std::vector<Change> concerned;
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    if ((*wanted)[k]) concerned.push_back(std::move(changes[k]));
+  }
+  changes = std::move(concerned);
+  if (changes.empty()) return verdicts;
   bool deliveries = false;
   auto st = store_.write([&](store::Writer& w) -> core::Status {
     deliveries = false;

@@ -255,7 +255,11 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         user={user}
         live={live}
         unread={unread}
-        onNotifications={() => setNotifOpen(true)}
+        onNotifications={() => {
+          // Fresh receipts: a notice pushed live has none until the list is read again.
+          refreshNotifications();
+          setNotifOpen(true);
+        }}
         onHelp={() => setHelpOpen(true)}
         chatOpen={chatOpen}
         onChat={() => setChatOpen((o) => !o)}
