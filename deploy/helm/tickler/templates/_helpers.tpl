@@ -95,7 +95,7 @@ app.kubernetes.io/component: {{ .role }}
 
 {{/* The Kubernetes Secrets each role reads through the Dapr secret store. */}}
 {{- define "tickler.roleSecrets" -}}
-{{- $m := dict "api" (list "api-database-url" "jwt-secret") "notifier" (list "notifier-database-url" "jwt-secret") "auditor" (list "auditor-database-url" "jwt-secret") "realtime" (list "jwt-secret") "recurrer" (list) "frontend" (list) "assistant" (list "jwt-secret" "llm-api-key") -}}
+{{- $m := dict "api" (list "api-database-url" "jwt-secret") "notifier" (list "notifier-database-url" "jwt-secret" "smtp-url") "auditor" (list "auditor-database-url" "jwt-secret") "realtime" (list "jwt-secret") "recurrer" (list) "frontend" (list) "assistant" (list "jwt-secret" "llm-api-key") -}}
 {{- toJson (index $m .) -}}
 {{- end -}}
 
