@@ -77,8 +77,7 @@ bool valid_address(std::string_view a) {
   for (char ch : local) {
     const auto c = static_cast<unsigned char>(ch);
     if (c <= 0x20 || c >= 0x7f) return false;
-    if (std::string_view{"\"(),:;<>[\\]"}.find(ch) != std::string_view::npos)
-      return false;
+    if (std::string_view{"\"(),:;<>[\\]"}.find(ch) != std::string_view::npos) return false;
   }
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
     return false;
