@@ -273,6 +273,10 @@ ENTRYPOINT ["/usr/local/bin/tickler"]
 			lintWith("api.replica=3")},
 		{"values.schema.json: Kafka protocol 2.0.0", "/kafka/version",
 			lintWith("kafka.version=2.0.0")},
+		{"values.schema.json: the CA file from a Secret and a ConfigMap at once", "/notifier/caFile",
+			lintWith("notifier.caFile.secretName=a", "notifier.caFile.configMapName=b")},
+		{"values.schema.json: a lease beyond an hour", "/notifier/delivery/leaseSeconds",
+			lintWith("notifier.delivery.leaseSeconds=7200")},
 	}
 	if tickler != "" {
 		cases = append(cases,
