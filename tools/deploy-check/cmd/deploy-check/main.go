@@ -138,6 +138,7 @@ func main() {
 		n, kinds := validateAll(r, v, cc, label, docs, perrs)
 		r.quiet(fmt.Sprintf("%s: policies (%d documents)", label, len(docs)), Policy(docs))
 		r.quiet(fmt.Sprintf("%s: delivery settings of the notifier", label), DeliveryPolicy(docs))
+		r.quiet(fmt.Sprintf("%s: allowed secrets readable by the pods", label), SecretsReadable(docs))
 		fmt.Printf("  %-48s lint ok, %3d/%d documents valid, policies checked (%s)\n", label, n, len(docs), kinds)
 	}
 

@@ -234,6 +234,20 @@ ENTRYPOINT ["/usr/local/bin/tickler"]
 			deliveryOf(notifierWith("60", "5000", "/etc/tickler/outbound-ca/ca.crt"))},
 		{"delivery: an egress policy without SMTP", "no SMTP port",
 			deliveryOf(notifierWith("60", "5000", "") + notifierEgressWithoutSMTP)},
+		{"secrets: an allowed secret no Role lets the pods read", "secret jwt-secret is allowed",
+			func() []error {
+				y := strings.Replace(goodDeployment, "        defaultAccess: deny\n",
+					"        defaultAccess: deny\n        allowedSecrets: [api-database-url, jwt-secret]\n", 1)
+				docs, errs := ParseDocs("fixture", []byte(y+secretsRoleWithout))
+				for _, d := range docs {
+					_, e := v.Validate(d)
+					errs = append(errs, e...)
+				}
+				if len(errs) > 0 {
+					return append(errs, fmt.Errorf("fixture invalid before the check ran"))
+				}
+				return SecretsReadable(docs)
+			}},
 		{"policy: no probes", "no liveness or readiness probe",
 			policyOf(strings.Replace(strings.Replace(goodDeployment, "          livenessProbe: {httpGet: {path: /healthz, port: http}}\n", "", 1), "          readinessProbe: {httpGet: {path: /readyz, port: http}}\n", "", 1))},
 		{"policy: no resources", "no cpu/memory requests",
@@ -344,4 +358,17 @@ spec:
     - ports: [{port: 53, protocol: UDP}]
     - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
       ports: [{port: 443, protocol: TCP}]
+`
+
+const secretsRoleWithout = `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: t-tickler-secrets-reader
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    resourceNames: [api-database-url]
+    verbs: [get]
 `
