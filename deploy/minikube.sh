@@ -15,7 +15,8 @@
 #   ./deploy/minikube.sh --delete   remove the Minikube profile
 #
 # Environment: MINIKUBE_PROFILE (tickler), MINIKUBE_CPUS (4), MINIKUBE_MEMORY (8192),
-# DAPR_VERSION (1.16.0), STRIMZI_VERSION (1.2.0), NAMESPACE (tickler), RELEASE (tickler).
+# DAPR_VERSION (1.16.0), STRIMZI_VERSION (1.2.0), NAMESPACE (tickler), RELEASE (tickler),
+# SMTP_URL (none: no email; else the Secret smtp-url the notifier mails reminders through).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -126,6 +127,11 @@ if ! kc -n "$ns" get secret jwt-secret >/dev/null 2>&1; then
   kc -n "$ns" create secret generic jwt-secret --from-literal="jwt-secret=$(openssl rand -hex 32)" >/dev/null
 fi
 info "Secrets api-database-url notifier-database-url auditor-database-url state-database-url jwt-secret: ok"
+if [[ -n "${SMTP_URL:-}" ]]; then
+  kc -n "$ns" create secret generic smtp-url --from-literal="smtp-url=$SMTP_URL" \
+    --dry-run=client -o yaml | kc apply -f - >/dev/null
+  info "Secret smtp-url: ok (email on; mailed links start with the chart's publicUrl)"
+fi
 
 step "5/7 the image tickler:dev, built inside Minikube"
 if (( build )); then

@@ -4,7 +4,8 @@ scheduler, and the six roles (api, notifier, recurrer, auditor, realtime x N, as
 daprd. Used by `make up` / `make down` and by the integration tests (tests/integration), which
 drive single processes through the Stack object (kill -9 a consumer, restart Kafka, stop a sidecar).
 
-    stack.py up   <state-dir> [--api-port 8080] [--realtime 2]   start everything, print where
+    stack.py up   <state-dir> [--api-port 8080] [--realtime 2] [--smtp-url URL]
+                                                                   start everything, print where
     stack.py down <state-dir>                                      stop everything it started
 
 Every process it starts is recorded in <state-dir>/processes.json, so `down` (or a test's
@@ -126,6 +127,9 @@ class Stack:
     # TICKLER_EVENT_TAP of every role: each appends the events it publishes to <event_tap>.<pid>
     # (tests/events_schema.py checks them against docs/events/asyncapi.yaml).
     event_tap: Path | None = None
+    # The notifier's mail server (secret smtp-url, docs/notifications.md); empty: no email. Its
+    # links then start with the api's URL (TICKLER_PUBLIC_URL) unless the environment sets one.
+    smtp_url: str = ""
 
     # --- infrastructure -------------------------------------------------------------------
     def logs(self) -> Path:
@@ -193,6 +197,7 @@ class Stack:
             "jwt-secret": secrets.token_hex(32),
             # The assistant reads the LLM's key here (none is used while no model is set up).
             "llm-api-key": "stack-llm-key-" + secrets.token_hex(8),
+            **({"smtp-url": self.smtp_url} if self.smtp_url else {}),
         }, indent=1))
         secrets_file.chmod(0o600)
         values = {"KAFKA_BROKERS": self.kafka, "SECRETS_FILE": str(secrets_file),
@@ -233,6 +238,9 @@ class Stack:
             # /api/ws on the API's (and the frontend's) origin is passed to the realtime replicas.
             env["TICKLER_REALTIME_UPSTREAMS"] = ",".join(
                 f"127.0.0.1:{s.app_port}" for s in self.services.values() if s.role == "realtime")
+        if svc.role == "notifier" and self.smtp_url and "api" in self.services:
+            env.setdefault("TICKLER_PUBLIC_URL", os.environ.get("TICKLER_PUBLIC_URL",
+                                                                self.services["api"].url))
         env.update(extra_env or {})
         argv = [str(self.tickler), svc.role, "--port", str(svc.app_port)]
         svc.app = self._spawn(f"{svc.name}.app", argv, env)
@@ -362,6 +370,8 @@ def main() -> int:
     ap.add_argument("--api-port", type=int, default=8080)
     ap.add_argument("--realtime", type=int, default=2)
     ap.add_argument("--event-tap", type=Path, help="record every published event to EVENT_TAP.<pid>")
+    ap.add_argument("--smtp-url", default=os.environ.get("TICKLER_STACK_SMTP_URL", ""),
+                    help="the notifier's mail server (secret smtp-url): smtp://[user:pass@]host:port")
     args = ap.parse_args()
     if args.command == "down":
         stop_recorded(args.state)
@@ -369,7 +379,7 @@ def main() -> int:
         return 0
     stop_recorded(args.state)
     stack = Stack(args.state, realtime_replicas=args.realtime, api_port=args.api_port,
-                  event_tap=args.event_tap)
+                  event_tap=args.event_tap, smtp_url=args.smtp_url)
     try:
         stack.up()
     except Exception as e:  # noqa: BLE001 - report, clean up, fail

@@ -42,6 +42,9 @@ func renderCases(repo string) []renderCase {
 		renderCase{chart: "tickler", name: "values-aks.yaml+kafka-mtls+no-frontend", values: []string{"values-aks.yaml"},
 			set: []string{"kafka.authType=mtls", "kafka.tls=true", "frontend.enabled=false", "ingress.enabled=false",
 				"networkPolicy.enabled=false", "dapr.accessControl.enabled=false", "dapr.tracing.otelEndpoint=otel-collector.monitoring:4317"}},
+		renderCase{chart: "tickler", name: "values.yaml+notifier-ca+egress", set: []string{
+			"notifier.caFile.secretName=corp-ca", "notifier.smtp.from=Tickler <tickler@example.com>",
+			"networkPolicy.notifierEgress.enabled=true"}},
 		renderCase{chart: "tickler-postgres", name: "values.yaml"},
 	)
 	return cases
@@ -134,6 +137,8 @@ func main() {
 		docs, perrs := ParseDocs(label, []byte(out))
 		n, kinds := validateAll(r, v, cc, label, docs, perrs)
 		r.quiet(fmt.Sprintf("%s: policies (%d documents)", label, len(docs)), Policy(docs))
+		r.quiet(fmt.Sprintf("%s: delivery settings of the notifier", label), DeliveryPolicy(docs))
+		r.quiet(fmt.Sprintf("%s: allowed secrets readable by the pods", label), SecretsReadable(docs))
 		fmt.Printf("  %-48s lint ok, %3d/%d documents valid, policies checked (%s)\n", label, n, len(docs), kinds)
 	}
 

@@ -134,6 +134,19 @@ func SelfTest(r *report, v *Validator, cc *ComponentChecker, repo, helm, tickler
 			return Policy(docs)
 		}
 	}
+	deliveryOf := func(y string) func() []error {
+		return func() []error {
+			docs, errs := ParseDocs("fixture", []byte(y))
+			for _, d := range docs {
+				_, e := v.Validate(d)
+				errs = append(errs, e...)
+			}
+			if len(errs) > 0 {
+				return append(errs, fmt.Errorf("fixture invalid before the check ran"))
+			}
+			return DeliveryPolicy(docs)
+		}
+	}
 	dockerOf := func(dockerfile string) func() []error {
 		return func() []error {
 			dir, _ := os.MkdirTemp("", "deploy-check-docker")
@@ -215,6 +228,26 @@ ENTRYPOINT ["/usr/local/bin/tickler"]
 			}},
 		{"policy: the fixture Deployment passes", "",
 			policyOf(goodDeployment)},
+		{"delivery: a lease shorter than two webhook timeouts", "under twice TICKLER_WEBHOOK_TIMEOUT_MS",
+			deliveryOf(notifierWith("10", "6000", ""))},
+		{"delivery: the CA file outside every mount", "not in any volume mount",
+			deliveryOf(notifierWith("60", "5000", "/etc/tickler/outbound-ca/ca.crt"))},
+		{"delivery: an egress policy without SMTP", "no SMTP port",
+			deliveryOf(notifierWith("60", "5000", "") + notifierEgressWithoutSMTP)},
+		{"secrets: an allowed secret no Role lets the pods read", "secret jwt-secret is allowed",
+			func() []error {
+				y := strings.Replace(goodDeployment, "        defaultAccess: deny\n",
+					"        defaultAccess: deny\n        allowedSecrets: [api-database-url, jwt-secret]\n", 1)
+				docs, errs := ParseDocs("fixture", []byte(y+secretsRoleWithout))
+				for _, d := range docs {
+					_, e := v.Validate(d)
+					errs = append(errs, e...)
+				}
+				if len(errs) > 0 {
+					return append(errs, fmt.Errorf("fixture invalid before the check ran"))
+				}
+				return SecretsReadable(docs)
+			}},
 		{"policy: no probes", "no liveness or readiness probe",
 			policyOf(strings.Replace(strings.Replace(goodDeployment, "          livenessProbe: {httpGet: {path: /healthz, port: http}}\n", "", 1), "          readinessProbe: {httpGet: {path: /readyz, port: http}}\n", "", 1))},
 		{"policy: no resources", "no cpu/memory requests",
@@ -254,6 +287,10 @@ ENTRYPOINT ["/usr/local/bin/tickler"]
 			lintWith("api.replica=3")},
 		{"values.schema.json: Kafka protocol 2.0.0", "/kafka/version",
 			lintWith("kafka.version=2.0.0")},
+		{"values.schema.json: the CA file from a Secret and a ConfigMap at once", "/notifier/caFile",
+			lintWith("notifier.caFile.secretName=a", "notifier.caFile.configMapName=b")},
+		{"values.schema.json: a lease beyond an hour", "/notifier/delivery/leaseSeconds",
+			lintWith("notifier.delivery.leaseSeconds=7200")},
 	}
 	if tickler != "" {
 		cases = append(cases,
@@ -291,3 +328,47 @@ func joinErrs(errs []error) string {
 	}
 	return b.String()
 }
+
+// notifierWith is the fixture Deployment as the notifier with the given delivery settings.
+func notifierWith(lease, timeoutMs, caFile string) string {
+	env := "          env:\n" +
+		"            - {name: TICKLER_DELIVERY_MAX_ATTEMPTS, value: \"8\"}\n" +
+		"            - {name: TICKLER_DELIVERY_LEASE, value: \"" + lease + "\"}\n" +
+		"            - {name: TICKLER_WEBHOOK_TIMEOUT_MS, value: \"" + timeoutMs + "\"}\n"
+	if caFile != "" {
+		env += "            - {name: TICKLER_OUTBOUND_CA_FILE, value: \"" + caFile + "\"}\n"
+	}
+	d := strings.Replace(goodDeployment, "tickler-api", "tickler-notifier", -1)
+	d = strings.Replace(d, "component: api", "component: notifier", -1)
+	return strings.Replace(d, "          ports: [{name: http, containerPort: 8080}]\n",
+		"          ports: [{name: http, containerPort: 8080}]\n"+env, 1)
+}
+
+const notifierEgressWithoutSMTP = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: t-tickler-notifier-egress
+spec:
+  podSelector:
+    matchLabels: {app.kubernetes.io/component: notifier}
+  policyTypes: [Egress]
+  egress:
+    - ports: [{port: 53, protocol: UDP}]
+    - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+      ports: [{port: 443, protocol: TCP}]
+`
+
+const secretsRoleWithout = `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: t-tickler-secrets-reader
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    resourceNames: [api-database-url]
+    verbs: [get]
+`

@@ -1,0 +1,180 @@
+"""The delivery core in the distributed mode (docs/notifications.md): two `tickler notifier`
+replicas against one database deliver every reminder's webhook exactly once (the lease per
+attempt), an https webhook verified with the `--ca-file` given to the role, a task event
+(task.created) to a webhook that selected it, the receipts through the one origin (frontend →
+api → notifier), and `tickler dlq deliveries` on the notifier's database.
+
+The module restarts the stack's notifier with loopback destinations allowed (the receivers run
+here), the test CA and two attempts per delivery, adds a second replica beside its own daprd,
+and puts the stack's notifier back as it was afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from e2e_support import assert_stays, cli_output, iso_ms, now_ms, run_cli, wait_until
+from flows import EVENT_WAIT
+from helpers import Api, create_task, describe, signup, unique_word
+from webhook_receivers import Receiver
+from webhook_receivers import TestCa as Ca  # not collected as a test class
+
+ROOT = Path(__file__).resolve().parents[2]
+LEAD_MS = 4000  # a reminder's due time ahead of its creation: the event crosses Kafka first
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    return Ca(tmp_path_factory.mktemp("delivery-ca"))
+
+
+@pytest.fixture(scope="module")
+def notifiers(stack, ca):
+    """The stack's notifier and a second replica, both able to reach loopback receivers and
+    trusting the test CA."""
+    env = {"TICKLER_ALLOWED_DESTINATIONS": "127.0.0.0/8,::1/128",
+           "TICKLER_OUTBOUND_CA_FILE": str(ca.ca_file),
+           "TICKLER_DELIVERY_MAX_ATTEMPTS": "2"}
+    first = stack.services["notifier"]
+    stack.kill(first.app)
+    stack.start_app(first, extra_env=env)
+    second = stack.add("notifier", "notifier-2")
+    try:
+        stack.start_sidecar(second)
+        stack.start_app(second, extra_env=env)
+        stack.wait_ready(first)
+        stack.wait_ready(second)
+        yield [first, second]
+    finally:
+        # SIGTERM: the second sidecar leaves the consumer group at once instead of holding its
+        # partitions of `reminders` until Kafka's session timeout.
+        stack.kill(second.app, signal.SIGTERM)
+        stack.kill(second.sidecar, signal.SIGTERM)
+        del stack.services[second.name]
+        stack.kill(first.app, signal.SIGTERM)
+        stack.start_app(first)
+        stack.wait_ready(first)
+        settle(stack)
+
+
+def settle(stack) -> None:
+    """Waits until reminders fire again through the one notifier left (users on several
+    partitions of `reminders`): the next module's timing tests start from a settled consumer
+    group and a healthy sidecar."""
+    users = [signup(stack.services["api"].url) for _ in range(6)]
+    for user in users:
+        create_task(user.api, title="Settled? " + unique_word(),
+                    reminders=[{"at": iso_ms(now_ms() + 500)}])
+    for user in users:
+        wait_until(lambda u=user: u.api.get("/api/notifications").json().get("items"), timeout=90,
+                   interval=0.5, what="a reminder fired after the notifier's restart")
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver(statuses=(200,))
+    yield r
+    r.close()
+
+
+def deliveries(api: Api, task_id: int) -> dict[str, dict]:
+    resp = api.get(f"/api/tasks/{task_id}/deliveries")
+    assert resp.status_code == 200, describe(resp)
+    return {d["channel"]: d for d in resp.json()["items"]}
+
+
+def receipt(api: Api, task_id: int, state: str, timeout: float = EVENT_WAIT) -> dict:
+    def check():
+        d = deliveries(api, task_id).get("webhook")
+        return d if d and d["state"] == state else None
+    return wait_until(check, timeout=timeout, interval=0.2, what=f"the webhook receipt {state}")
+
+
+def test_two_notifier_replicas_deliver_every_reminder_exactly_once(stack, notifiers, receiver):
+    users = [signup(stack.services["api"].url) for _ in range(4)]
+    for user in users:
+        r = user.api.put("/api/me/webhook", json={"url": receiver.url})
+        assert r.status_code == 200, describe(r)
+    per_user = 6
+    due = iso_ms(now_ms() + LEAD_MS)
+    for user in users:
+        for i in range(per_user):
+            create_task(user.api, title=f"Twice? {i}", reminders=[{"at": due}])
+    expected = len(users) * per_user
+    wait_until(lambda: len(receiver.requests) >= expected, timeout=LEAD_MS / 1000 + EVENT_WAIT,
+               interval=0.2, what=f"{expected} webhook deliveries")
+    # A double send by the other replica would arrive within a lease's poll: watch a while.
+    assert_stays(lambda: len(receiver.requests) == expected, 3.0, what="no delivery twice")
+    counts = Counter(r["headers"].get("X-Tickler-Delivery") for r in receiver.requests)
+    assert len(counts) == expected and set(counts.values()) == {1}, counts
+    assert {json.loads(r["body"])["user_id"] for r in receiver.requests} == {u.id for u in users}
+
+
+def test_https_webhook_with_the_roles_ca_file_and_receipts_through_the_frontend(
+        stack, notifiers, ca, frontend):
+    secure = Receiver(statuses=(200,), tls=ca)
+    try:
+        user = signup(frontend.url)  # every call below goes frontend → api → notifier
+        r = user.api.put("/api/me/webhook", json={"url": secure.url})
+        assert r.status_code == 200, describe(r)
+        channels = user.api.get("/api/me/channels")
+        assert channels.status_code == 200, describe(channels)
+        assert "webhook" in json.dumps(channels.json()), channels.json()
+        task = create_task(user.api, title="Over https " + unique_word(),
+                           reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
+        got = receipt(user.api, task["id"], "delivered", timeout=LEAD_MS / 1000 + EVENT_WAIT)
+        assert got["attempts"] == 1 and got["last_error"] is None, got
+        assert got["sent_at"] and got["delivered_at"], got
+        assert len(secure.requests) == 1, secure.requests
+        req = secure.requests[0]
+        assert req["headers"].get("X-Tickler-Delivery") == got["reminder_id"], req
+        assert req["headers"].get("X-Tickler-Signature", "").startswith("sha256="), req
+        assert deliveries(user.api, task["id"])["in_app"]["state"] == "delivered"
+    finally:
+        secure.close()
+
+
+def test_a_task_event_reaches_the_webhook_that_selected_it(stack, notifiers, receiver):
+    user = signup(stack.services["api"].url)
+    r = user.api.post("/api/me/channels/webhooks",
+                      json={"url": receiver.url, "events": ["task.created"]})
+    assert r.status_code == 201, describe(r)
+    task = create_task(user.api, title="Announced " + unique_word())
+    wait_until(lambda: receiver.requests, timeout=EVENT_WAIT, interval=0.2, what="task.created")
+    assert_stays(lambda: len(receiver.requests) == 1, 2.0, what="one task.created delivery")
+    req = receiver.requests[0]
+    body = json.loads(req["body"])
+    assert req["headers"].get("X-Tickler-Event") == "task.created", req
+    assert body["type"] == "tickler.task.created.v1" and body["task_id"] == task["id"], body
+    assert req["headers"].get("X-Tickler-Delivery", "").startswith("event:"), req
+
+
+def test_dead_deliveries_are_redriven_with_tickler_dlq_on_the_notifiers_database(
+        stack, notifiers):
+    flaky = Receiver(statuses=(503, 503, 200))
+    tickler = Path(os.environ.get("TICKLER_BIN", ROOT / "build" / "tickler"))
+    db = ["--database-url", stack.pg_urls["notifier"]]
+    try:
+        user = signup(stack.services["api"].url)
+        assert user.api.put("/api/me/webhook", json={"url": flaky.url}).status_code == 200
+        task = create_task(user.api, title="Flaky " + unique_word(),
+                           reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
+        dead = receipt(user.api, task["id"], "dead", timeout=LEAD_MS / 1000 + EVENT_WAIT + 10)
+        assert dead["attempts"] == 2 and dead["last_error"] == "HTTP 503", dead
+        key = f"{dead['reminder_id']}/webhook"
+        listed = cli_output(run_cli(tickler, "dlq", "deliveries", "list", *db))
+        assert key in listed and "HTTP 503" in listed, listed
+        out = run_cli(tickler, "dlq", "deliveries", "redrive", key, *db)
+        assert out.returncode == 0 and "redriven: 1" in cli_output(out), cli_output(out)
+        again = receipt(user.api, task["id"], "delivered")
+        assert again["attempts"] == 1, again
+        assert len(flaky.requests) == 3
+        assert {r["headers"].get("X-Tickler-Delivery") for r in flaky.requests} == {dead["reminder_id"]}
+        assert key not in cli_output(run_cli(tickler, "dlq", "deliveries", "list", *db))
+    finally:
+        flaky.close()
