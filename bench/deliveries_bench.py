@@ -233,12 +233,22 @@ def channel_figures(expected: dict[int, int], arrivals: list[tuple[int, float, s
         seen[key] = seen.get(key, 0) + 1
         first[index] = min(at, first.get(index, at))
     late = [first[i] - expected[i] for i in first if i in expected]
+    buckets = [0, 10, 50, 100, 250, 500, 1000, 2000]
+    histogram = {f"<{hi}ms": sum(1 for v in late if lo <= v < hi) for lo, hi in zip(buckets, buckets[1:])}
+    histogram[">=2000ms"] = sum(1 for v in late if v >= 2000)
+    # Whether delivery keeps up through the window: p99 of the reminders due in each 10 s.
+    start, slices = min(expected.values(), default=0), {}
+    for i in first:
+        if i in expected:
+            slices.setdefault((expected[i] - start) // 10_000, []).append(first[i] - expected[i])
     return {"expected": len(expected), "received": len(arrivals), "distinct": len(first),
             "missing": len(set(expected) - set(first)), "duplicates": sum(n - 1 for n in seen.values()),
             "early": sum(1 for v in late if v < 0), "unknown": len(set(first) - set(expected)),
             "lateness_ms": {"p50": round(pct(late, 50), 1) if late else None,
                             "p99": round(pct(late, 99), 1) if late else None,
-                            "max": round(max(late), 1) if late else None}}
+                            "max": round(max(late), 1) if late else None},
+            "histogram": histogram,
+            "p99_by_10s_of_remind_at": [round(pct(slices[k], 99), 1) for k in sorted(slices)]}
 
 
 def run(args, tmp: Path) -> dict:
@@ -322,7 +332,8 @@ def run(args, tmp: Path) -> dict:
             result["email"] = channel_figures(expected, mails)
         return {"settings": {"users": args.users, "tasks": args.tasks, "window_s": args.window,
                              "webhook_hosts": args.webhook_hosts, "email": bool(mp),
-                             "server_args": server_args[4:], "cores": os.cpu_count(),
+                             "binary": str(tickler_binary()), "server_args": server_args,
+                             "cores": os.cpu_count(),
                              "lead_left_s": round((start - created_at) / 1000, 1)},
                 "channels": result,
                 "load": {"loadavg_1m_start": loads[0], "loadavg_1m_max": max(loads),
