@@ -264,8 +264,14 @@ def run(args, tmp: Path) -> dict:
                         env_extra={"TICKLER_LOG_LEVEL": "warn"}).start()
     try:
         t = time.monotonic()
-        users = parallel(lambda n: signup(srv.base_url, email=f"u{n}@bench.example", name=f"User {n}"),
-                         range(args.users), args.threads)
+        def new_user(n):
+            user = signup(srv.base_url, email=f"u{n}@bench.example", name=f"User {n}")
+            # Signing up 1,000 users takes minutes: an early user's kept-alive connection would
+            # meet the server's 60 s idle timeout just as it is reused.
+            user.api.close()
+            return user
+
+        users = parallel(new_user, range(args.users), args.threads)
         log(f"{len(users)} users signed up in {time.monotonic() - t:.1f} s")
 
         def channels(pair):
