@@ -74,6 +74,17 @@ if [ "$want" = deploy ] || [ "$want" = test ]; then
   fi
 fi
 
+if [ "$want" = test ]; then
+  # The email tests (tests/e2e/test_email.py) build Mailpit from source when it is missing
+  # (tools/mailpit) and make a test CA with openssl.
+  for tool in go openssl; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "deps: the $tool command is missing (the email tests need it for Mailpit)" >&2
+      exit 1
+    fi
+  done
+fi
+
 if [ "$want" = stack ] || [ "$want" = test ]; then
   # daprd and the Dapr scheduler are built from source with the go command (tools/dapr); the Go
   # of Debian 12 is too old for Dapr 1.16, so a Go toolchain of 1.24 or newer must be on PATH.

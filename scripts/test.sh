@@ -46,6 +46,9 @@ build/venv/bin/pytest -q -p no:cacheprovider tests/events
 step "black-box API tests"
 build/venv/bin/pytest -q -p no:cacheprovider tests/api
 
+step "Mailpit for the email tests (tools/mailpit: built once, cached)"
+tools/mailpit/build.sh >/dev/null
+
 step "black-box event-driven tests"
 build/venv/bin/pytest -q -p no:cacheprovider tests/e2e
 

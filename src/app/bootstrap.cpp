@@ -13,7 +13,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "auth/signed_link.hpp"
 #include "base/log.hpp"
+#include "mail/smtp.hpp"
 
 namespace tickler::app {
 
@@ -49,6 +51,29 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
   s.window = std::chrono::seconds{config.window_seconds};
   s.page = config.page;
   return s;
+}
+
+void add_email_settings(services::notifier::NotifierSettings& settings, const MailConfig& mail,
+                        const NetworkConfig& network, const std::string& jwt_secret) {
+  auto& s = settings.email;
+  s.links.public_url = public_url(network);
+  s.links.key = auth::link_key(jwt_secret);
+  if (mail.smtp_url.empty()) return;
+  if (auto st = mail::check_smtp_url(mail.smtp_url); !st) {
+    throw std::runtime_error("--smtp-url: " + st.error().message);
+  }
+  if (s.links.public_url.empty()) {
+    throw std::runtime_error(
+        "--smtp-url needs --public-url (TICKLER_PUBLIC_URL): the base of the links in mails");
+  }
+  s.smtp.url = mail.smtp_url;
+  s.smtp.from = mail.from;
+  s.smtp.require_tls = mail.require_tls;
+  s.smtp.ca_file = network.outbound_ca_file;
+  s.smtp.timeout = std::chrono::seconds{mail.timeout_seconds};
+  // The lease outlasts an SMTP exchange too, so a live notifier's mail is never sent twice.
+  settings.delivery_lease = std::max(settings.delivery_lease,
+                                     std::chrono::ceil<std::chrono::seconds>(2 * s.smtp.timeout));
 }
 
 void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,

@@ -10,6 +10,7 @@
 #include "services/api/auth_service.hpp"
 #include "services/assistant/llm_client.hpp"
 #include "services/event_retention.hpp"
+#include "services/notifier/email_service.hpp"
 #include "services/notifier/notifier_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "services/realtime/hub.hpp"
@@ -42,6 +43,11 @@ services::realtime::HubSettings hub_settings(const ReplayConfig& config);
 void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,
                            const NetworkConfig& network);
 services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& config);
+// The email channel's settings: off without an SMTP URL; with one, --public-url is required (the
+// base of mailed links, signed with a key derived from jwt_secret), and the delivery lease
+// outlasts an SMTP exchange. Call after add_delivery_settings. Throws on a bad combination.
+void add_email_settings(services::notifier::NotifierSettings& settings, const MailConfig& mail,
+                        const NetworkConfig& network, const std::string& jwt_secret);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

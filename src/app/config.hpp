@@ -73,6 +73,17 @@ struct LlmConfig {
   int turn_timeout_seconds = 90;  // every model call of a chat turn together
 };
 
+// Email out (the notifier's email channel): off without an SMTP URL. Links in mails start with
+// NetworkConfig::public_url, which an SMTP URL therefore needs; certificates are checked against
+// the system's CAs and NetworkConfig::outbound_ca_file.
+struct MailConfig {
+  // smtp://[user:password@]host:port (STARTTLS when offered) or smtps://… (TLS from the start).
+  std::string smtp_url;  // --smtp-url, TICKLER_SMTP_URL; roles: else the secret store's smtp-url
+  std::string from = "Tickler <tickler@localhost>";  // --smtp-from
+  bool require_tls = false;  // --smtp-require-tls: smtp:// sends only after STARTTLS
+  int timeout_seconds = 30;  // one SMTP exchange
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -91,6 +102,7 @@ struct ServeConfig {
   ReminderWindowConfig reminders;
   DeliveryConfig delivery;
   LlmConfig llm;
+  MailConfig mail;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -146,9 +158,11 @@ struct RoleConfig {
   NetworkConfig network;
   AccountConfig accounts;  // api
   RetentionConfig retention;
-  ReplayConfig replay;             // realtime
-  ReminderWindowConfig reminders;  // notifier
-  DeliveryConfig delivery;         // notifier
+  ReplayConfig replay;                       // realtime
+  ReminderWindowConfig reminders;            // notifier
+  DeliveryConfig delivery;                   // notifier
+  MailConfig mail;                           // notifier
+  std::string smtp_url_secret = "smtp-url";  // notifier: read when --smtp-url is not given
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

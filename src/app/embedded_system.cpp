@@ -55,6 +55,7 @@ services::notifier::NotifierSettings notifier_settings(const ServeConfig& config
   s.destinations = destination_settings(config.network);
   add_delivery_settings(s, config.delivery, config.network);
   s.pager = pager_settings(config.reminders);
+  add_email_settings(s, config.mail, config.network, jwt_secret(config.data_dir));
   return s;
 }
 

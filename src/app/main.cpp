@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   tickler::app::add_reminder_window_options(*s, serve.reminders);
   tickler::app::add_delivery_options(*s, serve.delivery);
   tickler::app::add_llm_options(*s, serve.llm);
+  tickler::app::add_mail_options(*s, serve.mail);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

@@ -173,7 +173,39 @@ inline void add_llm_options(CLI::App& cmd, LlmConfig& c) {
       ->capture_default_str();
 }
 
+// Email out (tickler serve and the notifier role).
+inline void add_mail_options(CLI::App& cmd, MailConfig& c) {
+  const CLI::Validator smtp_url{[](std::string& url) -> std::string {
+                                  if (url.rfind("smtp://", 0) == 0 || url.rfind("smtps://", 0) == 0)
+                                    return {};
+                                  return "must be an smtp:// or smtps:// URL";
+                                },
+                                "URL"};
+  cmd.add_option("--smtp-url", c.smtp_url,
+                 "notifier: the mail server reminders are mailed through: "
+                 "smtp://[user:password@]host:port (STARTTLS when offered) or smtps://… (TLS "
+                 "from the start); needs --public-url; default: no email")
+      ->envname("TICKLER_SMTP_URL")
+      ->check(smtp_url);
+  cmd.add_option("--smtp-from", c.from, "notifier: the From of mails (\"Name <address>\")")
+      ->envname("TICKLER_SMTP_FROM")
+      ->capture_default_str();
+  cmd.add_flag("--smtp-require-tls", c.require_tls,
+               "notifier: with smtp://, send only over STARTTLS (refuse a server without it)")
+      ->envname("TICKLER_SMTP_REQUIRE_TLS");
+  cmd.add_option("--smtp-timeout", c.timeout_seconds,
+                 "notifier: seconds one SMTP exchange may take")
+      ->envname("TICKLER_SMTP_TIMEOUT")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
+  add_mail_options(cmd, c.mail);
+  cmd.add_option("--smtp-url-secret", c.smtp_url_secret,
+                 "notifier: the secret holding the SMTP URL, read when --smtp-url is not given")
+      ->envname("TICKLER_SMTP_URL_SECRET")
+      ->capture_default_str();
   add_network_options(cmd, c.network);
   add_llm_options(cmd, c.llm);
   add_account_options(cmd, c.accounts);

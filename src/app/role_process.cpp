@@ -218,7 +218,16 @@ void RoleProcess::wire_api(const services::Ports& ports) {
              to(config_.notifier_app_id));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
     router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
+    router.add(method, "/api/me/channels/email", http::Access::account,
+               to(config_.notifier_app_id));
   }
+  // An address's confirmation link acts on the notifier's data; it carries no credential (its
+  // signature is checked there).
+  const auto links_to_notifier =
+      bus::dapr::forward_to(dapr_, ports.offload, config_.notifier_app_id);
+  router.add(verb::get, "/links/email/{token}", http::Access::open, links_to_notifier);
+  router.add(verb::post, "/links/email/{token}", http::Access::open, links_to_notifier,
+             http::Body::json_or_form);
   const auto to_assistant =
       services::api::on_behalf_of_caller(*api_, chat_forward(config_.assistant_app_id));
   router.add(verb::post, "/api/chat", http::Access::tasks_write,
@@ -260,6 +269,12 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
       ports.router.add(method, pattern, http::Access::open, to_api);
     }
   }
+  // Links mailed to users (the api serves a task's, and passes an address's confirmation on to
+  // the notifier).
+  for (const char* path : {"/links/task/{token}", "/links/email/{token}"}) {
+    ports.router.add(verb::get, path, http::Access::open, to_api);
+    ports.router.add(verb::post, path, http::Access::open, to_api, http::Body::json_or_form);
+  }
   // The MCP endpoint too (the api checks the credential and the Origin).
   for (auto method : {verb::post, verb::delete_})
     ports.router.add(method, "/mcp", http::Access::open, to_api);
@@ -296,6 +311,14 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
   settings.destinations = destination_settings(config_.network);
   add_delivery_settings(settings, config_.delivery, config_.network);
   settings.pager = pager_settings(config_.reminders);
+  auto mail = config_.mail;
+  if (mail.smtp_url.empty()) {
+    auto url = dapr_.secret(config_.secret_store, config_.smtp_url_secret);
+    if (url) mail.smtp_url = std::move(*url);
+    base::log_json(spdlog::level::info, "smtp url",
+                   {{"secret", config_.smtp_url_secret}, {"found", bool{url}}});
+  }
+  add_email_settings(settings, mail, config_.network, jwt_secret_);
   // Reminders come due through the Dapr Jobs API (POST /job/{name}), by the scheduler's clock.
   const auto jobs_api = [this](const services::Ports& p, services::notifier::JobFiring& firing) {
     auto jobs = std::make_unique<bus::dapr::JobsScheduler>(

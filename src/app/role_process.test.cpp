@@ -52,6 +52,10 @@ TEST(RoleProcess, FrontendPassesEveryApiRouteOn) {
   for (const auto& r : k_oauth) EXPECT_EQ(routes.erase(r), 1U) << r.second;
   // A chat turn has its own route: its answer comes back as JSON (chat_forwarding.hpp).
   EXPECT_EQ(routes.erase({"POST", "/api/chat"}), 1U);
+  // The links mailed to users (the api serves a task's and passes a confirmation on).
+  for (const char* path : {"/links/task/{token}", "/links/email/{token}"}) {
+    EXPECT_EQ(routes.erase({"GET", path}) + routes.erase({"POST", path}), 2U) << path;
+  }
   EXPECT_EQ(routes.size(), 25U);  // five depths, five methods
   EXPECT_TRUE(routes.contains({"PATCH", "/api/{p0}/{p1}/{p2}"}));
   EXPECT_TRUE(routes.contains({"DELETE", "/api/{p0}/{p1}/{p2}/{p3}/{p4}"}));

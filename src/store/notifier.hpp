@@ -23,6 +23,7 @@ struct ReminderRow {
   core::Instant remind_at{};
   std::string state = "scheduled";  // scheduled | fired | cancelled
   std::optional<core::Instant> fired_at;
+  std::string time_zone = "UTC";  // the task's: what a mailed reminder shows its due time in
 };
 
 struct NotificationRow {
@@ -45,6 +46,19 @@ struct Webhook {
   core::Instant created_at{};
   std::int64_t id = 0;
   std::vector<std::string> events{"reminder.fired"};  // what it is sent
+};
+
+// A user's email address for reminders: mailed only once confirmed (a link in a confirmation
+// mail). Confirmation mails are rate-limited per user: confirmations_sent counts those sent since
+// confirmations_since (a window the notifier restarts when it has passed).
+struct EmailChannel {
+  core::UserId user_id = 0;
+  std::string address;
+  bool confirmed = false;
+  core::Instant created_at{};
+  std::optional<core::Instant> confirmed_at;
+  int confirmations_sent = 0;
+  core::Instant confirmations_since{};
 };
 
 // One reminder's delivery on one channel; (reminder_id, channel) is its idempotency key. A
@@ -111,6 +125,7 @@ class NotifierReader {
   virtual core::Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,
                                                               int limit) = 0;
   virtual core::Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
+  virtual core::Result<std::optional<EmailChannel>> email_channel(core::UserId user) = 0;
 };
 
 // The notifier's rows changed in a write transaction (which can read them too).
@@ -138,6 +153,9 @@ class NotifierWriter : public virtual NotifierReader {
   virtual core::Result<bool> update_webhook(const Webhook& hook) = 0;
   virtual core::Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) = 0;
   virtual core::Status upsert_delivery(const Delivery& delivery) = 0;
+  // Inserts or replaces the user's email channel.
+  virtual core::Status set_email_channel(const EmailChannel& channel) = 0;
+  virtual core::Status delete_email_channel(core::UserId user) = 0;
   // Claims a waiting delivery for one attempt: when it is pending or failed, due by `at`, and
   // not claimed (or its lease ended by `at`), counts the attempt and leases it to `owner` until
   // `until`; returns it as claimed, nullopt when it was not claimable (another notifier has it, or
@@ -156,7 +174,7 @@ class NotifierWriter : public virtual NotifierReader {
   virtual core::Result<int> redrive_deliveries(
       const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) = 0;
   // The notifier's rows of a deleted user: reminders (so none fires), deliveries,
-  // notifications and webhooks.
+  // notifications, webhooks and the email channel.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

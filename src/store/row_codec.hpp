@@ -196,11 +196,21 @@ AuditHead read_audit_head(const R& r) {
 
 // Notifier.
 inline constexpr const char* k_reminder_columns =
-    "id, task_id, user_id, title, due_at, remind_at, state, fired_at";
+    "id, task_id, user_id, title, due_at, remind_at, state, fired_at, time_zone";
 template <RowColumns R>
 ReminderRow read_reminder(const R& r) {
-  return {r.text(0),        r.int64(1),   r.int64(2), r.text(3),
-          r.opt_instant(4), r.instant(5), r.text(6),  r.opt_instant(7)};
+  return {r.text(0),    r.int64(1), r.int64(2),       r.text(3), r.opt_instant(4),
+          r.instant(5), r.text(6),  r.opt_instant(7), r.text(8)};
+}
+
+inline constexpr const char* k_email_channel_columns =
+    "user_id, address, confirmed, created_at, confirmed_at, confirmations_sent, "
+    "confirmations_since";
+template <RowColumns R>
+EmailChannel read_email_channel(const R& r) {
+  return {r.int64(0),   r.text(1),        r.boolean(2),
+          r.instant(3), r.opt_instant(4), static_cast<int>(r.int64(5)),
+          r.instant(6)};
 }
 
 inline constexpr const char* k_notification_columns =

@@ -14,7 +14,8 @@ boost::json::object ReminderScheduled::to_json() const {
           {"title", title},
           {"due_at", std::move(due)},
           {"remind_at", core::format_rfc3339(remind_at)},
-          {"user_id", user_id}};
+          {"user_id", user_id},
+          {"time_zone", time_zone}};
 }
 
 core::Result<ReminderScheduled> ReminderScheduled::from_json(const boost::json::object& data) {
@@ -30,8 +31,15 @@ core::Result<ReminderScheduled> ReminderScheduled::from_json(const boost::json::
   if (!remind_at) return remind_at.error();
   auto user_id = fields::integer(data, "user_id");
   if (!user_id) return user_id.error();
+  std::string time_zone = "UTC";
+  if (data.contains("time_zone")) {
+    auto zone = fields::text(data, "time_zone");
+    if (!zone) return zone.error();
+    time_zone = std::move(*zone);
+  }
   return ReminderScheduled{
-      std::move(*reminder_id), *task_id, std::move(*title), *due_at, *remind_at, *user_id};
+      std::move(*reminder_id), *task_id, std::move(*title), *due_at, *remind_at, *user_id,
+      std::move(time_zone)};
 }
 
 boost::json::object ReminderCancelled::to_json() const {

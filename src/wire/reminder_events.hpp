@@ -15,7 +15,8 @@
 namespace tickler::wire {
 
 // tickler.reminder.scheduled.v1: {reminder_id, task_id, title, due_at (or null), remind_at,
-// user_id}. Only for reminders still in the future when the change was made.
+// user_id, time_zone (the task's; "UTC" when an older event has none)}. Only for reminders still in
+// the future when the change was made.
 struct ReminderScheduled {
   static constexpr std::array<std::string_view, 1> topics{topic::reminders};
   static constexpr std::string_view source = source::api;
@@ -27,6 +28,7 @@ struct ReminderScheduled {
   std::optional<core::Instant> due_at;
   core::Instant remind_at{};
   core::UserId user_id = 0;
+  std::string time_zone = "UTC";
 
   [[nodiscard]] std::string_view type() const { return k_type; }
   [[nodiscard]] std::string subject() const { return std::to_string(task_id); }

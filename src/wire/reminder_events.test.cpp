@@ -14,7 +14,8 @@ const ReminderScheduled k_scheduled{"42-at-1900000000000",
                                     "Water the plants",
                                     core::from_millis(1'900'000'900'000),
                                     core::from_millis(1'900'000'000'000),
-                                    7};
+                                    7,
+                                    "Europe/Paris"};
 
 TEST(ReminderEvents, ScheduledIsWrittenAsTheContractSays) {
   EXPECT_EQ(k_scheduled.type(), "tickler.reminder.scheduled.v1");
@@ -22,7 +23,7 @@ TEST(ReminderEvents, ScheduledIsWrittenAsTheContractSays) {
   EXPECT_EQ(boost::json::serialize(k_scheduled.to_json()),
             R"({"reminder_id":"42-at-1900000000000","task_id":42,"title":"Water the plants",)"
             R"("due_at":"2030-03-17T18:01:40.000Z","remind_at":"2030-03-17T17:46:40.000Z",)"
-            R"("user_id":7})");
+            R"("user_id":7,"time_zone":"Europe/Paris"})");
   auto undated = k_scheduled;
   undated.due_at.reset();
   EXPECT_TRUE(undated.to_json().at("due_at").is_null());
@@ -40,7 +41,16 @@ TEST(ReminderEvents, ScheduledRoundTrips) {
     EXPECT_EQ(back->due_at, due);
     EXPECT_EQ(back->remind_at, e.remind_at);
     EXPECT_EQ(back->user_id, 7);
+    EXPECT_EQ(back->time_zone, "Europe/Paris");
   }
+  // Events published before the time zone travelled with them: UTC.
+  auto older = k_scheduled.to_json();
+  older.erase("time_zone");
+  auto back = ReminderScheduled::from_json(older);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->time_zone, "UTC");
+  older["time_zone"] = 17.5;
+  EXPECT_EQ(testing::field_of(ReminderScheduled::from_json(older).error()), "time_zone");
 }
 
 TEST(ReminderEvents, ScheduledRefusesMissingOrMistypedMembers) {

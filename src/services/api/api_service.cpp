@@ -38,7 +38,8 @@ ApiService::ApiService(ApiSettings settings, store::Store& store, base::Offload&
       tasks_(store, std::move(on_events)),
       oauth_(oauth_settings(settings), store, std::move(settings.fetch_document)),
       oauth_routes_(oauth_, offload),
-      delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}) {
+      delegation_jwt_({settings.jwt.secret, std::chrono::minutes{1}}),
+      link_key_(auth::link_key(settings.jwt.secret)) {
   auth_.set_on_revoked([this](core::UserId user) { tokens_.forget_user(user); });
   metrics.add_source([&store](std::string& out) {
     const auto s = store.pool_stats();
@@ -94,6 +95,10 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::delete_, "/api/tasks/{id}", Access::tasks_write, &ApiService::delete_task);
   add(verb::post, "/api/tasks/{id}/complete", Access::tasks_write, &ApiService::complete_task);
   add(verb::post, "/api/tasks/{id}/reopen", Access::tasks_write, &ApiService::reopen_task);
+  add(verb::post, "/api/tasks/{id}/snooze", Access::tasks_write, &ApiService::snooze_task);
+  add(verb::get, "/links/task/{token}", Access::open, &ApiService::task_link_page);
+  router.add(verb::post, "/links/task/{token}", Access::open,
+             std::bind_front(&ApiService::act_on_task_link, this), http::Body::json_or_form);
   add(verb::get, "/api/tags", Access::tasks_read, &ApiService::tags);
   add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
   add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "auth/jwt.hpp"
+#include "auth/signed_link.hpp"
 #include "base/offload.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -80,6 +81,11 @@ class ApiService {
   net::awaitable<Res> delete_task(Ctx& ctx);
   net::awaitable<Res> complete_task(Ctx& ctx);
   net::awaitable<Res> reopen_task(Ctx& ctx);
+  net::awaitable<Res> snooze_task(Ctx& ctx);  // link_handlers.cpp
+  net::awaitable<Res> task_link_page(Ctx& ctx);
+  net::awaitable<Res> act_on_task_link(Ctx& ctx);
+  // The claims of a valid, unexpired task link of /links/task/{token}.
+  core::Result<auth::LinkClaims> task_link(const Ctx& ctx) const;
   net::awaitable<Res> tags(Ctx& ctx);
   net::awaitable<Res> parse_quick(Ctx& ctx);
   net::awaitable<Res> openapi(Ctx& ctx);
@@ -95,6 +101,7 @@ class ApiService {
   oauth::OAuthService oauth_;
   OAuthRoutes oauth_routes_;
   auth::JwtIssuer delegation_jwt_;
+  std::string link_key_;  // mailed links' signing key, derived from the JWT secret
   std::unique_ptr<net::steady_timer> purge_timer_;
   std::unique_ptr<mcp::Transport> mcp_;
 };

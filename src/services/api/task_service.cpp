@@ -80,14 +80,25 @@ core::Result<std::vector<core::TagCount>> TaskService::tags(core::UserId user) {
 
 core::Result<core::Task> TaskService::mutate(
     core::UserId user, core::TaskId id, std::optional<std::int64_t> expected_version, TaskOp op,
-    const Actor& actor, const std::function<bool(core::Task&, core::Instant)>& change) {
+    const Actor& actor, const std::function<bool(core::Task&, core::Instant)>& change,
+    const std::optional<std::string>& link_id) {
   bool changed = false;
   auto out = store_.write_value([&](store::Writer& w) -> core::Result<core::Task> {
+    changed = false;
     auto task = w.task(user, id);
     if (!task) return task.error();
     if (auto st = check_version(*task, expected_version); !st) return st.error();
     const auto before = *task;
     const auto now = core::now();
+    if (link_id) {
+      auto fresh = w.mark_processed(k_link_consumer, *link_id, now);
+      if (!fresh) return fresh.error();
+      if (!*fresh) {
+        auto e = core::make_error(core::Errc::conflict, "this link has been used already");
+        e.code_name = "link_used";
+        return e;
+      }
+    }
     if (!change(*task, now)) return task;
     if (auto st = core::check_task(*task); !st) return st.error();
     if (auto st = core::check_series_cost(&before, *task, now); !st) return st.error();
@@ -125,6 +136,39 @@ core::Status TaskService::remove(core::UserId user, core::TaskId id,
 core::Result<core::Task> TaskService::complete(core::UserId user, core::TaskId id,
                                                const Actor& actor) {
   return mutate(user, id, std::nullopt, TaskOp::completed, actor, core::complete);
+}
+
+core::Result<core::Task> TaskService::complete_once(core::UserId user, core::TaskId id,
+                                                    const Actor& actor,
+                                                    const std::string& link_id) {
+  return mutate(user, id, std::nullopt, TaskOp::completed, actor, core::complete, link_id);
+}
+
+core::Result<core::Task> TaskService::snooze(core::UserId user, core::TaskId id,
+                                             const SnoozeUntil& until, const Actor& actor,
+                                             const std::optional<std::string>& link_id) {
+  auto task = mutate(
+      user, id, std::nullopt, TaskOp::updated, actor,
+      [&](core::Task& t, core::Instant now) {
+        if (t.status != core::TaskStatus::pending) return false;
+        const auto at = until(t, now);
+        if (at <= now) return false;
+        const core::ReminderSpec spec{std::nullopt, at};
+        if (std::find(t.reminders.begin(), t.reminders.end(), spec) != t.reminders.end()) {
+          return false;
+        }
+        t.reminders.push_back(spec);
+        t.updated_at = now;
+        t.version += 1;
+        return true;
+      },
+      link_id);
+  if (task && task->status != core::TaskStatus::pending) {
+    auto e = core::make_error(core::Errc::conflict, "the task is completed: nothing to snooze");
+    e.code_name = "task_not_pending";
+    return e;
+  }
+  return task;
 }
 
 core::Result<ReopenOutcome> TaskService::reopen(core::UserId user, core::TaskId id,

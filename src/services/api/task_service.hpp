@@ -43,6 +43,14 @@ struct ReopenOutcome {
   std::optional<core::Task> kept_occurrence;
 };
 
+// Until when a snooze lasts, decided when it is applied, from the task and the time then (a
+// fixed instant; or 10 min, 1 h, tomorrow 9:00 in the task's zone for the mailed links).
+using SnoozeUntil = std::function<core::Instant(const core::Task&, core::Instant now)>;
+
+// The consumer name under which the api records the ids of mailed links that acted (as processed
+// events), in the transaction of the change they made: a link acts once.
+inline constexpr std::string_view k_link_consumer = "email-link";
+
 class TaskService {
  public:
   using Render = std::function<std::string(const core::Task&)>;
@@ -61,6 +69,14 @@ class TaskService {
                       std::optional<std::int64_t> expected_version, const Actor& actor);
   core::Result<core::Task> complete(core::UserId user, core::TaskId id, const Actor& actor);
   core::Result<ReopenOutcome> reopen(core::UserId user, core::TaskId id, const Actor& actor);
+  // Adds a one-off reminder at `until` (which must come after now) to a pending task: the
+  // reminders topic schedules it like any other. conflict "task_not_pending" for a completed one.
+  // `link_id`: a mailed link's id, recorded in the change's transaction; a link used already
+  // changes nothing (conflict "link_used"). complete_once: the same for a completion.
+  core::Result<core::Task> snooze(core::UserId user, core::TaskId id, const SnoozeUntil& until,
+                                  const Actor& actor, const std::optional<std::string>& link_id);
+  core::Result<core::Task> complete_once(core::UserId user, core::TaskId id, const Actor& actor,
+                                         const std::string& link_id);
   // Creates the occurrence `index` of a series from the previous one (title, description,
   // priority, tags, rule; reminders shifted to the new due). Idempotent: when the series already
   // has an occurrence after the previous one (a redelivery, a reopen of a changed next occurrence
@@ -76,7 +92,8 @@ class TaskService {
   core::Result<core::Task> mutate(core::UserId user, core::TaskId id,
                                   std::optional<std::int64_t> expected_version, TaskOp op,
                                   const Actor& actor,
-                                  const std::function<bool(core::Task&, core::Instant)>& change);
+                                  const std::function<bool(core::Task&, core::Instant)>& change,
+                                  const std::optional<std::string>& link_id = std::nullopt);
   core::Status append_events(store::Writer& w, TaskOp op, const std::optional<core::Task>& before,
                              const std::optional<core::Task>& after, const Actor& actor,
                              core::Instant now);

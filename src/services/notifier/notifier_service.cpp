@@ -32,6 +32,7 @@ ReminderEvent to_change(const wire::ReminderScheduled& e) {
   r.title = e.title;
   r.due_at = e.due_at;
   r.remind_at = e.remind_at;
+  r.time_zone = e.time_zone;
   return ReminderChange{std::move(r), true};
 }
 

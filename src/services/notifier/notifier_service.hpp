@@ -29,6 +29,7 @@
 #include "http/router.hpp"
 #include "services/notifier/channel.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
+#include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
 
@@ -49,6 +50,7 @@ struct NotifierSettings {
   http::DestinationSettings destinations;  // where webhooks may go
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
+  EmailSettings email;                     // the email channel (off without an SMTP URL)
 };
 
 // A delivery record as a receipt: {reminder_id, channel, state, attempts, created_at, sent_at,

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "services/notifier/email_channel.hpp"
 #include "wire/topics.hpp"
 
 namespace tickler::services::notifier {
@@ -13,6 +14,8 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
                                                ports.offload, ports.on_events);
   auto& notifier = wired->service;
   notifier.register_routes(ports.router);
+  wired->email.register_routes(ports.router);
+  notifier.add_channel(std::make_unique<EmailChannel>(wired->email));
   wired->scheduler = make_scheduler(ports, wired->firing);
   auto& pager =
       wired->pager.emplace(settings.pager, ports.require_store("the notifier"), *wired->scheduler);

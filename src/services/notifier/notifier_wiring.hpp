@@ -26,7 +26,12 @@ using MakeScheduler = std::function<std::unique_ptr<bus::Scheduler>(const Ports&
 struct WiredNotifier {
   WiredNotifier(NotifierSettings settings, store::Store& store, base::Offload& offload,
                 std::function<void()> on_events)
-      : service(settings, store, offload, std::move(on_events)), firing(service, store) {}
+      : email(settings.email, store, offload),
+        service(settings, store, offload, std::move(on_events)),
+        firing(service, store) {}
+  // /api/me/channels/email, the confirmation links, reminder mails (the service's email
+  // channel sends through it, so it outlives the service).
+  EmailService email;
   NotifierService service;
   JobFiring firing;
   std::optional<SweepBinding> sweep_binding;

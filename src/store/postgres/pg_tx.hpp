@@ -85,6 +85,10 @@ class PgTx final : public Writer {
                                       core::Instant at) override;
   Status set_webhook(const Webhook& hook) override;
   Status delete_webhook(core::UserId user) override;
+  // Users' email channels (pg_tx_email.cpp).
+  Result<std::optional<EmailChannel>> email_channel(core::UserId user) override;
+  Status set_email_channel(const EmailChannel& channel) override;
+  Status delete_email_channel(core::UserId user) override;
   Result<std::int64_t> insert_webhook(const Webhook& hook) override;
   Result<bool> update_webhook(const Webhook& hook) override;
   Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) override;

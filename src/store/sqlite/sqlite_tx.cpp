@@ -27,6 +27,7 @@ constexpr std::initializer_list<const char*> k_delete_user_everywhere{
     "DELETE FROM reminders WHERE user_id = ?1",
     "DELETE FROM notifications WHERE user_id = ?1",
     "DELETE FROM webhooks WHERE user_id = ?1",
+    "DELETE FROM email_channels WHERE user_id = ?1",
     "DELETE FROM audit_log WHERE user_id = ?1",
     "DELETE FROM audit_heads WHERE user_id = ?1",
     "DELETE FROM outbox WHERE user_id = ?1 AND sent_at IS NULL",

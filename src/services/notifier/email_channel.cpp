@@ -1,0 +1,48 @@
+#include "services/notifier/email_channel.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tickler::services::notifier {
+
+core::Result<std::vector<std::string>> EmailChannel::records(store::NotifierReader& reader,
+                                                             const store::ReminderRow& reminder) {
+  std::vector<std::string> out;
+  if (!email_.enabled()) return out;
+  auto c = reader.email_channel(reminder.user_id);
+  if (!c) return c.error();
+  if (*c && (*c)->confirmed) out.emplace_back(kind());
+  return out;
+}
+
+core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader& reader,
+                                                           const AttemptInput& input) {
+  if (!email_.enabled()) return std::optional<Attempt>{};
+  auto c = reader.email_channel(input.reminder.user_id);
+  if (!c) return c.error();
+  if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
+  std::string domain = (*c)->address.substr((*c)->address.find('@') + 1);
+  std::transform(domain.begin(), domain.end(), domain.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return std::optional<Attempt>{
+      Attempt{"mail:" + domain, [this, reminder = input.reminder, address = (*c)->address] {
+                if (auto st = email_.send_reminder(reminder, address); !st) {
+                  return Outcome::retry(st.error().message);
+                }
+                return Outcome::sent();
+              }}};
+}
+
+core::Result<std::vector<boost::json::object>> EmailChannel::describe(store::NotifierReader& reader,
+                                                                      core::UserId user) {
+  std::vector<boost::json::object> out;
+  auto c = reader.email_channel(user);
+  if (!c) return c.error();
+  if (*c) {
+    const char* state = !email_.enabled() ? "off" : (*c)->confirmed ? "on" : "unconfirmed";
+    out.push_back({{"channel", "email"}, {"state", state}, {"address", (*c)->address}});
+  }
+  return out;
+}
+
+}  // namespace tickler::services::notifier
