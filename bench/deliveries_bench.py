@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Issue H1's figure: 10,000 reminders due in one minute for 1,000 users to email + webhook, each
+delivered exactly once per channel, none early, lateness p99 <= 2 s per channel.
+
+One `tickler serve` on loopback; every user signs up, gets an https webhook (a TLS receiver in
+this process, its certificate signed by a CA made here and given to the server with --ca-file)
+and, with email on, an address confirmed through the mailed link (Mailpit: the link is read with
+its HTTP API and POSTed). Then `--tasks` tasks, one reminder each, due evenly over `--window`
+seconds from a start `--lead` seconds ahead (creation has to finish first). Every arrival is
+recorded: a webhook by the receiver's clock on arrival, a mail by Mailpit's `Created` (when it
+stored the message, at the end of SMTP DATA). Per channel: missing, duplicates (the same
+X-Tickler-Delivery key / Message-ID twice), early (before remind_at: a failure), and the
+lateness p50/p99/max against the remind_at this driver asked for. The reminder's own firing
+(`fired_at` in the webhook body, the in-app notice's time) is the baseline: what delivery adds
+is the channel's lateness minus it.
+
+Bounded: it waits at most `--grace` seconds after the last remind_at. Writes
+bench/out/deliveries.json. Exit 0 (1 with BENCH_STRICT=1 when a target is missed, 2 when the
+run is invalid: setup failed or task creation ran into the window).
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime
+import ipaddress
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html import unescape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests" / "api"), str(ROOT / "tests" / "e2e")]
+
+from e2e_support import iso_ms, now_ms  # noqa: E402
+from helpers import describe, signup  # noqa: E402
+from tickler_server import TicklerServer, free_port, tickler_binary  # noqa: E402
+
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
+PUBLIC_URL = "https://tickler.example"  # the mailed links' base; the driver sends them to the server
+
+
+def log(msg: str) -> None:
+    print(f"[deliveries {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else None
+
+
+def make_ca(folder: Path, ips: list[str]) -> tuple[Path, Path, Path]:
+    """A CA and a server certificate for `ips` that it signed: (ca.pem, server.pem, server.key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    valid = (now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=1))
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tickler bench CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(valid[0]).not_valid_after(valid[1])
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    leaf = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench receiver")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(valid[0]).not_valid_after(valid[1])
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    files = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    files[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    files[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    files[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return files
+
+
+class Receivers:
+    """https webhook receivers, one per loopback address in `ips` (each address is a destination
+    host of its own for the server's per-host limit), recording every POST on arrival."""
+
+    def __init__(self, ips: list[str], cert: Path, key: Path):
+        self.arrivals: list[tuple[float, str, bytes]] = []  # (ms, X-Tickler-Delivery, body)
+        self.servers, self.urls = [], []
+        arrivals = self.arrivals
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                arrivals.append((time.time_ns() / 1e6, self.headers.get("X-Tickler-Delivery", ""), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128
+
+        for ip in ips:
+            httpd = Server((ip, 0), Handler)
+            httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            self.servers.append(httpd)
+            self.urls.append(f"https://{ip}:{httpd.server_address[1]}/hooks/tickler")
+
+    def close(self):
+        for httpd in self.servers:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+def mailpit_binary() -> Path:
+    if os.environ.get("MAILPIT"):
+        return Path(os.environ["MAILPIT"])
+    out = subprocess.run([str(ROOT / "tools/mailpit/build.sh")], check=True, capture_output=True, text=True)
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+class Mailpit:
+    """Mailpit on free loopback ports, keeping every message (--max 0)."""
+
+    def __init__(self, workdir: Path):
+        self.smtp_port, self.api_port = free_port(), free_port()
+        self.api = f"http://127.0.0.1:{self.api_port}/api/v1"
+        self.smtp_url = f"smtp://127.0.0.1:{self.smtp_port}"
+        self.log = open(workdir / "mailpit.log", "wb")
+        self.proc = subprocess.Popen([str(mailpit_binary()), "--smtp", f"127.0.0.1:{self.smtp_port}", "--listen",
+                                      f"127.0.0.1:{self.api_port}", "--database", str(workdir / "mailpit.db"),
+                                      "--max", "0", "--smtp-disable-rdns", "--smtp-max-recipients", "10"],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.api + "/messages", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise SystemExit("mailpit did not start")
+
+    def total(self) -> int:
+        return requests.get(self.api + "/messages", params={"limit": 1}, timeout=10).json()["messages_count"]
+
+    def summaries(self) -> list[dict]:
+        out, start = [], 0
+        while True:
+            page = requests.get(self.api + "/messages", params={"start": start, "limit": 1000}, timeout=60).json()
+            out += page.get("messages") or []
+            start += 1000
+            if start >= page["messages_count"]:
+                return out
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
+def loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def parallel(fn, items, threads):
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(fn, items))
+
+
+def confirm_addresses(srv, mp: Mailpit, users, threads: int) -> None:
+    deadline = time.monotonic() + 120
+    while mp.total() < len(users):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {mp.total()} of {len(users)} confirmation mails arrived")
+        time.sleep(0.5)
+
+    def confirm(summary):
+        html = requests.get(f"{mp.api}/message/{summary['ID']}", timeout=30).json()["HTML"]
+        found = {unescape(re.sub(r"<[^>]+>", "", text)).strip(): unescape(href)
+                 for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', html)}
+        url = found["Confirm this address"]
+        resp = requests.post(srv.base_url + url[len(PUBLIC_URL):], timeout=30)
+        assert resp.status_code == 200, describe(resp)
+
+    parallel(confirm, [m for m in mp.summaries() if "Confirm" in m["Subject"]], threads)
+    states = parallel(lambda u: u.api.get("/api/me/channels/email").json()["state"], users, threads)
+    if states.count("confirmed") != len(users):
+        raise SystemExit(f"confirmed: {states.count('confirmed')} of {len(users)}")
+    requests.delete(mp.api + "/messages", timeout=60)
+
+
+def channel_figures(expected: dict[int, int], arrivals: list[tuple[int, float, str]]) -> dict:
+    """expected: task index → remind_at ms; arrivals: (task index, arrival ms, dedupe key)."""
+    seen: dict[str, int] = {}
+    first: dict[int, float] = {}
+    for index, at, key in arrivals:
+        seen[key] = seen.get(key, 0) + 1
+        first[index] = min(at, first.get(index, at))
+    late = [first[i] - expected[i] for i in first if i in expected]
+    buckets = [0, 10, 50, 100, 250, 500, 1000, 2000]
+    histogram = {f"<{hi}ms": sum(1 for v in late if lo <= v < hi) for lo, hi in zip(buckets, buckets[1:])}
+    histogram[">=2000ms"] = sum(1 for v in late if v >= 2000)
+    # Whether delivery keeps up through the window: p99 of the reminders due in each 10 s.
+    start, slices = min(expected.values(), default=0), {}
+    for i in first:
+        if i in expected:
+            slices.setdefault((expected[i] - start) // 10_000, []).append(first[i] - expected[i])
+    return {"expected": len(expected), "received": len(arrivals), "distinct": len(first),
+            "missing": len(set(expected) - set(first)), "duplicates": sum(n - 1 for n in seen.values()),
+            "early": sum(1 for v in late if v < 0), "unknown": len(set(first) - set(expected)),
+            "lateness_ms": {"p50": round(pct(late, 50), 1) if late else None,
+                            "p99": round(pct(late, 99), 1) if late else None,
+                            "max": round(max(late), 1) if late else None},
+            "histogram": histogram,
+            "p99_by_10s_of_remind_at": [round(pct(slices[k], 99), 1) for k in sorted(slices)]}
+
+
+def run(args, tmp: Path) -> dict:
+    ips = [f"127.0.0.{k + 1}" for k in range(args.webhook_hosts)]
+    ca, cert, key = make_ca(tmp / "ca", ips)
+    receivers = Receivers(ips, cert, key)
+    mp = Mailpit(tmp) if args.email else None
+    server_args = ["--allowed-destinations", "127.0.0.0/8", "--ca-file", str(ca), *args.server_args.split()]
+    if mp:
+        server_args += ["--smtp-url", mp.smtp_url, "--smtp-from", "Tickler <tickler@bench.example>",
+                        "--public-url", PUBLIC_URL]
+    srv = TicklerServer(tickler_binary(), tmp / "data", tmp / "server.log", server_args,
+                        env_extra={"TICKLER_LOG_LEVEL": "warn"}).start()
+    try:
+        t = time.monotonic()
+        def new_user(n):
+            user = signup(srv.base_url, email=f"u{n}@bench.example", name=f"User {n}")
+            # Signing up 1,000 users takes minutes: an early user's kept-alive connection would
+            # meet the server's 60 s idle timeout just as it is reused.
+            user.api.close()
+            return user
+
+        users = parallel(new_user, range(args.users), args.threads)
+        log(f"{len(users)} users signed up in {time.monotonic() - t:.1f} s")
+
+        def channels(pair):
+            n, user = pair
+            resp = user.api.put("/api/me/webhook", json={"url": receivers.urls[n % len(ips)]})
+            assert resp.status_code == 200, describe(resp)
+            if mp:
+                resp = user.api.put("/api/me/channels/email", json={"address": f"u{n}@bench.example"})
+                assert resp.status_code == 202, describe(resp)
+
+        t = time.monotonic()
+        parallel(channels, list(enumerate(users)), args.threads)
+        if mp:
+            confirm_addresses(srv, mp, users, args.threads)
+        log(f"webhooks set{', addresses confirmed' if mp else ''} in {time.monotonic() - t:.1f} s")
+
+        start = now_ms() + int(args.lead * 1000)
+        window = int(args.window * 1000)
+        expected = {i: start + i * window // args.tasks for i in range(args.tasks)}
+
+        def create(i):
+            user = users[i % len(users)]
+            resp = user.api.post("/api/tasks", json={"title": f"bench {i}", "reminders": [{"at": iso_ms(expected[i])}]})
+            assert resp.status_code == 201, describe(resp)
+            return resp.json()["id"], i
+
+        t = time.monotonic()
+        task_index = dict(parallel(create, range(args.tasks), args.threads))
+        created_at = now_ms()
+        log(f"{args.tasks} tasks created in {time.monotonic() - t:.1f} s, {(start - created_at) / 1000:.1f} s "
+            f"before the first remind_at")
+        pids = {"tickler": srv.proc.pid, "driver": os.getpid(), **({"mailpit": mp.proc.pid} if mp else {})}
+        while now_ms() < start:
+            time.sleep(0.05)
+        cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        loads, end = [loadavg()], start + window
+        deadline = end + int(args.grace * 1000)
+        want = args.tasks
+        while now_ms() < deadline:
+            time.sleep(1)
+            loads.append(loadavg())
+            if now_ms() > end and len(receivers.arrivals) >= want and (not mp or mp.total() >= want):
+                break
+        elapsed = (now_ms() - start) / 1000
+        cpu = {name: round((cpu_seconds(pid) - cpu0[name]) / elapsed * 100, 1) for name, pid in pids.items()}
+        time.sleep(2)  # late duplicates, if any
+
+        hooks, fired = [], []
+        for at, dkey, body in list(receivers.arrivals):
+            doc = json.loads(body)
+            index = task_index.get(doc.get("task_id"), -1)
+            hooks.append((index, at, dkey))
+            if index in expected and doc.get("fired_at"):
+                fired.append((index, datetime.datetime.fromisoformat(doc["fired_at"].replace("Z", "+00:00"))
+                              .timestamp() * 1000, dkey))
+        result = {"webhook": channel_figures(expected, hooks),
+                  "reminder_fired (baseline)": channel_figures(expected, fired)}
+        if mp:
+            mails = []
+            for m in mp.summaries():
+                found = re.fullmatch(r"Reminder: bench (\d+)", m.get("Subject", ""))
+                created = datetime.datetime.fromisoformat(m["Created"].replace("Z", "+00:00")).timestamp() * 1000
+                mails.append((int(found.group(1)) if found else -1, created, m.get("MessageID", "")))
+            result["email"] = channel_figures(expected, mails)
+        return {"settings": {"users": args.users, "tasks": args.tasks, "window_s": args.window,
+                             "webhook_hosts": args.webhook_hosts, "email": bool(mp),
+                             "binary": str(tickler_binary()), "server_args": server_args,
+                             "cores": os.cpu_count(),
+                             "lead_left_s": round((start - created_at) / 1000, 1)},
+                "channels": result,
+                "load": {"loadavg_1m_start": loads[0], "loadavg_1m_max": max(loads),
+                         "cpu_percent_of_one_core": cpu, "measured_s": round(elapsed, 1)},
+                "valid": created_at < start}
+    finally:
+        srv.stop()
+        receivers.close()
+        if mp:
+            mp.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=10000, help="tasks, one reminder each")
+    parser.add_argument("--window", type=float, default=60, help="seconds the remind_at times spread over")
+    parser.add_argument("--lead", type=float, default=45, help="seconds from the setup's end to the first remind_at")
+    parser.add_argument("--grace", type=float, default=60, help="seconds to wait after the last remind_at")
+    parser.add_argument("--webhook-hosts", type=int, default=1, help="loopback addresses the webhooks spread over")
+    parser.add_argument("--no-email", dest="email", action="store_false", help="webhooks only")
+    parser.add_argument("--threads", type=int, default=8, help="the driver's setup threads")
+    parser.add_argument("--server-args", default="", help="more tickler serve arguments")
+    args = parser.parse_args()
+    # bench/deliveries.sh's timeout sends SIGTERM: unwind, so that the server and Mailpit stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tickler-deliveries-") as tmp:
+        result = run(args, Path(tmp))
+    text = json.dumps(result, indent=2)
+    print(text)
+    (OUT / "deliveries.json").write_text(text + "\n")
+    if not result["valid"]:
+        sys.exit(2)
+    missed = any(c["missing"] or c["duplicates"] or c["early"] or (c["lateness_ms"]["p99"] or 1e9) > 2000
+                 for name, c in result["channels"].items() if "baseline" not in name)
+    sys.exit(1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0)
+
+
+if __name__ == "__main__":
+    main()
