@@ -209,6 +209,16 @@ def wait_until(probe, what: str = "condition", timeout: float = 20.0):
         assert time.monotonic() < deadline, f"timed out waiting for {what}; last value: {value!r}"
         time.sleep(0.02)
 
+def written_history(api, task_id) -> list:
+    """A task's audit history once the auditor wrote its first record (404 until then: the
+    history is written after the change, from its event)."""
+    def items():
+        r = api.get(f"/api/tasks/{task_id}/history")
+        return r.json()["items"] if r.status_code == 200 else None
+
+    return wait_until(items, "the history")
+
+
 def close_code(ws: websocket.WebSocket, timeout: float = 10) -> int | None:
     """Reads until the server's close frame; its code (None when the connection just ended)."""
     ws.settimeout(timeout)

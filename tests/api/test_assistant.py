@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from helpers import assert_error, create_task, describe, signup, wait_until
+from helpers import assert_error, create_task, describe, signup, written_history
 
 JSON = {"Accept": "application/json"}
 UTC = dt.timezone.utc
@@ -228,8 +228,7 @@ def test_undo_reverts_the_last_action_of_each_kind(api):
 
 def test_the_audit_trail_names_the_assistant(api):
     card = cards(chat(api, "add check the audit"), "added")[0]
-    history = wait_until(lambda: api.get(f"/api/tasks/{card['id']}/history").json()["items"],
-                         "the history")
+    history = written_history(api, card["id"])
     assert history[0]["actor"] == "assistant (built-in)"
 
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from helpers import create_task, describe, signup, unique_word, wait_until
+from helpers import create_task, describe, signup, unique_word, written_history
 from mcp_support import RawMcp
 from model_support import MODEL, ScriptedModel, calls, say
 from tickler_server import TicklerServer, free_port, server_env
@@ -99,7 +99,7 @@ def test_a_tool_call_then_an_answer_acts_as_the_user_with_the_models_name(api, m
     [result] = tool_results(model.requests[1])
     assert result["tool_call_id"] == "call_0_add_task"
     assert json.loads(result["content"])["title"] == title
-    history = wait_until(lambda: api.get(f"/api/tasks/{card['id']}/history").json()["items"], "the history")
+    history = written_history(api, card["id"])
     assert history[0]["actor"] == f"assistant ({MODEL})"
 
 

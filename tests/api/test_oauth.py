@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from helpers import Api, assert_error, describe, signup, wait_until
+from helpers import assert_error, describe, signup, written_history
 from oauth_support import (REDIRECT, SCOPES, Browser, MemoryStorage, answer, assert_oauth_error,
                            code_for, exchange, mcp_initialize, pkce, refresh, register,
                            start_authorization, token)
@@ -326,8 +326,7 @@ def test_the_sdk_oauth_client_provider_end_to_end(server, make_user, mcp_served)
     first = storage.tokens
     assert first.access_token.startswith("tkl_oat_") and first.refresh_token
     # The audit trail names the client.
-    history = wait_until(lambda: person.api.get(f"/api/tasks/{created['id']}/history").json()["items"],
-                         "the history")
+    history = written_history(person.api, created["id"])
     assert history[0]["actor"] == "mcp:SDK Test Client"
 
     # The access token expires (as the provider sees it): it refreshes, rotating the refresh token.

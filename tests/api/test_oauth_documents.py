@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import describe, wait_until
+from helpers import describe, written_history
 from oauth_support import REDIRECT, Browser, MemoryStorage, pkce, query_of
 
 
@@ -98,8 +98,7 @@ def test_the_sdk_connects_with_a_client_id_metadata_document(server_factory, doc
     assert view["client_name"] == "Doc Client" and view["metadata_document"] is True
     grants = person.api.get("/api/oauth/grants").json()["items"]
     assert [g["client_id"] for g in grants] == [url]
-    history = wait_until(lambda: person.api.get(f"/api/tasks/{task['id']}/history").json()["items"],
-                         "the history")
+    history = written_history(person.api, task["id"])
     assert history[0]["actor"] == "mcp:Doc Client"
 
 
