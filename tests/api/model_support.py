@@ -6,10 +6,13 @@ answers from a script. A request with "stream": true is answered as the API stre
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tickler_server import TicklerServer
 
 MODEL = "scripted-model"
 ROLES = {"system", "user", "assistant", "tool"}
@@ -179,6 +182,12 @@ class ScriptedModel:
             p.append(f"tool calls without their result: {sorted(open_calls)}")
         return p
 
+    def reset(self):
+        """Forgets the script and everything seen: a fresh model for the next test."""
+        with self.lock:
+            for kept in (self.script, self.requests, self.headers, self.errors, self.sent):
+                kept.clear()
+
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
@@ -212,3 +221,16 @@ def calls(*each):
         {"id": f"call_{i}_{name}", "type": "function",
          "function": {"name": name, "arguments": args if isinstance(args, str) else json.dumps(args)}}
         for i, (name, args) in enumerate(each)]}
+
+
+@contextlib.contextmanager
+def tickler_with_model(tickler_bin, root, model: ScriptedModel, flags: list[str], env=None):
+    """`tickler serve` under root pointed at the scripted model (--llm-url, --llm-model and
+    flags), stopped on exit."""
+    srv = TicklerServer(tickler_bin, root / "data", root / "server.log",
+                        ["--llm-url", model.url, "--llm-model", MODEL, *flags], env or {})
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -15,8 +15,8 @@ import pytest
 
 from helpers import create_task, describe, signup, unique_word, written_history
 from mcp_support import RawMcp
-from model_support import MODEL, ScriptedModel, calls, say
-from tickler_server import TicklerServer, free_port, server_env
+from model_support import MODEL, ScriptedModel, calls, say, tickler_with_model
+from tickler_server import free_port, server_env
 
 JSON = {"Accept": "application/json"}
 KEY = "sk-test-" + "k3y" * 8  # must reach the model as a Bearer token and never the log
@@ -31,22 +31,15 @@ def model():
 
 @pytest.fixture(scope="module")
 def llm_server(tickler_bin, tmp_path_factory, model):
-    root = tmp_path_factory.mktemp("llm-server")
-    srv = TicklerServer(tickler_bin, root / "data", root / "server.log",
-                        ["--llm-url", model.url, "--llm-model", MODEL, "--llm-timeout", "1",
-                         "--llm-max-steps", "4", "--log-level", "debug"],
-                        {"TICKLER_LLM_API_KEY": KEY})
-    srv.start()
-    yield srv
-    srv.stop()
+    with tickler_with_model(tickler_bin, tmp_path_factory.mktemp("llm-server"), model,
+                            ["--llm-timeout", "1", "--llm-max-steps", "4", "--log-level", "debug"],
+                            {"TICKLER_LLM_API_KEY": KEY}) as srv:
+        yield srv
 
 
 @pytest.fixture
 def api(llm_server, model):
-    model.script.clear()
-    model.requests.clear()
-    model.headers.clear()
-    model.errors.clear()
+    model.reset()
     yield signup(llm_server.base_url).api
     assert model.errors == [], model.errors
     assert model.script == [], "the script was not used up"

@@ -15,8 +15,7 @@ import time
 import pytest
 
 from helpers import describe, signup, unique_word, wait_until
-from model_support import MODEL, ScriptedModel, calls, say, stream_deltas
-from tickler_server import TicklerServer
+from model_support import ScriptedModel, calls, say, stream_deltas, tickler_with_model
 
 
 @pytest.fixture(scope="module")
@@ -28,21 +27,14 @@ def model():
 
 @pytest.fixture(scope="module")
 def llm_server(tickler_bin, tmp_path_factory, model):
-    root = tmp_path_factory.mktemp("llm-stream-server")
-    srv = TicklerServer(tickler_bin, root / "data", root / "server.log",
-                        ["--llm-url", model.url, "--llm-model", MODEL, "--llm-timeout", "10",
-                         "--llm-queue-wait", "1"])
-    srv.start()
-    yield srv
-    srv.stop()
+    with tickler_with_model(tickler_bin, tmp_path_factory.mktemp("llm-stream-server"), model,
+                            ["--llm-timeout", "10", "--llm-queue-wait", "1"]) as srv:
+        yield srv
 
 
 @pytest.fixture
 def api(llm_server, model):
-    model.script.clear()
-    model.requests.clear()
-    model.sent.clear()
-    model.errors.clear()
+    model.reset()
     yield signup(llm_server.base_url).api
     assert model.errors == [], model.errors
 
