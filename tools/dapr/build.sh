@@ -9,30 +9,9 @@
 # Progress goes to stderr. The first build takes a long time (see README.md).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-force=0
-case "${1:-}" in
-  --force) force=1 ;;
-  "") ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
-
-log() { echo "tools/dapr: $*" >&2; }
-
-command -v go >/dev/null || { log "go is not on PATH"; exit 1; }
-cd "$here"
-
-# The pin lives in go.mod only. `go mod edit` parses it without the network or module cache,
-# so the fast path below works offline.
-version="$(go mod edit -json | awk '
-  /^\t"Require": \[/ { in_require = 1; next }
-  in_require && /^\t\]/ { exit }
-  in_require && /"Path": "github.com\/dapr\/dapr"/ { found = 1; next }
-  found && /"Version":/ { gsub(/[",]/, "", $2); print $2; exit }')"
-[[ "$version" == v* ]] || { log "cannot read the github.com/dapr/dapr pin from go.mod (got '$version')"; exit 1; }
-
-cache_root="${TICKLER_TOOLS_CACHE:-$HOME/.cache/tickler-tools}"
-out="$cache_root/dapr-$version"
+# shellcheck source=../lib/go_tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go_tool.sh"
+go_tool_start dapr github.com/dapr/dapr "$@"
 
 have_both() { [[ -x "$out/daprd" && -x "$out/scheduler" ]]; }
 
@@ -41,10 +20,7 @@ if (( ! force )) && have_both; then
   exit 0
 fi
 
-mkdir -p "$cache_root"
-# Test scripts may call this concurrently; one builds, the others wait and reuse.
-exec 9>"$cache_root/.dapr-$version.lock"
-flock 9
+go_tool_lock
 if (( ! force )) && have_both; then
   echo "$out"
   exit 0

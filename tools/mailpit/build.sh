@@ -9,39 +9,16 @@
 # Progress goes to stderr.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-force=0
-case "${1:-}" in
-  --force) force=1 ;;
-  "") ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
-
-log() { echo "tools/mailpit: $*" >&2; }
-
-command -v go >/dev/null || { log "go is not on PATH"; exit 1; }
-cd "$here"
-
-# The pin lives in go.mod only; `go mod edit` reads it without the network.
-version="$(go mod edit -json | awk '
-  /^\t"Require": \[/ { in_require = 1; next }
-  in_require && /^\t\]/ { exit }
-  in_require && /"Path": "github.com\/axllent\/mailpit"/ { found = 1; next }
-  found && /"Version":/ { gsub(/[",]/, "", $2); print $2; exit }')"
-[[ "$version" == v* ]] || { log "cannot read the github.com/axllent/mailpit pin from go.mod (got '$version')"; exit 1; }
-
-cache_root="${TICKLER_TOOLS_CACHE:-$HOME/.cache/tickler-tools}"
-out="$cache_root/mailpit-$version"
+# shellcheck source=../lib/go_tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go_tool.sh"
+go_tool_start mailpit github.com/axllent/mailpit "$@"
 
 if (( ! force )) && [[ -x "$out/mailpit" ]]; then
   echo "$out/mailpit"
   exit 0
 fi
 
-mkdir -p "$cache_root"
-# Test fixtures may call this concurrently; one builds, the others wait and reuse.
-exec 9>"$cache_root/.mailpit-$version.lock"
-flock 9
+go_tool_lock
 if (( ! force )) && [[ -x "$out/mailpit" ]]; then
   echo "$out/mailpit"
   exit 0
