@@ -25,6 +25,34 @@ core::Result<http::FetchResponse> post(const std::string& url, const std::string
 
 namespace net = boost::asio;
 
+// What every model call sends: JSON, the operator's key as a Bearer token when there is one.
+http::FetchHeaders model_headers(const std::string& api_key) {
+  http::FetchHeaders headers{{"Content-Type", "application/json"}};
+  if (!api_key.empty()) headers.emplace_back("Authorization", "Bearer " + api_key);
+  return headers;
+}
+
+http::FetchSettings model_fetch(std::chrono::milliseconds timeout, std::size_t answer_bytes,
+                                const std::string& ca_file) {
+  http::FetchSettings settings;
+  settings.timeout = timeout;
+  settings.max_bytes = answer_bytes;
+  settings.ca_file = ca_file;
+  return settings;
+}
+
+// A non-2xx answer: logged, and the error the turn reports (code name model_error).
+core::Error model_status_error(unsigned status, std::int64_t ms) {
+  base::log_json(spdlog::level::warn, "the language model answered with an error",
+                 {{"status", status}, {"ms", ms}});
+  auto error =
+      core::make_error(core::Errc::unavailable,
+                       "the language model answered with HTTP status " + std::to_string(status),
+                       {{"status", static_cast<std::int64_t>(status)}});
+  error.code_name = "model_error";
+  return error;
+}
+
 // The pieces of a streamed answer on their way from the transfer's thread to the turn's
 // executor, and the answer's end. The transfer waits while the turn is behind by more than
 // k_behind bytes (the reader's back-pressure reaches the model's connection). The turn's timer
@@ -136,14 +164,7 @@ core::Result<ModelMessage> read_streamed(const std::string& endpoint, const std:
     return answer.error();
   }
   if (answer->status < 200 || answer->status > 299) {
-    base::log_json(spdlog::level::warn, "the language model answered with an error",
-                   {{"status", answer->status}, {"ms", ms}});
-    auto error = core::make_error(
-        core::Errc::unavailable,
-        "the language model answered with HTTP status " + std::to_string(answer->status),
-        {{"status", static_cast<std::int64_t>(answer->status)}});
-    error.code_name = "model_error";
-    return error;
+    return model_status_error(answer->status, ms);
   }
   auto message = event_stream ? parser.finish(on_text) : parse_completion(answer->body);
   if (!message) {
@@ -198,12 +219,8 @@ LlmClient::LlmClient(const LlmSettings& settings)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 boost::asio::awaitable<core::Result<std::string>> LlmClient::complete(
     const std::string& request, std::chrono::milliseconds timeout) {
-  http::FetchHeaders headers{{"Content-Type", "application/json"}};
-  if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
-  http::FetchSettings settings;
-  settings.timeout = timeout;
-  settings.max_bytes = answer_bytes_;
-  settings.ca_file = ca_file_;
+  const auto headers = model_headers(api_key_);
+  const auto settings = model_fetch(timeout, answer_bytes_, ca_file_);
   const auto started = std::chrono::steady_clock::now();
   auto answer = co_await pool_.call(&post, endpoint_, request, headers, settings);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -215,14 +232,7 @@ boost::asio::awaitable<core::Result<std::string>> LlmClient::complete(
     co_return answer.error();
   }
   if (answer->status < 200 || answer->status > 299) {
-    base::log_json(spdlog::level::warn, "the language model answered with an error",
-                   {{"status", answer->status}, {"ms", ms}});
-    auto error = core::make_error(
-        core::Errc::unavailable,
-        "the language model answered with HTTP status " + std::to_string(answer->status),
-        {{"status", static_cast<std::int64_t>(answer->status)}});
-    error.code_name = "model_error";
-    co_return error;
+    co_return model_status_error(answer->status, ms);
   }
   base::log_json(spdlog::level::debug, "the language model answered",
                  {{"status", answer->status}, {"ms", ms}});
@@ -231,12 +241,8 @@ boost::asio::awaitable<core::Result<std::string>> LlmClient::complete(
 
 boost::asio::awaitable<core::Result<ModelMessage>> LlmClient::stream(
     const std::string& request, std::chrono::milliseconds timeout, ReplyStream* out) {
-  http::FetchHeaders headers{{"Content-Type", "application/json"}};
-  if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
-  http::FetchSettings settings;
-  settings.timeout = timeout;
-  settings.max_bytes = answer_bytes_;
-  settings.ca_file = ca_file_;
+  const auto headers = model_headers(api_key_);
+  const auto settings = model_fetch(timeout, answer_bytes_, ca_file_);
   const auto ex = co_await net::this_coro::executor;
   auto queue = std::make_shared<PieceQueue>(ex);
   net::steady_timer wake{ex};
