@@ -15,9 +15,12 @@ import {
   reopenTask,
   updateTask,
 } from '../api/endpoints';
+import { snoozeTask } from '../api/channels';
 import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
-import { userTimeZone } from '../lib/dates';
+import { formatDue, userTimeZone } from '../lib/dates';
 import { fromLive } from '../lib/live';
+import type { SnoozeChoice } from '../lib/snooze';
+import { onOpenTaskMessage, takeTaskParam } from '../lib/openLink';
 import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
 import { initialList, listReducer, visibleItems } from '../state/taskList';
 import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
@@ -207,6 +210,32 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
     }
   };
 
+  // The "Open" link of a reminder (mail, push, ntfy) is /?task=<id>: open that task, wherever
+  // it is (another page of the list, filtered out), and select it. The service worker asks an
+  // open tab to do the same for a clicked notification.
+  useEffect(() => {
+    const id = takeTaskParam();
+    if (id !== null) {
+      setSelectedId(id);
+      void openTask(id);
+    }
+    return onOpenTaskMessage((taskId) => {
+      if (window.location.pathname === SETTINGS_PATH) window.history.pushState(null, '', '/');
+      setPage('tasks');
+      setSelectedId(taskId);
+      void openTask(taskId);
+    });
+  }, []);
+
+  const snooze = async (task: Task, choice: SnoozeChoice) => {
+    try {
+      dispatch({ type: 'upsert', task: await snoozeTask(task.id, choice.until), force: true });
+      toast({ text: `Snoozed “${task.title}” until ${formatDue(choice.until, task.time_zone || zone)}.` }, 5000);
+    } catch (e) {
+      toast({ text: `Could not snooze “${task.title}”: ${message(e)}`, kind: 'error' });
+    }
+  };
+
   const readNotification = (n: AppNotification) => {
     setNotifications((ns) => ns.map((x) => (x.id === n.id ? { ...x, read_at: new Date().toISOString() } : x)));
     markNotificationRead(n.id).catch(() => refreshNotifications());
@@ -309,6 +338,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
               }}
               onHistory={(t) => setHistoryOf(t)}
               onDelete={remove}
+              onSnooze={(t, c) => void snooze(t, c)}
             />
           </>
         )}
