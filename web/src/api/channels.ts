@@ -1,6 +1,6 @@
 // The notification channels' routes (docs/api.md, docs/notifications.md): webhooks, email, Web
 // Push subscriptions, ntfy, the per-user preferences, "send a test", a task's override, snooze.
-import { api } from './client';
+import { api, ApiError } from './client';
 import type { Task } from './types';
 
 export type WebhookEvent = 'reminder.fired' | 'task.created' | 'task.updated' | 'task.completed' | 'task.deleted';
@@ -165,11 +165,18 @@ export function snoozeTask(id: number, until: string): Promise<Task> {
   return api.request(`/api/tasks/${id}/snooze`, { method: 'POST', body: { until } });
 }
 
+// A 404 of a route this server does not have (an older server, or a part not built yet), as
+// opposed to a 404 of a record that is not there.
+export function isMissingRoute(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 404 && e.code === 'not_found' && e.message === 'no such route';
+}
+
+// null for a record that is not there; a missing route stays an error.
 async function orNullOn404<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p;
   } catch (e) {
-    if (e && typeof e === 'object' && 'status' in e && e.status === 404) return null;
+    if (e instanceof ApiError && e.status === 404 && !isMissingRoute(e)) return null;
     throw e;
   }
 }
