@@ -65,7 +65,7 @@ export function EmailChannel() {
   };
 
   const form = (
-    <form className="token-form" onSubmit={submit} aria-label="Email address for reminders" noValidate>
+    <form className="token-form" onSubmit={submit} aria-label="Reminder mail" noValidate>
       <label className="block">
         Email address
         <input type="email" value={address} autoComplete="email" onChange={(e) => setAddress(e.target.value)} aria-invalid={error ? true : undefined} />
