@@ -214,7 +214,8 @@ describe('notification channels in settings', { timeout: 240000 }, () => {
       t.skip('GET /api/me/channels/ntfy answers 404 "no such route" on this server');
       return;
     }
-    const ntfyServer = `http://127.0.0.1:${receiver.address().port}`;
+    // https, no path (the route's rule); saving does not connect, a test would.
+    const ntfyServer = `https://127.0.0.1:${receiver.address().port}`;
     const context = await signedInContext(browser, me);
     const page = await context.newPage();
     try {

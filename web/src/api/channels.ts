@@ -65,8 +65,9 @@ export interface ChannelTestResult {
   error?: string;
 }
 
+// channels null (or absent): the channels the user's settings give the task's priority.
 export interface NotificationOverride {
-  channels?: ChannelKind[];
+  channels?: ChannelKind[] | null;
   quiet_hours: 'respect' | 'ignore';
 }
 

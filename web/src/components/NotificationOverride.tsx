@@ -62,7 +62,7 @@ export function NotificationOverride({ taskId }: { taskId: number }) {
       if (mode === 'default') await deleteOverride(taskId).catch((e: unknown) => {
         if (!(e instanceof Error && 'status' in e && e.status === 404 && !isMissingRoute(e))) throw e;
       });
-      else await putOverride(taskId, channels ? { channels, quiet_hours: quiet } : { quiet_hours: quiet });
+      else await putOverride(taskId, { channels, quiet_hours: quiet });
       setStatus({ ok: true, text: mode === 'default' ? 'This task follows your settings.' : 'This task’s notification rule is saved.' });
     } catch (e) {
       setStatus({ ok: false, text: plainError(e, 'Could not save this task’s notification rule.') });

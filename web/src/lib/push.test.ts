@@ -70,6 +70,8 @@ describe('enabling push', () => {
   it('says why when the server has no push, or the browser refuses to subscribe', async () => {
     const missing = server({ vapidKey: vi.fn(async () => Promise.reject(new ApiError(404, 'not_found', 'no such route'))) });
     expect(await failure(enablePush(env().env, missing, ''))).toBe('This server does not offer push yet.');
+    const unset = server({ vapidKey: vi.fn(async () => Promise.reject(new ApiError(503, 'push_not_configured', 'no VAPID key'))) });
+    expect(await failure(enablePush(env().env, unset, ''))).toMatch(/^Push is not set up on this server/);
     const { env: e, pushManager } = env();
     pushManager.subscribe.mockRejectedValueOnce(new DOMException('Registration failed - push service error', 'AbortError'));
     expect(await failure(enablePush(e, server(), ''))).toBe('The browser refused to subscribe to push: Registration failed - push service error.');

@@ -2,6 +2,7 @@
 // subscription with the server's VAPID key, and its record on the server. Every way this can
 // fail ends in a PushFailure with the reason in plain words: nothing fails without a word.
 import type { PushSubscriptionRecord } from '../api/channels';
+import { ApiError } from '../api/client';
 import { isMissingRoute } from '../api/channels';
 import { plainError } from './errors';
 
@@ -71,7 +72,9 @@ export async function enablePush(env: PushEnv, server: PushServer, userAgent: st
   try {
     key = await server.vapidKey();
   } catch (e) {
-    throw new PushFailure(isMissingRoute(e) ? 'This server does not offer push yet.' : plainError(e, 'Could not get the server’s push key.'));
+    if (isMissingRoute(e)) throw new PushFailure('This server does not offer push yet.');
+    if (e instanceof ApiError && e.code === 'push_not_configured') throw new PushFailure('Push is not set up on this server (it has no VAPID key).');
+    throw new PushFailure(plainError(e, 'Could not get the server’s push key.'));
   }
   const applicationServerKey = base64UrlToBytes(key);
 

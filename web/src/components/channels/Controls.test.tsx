@@ -166,9 +166,10 @@ describe('A task’s notification override', () => {
   });
 
   it('shows an existing override, and a server without overrides', async () => {
-    fakeApi({ 'GET /api/tasks/5/notification-override': [200, { quiet_hours: 'ignore' }] });
+    fakeApi({ 'GET /api/tasks/5/notification-override': [200, { task_id: 5, channels: null, quiet_hours: 'ignore' }] });
     const { unmount } = render(<NotificationOverride taskId={5} />);
     await waitFor(() => expect((screen.getByLabelText('Choose for this task') as HTMLInputElement).checked).toBe(true));
+    expect((screen.getByLabelText('Every channel my settings allow') as HTMLInputElement).checked).toBe(true);
     expect((screen.getByLabelText('Quiet hours') as HTMLSelectElement).value).toBe('ignore');
     unmount();
     vi.unstubAllGlobals();

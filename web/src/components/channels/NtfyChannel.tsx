@@ -40,8 +40,8 @@ export function NtfyChannel() {
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    if (!/^https?:\/\/\S+$/.test(server.trim())) {
-      setError('Enter the ntfy server’s address, like https://ntfy.sh');
+    if (!/^https:\/\/\S+$/.test(server.trim())) {
+      setError('Enter the ntfy server’s https address, like https://ntfy.sh');
       return;
     }
     if (!topic.trim()) {
