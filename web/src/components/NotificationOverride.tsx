@@ -11,9 +11,8 @@ import {
   type ChannelKind,
   type NotificationOverride as Override,
 } from '../api/channels';
-import { NOT_ON_THIS_SERVER } from '../lib/channelText';
+import { KIND_TEXT, NOT_ON_THIS_SERVER } from '../lib/channelText';
 import { plainError } from '../lib/errors';
-import { KIND_TEXT } from './channels/NotificationPrefs';
 
 type Mode = 'default' | 'custom';
 

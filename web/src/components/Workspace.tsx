@@ -35,7 +35,7 @@ import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { NotificationCenter } from './NotificationCenter';
 import { QuickAdd } from './QuickAdd';
-import { SettingsPage } from './SettingsPage';
+import { SettingsLoader } from './SettingsLoader';
 import { TaskEditor } from './TaskEditor';
 import { TaskList } from './TaskList';
 import { Toasts } from './Toasts';
@@ -310,7 +310,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       )}
       <main id="main" tabIndex={-1}>
         {page === 'settings' ? (
-          <SettingsPage onBack={() => go('tasks')} />
+          <SettingsLoader onBack={() => go('tasks')} />
         ) : (
           <>
             <QuickAdd ref={quickRef} zone={zone} onAdd={addQuick} />

@@ -1,7 +1,7 @@
 // Channel words the settings page shows: the outcome of "Send a test", a browser's short name
 // for its push subscription, and what a refused or missing route means.
 import { ApiError } from '../api/client';
-import { isMissingRoute, type ChannelTestResult } from '../api/channels';
+import { isMissingRoute, type ChannelKind, type ChannelTestResult } from '../api/channels';
 import { plainError } from './errors';
 
 export function testOutcomeText(r: ChannelTestResult): string {
@@ -16,6 +16,8 @@ export function testErrorText(e: unknown): string {
   if (e instanceof ApiError && e.status === 429) return 'Only 5 tests a minute. Wait a moment and try again.';
   return plainError(e, 'Could not send the test.');
 }
+
+export const KIND_TEXT: Record<ChannelKind, string> = { email: 'Email', webhook: 'Webhooks', push: 'Push', ntfy: 'ntfy' };
 
 // What a section says when its routes are missing on this server.
 export const NOT_ON_THIS_SERVER = 'This server does not offer this yet.';

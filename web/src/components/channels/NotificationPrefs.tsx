@@ -10,11 +10,10 @@ import {
   type NotificationSettings,
   type PriorityName,
 } from '../../api/channels';
-import { NOT_ON_THIS_SERVER } from '../../lib/channelText';
+import { KIND_TEXT, NOT_ON_THIS_SERVER } from '../../lib/channelText';
 import { allTimeZones } from '../../lib/dates';
 import { plainError } from '../../lib/errors';
 
-export const KIND_TEXT: Record<ChannelKind, string> = { email: 'Email', webhook: 'Webhooks', push: 'Push', ntfy: 'ntfy' };
 const PRIORITIES: [PriorityName, string][] = [
   ['high', 'High'],
   ['medium', 'Medium'],
