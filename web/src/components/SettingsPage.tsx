@@ -13,6 +13,18 @@ import { NtfyChannel } from './channels/NtfyChannel';
 import { PushChannel } from './channels/PushChannel';
 import { Webhooks } from './channels/Webhooks';
 
+// The page's sections, linked from its top (a long page on a phone).
+const SECTIONS: [string, string][] = [
+  ['settings-email', 'Email'],
+  ['settings-push', 'Push'],
+  ['settings-ntfy', 'ntfy'],
+  ['settings-webhooks', 'Webhooks'],
+  ['settings-when', 'When and where'],
+  ['settings-tokens', 'API tokens'],
+  ['settings-ai', 'AI clients'],
+  ['settings-apps', 'Connected apps'],
+];
+
 interface Props {
   onBack: () => void;
 }
@@ -31,14 +43,37 @@ export function SettingsPage({ onBack }: Props) {
           ← Back to tasks
         </button>
       </div>
-      <EmailChannel />
-      <PushChannel />
-      <NtfyChannel />
-      <Webhooks />
-      <NotificationPrefs />
-      <ApiTokens onFresh={setFresh} />
-      <ConnectAiClient token={fresh?.token ?? null} />
-      <ConnectedApps />
+      <nav className="settings-nav" aria-label="Settings sections">
+        {SECTIONS.map(([id, label]) => (
+          <a key={id} href={`#${id}`}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <div id="settings-email" className="settings-anchor">
+        <EmailChannel />
+      </div>
+      <div id="settings-push" className="settings-anchor">
+        <PushChannel />
+      </div>
+      <div id="settings-ntfy" className="settings-anchor">
+        <NtfyChannel />
+      </div>
+      <div id="settings-webhooks" className="settings-anchor">
+        <Webhooks />
+      </div>
+      <div id="settings-when" className="settings-anchor">
+        <NotificationPrefs />
+      </div>
+      <div id="settings-tokens" className="settings-anchor">
+        <ApiTokens onFresh={setFresh} />
+      </div>
+      <div id="settings-ai" className="settings-anchor">
+        <ConnectAiClient token={fresh?.token ?? null} />
+      </div>
+      <div id="settings-apps" className="settings-anchor">
+        <ConnectedApps />
+      </div>
     </div>
   );
 }
