@@ -15,12 +15,13 @@ import {
   reopenTask,
   updateTask,
 } from '../api/endpoints';
-import { snoozeTask } from '../api/channels';
+import { deletePushSubscription, listPushSubscriptions, snoozeTask } from '../api/channels';
 import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
 import { formatDue, userTimeZone } from '../lib/dates';
 import { fromLive } from '../lib/live';
 import type { SnoozeChoice } from '../lib/snooze';
 import { onOpenTaskMessage, takeTaskParam } from '../lib/openLink';
+import { existingSubscription, forgetThisBrowser } from '../lib/push';
 import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
 import { initialList, listReducer, visibleItems } from '../state/taskList';
 import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
@@ -295,7 +296,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         onSettings={() => go('settings')}
         onLogout={() => {
           flushDeletes();
-          onLogout();
+          void forgetThisBrowser(existingSubscription, { list: listPushSubscriptions, remove: deletePushSubscription }).finally(onLogout);
         }}
       />
       {!online && (

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
-import { BLOCKED, base64UrlToBytes, enablePush, PushFailure, type PushEnv, type SubscriptionLike } from './push';
+import { BLOCKED, base64UrlToBytes, enablePush, forgetThisBrowser, PushFailure, type PushEnv, type SubscriptionLike } from './push';
 
 const KEY = 'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U';
 
@@ -98,5 +98,29 @@ describe('enabling push', () => {
     await enablePush(b.env, server(), '');
     expect(other.unsubscribe).toHaveBeenCalled();
     expect(b.pushManager.subscribe).toHaveBeenCalled();
+  });
+});
+
+describe('logging out', () => {
+  it('removes this browser’s subscription from the account and unsubscribes it', async () => {
+    const sub = subscription();
+    const remove = vi.fn(async () => undefined);
+    const list = vi.fn(async () => [
+      { id: 1, endpoint: 'https://push.example/other', user_agent: null, created_at: 'x' },
+      { id: 2, endpoint: 'https://push.example/abc', user_agent: null, created_at: 'x' },
+    ]);
+    await forgetThisBrowser(async () => sub, { list, remove });
+    expect(remove).toHaveBeenCalledWith(2);
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect(sub.unsubscribe).toHaveBeenCalled();
+  });
+
+  it('asks nothing without a subscription, and never holds the log-out for long', async () => {
+    const list = vi.fn(async () => []);
+    await forgetThisBrowser(async () => null, { list, remove: vi.fn() });
+    expect(list).not.toHaveBeenCalled();
+    const start = Date.now();
+    await forgetThisBrowser(async () => subscription(), { list: () => new Promise(() => undefined), remove: vi.fn() }, 50);
+    expect(Date.now() - start).toBeLessThan(1000);
   });
 });

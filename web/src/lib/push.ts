@@ -143,6 +143,31 @@ export function browserPushEnv(): PushEnv {
   };
 }
 
+// On logging out: this browser's push subscription is removed from the account and unsubscribed,
+// so a shared computer shows no more reminders of the user who left. Best effort, bounded in
+// time: logging out never waits on it for long, and nothing is asked of a browser without one.
+export async function forgetThisBrowser(
+  subscription: () => Promise<SubscriptionLike | null>,
+  server: { list: () => Promise<PushSubscriptionRecord[]>; remove: (id: number) => Promise<void> },
+  ms = 3000,
+): Promise<void> {
+  const work = (async () => {
+    const sub = await subscription();
+    if (!sub) return;
+    const mine = (await server.list()).find((s) => s.endpoint === sub.endpoint);
+    if (mine) await server.remove(mine.id);
+    await sub.unsubscribe();
+  })();
+  await withTimeout(work, ms, 'timed out').catch(() => undefined);
+}
+
+// This browser's subscription, without waiting for a service worker that may never come.
+export async function existingSubscription(): Promise<SubscriptionLike | null> {
+  if (typeof navigator === 'undefined' || !navigator.serviceWorker) return null;
+  const reg = await navigator.serviceWorker.getRegistration();
+  return ((await reg?.pushManager?.getSubscription()) as SubscriptionLike | null | undefined) ?? null;
+}
+
 // This browser's push subscription endpoint, if it has one (to mark it in the list).
 export async function currentEndpoint(env: PushEnv): Promise<string | null> {
   if (!env.supported) return null;
