@@ -25,8 +25,8 @@ fi
 
 # Rebuild only when a source is newer than the last build.
 out=build/web/index.html
-if [ -f "$out" ] && [ -z "$(find web/src web/public web/index.html web/package.json web/tsconfig.json \
-    web/vite.config.ts web/scripts "$stamp" -newer "$out" -print -quit)" ]; then
+if [ -f "$out" ] && [ -z "$(find web/src web/public web/icons web/index.html web/package.json web/tsconfig.json \
+    web/vite.config.ts web/vite.sw.config.ts web/scripts "$stamp" -newer "$out" -print -quit)" ]; then
   echo "web: build/web is up to date"
   exit 0
 fi

@@ -83,6 +83,29 @@ export function launchBrowser() {
   });
 }
 
+// A browser with a profile on disk (not incognito, as launch()'s contexts are): Chromium checks
+// whether an app is installable only there. Signed in as `session`; close() removes the profile.
+export async function persistentSignedInContext(session, options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'tickler-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 30000,
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  });
+  await context.addInitScript((s) => {
+    if (!localStorage.getItem('tickler.session')) localStorage.setItem('tickler.session', JSON.stringify(s));
+  }, { token: session.token, user: session.user });
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return context;
+}
+
 // A server and a browser for one describe block; the server stops if the browser cannot start.
 export async function startServerAndBrowser() {
   const server = await startServer();

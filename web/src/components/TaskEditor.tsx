@@ -11,6 +11,7 @@ import { allTimeZones } from '../lib/dates';
 import { plainError } from '../lib/errors';
 import { draftFromTask, draftProblems, draftToInput, emptyDraft, type Draft } from '../lib/taskDraft';
 import { Dialog } from './Dialog';
+import { NotificationOverride } from './NotificationOverride';
 import { RecurrenceEditor } from './RecurrenceEditor';
 import { RemindersEditor } from './RemindersEditor';
 import { TagInput } from './TagInput';
@@ -205,6 +206,7 @@ export function TaskEditor({ task, zone, knownTags, onSave, onClose }: Props) {
         <RecurrenceEditor draft={draft} onChange={patch} error={errors['recurrence']} />
         </div>
         </div>
+        {task && <NotificationOverride taskId={task.id} />}
         {confirming && (
           <div className="notice confirm-discard" role="alert">
             <p>You have unsaved changes. Discard them?</p>

@@ -2,6 +2,7 @@
 // keyboards and screen readers), empty, loading and error states.
 import { useEffect, useRef } from 'react';
 import type { Task } from '../api/types';
+import type { SnoozeChoice } from '../lib/snooze';
 import { TaskRow } from './TaskRow';
 
 interface Props {
@@ -19,6 +20,7 @@ interface Props {
   onEdit: (t: Task) => void;
   onHistory: (t: Task) => void;
   onDelete: (t: Task) => void;
+  onSnooze?: (t: Task, choice: SnoozeChoice) => void;
 }
 
 export function TaskList(p: Props) {
@@ -71,6 +73,7 @@ export function TaskList(p: Props) {
             onEdit={() => p.onEdit(t)}
             onHistory={() => p.onHistory(t)}
             onDelete={() => p.onDelete(t)}
+            onSnooze={p.onSnooze && ((c) => p.onSnooze?.(t, c))}
           />
         ))}
       </ul>

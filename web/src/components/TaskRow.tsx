@@ -1,10 +1,12 @@
 // One task in the list: a checkbox to complete or reopen it, the title with its due date, tags,
-// priority and recurrence, and buttons for edit, history and delete.
+// priority and recurrence, and buttons for snooze (with a reminder), edit, history and delete.
 import { useLayoutEffect, useRef } from 'react';
 import type { Task } from '../api/types';
 import { formatDue, isOverdue, zonedParts, instantToWall } from '../lib/dates';
 import { summarize } from '../lib/rrule';
+import { canSnooze, type SnoozeChoice } from '../lib/snooze';
 import { AlarmIcon, RepeatIcon } from './Icons';
+import { SnoozeMenu } from './SnoozeMenu';
 
 interface Props {
   task: Task;
@@ -15,6 +17,7 @@ interface Props {
   onEdit: () => void;
   onHistory: () => void;
   onDelete: () => void;
+  onSnooze?: (choice: SnoozeChoice) => void;
 }
 
 export function recurrenceSummary(task: Task, zone: string): string | null {
@@ -30,7 +33,7 @@ export function recurrenceSummary(task: Task, zone: string): string | null {
   });
 }
 
-export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHistory, onDelete }: Props) {
+export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHistory, onDelete, onSnooze }: Props) {
   const done = task.status === 'completed';
   const overdue = !done && isOverdue(task.due_at);
   const repeat = recurrenceSummary(task, zone);
@@ -96,6 +99,7 @@ export function TaskRow({ task, zone, selected, onSelect, onToggle, onEdit, onHi
         </div>
       </div>
       <div className="task-actions">
+        {onSnooze && canSnooze(task) && <SnoozeMenu task={task} onSnooze={onSnooze} />}
         <button type="button" className="ghost" onClick={onEdit} aria-label={`Edit “${task.title}”`}>
           Edit
         </button>

@@ -15,9 +15,13 @@ import {
   reopenTask,
   updateTask,
 } from '../api/endpoints';
+import { deletePushSubscription, listPushSubscriptions, snoozeTask } from '../api/channels';
 import type { AppNotification, LiveMessage, TagCount, Task, TaskInput, TaskQuery, User } from '../api/types';
-import { userTimeZone } from '../lib/dates';
+import { formatDue, userTimeZone } from '../lib/dates';
 import { fromLive } from '../lib/live';
+import type { SnoozeChoice } from '../lib/snooze';
+import { onOpenTaskMessage, takeTaskParam } from '../lib/openLink';
+import { existingSubscription, forgetThisBrowser } from '../lib/push';
 import { DEFAULT_VIEW, viewToQuery, type View } from '../lib/taskFilters';
 import { initialList, listReducer, visibleItems } from '../state/taskList';
 import { useBrowserNotifications } from '../hooks/useBrowserNotifications';
@@ -32,7 +36,7 @@ import { HelpDialog } from './HelpDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { NotificationCenter } from './NotificationCenter';
 import { QuickAdd } from './QuickAdd';
-import { SettingsPage } from './SettingsPage';
+import { SettingsLoader } from './SettingsLoader';
 import { TaskEditor } from './TaskEditor';
 import { TaskList } from './TaskList';
 import { Toasts } from './Toasts';
@@ -207,6 +211,32 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
     }
   };
 
+  // The "Open" link of a reminder (mail, push, ntfy) is /?task=<id>: open that task, wherever
+  // it is (another page of the list, filtered out), and select it. The service worker asks an
+  // open tab to do the same for a clicked notification.
+  useEffect(() => {
+    const id = takeTaskParam();
+    if (id !== null) {
+      setSelectedId(id);
+      void openTask(id);
+    }
+    return onOpenTaskMessage((taskId) => {
+      if (window.location.pathname === SETTINGS_PATH) window.history.pushState(null, '', '/');
+      setPage('tasks');
+      setSelectedId(taskId);
+      void openTask(taskId);
+    });
+  }, []);
+
+  const snooze = async (task: Task, choice: SnoozeChoice) => {
+    try {
+      dispatch({ type: 'upsert', task: await snoozeTask(task.id, choice.until), force: true });
+      toast({ text: `Snoozed “${task.title}” until ${formatDue(choice.until, task.time_zone || zone)}.` }, 5000);
+    } catch (e) {
+      toast({ text: `Could not snooze “${task.title}”: ${message(e)}`, kind: 'error' });
+    }
+  };
+
   const readNotification = (n: AppNotification) => {
     setNotifications((ns) => ns.map((x) => (x.id === n.id ? { ...x, read_at: new Date().toISOString() } : x)));
     markNotificationRead(n.id).catch(() => refreshNotifications());
@@ -266,7 +296,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
         onSettings={() => go('settings')}
         onLogout={() => {
           flushDeletes();
-          onLogout();
+          void forgetThisBrowser(existingSubscription, { list: listPushSubscriptions, remove: deletePushSubscription }).finally(onLogout);
         }}
       />
       {!online && (
@@ -281,7 +311,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
       )}
       <main id="main" tabIndex={-1}>
         {page === 'settings' ? (
-          <SettingsPage onBack={() => go('tasks')} />
+          <SettingsLoader onBack={() => go('tasks')} />
         ) : (
           <>
             <QuickAdd ref={quickRef} zone={zone} onAdd={addQuick} />
@@ -309,6 +339,7 @@ export function Workspace({ user, onLogout }: { user: User; onLogout: () => void
               }}
               onHistory={(t) => setHistoryOf(t)}
               onDelete={remove}
+              onSnooze={(t, c) => void snooze(t, c)}
             />
           </>
         )}

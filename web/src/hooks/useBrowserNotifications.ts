@@ -16,11 +16,16 @@ export function useBrowserNotifications() {
   }, []);
   const show = useCallback((n: AppNotification) => {
     if (current() !== 'granted') return;
+    // The tag makes two open tabs, and a Web Push of the same reminder (sw/logic.ts), show one
+    // notification, not several.
+    const title = `Reminder: ${n.title}`;
+    const options = { body: 'Tickler reminder', tag: `task-${n.task_id}` };
     try {
-      // The tag makes two open tabs show one notification, not two.
-      new Notification(`Reminder: ${n.title}`, { body: 'Tickler reminder', tag: `tickler-${n.id}` });
+      new Notification(title, options);
     } catch {
-      // Some platforms only allow notifications from a service worker: the toast still shows.
+      // Some platforms (Chrome on Android) only show notifications from a service worker; where
+      // there is none either, the toast still shows.
+      void navigator.serviceWorker?.getRegistration().then((r) => r?.showNotification(title, options)).catch(() => undefined);
     }
   }, []);
   return { permission, request, show };
