@@ -296,23 +296,33 @@ BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
   const TaskSort entry{q, "x.title_key", "x", "task_id"};
   const TaskSort walked{q, "w.title_key", "w", "id"};
   const std::string user = p.param(q.user_id);
-  const std::string list = p.param(to_pg_array(words));
   const std::string after = after_cursor(p, q, entry);
-  const std::string hit = "(true" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
   const std::string walk_rows = std::to_string(rows);
-  const std::string order = "x.created_at" + direction(q) + ", x.task_id" + direction(q);
+  const std::string order = "created_at" + direction(q) + ", task_id" + direction(q);
   // Each word's entries past the cursor in created order (an index-only scan of
-  // task_words_by_word), merged, a task once (a prefix's two words may hold it twice).
-  const std::string entries =
-      "SELECT x.created_at, x.task_id AS id, row_number() OVER (ORDER BY " + order +
-      ") AS walked FROM (SELECT DISTINCT x.created_at, x.task_id FROM unnest(" + list +
-      "::text[]) AS u(word) CROSS JOIN LATERAL (SELECT x.created_at, x.task_id FROM task_words x "
-      "WHERE x.user_id = " +
-      user + " AND x.word = u.word" + after + " ORDER BY " + order + " LIMIT " + walk_rows +
-      ") x ORDER BY " + order + " LIMIT " + walk_rows + ") x";
+  // task_words_by_word), merged (a Merge Append: every step of the statement streams, so a
+  // page that fills early reads few entries). A task two words of a prefix hold comes twice in
+  // a row: the second is a duplicate, never a hit (it still counts as walked, so the run's last
+  // entry is always there to go on from).
+  std::string entries;
+  for (const auto& word : words) {
+    if (!entries.empty()) entries += " UNION ALL ";
+    entries += "(SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
+               " AND x.word = " + p.param(word) + after + " ORDER BY " + order + " LIMIT " +
+               walk_rows + ")";
+  }
+  if (entries.empty()) {  // the token has no word: nothing matches (every parameter still used)
+    entries = "(SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
+              " AND false" + after + ")";
+  }
+  const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
   b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
-          " AS last FROM (" + entries +
-          ") w CROSS JOIN LATERAL (SELECT * FROM tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
+          " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
+          "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
+          entries + " ORDER BY " + order + " LIMIT " + walk_rows + ") x WINDOW o AS (ORDER BY " +
+          order +
+          ")) w CROSS JOIN LATERAL (SELECT * FROM "
+          "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
           hit + ") OR w.walked = " + walk_rows;
   b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
   return b;

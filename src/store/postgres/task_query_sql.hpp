@@ -78,8 +78,9 @@ inline constexpr std::int64_t k_max_walk_words = 64;
 
 // The walk of a search in created order (query.sort == created, no tag) along one token's
 // entries in task_words: the entries of the given words (a token's range) past the cursor, at
-// most `rows` of them in created order, each task once, each read from tasks by id and tested
-// against every filter (the search itself included). Returns what build_task_walk returns.
+// most `rows` of them in created order (merged; a task two words hold is a hit once), each
+// read from tasks by id and tested against every filter (the search itself included) as the
+// page needs it. Returns what build_task_walk returns.
 [[nodiscard]] BuiltQuery build_word_walk(const core::TaskQuery& query, std::int64_t rows,
                                          const std::vector<std::string>& words);
 
