@@ -304,6 +304,7 @@ BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
   // page that fills early reads few entries). A task two words of a prefix hold comes twice in
   // a row: the second is a duplicate, never a hit (it still counts as walked, so the run's last
   // entry is always there to go on from).
+  // One word's entries are in order already; several words' are merged, in order.
   std::string entries;
   for (const auto& word : words) {
     if (!entries.empty()) entries += " UNION ALL ";
@@ -311,16 +312,16 @@ BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
                " AND x.word = " + p.param(word) + after + " ORDER BY " + order + " LIMIT " +
                walk_rows + ")";
   }
+  if (words.size() > 1) entries += " ORDER BY " + order + " LIMIT " + walk_rows;
   if (entries.empty()) {  // the token has no word: nothing matches (every parameter still used)
-    entries = "(SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
-              " AND false" + after + ")";
+    entries = "SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
+              " AND false" + after;
   }
   const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
   b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
           " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
           "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
-          entries + " ORDER BY " + order + " LIMIT " + walk_rows + ") x WINDOW o AS (ORDER BY " +
-          order +
+          entries + ") x WINDOW o AS (ORDER BY " + order +
           ")) w CROSS JOIN LATERAL (SELECT * FROM "
           "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
           hit + ") OR w.walked = " + walk_rows;
