@@ -131,9 +131,13 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
   return chosen;
 }
 
+// A word walk's tokens are counted up to this many entries only (about 0.1 ms): past it, both
+// are common, and their hits meet often or rarely whichever drives.
+constexpr std::int64_t k_word_plan_cap = 200;
+
 // The words of the token a search in created order walks (build_word_walk), or nullopt when it
-// walks the sort index: the token with the fewest entries (counted up to k_driving_set_cap)
-// among those whose words are at most k_max_walk_words.
+// walks the sort index: the token with the fewest entries among those whose words are at most
+// k_max_walk_words.
 core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& conn,
                                                                  const core::TaskQuery& q,
                                                                  const ListingLimits& limits) {
@@ -141,7 +145,7 @@ core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& c
   if (!limits.word_walk || q.words.empty() || !q.tags.empty() || q.sort != core::SortKey::created) {
     return Words{};
   }
-  auto res = run(conn, build_word_plan(q, k_driving_set_cap), limits);
+  auto res = run(conn, build_word_plan(q, k_word_plan_cap), limits);
   if (!res) return res.error();
   const auto row = res->row(0);
   Words best;

@@ -269,8 +269,12 @@ BuiltQuery build_word_plan(const core::TaskQuery& q, std::int64_t cap) {
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     const auto& range = ranges[i];
     if (i) b.sql += ", ";
-    b.sql += "(SELECT count(*) FROM (SELECT FROM task_words x WHERE x.user_id = " + user +
-             word_range(p, range) + " LIMIT " + limit + ") s), ";
+    // One token is walked whatever its count: it is not counted.
+    b.sql += ranges.size() == 1 ? std::string{"0::bigint"}
+                                : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE "
+                                  "x.user_id = " +
+                                      user + word_range(p, range) + " LIMIT " + limit + ") s)";
+    b.sql += ", ";
     if (range.exact) {
       b.sql += "ARRAY[" + p.param(range.low) + "::text]";
       continue;

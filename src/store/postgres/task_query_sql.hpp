@@ -72,8 +72,9 @@ struct BuiltQuery {
 inline constexpr std::int64_t k_max_walk_words = 64;
 
 // One row, two columns per token of the search (search_word_ranges, in order): the number of its
-// index entries in task_words, up to cap + 1 (an index-only range scan that stops there), and
-// its distinct words (text[]), up to k_max_walk_words + 1 of them (one index descent each).
+// index entries in task_words, up to cap + 1 (an index-only range scan that stops there; 0 when
+// the search has one token, which is walked whatever its count), and its distinct words
+// (text[]), up to k_max_walk_words + 1 of them (one index descent each).
 [[nodiscard]] BuiltQuery build_word_plan(const core::TaskQuery& query, std::int64_t cap);
 
 // The walk of a search in created order (query.sort == created, no tag) along one token's
