@@ -131,12 +131,13 @@ class Server:
         return 0.0
 
     def files(self):
-        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes and the
-        tag rows (task_tags, where the schema has it), no WAL."""
+        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes, the tag
+        rows and the word rows (task_tags, task_words, where the schema has them), no WAL."""
         if self.database_url:
             out = subprocess.run(["psql", "-Atq", self.database_url, "-c",
                                   "SELECT pg_total_relation_size('tasks') + coalesce("
-                                  "pg_total_relation_size(to_regclass('task_tags')), 0)"],
+                                  "pg_total_relation_size(to_regclass('task_tags')), 0) + "
+                                  "coalesce(pg_total_relation_size(to_regclass('task_words')), 0)"],
                                  capture_output=True, text=True, check=True).stdout
             return int(out.strip() or 0), 0
         db = os.path.join(self.data, "tickler.db")
