@@ -5,8 +5,8 @@
 //    the user's last task is reached. A search in created order without a tag walks one of its
 //    tokens' entries in task_words instead (build_word_walk): the token with the fewest entries
 //    whose prefix covers at most k_max_walk_words words (build_word_plan, counted up to 200
-//    entries; a search of one token is not counted) — every task the search matches has an entry there, so recent tasks
-//    without the word cost nothing, however many;
+//    entries; a search of one token is not counted) — every task the search matches has an
+//    entry there, so recent tasks without the word cost nothing, however many;
 // 2. with candidate sets (a search's tokens, tags, priorities), when the first run did neither:
 //    the counts of the sets, each up to a cap + 1 from the user's index entries, and
 //    choose_driving_set. The cap is what the rest of the walk would cost, from the first run's
