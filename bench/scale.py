@@ -131,12 +131,13 @@ class Server:
         return 0.0
 
     def files(self):
-        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes and the
-        tag rows (task_tags, where the schema has it), no WAL."""
+        """(database bytes, WAL bytes); PostgreSQL: the tasks table with its indexes, the tag
+        rows and the word rows (task_tags, task_words, where the schema has them), no WAL."""
         if self.database_url:
             out = subprocess.run(["psql", "-Atq", self.database_url, "-c",
                                   "SELECT pg_total_relation_size('tasks') + coalesce("
-                                  "pg_total_relation_size(to_regclass('task_tags')), 0)"],
+                                  "pg_total_relation_size(to_regclass('task_tags')), 0) + "
+                                  "coalesce(pg_total_relation_size(to_regclass('task_words')), 0)"],
                                  capture_output=True, text=True, check=True).stdout
             return int(out.strip() or 0), 0
         db = os.path.join(self.data, "tickler.db")
@@ -234,7 +235,8 @@ def seed_sql(server, prefix, count, first_sql, rare_sql, label):
 def check_sql_seeding(server, out):
     """The SQL seeding writes what the API writes: 300 tasks created over the API (another
     user, seed_tasks.lua's bodies) have the search vectors tickler_seed_search_vector builds,
-    and every task's tags have their task_tags rows (where the schema has them), no more."""
+    every task's tags have their task_tags rows and its words their task_words rows (where the
+    schema has them), no more."""
     token = signup_many(server.port, 1, "check")[0]
     seed(server, [token], 0, 1, 300, out, "check")
     differ = int(psql(server.database_url, "SELECT tickler_seed_check()"))
@@ -247,9 +249,18 @@ def check_sql_seeding(server, out):
                             "t.created_at AND x.due_sort = t.due_sort AND x.title_key = "
                             "t.title_key)) + (SELECT count(*) FROM task_tags x WHERE NOT EXISTS "
                             "(SELECT FROM tasks t WHERE t.id = x.task_id AND x.tag = ANY (t.tags)))"))
-    if differ or tag_rows:
+    word_rows = 0
+    if psql(server.database_url, "SELECT to_regclass('task_words') IS NOT NULL") == "t":
+        word_rows = int(psql(server.database_url,
+                             "SELECT (SELECT count(*) FROM tasks t, unnest(tsvector_to_array("
+                             "t.search)) w(word) WHERE NOT EXISTS (SELECT FROM task_words x WHERE "
+                             "x.user_id = t.user_id AND x.word = w.word AND x.created_at = "
+                             "t.created_at AND x.task_id = t.id)) + (SELECT count(*) FROM "
+                             "task_words x WHERE NOT EXISTS (SELECT FROM tasks t WHERE t.id = "
+                             "x.task_id AND x.word = ANY (tsvector_to_array(t.search))))"))
+    if differ or tag_rows or word_rows:
         raise SystemExit(f"scale.py: the SQL seeding differs from the API's: {differ} search "
-                         f"vectors, {tag_rows} tag rows")
+                         f"vectors, {tag_rows} tag rows, {word_rows} word rows")
     log("checked: the API's tasks have the search vectors and tag rows the SQL seeding writes")
 
 
@@ -279,6 +290,23 @@ def wrk_run(server, token, name, path, duration, conns, out, label):
 
 
 def measure(server, token, args, label):
+    """Every query of the step under wrk; with SCALE_MEASURE_LOCK (a file, e.g.
+    /tmp/tickler-build.lock) held meanwhile (flock), so that no build runs during the runs but
+    seeding leaves it free."""
+    lock_path = os.environ.get("SCALE_MEASURE_LOCK")
+    if not lock_path:
+        return measure_queries(server, token, args, label)
+    import fcntl
+    with open(lock_path, "a") as lock:
+        log(f"{label}: waiting for {lock_path}")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return measure_queries(server, token, args, label)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def measure_queries(server, token, args, label):
     figures = {}
     for name, path, auth in QUERIES:
         if name == "page":

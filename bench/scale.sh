@@ -12,7 +12,10 @@
 # ("sqlite postgres"), SCALE_SIZES (10000,100000,1000000), SCALE_USERS / SCALE_USER_TASKS
 # (1000 / 1000), BENCH_DURATION (5, seconds per query), BENCH_CONNS (16), SCALE_SERVE_ARGS
 # (extra server flags, e.g. "--outbox-retention 60"), SCALE_PG_SEED (sql: PostgreSQL is seeded
-# by bench/pg_seed.sql, checked against tasks the API creates; api: over the API, 20–30 min/1M).
+# by bench/pg_seed.sql, checked against tasks the API creates; api: over the API, 20–30 min/1M),
+# SCALE_ONLY (curve or shape: that part alone), SCALE_MEASURE_LOCK (a file held with flock during
+# each step's wrk runs, e.g. /tmp/tickler-build.lock: no build beside the measuring, none blocked
+# while seeding).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${TICKLER_BIN:-build/tickler}
@@ -42,6 +45,7 @@ common=(--bin "$BIN" --sizes "${SCALE_SIZES:-10000,100000,1000000}"
         --users "${SCALE_USERS:-1000}" --user-tasks "${SCALE_USER_TASKS:-1000}"
         --duration "${BENCH_DURATION:-5}" --conns "${BENCH_CONNS:-16}")
 for arg in ${SCALE_SERVE_ARGS:-}; do common+=(--serve-arg="$arg"); done
+[[ -z ${SCALE_ONLY:-} ]] || common+=(--only "$SCALE_ONLY")
 
 mkdir -p "$OUT"
 results=()

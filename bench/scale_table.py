@@ -49,7 +49,7 @@ def render(result):
                " | ".join(f"{c['after_restart']['tasks_total'] if 'after_restart' in c else c['tasks_total']:,}"
                           for _, c in cols) + " |")
     if result["engine"] == "postgres":
-        label, key = "tasks and task_tags tables + indexes", None
+        label, key = "tasks, task_tags and task_words tables + indexes", None
     else:
         label, key = "database file after the restart's checkpoint", "after_restart"
     out.append(f"| {label} (bytes per task) | " + " | ".join(

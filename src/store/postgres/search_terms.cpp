@@ -1,6 +1,7 @@
 #include "store/postgres/search_terms.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "store/search_words.hpp"
@@ -36,12 +37,23 @@ std::string quoted_lexeme(std::string_view token) {
   return quoted(cut(token, k_max_lexeme_bytes));
 }
 
-// A token's index key, as task_search_keys makes it from the stored lexeme: the owner's id, a
-// colon, the lexeme, cut to the lexeme limit (a cut key is a prefix of every key it stands for,
-// so prefix matches stay supersets; the listing tests the search itself anyway).
-std::string quoted_key(std::int64_t user, std::string_view token) {
-  const std::string key = std::to_string(user) + ":" + std::string{cut(token, k_max_lexeme_bytes)};
-  return quoted(cut(key, k_max_lexeme_bytes));
+// code point cp in UTF-8.
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 }  // namespace
@@ -85,17 +97,39 @@ std::optional<std::string> search_query(const std::vector<std::string>& words) {
   return out;
 }
 
-std::optional<std::string> search_key_query(std::int64_t user,
-                                            const std::vector<std::string>& words) {
-  std::string out;
+std::vector<WordRange> search_word_ranges(const std::vector<std::string>& words) {
+  std::vector<WordRange> out;
   for (const auto& tokens : search_phrases(words)) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-      if (!out.empty()) out += " & ";
-      out += quoted_key(user, tokens[i]);
-      if (i + 1 == tokens.size()) out += ":*";
+      WordRange range;
+      range.low = std::string{cut(tokens[i], k_max_lexeme_bytes)};
+      range.exact = i + 1 < tokens.size();
+      if (!range.exact) range.high = prefix_end(range.low);
+      out.push_back(std::move(range));
     }
   }
-  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> prefix_end(std::string_view prefix) {
+  // The prefix's code points (tokens are valid UTF-8).
+  std::vector<std::uint32_t> cps;
+  for (std::size_t i = 0; i < prefix.size();) {
+    const auto c = static_cast<unsigned char>(prefix[i]);
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    std::uint32_t cp = n == 1 ? c : c & (0xFFu >> (n + 1));
+    for (std::size_t k = 1; k < n && i + k < prefix.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(prefix[i + k]) & 0x3Fu);
+    }
+    cps.push_back(cp);
+    i += n;
+  }
+  while (!cps.empty() && cps.back() >= 0x10FFFF) cps.pop_back();
+  if (cps.empty()) return std::nullopt;
+  auto& last = cps.back();
+  last = last + 1 == 0xD800 ? 0xE000 : last + 1;  // no surrogates in UTF-8
+  std::string out;
+  for (auto cp : cps) append_utf8(out, cp);
   return out;
 }
 

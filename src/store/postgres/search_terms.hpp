@@ -7,9 +7,9 @@
 // numbers like 3.14 whole, and neither fold diacritics nor treat punctuation beyond ASCII as a
 // separator.
 //
-// The index holds each lexeme under its owner (task_search_keys and task_tag_keys in
-// migrations/postgres/api/0003_search_by_user.sql): '<user id>:<lexeme>' and '<user id>/<tag>',
-// so a search reads the entries of one user only.
+// A listing finds a search's candidates in task_words (migrations/postgres/api/0008), a B-tree of
+// each task's lexemes behind its owner: every token of the query is a range of its words. Tags
+// are found through the GIN index of the owner's keys, '<user id>/<tag>' (task_tag_keys, api/0003).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,12 +33,24 @@ inline constexpr std::size_t k_max_lexeme_bytes = 2046;
 // none is left (FTS5 matches nothing then).
 [[nodiscard]] std::optional<std::string> search_query(const std::vector<std::string>& words);
 
-// The same words as a tsquery over the user's index keys (task_search_keys): every token of
-// every word, each one under the user — a phrase's inner tokens exact, its last one a prefix —
-// and no order between them. Every task search_query matches has all of them, so a listing
-// finds its candidates through the index and tests search_query on those. nullopt as above.
-[[nodiscard]] std::optional<std::string> search_key_query(std::int64_t user,
-                                                          const std::vector<std::string>& words);
+// One token of a search as a range of task_words' words (bytes order, COLLATE "C"): a phrase's
+// inner token is one word (exact), its last token a prefix, the words from low up to high
+// (excluded; none when no string bounds the prefix from above).
+struct WordRange {
+  std::string low;
+  std::optional<std::string> high;
+  bool exact = false;
+  bool operator==(const WordRange&) const = default;
+};
+
+// Every token of every word, in order, as word ranges (cut to the lexeme limit as the vector
+// cuts them). Every task search_query matches has a word in each of them, so a listing finds its
+// candidates in any one range and tests search_query on those. Empty when no word has a token.
+[[nodiscard]] std::vector<WordRange> search_word_ranges(const std::vector<std::string>& words);
+
+// The least string above every string that starts with prefix, in UTF-8 bytes order: the last
+// code point incremented (a last U+10FFFF dropped first); nullopt when there is none.
+[[nodiscard]] std::optional<std::string> prefix_end(std::string_view prefix);
 
 // A tag as task_tag_keys indexes it: "<user id>/<tag>".
 [[nodiscard]] std::string tag_key(std::int64_t user, std::string_view tag);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "store/postgres/search_terms.hpp"
 #include "store/row_codec.hpp"
 
 namespace tickler::store::postgres {
@@ -44,10 +45,13 @@ core::Result<std::vector<core::Task>> listed(PgConnection& conn, const BuiltQuer
   return out;
 }
 
-// The query's candidate sets, in build_set_counts' order.
-std::vector<DrivingSet> candidate_sets(const core::TaskQuery& q) {
+// The query's candidate sets, in build_set_counts' order: each token of the search (unless the
+// walk reads a token's entries already: reading its set instead saves nothing), each tag, the
+// priorities.
+std::vector<DrivingSet> candidate_sets(const core::TaskQuery& q, bool word_walk) {
   std::vector<DrivingSet> sets;
-  if (!q.words.empty()) sets.push_back({Driver::text, 0});
+  const auto tokens = q.words.empty() || word_walk ? 0 : search_word_ranges(q.words).size();
+  for (std::size_t i = 0; i < tokens; ++i) sets.push_back({Driver::text, i});
   for (std::size_t i = 0; i < q.tags.size(); ++i) sets.push_back({Driver::tag, i});
   if (!q.priorities.empty()) sets.push_back({Driver::priority, 0});
   return sets;
@@ -71,32 +75,16 @@ core::Result<std::optional<std::int64_t>> estimated_rows(PgConnection& conn,
   return std::optional<std::int64_t>{rows};
 }
 
-// Whether the planner's estimate of a search's set tells a rare word from a common one: every
-// word is a prefix, which it estimates from the statistics' most common elements only when they
-// are many enough (build_search_statistics).
-core::Result<bool> search_estimates_inform(PgConnection& conn, const ListingLimits& limits) {
-  auto res = run(conn, build_search_statistics(), limits);
-  if (!res) return res.error();
-  return res->rows() > 0 && res->row(0).int64(0) >= k_prefix_statistics;
-}
-
-// The sets worth counting up to cap: a search's or a tag's whose estimate is not far over the
-// cap (a GIN scan reads the whole posting list, whatever the LIMIT), and the priorities' (a
-// B-tree range the count stops in). A search's estimate is asked only where it informs; else its
-// set is counted (a first run short of the page says the rest of the walk is long).
+// The sets worth counting up to cap: a tag's whose estimate is not far over the cap (a GIN scan
+// reads the whole posting list, whatever the LIMIT), a search token's and the priorities' (B-tree
+// ranges the count stops in).
 core::Result<std::vector<DrivingSet>> worth_counting(PgConnection& conn, const core::TaskQuery& q,
-                                                     std::int64_t cap,
+                                                     std::int64_t cap, bool word_walk,
                                                      const ListingLimits& limits) {
   std::vector<DrivingSet> worth;
   const auto over = std::max(limits.uncounted_over, k_estimate_slack * cap);
-  for (const auto& set : candidate_sets(q)) {
-    bool estimate = limits.uncounted_over > 0 && set.driver != Driver::priority;
-    if (estimate && set.driver == Driver::text) {
-      auto inform = search_estimates_inform(conn, limits);
-      if (!inform) return inform.error();
-      estimate = *inform;
-    }
-    if (estimate) {
+  for (const auto& set : candidate_sets(q, word_walk)) {
+    if (limits.uncounted_over > 0 && set.driver == Driver::tag) {
       auto rows = estimated_rows(conn, q, set, limits);
       if (!rows) return rows.error();
       if (*rows && **rows > over) continue;
@@ -113,8 +101,9 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
   auto res = run(conn, build_set_counts(q, cap, sets), limits);
   if (!res) return res.error();
   const auto row = res->row(0);
-  // A set not counted is over the cap.
+  // A set not counted is over the cap. The search's is its smallest token's.
   SetSizes sizes;
+  std::size_t token = 0;
   if (!q.words.empty()) sizes.text = cap + 1;
   sizes.tags.assign(q.tags.size(), cap + 1);
   if (!q.priorities.empty()) sizes.priority = cap + 1;
@@ -122,7 +111,10 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
     const auto size = std::min(row.int64(static_cast<int>(col)), cap + 1);
     switch (sets[col].driver) {
       case Driver::text:
-        sizes.text = size;
+        if (size < *sizes.text) {
+          sizes.text = size;
+          token = sets[col].tag;
+        }
         break;
       case Driver::tag:
         sizes.tags[sets[col].tag] = size;
@@ -134,7 +126,40 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
         break;
     }
   }
-  return choose_driving_set(sizes, cap);
+  auto chosen = choose_driving_set(sizes, cap);
+  if (chosen.driver == Driver::text) chosen.tag = token;
+  return chosen;
+}
+
+// A word walk's tokens are counted up to this many entries only (about 0.1 ms): past it, both
+// are common, and their hits meet often or rarely whichever drives.
+constexpr std::int64_t k_word_plan_cap = 200;
+
+// The words of the token a search in created order walks (build_word_walk), or nullopt when it
+// walks the sort index: the token with the fewest entries among those whose words are at most
+// k_max_walk_words.
+core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& conn,
+                                                                 const core::TaskQuery& q,
+                                                                 const ListingLimits& limits) {
+  using Words = std::optional<std::vector<std::string>>;
+  if (!limits.word_walk || q.words.empty() || !q.tags.empty() || q.sort != core::SortKey::created) {
+    return Words{};
+  }
+  auto res = run(conn, build_word_plan(q, k_word_plan_cap), limits);
+  if (!res) return res.error();
+  const auto row = res->row(0);
+  Words best;
+  std::int64_t fewest = 0;
+  for (int col = 0; col + 1 < res->columns(); col += 2) {
+    const auto entries = row.int64(col);
+    auto words = from_pg_array(row.text(col + 1));
+    if (static_cast<std::int64_t>(words.size()) > k_max_walk_words) continue;
+    if (!best || entries < fewest) {
+      fewest = entries;
+      best = std::move(words);
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -147,11 +172,17 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     if (!tasks) return tasks.error();
     return page_of(std::move(*tasks), q);
   }
+  auto words = walk_words(conn, q, limits);
+  if (!words) return words.error();
+  const bool word_walk = words->has_value();
   bool counted = limits.plan.has_value() || !has_candidate_sets(q);
   std::vector<core::Task> found;
   auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
   for (;;) {
-    auto walked = run(conn, build_task_walk(from, limits.walk_rows), limits);
+    auto walked = run(conn,
+                      word_walk ? build_word_walk(from, limits.walk_rows, **words)
+                                : build_task_walk(from, limits.walk_rows),
+                      limits);
     if (!walked) return walked.error();
     const int hit_col = walked->columns() - 2;  // then last
     std::optional<core::Task> last;
@@ -173,7 +204,7 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
           driving_set_cap(limits.walk_rows, static_cast<std::int64_t>(found.size()), q.limit, 1);
       const auto cap = limits.set_cap.value_or(
           rest <= limits.walk_rows ? 0 : std::min(k_driving_set_cap, rest / k_set_row_cost));
-      auto worth = cap >= 1 ? worth_counting(conn, q, cap, limits)
+      auto worth = cap >= 1 ? worth_counting(conn, q, cap, word_walk, limits)
                             : core::Result<std::vector<DrivingSet>>{std::vector<DrivingSet>{}};
       if (!worth) return worth.error();
       const auto& sets = *worth;

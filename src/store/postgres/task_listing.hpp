@@ -1,26 +1,27 @@
 #pragma once
 // A task listing on PostgreSQL: store/search_plan.hpp's rule, in statements of one snapshot.
-// A GIN index returns a whole posting list, however few of its rows are wanted, so counting a
-// common word's set costs as much as the set is large; the store therefore walks first and
-// counts only when the walk did not pay off:
 // 1. the walk: runs of at most walk_rows rows of the user's sort index past the cursor
-//    (build_task_walk), until the page is full or the user's last task is reached;
-// 2. with candidate sets (words, tags, priorities), when the first run did neither: the counts
-//    of the sets, each up to a cap + 1 from the user's index entries, and choose_driving_set.
-//    The cap is what the rest of the walk would cost, from the first run's hits
-//    (driving_set_cap, a set's row costing k_set_row_cost rows of the walk), and at most
-//    k_driving_set_cap (a first run with no hit says little: recent tasks unlike the rest): a
-//    search whose first run nearly filled the page walks on, a rare one reads its set.
+//    (build_task_walk; with a tag, that tag's entries in task_tags), until the page is full or
+//    the user's last task is reached. A search in created order without a tag walks one of its
+//    tokens' entries in task_words instead (build_word_walk): the token with the fewest entries
+//    whose prefix covers at most k_max_walk_words words (build_word_plan, counted up to 200
+//    entries; a search of one token is not counted) — every task the search matches has an
+//    entry there, so recent tasks without the word cost nothing, however many;
+// 2. with candidate sets (a search's tokens, tags, priorities), when the first run did neither:
+//    the counts of the sets, each up to a cap + 1 from the user's index entries, and
+//    choose_driving_set. The cap is what the rest of the walk would cost, from the first run's
+//    hits (driving_set_cap, a set's row costing k_set_row_cost rows of the walk), and at most
+//    k_driving_set_cap (a first run with no hit says little: recent tasks unlike the rest).
 //    A set within the cap is read and sorted (the listing from the cursor); else the walk goes
-//    on from the first run's last row. With one candidate set other than a search's, the count
-//    and the read are one statement (build_capped_set_query): the set is read once; a search's
-//    set is counted first, without its rows, so one over the cap costs its postings only. A
-//    search's or a tag's set the planner's statistics put over uncounted_over rows and over
-//    k_estimate_slack × the cap is not counted at all: its GIN scan would read the whole
-//    posting list, however small the cap, to learn that it is over it (build_set_estimate; the
-//    statistics keep each per-user key's frequency, so the estimate is of the user's own set).
-//    A search's estimate is asked only when the statistics keep enough common elements for
-//    the planner to estimate a prefix (build_search_statistics); else its set is counted.
+//    on from the first run's last row. A search token's count is an index-only range scan of
+//    task_words that stops at the cap (api/0008), as is the priorities'; a tag's set is in a GIN
+//    index, whose scan reads the whole posting list whatever the LIMIT, so a tag the planner's
+//    statistics put over uncounted_over rows and over k_estimate_slack × the cap is not counted
+//    at all (build_set_estimate; the statistics keep each per-user key's frequency, so the
+//    estimate is of the user's own set). With one candidate set other than a search's, the
+//    count and the read are one statement (build_capped_set_query): the set is read once; a
+//    search token's set is counted first, without its rows. A walk along a token's entries
+//    counts no token's set: reading it would read the same rows.
 // Every plan gives the same page and cursor (task_listing.test.cpp compares them).
 #include <cstdint>
 #include <optional>
@@ -34,7 +35,7 @@
 
 namespace tickler::store::postgres {
 
-// A GIN set is counted unless the planner estimates it over k_estimate_slack times the cap
+// A tag's GIN set is counted unless the planner estimates it over k_estimate_slack times the cap
 // (estimates of a key's frequency are rough, and off by 2× for several words) and over
 // k_uncounted_over rows, where counting it reads enough postings to matter (about 1 µs each).
 inline constexpr std::int64_t k_estimate_slack = 4;
@@ -52,9 +53,12 @@ struct ListingLimits {
   std::int64_t walk_rows = k_walk_rows;
   // The cap of a count; nullopt: sized by the first run's hits (driving_set_cap).
   std::optional<std::int64_t> set_cap = std::nullopt;
-  // A search's or tag's set estimated over this many rows and over k_estimate_slack × the cap
-  // is not counted; 0: every set is.
+  // A tag's set estimated over this many rows and over k_estimate_slack × the cap is not
+  // counted; 0: every set is.
   std::int64_t uncounted_over = k_uncounted_over;
+  // A search in created order may walk a token's entries (build_word_walk); false: it walks the
+  // sort index (tests compare the two).
+  bool word_walk = true;
   // Tests: this plan and no other (no counts).
   std::optional<DrivingSet> plan;
   // Tests: every statement run is appended here.

@@ -114,27 +114,42 @@ std::string after_cursor(Builder& p, const core::TaskQuery& q, const TaskSort& s
   return sort.after(key, p.param(id));
 }
 
-// The condition that reads one candidate set through its index.
-std::string set_condition(Builder& p, const core::TaskQuery& q, const DrivingSet& set) {
+// " AND <word in range>" on task_words x (migration 0008).
+std::string word_range(Builder& p, const WordRange& range) {
+  if (range.exact) return " AND x.word = " + p.param(range.low);
+  std::string sql = " AND x.word >= " + p.param(range.low);
+  if (range.high) sql += " AND x.word < " + p.param(*range.high);
+  return sql;
+}
+
+// The rows one candidate set reads through its index, as a FROM clause that names them t and
+// ends in a WHERE clause (more conditions follow as " AND …"). A search's set is the tasks of
+// one of its tokens' word ranges in task_words (set.tag: the token's index in
+// search_word_ranges), each read by id: a nested loop on the primary key, whatever the planner
+// estimates of the range.
+std::string set_source(Builder& p, const core::TaskQuery& q, const DrivingSet& set) {
   switch (set.driver) {
-    case Driver::text:
-      if (auto keys = search_key_query(q.user_id, q.words)) {
-        return "task_search_keys(t.user_id, t.search) @@ " + p.param(std::move(*keys)) +
-               "::tsquery";
-      }
-      return "false";
+    case Driver::text: {
+      const auto ranges = search_word_ranges(q.words);
+      if (set.tag >= ranges.size()) return "tasks t WHERE false";
+      return "(SELECT DISTINCT x.task_id FROM task_words x WHERE x.user_id = " +
+             p.param(q.user_id) + word_range(p, ranges[set.tag]) +
+             ") x CROSS JOIN LATERAL (SELECT * FROM tasks t WHERE t.id = x.task_id OFFSET 0) t"
+             " WHERE true";
+    }
     case Driver::tag: {
       const auto& tag = q.tags.at(set.tag);
-      if (!storable_text(tag)) return "false";
-      return "task_tag_keys(t.user_id, t.tags) @> " +
+      if (!storable_text(tag)) return "tasks t WHERE false";
+      return "tasks t WHERE task_tag_keys(t.user_id, t.tags) @> " +
              p.param(to_pg_array({tag_key(q.user_id, tag)})) + "::text[]";
     }
     case Driver::priority:
-      return "t.user_id = " + p.param(q.user_id) + " AND t.priority IN " + priority_list(p, q);
+      return "tasks t WHERE t.user_id = " + p.param(q.user_id) + " AND t.priority IN " +
+             priority_list(p, q);
     case Driver::sort_index:
       break;
   }
-  return "t.user_id = " + p.param(q.user_id);
+  return "tasks t WHERE t.user_id = " + p.param(q.user_id);
 }
 
 std::string direction(const core::TaskQuery& q) {
@@ -218,8 +233,8 @@ BuiltQuery build_task_query(const core::TaskQuery& q, const DrivingSet& from) {
   const TaskSort sort{q, "t.title_key"};
   // OFFSET 0 keeps the set's scan apart from the cursor and the ORDER BY … LIMIT: the planner
   // reads the set by its own index, and the rest happens to those rows only.
-  b.sql = select_columns(k_task_columns, " FROM (SELECT * FROM tasks t WHERE ");
-  b.sql += set_condition(p, q, from);
+  b.sql = select_columns(k_task_columns, " FROM (SELECT t.* FROM ");
+  b.sql += set_source(p, q, from);
   b.sql += residuals(p, q, from.driver);
   b.sql += " OFFSET 0) t WHERE true";
   b.sql += after_cursor(p, q, sort);
@@ -234,8 +249,8 @@ BuiltQuery build_capped_set_query(const core::TaskQuery& q, const DrivingSet& fr
   const TaskSort sort{q, "t.title_key"};
   // At most cap + 1 rows of the set, read by its index once: their number says whether the
   // set is within the cap, and the page comes from them. One row even when no task passes.
-  b.sql = "WITH s AS MATERIALIZED (SELECT * FROM tasks t WHERE " + set_condition(p, q, from) +
-          " LIMIT " + std::to_string(cap + 1) + ") SELECT page.*, (SELECT count(*) FROM s) " +
+  b.sql = "WITH s AS MATERIALIZED (SELECT t.* FROM " + set_source(p, q, from) + " LIMIT " +
+          std::to_string(cap + 1) + ") SELECT page.*, (SELECT count(*) FROM s) " +
           "FROM (SELECT) AS one LEFT JOIN LATERAL (" +
           select_columns(k_task_columns, " FROM s t WHERE true") + residuals(p, q, from.driver) +
           after_cursor(p, q, sort) +
@@ -243,9 +258,85 @@ BuiltQuery build_capped_set_query(const core::TaskQuery& q, const DrivingSet& fr
   return b;
 }
 
+BuiltQuery build_word_plan(const core::TaskQuery& q, std::int64_t cap) {
+  BuiltQuery b;
+  Builder p{b};
+  const std::string user = p.param(q.user_id);
+  const std::string limit = std::to_string(cap + 1);
+  const std::string words = std::to_string(k_max_walk_words + 1);
+  b.sql = "SELECT ";
+  const auto ranges = search_word_ranges(q.words);
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const auto& range = ranges[i];
+    if (i) b.sql += ", ";
+    // One token is walked whatever its count: it is not counted.
+    b.sql += ranges.size() == 1 ? std::string{"0::bigint"}
+                                : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE "
+                                  "x.user_id = " +
+                                      user + word_range(p, range) + " LIMIT " + limit + ") s)";
+    b.sql += ", ";
+    if (range.exact) {
+      b.sql += "ARRAY[" + p.param(range.low) + "::text]";
+      continue;
+    }
+    // The range's distinct words, one index descent each (a loose index scan).
+    const std::string high = range.high ? " AND x.word < " + p.param(*range.high) : std::string{};
+    b.sql +=
+        "ARRAY(WITH RECURSIVE w(word, n) AS ((SELECT x.word, 1 FROM task_words x WHERE "
+        "x.user_id = " +
+        user + " AND x.word >= " + p.param(range.low) + high +
+        " ORDER BY x.word LIMIT 1) UNION ALL (SELECT y.word, w.n + 1 FROM w CROSS JOIN "
+        "LATERAL (SELECT x.word FROM task_words x WHERE x.user_id = " +
+        user + " AND x.word > w.word" + high + " ORDER BY x.word LIMIT 1) y WHERE w.n < " + words +
+        ")) SELECT word FROM w)";
+  }
+  return b;
+}
+
+BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
+                           const std::vector<std::string>& words) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort entry{q, "x.title_key", "x", "task_id"};
+  const TaskSort walked{q, "w.title_key", "w", "id"};
+  const std::string user = p.param(q.user_id);
+  const std::string after = after_cursor(p, q, entry);
+  const std::string walk_rows = std::to_string(rows);
+  const std::string order = "created_at" + direction(q) + ", task_id" + direction(q);
+  // Each word's entries past the cursor in created order (an index-only scan of
+  // task_words_by_word), merged (a Merge Append: every step of the statement streams, so a
+  // page that fills early reads few entries). A task two words of a prefix hold comes twice in
+  // a row: the second is a duplicate, never a hit (it still counts as walked, so the run's last
+  // entry is always there to go on from).
+  // One word's entries are in order already; several words' are merged, in order.
+  std::string entries;
+  for (const auto& word : words) {
+    if (!entries.empty()) entries += " UNION ALL ";
+    entries += "(SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
+               " AND x.word = " + p.param(word) + after + " ORDER BY " + order + " LIMIT " +
+               walk_rows + ")";
+  }
+  if (words.size() > 1) entries += " ORDER BY " + order + " LIMIT " + walk_rows;
+  if (entries.empty()) {  // the token has no word: nothing matches (every parameter still used)
+    entries = "SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
+              " AND false" + after;
+  }
+  const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
+  b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
+          " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
+          "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
+          entries + ") x WINDOW o AS (ORDER BY " + order +
+          ")) w CROSS JOIN LATERAL (SELECT * FROM "
+          "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
+          hit + ") OR w.walked = " + walk_rows;
+  b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return b;
+}
+
 BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap) {
   std::vector<DrivingSet> sets;
-  if (!q.words.empty()) sets.push_back({Driver::text, 0});
+  const auto tokens = q.words.empty() ? 0 : search_word_ranges(q.words).size();
+  for (std::size_t i = 0; i < tokens; ++i) sets.push_back({Driver::text, i});
   for (std::size_t i = 0; i < q.tags.size(); ++i) sets.push_back({Driver::tag, i});
   if (!q.priorities.empty()) sets.push_back({Driver::priority, 0});
   return build_set_counts(q, cap, sets);
@@ -259,24 +350,26 @@ BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap,
   b.sql = "SELECT ";
   for (std::size_t i = 0; i < sets.size(); ++i) {
     if (i) b.sql += ", ";
-    b.sql += "(SELECT count(*) FROM (SELECT FROM tasks t WHERE " + set_condition(p, q, sets[i]) +
-             " LIMIT " + limit + ") s)";
+    if (sets[i].driver == Driver::text) {
+      // The token's index entries, not its tasks: a prefix may hold a task twice (pay,
+      // payment), so the count is at most that many over; within the cap it is within it.
+      const auto ranges = search_word_ranges(q.words);
+      const auto range = sets[i].tag < ranges.size() ? word_range(p, ranges[sets[i].tag])
+                                                     : std::string{" AND false"};
+      b.sql += "(SELECT count(*) FROM (SELECT FROM task_words x WHERE x.user_id = " +
+               p.param(q.user_id) + range + " LIMIT " + limit + ") s)";
+    } else {
+      b.sql += "(SELECT count(*) FROM (SELECT FROM " + set_source(p, q, sets[i]) + " LIMIT " +
+               limit + ") s)";
+    }
   }
-  return b;
-}
-
-BuiltQuery build_search_statistics() {
-  BuiltQuery b;
-  b.sql =
-      "SELECT coalesce((SELECT array_length(most_common_elems, 1) FROM pg_stats WHERE "
-      "schemaname = current_schema() AND tablename = 'tasks_search_by_user' LIMIT 1), 0)";
   return b;
 }
 
 BuiltQuery build_set_estimate(const core::TaskQuery& q, const DrivingSet& set) {
   BuiltQuery b;
   Builder p{b};
-  b.sql = "EXPLAIN SELECT FROM tasks t WHERE " + set_condition(p, q, set);
+  b.sql = "EXPLAIN SELECT FROM " + set_source(p, q, set);
   return b;
 }
 

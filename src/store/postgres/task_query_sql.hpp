@@ -11,12 +11,14 @@
 //   above it, where no index can serve them; it stops once a page is full. With a tag, it
 //   reads that tag's entries in task_tags instead (one index per sort key behind the user and
 //   the tag; migrations/postgres/api/0007), tests the priority on each entry and reads from
-//   tasks, by id, only the entries that pass;
-// - a driven listing reads one set — the search's or a tag's keys in the user's GIN entries
-//   (task_search_keys, task_tag_keys), or tasks_by_priority — behind OFFSET 0, so that the
-//   planner fetches the set by its index, then sorts it (at most k_driving_set_cap rows); its
-//   other filters are residuals no index serves (neither `search` nor `tags` has an index of
-//   its own, and a priority is tested as `priority + 0`);
+//   tasks, by id, only the entries that pass. A search in created order without a tag reads
+//   one token's entries in task_words instead (migrations/postgres/api/0008: each word's
+//   entries in created order, merged over the words of a prefix), each row by id;
+// - a driven listing reads one set — a search token's entries in task_words (then each row by
+//   id), a tag's keys in the user's GIN entries (task_tag_keys), or tasks_by_priority — behind
+//   OFFSET 0, so that the planner fetches the set by its index, then sorts it (at most
+//   k_driving_set_cap rows); its other filters are residuals no index serves (neither `search`
+//   nor `tags` has an index of its own, and a priority is tested as `priority + 0`);
 // - the counts of the candidate sets let the store choose between them; with one set, a
 //   capped read of it (at most k_driving_set_cap + 1 rows) counts it and lists it at once.
 #include <cstdint>
@@ -59,22 +61,33 @@ struct BuiltQuery {
                                                 const DrivingSet& from, std::int64_t cap);
 
 // One row: the sizes of the query's candidate sets, each counted up to cap + 1 from the user's
-// index entries only — the search's (when the query has words), each tag's in the query's
-// order, the priorities' (when it has some) — in that order; or of the sets given, in their
-// order.
+// index entries only — each token's of the search (its entries in task_words), each tag's in
+// the query's order, the priorities' (when it has some) — in that order; or of the sets given,
+// in their order.
 [[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap);
 [[nodiscard]] BuiltQuery build_set_counts(const core::TaskQuery& query, std::int64_t cap,
                                           const std::vector<DrivingSet>& sets);
 
-// One row: how many most common elements the statistics keep of the search index's keys.
-// PostgreSQL estimates a prefix (every word of a search is one) from them only when they are at
-// least k_prefix_statistics; else it puts every prefix at a fixed 2 % of the table.
-inline constexpr std::int64_t k_prefix_statistics = 100;
-[[nodiscard]] BuiltQuery build_search_statistics();
+// The most distinct words a prefix may cover for a word walk (each is an index scan merged).
+inline constexpr std::int64_t k_max_walk_words = 64;
 
-// The plan of a statement reading one candidate set by its index (EXPLAIN): its first line
-// carries the planner's estimate of the set's rows ("rows=N"), from the statistics PostgreSQL
-// keeps of each key of a GIN index — and the keys are the user's, so it is the user's count.
+// One row, two columns per token of the search (search_word_ranges, in order): the number of its
+// index entries in task_words, up to cap + 1 (an index-only range scan that stops there; 0 when
+// the search has one token, which is walked whatever its count), and its distinct words
+// (text[]), up to k_max_walk_words + 1 of them (one index descent each).
+[[nodiscard]] BuiltQuery build_word_plan(const core::TaskQuery& query, std::int64_t cap);
+
+// The walk of a search in created order (query.sort == created, no tag) along one token's
+// entries in task_words: the entries of the given words (a token's range) past the cursor, at
+// most `rows` of them in created order (merged; a task two words hold is a hit once), each
+// read from tasks by id and tested against every filter (the search itself included) as the
+// page needs it. Returns what build_task_walk returns.
+[[nodiscard]] BuiltQuery build_word_walk(const core::TaskQuery& query, std::int64_t rows,
+                                         const std::vector<std::string>& words);
+
+// The plan of a statement reading one tag's set by its index (EXPLAIN): its first line carries
+// the planner's estimate of the set's rows ("rows=N"), from the statistics PostgreSQL keeps of
+// each key of a GIN index — and the keys are the user's, so it is the user's count.
 [[nodiscard]] BuiltQuery build_set_estimate(const core::TaskQuery& query, const DrivingSet& set);
 
 // Whether the query can match anything: words with tokens, tags PostgreSQL can hold.

@@ -30,7 +30,7 @@ void cross_user_reads(const json::object& node, std::vector<std::string>& out) {
   const auto type = text("Node Type");
   const auto index = text("Index Name");
   const auto cond = text("Index Cond");
-  const bool per_user = index == "tasks_search_by_user" || index == "tasks_tags_by_user" ||
+  const bool per_user = index == "tasks_tags_by_user" ||
                         cond.find("user_id = ") != std::string::npos ||
                         (index == "tasks_pkey" && cond.starts_with("(id = "));
   if (type == "Seq Scan" || type == "Tid Scan" || type == "Tid Range Scan") {

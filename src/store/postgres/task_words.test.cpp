@@ -1,0 +1,215 @@
+// task_words (migrations/postgres/api/0008) holds exactly each task's lexemes, whatever writes the
+// tasks, and a search reads it in bounded steps: a walk along a word's entries in created order,
+// counts that stop at their cap in the other orders, however many recent tasks lack the word.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <functional>
+
+#include "core/validation.hpp"
+#include "store/postgres/pg_test_support.hpp"
+#include "store/postgres/task_listing.hpp"
+
+namespace tickler::store::postgres {
+namespace {
+
+namespace json = boost::json;
+using core::from_millis;
+
+class PgWordsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto url = TestSchema::url();
+    if (!url) GTEST_SKIP() << "TICKLER_TEST_PG_URL not set";
+    schema_ = std::make_unique<TestSchema>(*url);
+    auto s = PostgresStore::open(schema_->settings());
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->migrate());
+    alice_ = add_user("alice@example.com");
+    bob_ = add_user("bob@example.com");
+    conn_ = schema_->connect();
+  }
+
+  core::UserId add_user(const std::string& email) {
+    auto u = store_->write_value([&](Writer& w) {
+      return w.insert_user({0, email, "", "hash", core::now()});
+    });
+    EXPECT_TRUE(u);
+    return u ? u->id : 0;
+  }
+
+  core::Task add(core::UserId user, const std::string& title, std::int64_t created,
+                 const std::string& description = {}) {
+    core::TaskDraft d;
+    d.title = title;
+    d.description = description;
+    auto t = store_->write_value(
+        [&](Writer& w) { return w.insert_task(core::make_task(user, d, from_millis(created))); });
+    EXPECT_TRUE(t) << t.error().message;
+    return *t;
+  }
+
+  // The rows task_words lacks and the rows it holds beyond each task's lexemes (0 and 0 when it
+  // matches the tasks).
+  std::string mismatch() {
+    return schema_->exec(
+        "SELECT (SELECT count(*) FROM tasks t, unnest(tsvector_to_array(t.search)) w(word) "
+        "WHERE NOT EXISTS (SELECT FROM task_words x WHERE x.user_id = t.user_id AND x.word = "
+        "w.word AND x.created_at = t.created_at AND x.task_id = t.id)) || ' ' || (SELECT "
+        "count(*) FROM task_words x WHERE NOT EXISTS (SELECT FROM tasks t WHERE t.id = "
+        "x.task_id AND t.user_id = x.user_id AND t.created_at = x.created_at AND x.word = ANY "
+        "(tsvector_to_array(t.search))))");
+  }
+
+  std::vector<core::TaskId> all_pages(core::TaskQuery q, const ListingLimits& limits) {
+    std::vector<core::TaskId> ids;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = list_tasks(*conn_, q, limits);
+      EXPECT_TRUE(page) << page.error().message;
+      if (!page) break;
+      for (const auto& t : page->items) ids.push_back(t.id);
+      if (!page->next) break;
+      q.after = page->next;
+    }
+    return ids;
+  }
+
+  std::unique_ptr<TestSchema> schema_;
+  std::unique_ptr<PostgresStore> store_;
+  std::unique_ptr<PgConnection> conn_;
+  core::UserId alice_ = 0;
+  core::UserId bob_ = 0;
+};
+
+TEST_F(PgWordsTest, TheWordTableMatchesTheTasks) {
+  auto pay = add(alice_, "Pay the rent", 1, "Café on the corner");
+  auto call = add(alice_, "Call mom", 2);
+  add(bob_, "Pay the rent", 1);
+  EXPECT_EQ(schema_->exec("SELECT count(*) FROM task_words"), "11");  // 6 + 2 + 3 (bob's)
+  EXPECT_EQ(mismatch(), "0 0");
+
+  // Title and description edits: the words lost go, the words gained come.
+  pay.title = "Pay the plumber";
+  pay.description = "cafe again";
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.update_task(pay); }));
+  EXPECT_EQ(mismatch(), "0 0");
+  EXPECT_EQ(schema_->exec("SELECT string_agg(word, ' ' ORDER BY word) FROM task_words WHERE "
+                          "task_id = " +
+                          std::to_string(pay.id)),
+            "again cafe pay plumber the");
+
+  // A completion writes no word rows (the trigger does not run: the vector is the same).
+  schema_->exec("CREATE TABLE word_writes (n int)");
+  schema_->exec(
+      "CREATE FUNCTION count_word_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "INSERT INTO word_writes VALUES (1); RETURN NULL; END $$");
+  schema_->exec(
+      "CREATE TRIGGER count_word_writes AFTER INSERT OR DELETE ON task_words FOR EACH ROW "
+      "EXECUTE FUNCTION count_word_write()");
+  call.status = core::TaskStatus::completed;
+  call.completed_at = from_millis(9);
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.update_task(call); }));
+  EXPECT_EQ(schema_->exec("SELECT count(*) FROM word_writes"), "0");
+  call.title = "Call dad";  // one word out, one in
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.update_task(call); }));
+  EXPECT_EQ(schema_->exec("SELECT count(*) FROM word_writes"), "2");
+  EXPECT_EQ(mismatch(), "0 0");
+
+  // Written in SQL, by another owner or time, and deleted.
+  schema_->exec("UPDATE tasks SET created_at = 77 WHERE id = " + std::to_string(call.id));
+  schema_->exec("UPDATE tasks SET user_id = " + std::to_string(bob_) +
+                " WHERE id = " + std::to_string(pay.id));
+  EXPECT_EQ(mismatch(), "0 0");
+  ASSERT_TRUE(store_->write([&](Writer& w) { return w.delete_task(alice_, call.id); }));
+  EXPECT_EQ(mismatch(), "0 0");
+  EXPECT_EQ(
+      schema_->exec("SELECT count(*) FROM task_words WHERE task_id = " + std::to_string(call.id)),
+      "0");
+  schema_->exec("DELETE FROM tasks");
+  EXPECT_EQ(schema_->exec("SELECT count(*) FROM task_words"), "0");
+}
+
+// Many recent tasks without the word ahead of older ones with it: in created order the walk
+// reads the word's entries (the recent tasks are not read), in another order the count of the
+// word's set is an index-only scan that stops at the cap + 1; the pages are the sort index
+// walk's either way.
+TEST_F(PgWordsTest, RecentTasksWithoutTheWordCostNothing) {
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    for (int i = 0; i < 6'000; ++i) {
+      core::TaskDraft d;
+      d.title = i < 3'000 ? (i % 4 == 0 ? "pay rent " : "call mom ") + std::to_string(i)
+                          : "bench create " + std::to_string(i);
+      auto t = w.insert_task(core::make_task(alice_, d, from_millis(i)));
+      if (!t) return t.error();
+    }
+    return {};
+  }));
+  schema_->exec("VACUUM ANALYZE tasks, task_words");
+  core::TaskQuery q;
+  q.user_id = alice_;
+  q.limit = 50;
+  std::vector<BuiltQuery> trace;
+  for (const auto& words :
+       {std::vector<std::string>{"pay"}, std::vector<std::string>{"pa", "re"}}) {
+    q.words = words;
+    q.sort = core::SortKey::created;
+    q.order = core::SortOrder::desc;
+    ListingLimits limits;
+    limits.trace = &trace;
+    trace.clear();
+    const auto walked = all_pages(q, {.word_walk = false, .plan = DrivingSet{}});
+    ASSERT_EQ(walked.size(), 750U);
+    auto page = list_tasks(*conn_, q, limits);
+    ASSERT_TRUE(page) << page.error().message;
+    // The word plan, then one run of the word's entries that fills the page.
+    ASSERT_EQ(trace.size(), 2U) << words.front();
+    EXPECT_NE(trace[1].sql.find("FROM task_words x"), std::string::npos);
+    EXPECT_EQ(std::vector<core::TaskId>(walked.begin(), walked.begin() + 50), [&] {
+      std::vector<core::TaskId> ids;
+      for (const auto& t : page->items) ids.push_back(t.id);
+      return ids;
+    }());
+    EXPECT_EQ(all_pages(q, limits), walked);
+
+    // Sorted by title: the walk's first run finds nothing ("bench …" first), the word's set
+    // (750 tasks) is counted up to a cap of 100 and, over it, the walk goes on.
+    q.sort = core::SortKey::title;
+    q.order = core::SortOrder::asc;
+    limits.set_cap = 100;
+    trace.clear();
+    EXPECT_EQ(all_pages(q, limits), all_pages(q, {.word_walk = false, .plan = DrivingSet{}}));
+    const auto count = std::find_if(trace.begin(), trace.end(), [](const BuiltQuery& s) {
+      return s.sql.starts_with("SELECT (SELECT count(*)");
+    });
+    ASSERT_NE(count, trace.end()) << words.front();
+    std::string args;
+    for (const auto& p : count->params) {
+      if (!args.empty()) args += ", ";
+      args += "'" + *p + "'";
+    }
+    schema_->exec("PREPARE count_q AS " + count->sql);
+    const auto plan = schema_->exec("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE count_q(" + args + ")");
+    schema_->exec("DEALLOCATE count_q");
+    // Every scan of the count is an index-only scan of task_words reading at most the cap + 1.
+    const auto cap_plus_one = std::stoll(count->sql.substr(count->sql.rfind("LIMIT ") + 6));
+    int scans = 0;
+    const std::function<void(const json::object&)> visit = [&](const json::object& node) {
+      const auto type = std::string{node.at("Node Type").as_string()};
+      if (type.find("Scan") != std::string::npos && type != "Subquery Scan") {
+        ++scans;
+        EXPECT_EQ(type, "Index Only Scan") << plan;
+        EXPECT_LE(node.at("Actual Rows").to_number<std::int64_t>(), cap_plus_one) << plan;
+      }
+      if (const auto* plans = node.if_contains("Plans")) {
+        for (const auto& child : plans->as_array()) visit(child.as_object());
+      }
+    };
+    visit(json::parse(plan).as_array().at(0).as_object().at("Plan").as_object());
+    EXPECT_EQ(scans, static_cast<int>(words.size())) << plan;
+  }
+}
+
+}  // namespace
+}  // namespace tickler::store::postgres
