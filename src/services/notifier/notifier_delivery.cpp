@@ -101,10 +101,19 @@ core::Result<int> NotifierService::deliver_pending() {
           heads_read += static_cast<int>(heads->size());
           // Deliveries this pass plans per destination, besides those in flight.
           std::map<std::string, int, std::less<>> planned;
+          const auto full = [&](const std::string& destination, int bound) {
+            return dispatcher_->at_destination(destination) + planned[destination] >= bound;
+          };
           int taken = 0;
           for (auto& d : *heads) {
             if (taken >= idle) break;
-            if (busy.contains(DeliveryQueue{d.user_id, d.channel})) continue;
+            DeliveryQueue queue{d.user_id, d.channel};
+            if (busy.contains(queue)) continue;
+            if (const auto hint = destination_hints_.find(queue);
+                hint != destination_hints_.end() &&
+                full(hint->second.destination, hint->second.bound)) {
+              continue;
+            }
             std::optional<Attempt> attempt;
             if (AttemptInput::is_event(d)) {
               auto a = channel->prepare_event(r, d);
@@ -124,9 +133,10 @@ core::Result<int> NotifierService::deliver_pending() {
             if (attempt) {
               const int bound = attempt->destination_limit > 0 ? attempt->destination_limit
                                                                : settings_.delivery.per_host;
-              auto& n = planned[attempt->destination];
-              if (dispatcher_->at_destination(attempt->destination) + n >= bound) continue;
-              ++n;
+              if (destination_hints_.size() >= k_max_destination_hints) destination_hints_.clear();
+              destination_hints_[queue] = {attempt->destination, bound};
+              if (full(attempt->destination, bound)) continue;
+              ++planned[attempt->destination];
             }
             ++taken;
             out.push_back({std::move(d), std::move(attempt)});

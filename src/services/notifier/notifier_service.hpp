@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,9 +62,10 @@ struct NotifierSettings {
 class NotifierService {
  public:
   // Heads a dispatch pass reads per channel kind beyond those it can start: the heads it skips
-  // because their destination is full (e.g. a hostile user's several webhooks to one host that
-  // hangs). More such heads than this, older than everyone else's, delay a kind by one pass each.
-  static constexpr int k_full_destination_margin = 64;
+  // because their destination is full (e.g. a hostile user's webhooks to one host that hangs).
+  // More than the webhooks one user may have (10), so one user's never fill it; more such heads
+  // than this, older than everyone else's, hold a kind back until their attempts end.
+  static constexpr int k_full_destination_margin = 16;
   // on_events: wakes the outbox relay after notifications were committed.
   // The webhook channel is built in; others come with add_channel.
   NotifierService(NotifierSettings settings, store::Store& store, base::Offload& offload,
@@ -162,6 +164,16 @@ class NotifierService {
   http::Histogram dispatch_heads_{{0, 1, 4, 16, 64, 256, 1024}};
   std::vector<std::unique_ptr<Channel>> channels_;
   std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
+  // Where each queue's last prepared attempt went, for the dispatch thread alone: a head whose
+  // queue's destination is full now is skipped without preparing it (its reads, its body), so a
+  // backlog at one busy host costs a pass little. A hint may be stale (the user changed the URL):
+  // it then holds that head back only while the old destination is full. Cleared past a bound.
+  struct DestinationHint {
+    std::string destination;
+    int bound = 0;
+  };
+  std::map<DeliveryQueue, DestinationHint> destination_hints_;
+  static constexpr std::size_t k_max_destination_hints = 100'000;
   // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
   // threads, never the store's.
   base::Offload lookups_{2};
