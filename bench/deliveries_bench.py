@@ -251,6 +251,33 @@ def channel_figures(expected: dict[int, int], arrivals: list[tuple[int, float, s
             "p99_by_10s_of_remind_at": [round(pct(slices[k], 99), 1) for k in sorted(slices)]}
 
 
+def dispatch_figures(base_url: str) -> dict | None:
+    """The notifier's dispatch passes from /metrics (tickler_delivery_dispatch_seconds and _heads):
+    how many, their mean, and the bucket bound under which 99 % fall; None for a build without them."""
+    try:
+        text = requests.get(base_url + "/metrics", timeout=10).text
+    except requests.RequestException:
+        return None
+
+    def histogram(name):
+        buckets = [(float(le), float(v)) for le, v in
+                   re.findall(rf'^{name}_bucket{{le="([^"]+)"}} (\S+)$', text, re.MULTILINE)]
+        total = re.search(rf"^{name}_sum (\S+)$", text, re.MULTILINE)
+        count = re.search(rf"^{name}_count (\S+)$", text, re.MULTILINE)
+        if not buckets or not count or float(count.group(1)) == 0:
+            return None
+        n = float(count.group(1))
+        p99 = next((le for le, v in sorted(buckets) if v >= 0.99 * n), float("inf"))
+        return {"count": int(n), "mean": float(total.group(1)) / n, "p99_at_most": p99}
+
+    seconds, heads = histogram("tickler_delivery_dispatch_seconds"), histogram("tickler_delivery_dispatch_heads")
+    if not seconds or not heads:
+        return None
+    return {"passes": seconds["count"], "mean_ms": round(seconds["mean"] * 1000, 2),
+            "p99_ms_at_most": seconds["p99_at_most"] * 1000, "heads_mean": round(heads["mean"], 1),
+            "heads_p99_at_most": heads["p99_at_most"]}
+
+
 def run(args, tmp: Path) -> dict:
     ips = [f"127.0.0.{k + 1}" for k in range(args.webhook_hosts)]
     ca, cert, key = make_ca(tmp / "ca", ips)
@@ -327,6 +354,7 @@ def run(args, tmp: Path) -> dict:
             if index in expected and doc.get("fired_at"):
                 fired.append((index, datetime.datetime.fromisoformat(doc["fired_at"].replace("Z", "+00:00"))
                               .timestamp() * 1000, dkey))
+        dispatch = dispatch_figures(srv.base_url)
         result = {"webhook": channel_figures(expected, hooks),
                   "reminder_fired (baseline)": channel_figures(expected, fired)}
         if mp:
@@ -342,6 +370,7 @@ def run(args, tmp: Path) -> dict:
                              "cores": os.cpu_count(),
                              "lead_left_s": round((start - created_at) / 1000, 1)},
                 "channels": result,
+                "dispatch": dispatch,
                 "load": {"loadavg_1m_start": loads[0], "loadavg_1m_max": max(loads),
                          "cpu_percent_of_one_core": cpu, "measured_s": round(elapsed, 1)},
                 "valid": created_at < start}

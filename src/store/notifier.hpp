@@ -67,8 +67,7 @@ struct EmailChannel {
 // failed: last_error, retried at next_attempt) wait; sent (handed over), delivered (the receiver
 // confirmed) and dead (attempts ran out or failed for good; redrivable) are final.
 struct Delivery {
-  std::string reminder_id;        // or event:<event id>, a task event's delivery        // or
-                                  // event:<event id>, a task event's delivery
+  std::string reminder_id;        // or event:<event id>, a task event's delivery
   std::string channel;            // in_app | webhook | webhook:<id> | email | …
   std::string state = "pending";  // pending | failed | sent | delivered | dead
   int attempts = 0;
@@ -113,10 +112,16 @@ class NotifierReader {
   virtual core::Result<std::optional<Webhook>> webhook(core::UserId user) = 0;
   // Every webhook of the user, by id.
   virtual core::Result<std::vector<Webhook>> webhooks(core::UserId user) = 0;
-  // The next delivery of each user and channel (the oldest waiting one: pending or failed),
-  // where it is due by `at` and not claimed (its lease ended by `at`); soonest first. A user
-  // whose next delivery waits for a retry, or is being attempted, has none due.
+  // The next delivery of each user and channel (the head of its queue: the oldest waiting one,
+  // pending or failed), where it is due by `at` and not claimed (its lease ended by `at`);
+  // soonest first (next_attempt, created_at). A user whose next delivery waits for a retry, or is
+  // being attempted, has none due on that channel.
   virtual core::Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) = 0;
+  // The same for the channels of one kind (`kind` or `kind:<anything>`, e.g. webhook and
+  // webhook:7), read from an index of queue heads: its cost grows with `limit` and the heads
+  // being attempted, not with the deliveries waiting behind them.
+  virtual core::Result<std::vector<Delivery>> due_delivery_heads(std::string_view kind,
+                                                                 core::Instant at, int limit) = 0;
   // Dead deliveries, oldest first.
   virtual core::Result<std::vector<Delivery>> dead_deliveries(int limit) = 0;
   // Every channel's delivery of one reminder, by channel.

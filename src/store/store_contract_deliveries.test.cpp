@@ -153,6 +153,98 @@ TEST_P(StoreContract, AFailedDeliveryWaitsForItsRetryThenDiesAndIsRedriven) {
   EXPECT_EQ((*r3)[0].next_attempt, from_millis(6'000));
 }
 
+// The due heads of one channel kind: each user × channel queue offers only its oldest waiting
+// delivery, another kind's backlog never stands in front, a finished head hands over to the next
+// one, and a redriven older delivery goes back to the front of its queue.
+TEST_P(StoreContract, DueHeadsAreReadPerChannelKindOnePerQueue) {
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    // alice's mail backlog, older than everything else.
+    for (int i = 0; i < 5; ++i) {
+      auto st = w.upsert_delivery(pending("m" + std::to_string(i), "email", alice_, 10 + i));
+      if (!st) return st;
+    }
+    for (const auto& d :
+         {pending("w1", "webhook", alice_, 20), pending("w2", "webhook", alice_, 21),
+          pending("w3", "webhook:7", alice_, 22), pending("b1", "webhook", bob_, 23),
+          pending("b2", "email", bob_, 24)}) {
+      if (auto st = w.upsert_delivery(d); !st) return st;
+    }
+    return {};
+  }));
+  auto heads = [&](std::string_view kind, std::int64_t at, int limit) {
+    auto h = store_->read_value(
+        [&](Reader& r) { return r.due_delivery_heads(kind, from_millis(at), limit); });
+    EXPECT_TRUE(h) << h.error().message;
+    std::vector<std::string> ids;
+    if (h) {
+      for (const auto& d : *h) ids.push_back(d.reminder_id + "/" + d.channel);
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  // webhook and webhook:<id> are one kind; a limit of 2 is not taken by the mail backlog.
+  EXPECT_EQ(heads("webhook", 100, 10), (Ids{"w1/webhook", "w3/webhook:7", "b1/webhook"}));
+  EXPECT_EQ(heads("webhook", 100, 2), (Ids{"w1/webhook", "w3/webhook:7"}));
+  EXPECT_EQ(heads("email", 100, 10), (Ids{"m0/email", "b2/email"}));
+  EXPECT_EQ(heads("email", 23, 10), (Ids{"m0/email"}));  // b2 is not due yet
+  EXPECT_TRUE(heads("webhookx", 100, 10).empty());
+  EXPECT_TRUE(heads("push", 100, 10).empty());
+
+  auto finish = [&](const std::string& id, const std::string& channel, const std::string& state,
+                    std::int64_t at) {
+    ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+      auto c = w.claim_delivery(id, channel, "n", from_millis(at), from_millis(at + 1'000));
+      if (!c) return c.error();
+      EXPECT_TRUE(*c);
+      if (!*c) return {};
+      Delivery d = **c;
+      d.state = state;
+      if (state == "failed") d.next_attempt = from_millis(at + 5'000);
+      auto f = w.finish_delivery(d, "n");
+      if (!f) return f.error();
+      EXPECT_TRUE(*f);
+      return {};
+    }));
+  };
+  // Claimed (being attempted): left out; finished: the next of the queue is the head.
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    auto c = w.claim_delivery("m0", "email", "n", from_millis(100), from_millis(1'000));
+    if (!c) return c.error();
+    EXPECT_TRUE(*c);
+    return {};
+  }));
+  EXPECT_EQ(heads("email", 100, 10), (Ids{"b2/email"}));
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    auto rows = w.reminder_deliveries("m0");
+    if (!rows) return rows.error();
+    Delivery d = rows->front();
+    d.state = "sent";
+    d.sent_at = from_millis(110);
+    auto f = w.finish_delivery(d, "n");
+    if (!f) return f.error();
+    EXPECT_TRUE(*f);
+    return {};
+  }));
+  EXPECT_EQ(heads("email", 200, 10), (Ids{"m1/email", "b2/email"}));
+  // A failed head waits for its retry, and its queue with it.
+  finish("m1", "email", "failed", 200);
+  EXPECT_EQ(heads("email", 300, 10), (Ids{"b2/email"}));
+  EXPECT_EQ(heads("email", 5'200, 10), (Ids{"b2/email", "m1/email"}));
+  // Dead: the next one goes; redriven, the older one is the head again.
+  finish("m1", "email", "dead", 5'200);
+  EXPECT_EQ(heads("email", 5'300, 10), (Ids{"m2/email", "b2/email"}));
+  auto redriven = store_->write_value([&](Writer& w) {
+    return w.redrive_deliveries(std::pair<std::string, std::string>{"m1", "email"},
+                                from_millis(6'000));
+  });
+  ASSERT_TRUE(redriven);
+  ASSERT_EQ(*redriven, 1);
+  EXPECT_EQ(heads("email", 6'000, 10), (Ids{"b2/email", "m1/email"}));
+  // A webhook's queue is apart from the user's other webhook's.
+  finish("w1", "webhook", "delivered", 300);
+  EXPECT_EQ(heads("webhook", 300, 10), (Ids{"w2/webhook", "w3/webhook:7", "b1/webhook"}));
+}
+
 TEST_P(StoreContract, ATasksDeliveriesAreItsUsersReceipts) {
   ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
     for (const auto& [id, task, user] : {std::tuple{"r1", 5, alice_}, std::tuple{"r2", 5, alice_},

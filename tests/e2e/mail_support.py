@@ -4,12 +4,15 @@ loopback ports of its own, read through its HTTP API; and a test CA (openssl) fo
     mp = Mailpit(tmp_path).start()             # SMTP on mp.smtp_port, API on mp.api_url
     msg = mp.wait_for(to="ana@example.com")    # the newest message to that address, full
     mp.stop()
+    proxy = SmtpProxy(mp.smtp_port, delay=0.05)   # a slow server, or one holding up a recipient
 """
 
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
+import threading
 import time
 from html import unescape
 from pathlib import Path
@@ -126,3 +129,94 @@ def links(message: dict) -> dict[str, str]:
     """The links of a message's HTML part by their text: {"Done": url, ...}."""
     return {unescape(re.sub(r"<[^>]+>", "", text)).strip(): unescape(href)
             for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', message.get("HTML", ""))}
+
+
+class SmtpProxy:
+    """A TCP proxy on loopback in front of an SMTP server, for faults the server cannot make:
+    every answer of the server held back `delay` seconds (a slow server: a batch of mails takes a
+    while, so a kill lands in the middle of it), and, when `stall` (a regex) matches a client's
+    `RCPT TO` line, that session held with no answer until the client gives up (a recipient the
+    server keeps waiting: the client's SMTP timeout ends each attempt). `stall` may be set while
+    the proxy runs. `stalled` counts the sessions held."""
+
+    def __init__(self, upstream_port: int, delay: float = 0.0, stall: str | None = None):
+        self.upstream_port = upstream_port
+        self.delay = delay
+        self.stall = re.compile(stall, re.IGNORECASE) if stall else None
+        self.stalled = 0
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def smtp_url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._socks += [client, upstream]
+            threading.Thread(target=self._to_server, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._to_client, args=(upstream, client), daemon=True).start()
+
+    def _to_server(self, client: socket.socket, upstream: socket.socket) -> None:
+        pending = b""
+        try:
+            while data := client.recv(65536):
+                pending += data
+                lines = pending.split(b"\r\n")
+                pending = lines.pop()
+                for line in lines:
+                    if (self.stall and line[:8].upper() == b"RCPT TO:"
+                            and self.stall.search(line.decode("latin-1"))):
+                        with self._lock:
+                            self.stalled += 1
+                        while client.recv(65536):  # held: nothing more is forwarded or answered
+                            pass
+                        return
+                    upstream.sendall(line + b"\r\n")
+        except OSError:
+            pass
+        finally:
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def _to_client(self, upstream: socket.socket, client: socket.socket) -> None:
+        try:
+            while data := upstream.recv(65536):
+                if self.delay:
+                    time.sleep(self.delay)
+                client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                client.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._closed = True
+        self.sock.close()
+        with self._lock:
+            for s in self._socks:
+                s.close()

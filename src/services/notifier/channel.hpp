@@ -5,8 +5,8 @@
 // (store::Delivery; reminder_id × channel is the idempotency key): it creates them when a
 // reminder fires, claims a due one with a lease (so two notifier replicas never attempt the same
 // delivery at once), counts the attempt, runs it on the DeliveryDispatcher (one at a time per
-// user, a few per destination), and records the outcome: sent / delivered, or failed with the
-// error and a retry after a backoff, or dead (redrivable with `tickler dlq deliveries`).
+// user × channel, a few per destination), and records the outcome: sent / delivered, or failed with
+// the error and a retry after a backoff, or dead (redrivable with `tickler dlq deliveries`).
 //
 // A Channel answers three questions, and describes itself:
 //   - records:  which delivery records a fired reminder gets on this channel for its user (none
@@ -46,12 +46,14 @@ struct Outcome {
   static Outcome failed(std::string why) { return {Kind::failed, std::move(why)}; }
 };
 
-// One attempt, prepared: where it goes (the dispatcher's per-host limit; lower case) and the
-// blocking send. `send` must finish within the channel's own timeout, which the core's lease
-// outlasts (DeliverySettings::lease).
+// One attempt, prepared: where it goes (the dispatcher's per-destination limit: a webhook's host,
+// lower case; the SMTP server for every mail) and the blocking send. `send` must finish within the
+// channel's own timeout, which the core's lease outlasts (DeliverySettings::lease).
 struct Attempt {
   std::string destination;
   std::function<Outcome()> send;
+  // Attempts in flight at once to `destination`; 0: the dispatcher's per_host.
+  int destination_limit = 0;
 };
 
 // What an attempt is given: the record (attempts already counts this attempt; the idempotency

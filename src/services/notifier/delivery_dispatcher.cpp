@@ -9,25 +9,36 @@ DeliveryDispatcher::DeliveryDispatcher(DispatchLimits limits, std::function<void
   }
 }
 
-bool DeliveryDispatcher::try_start(core::UserId user, const std::string& host,
-                                   std::function<void()> job) {
+bool DeliveryDispatcher::try_start(const DeliveryQueue& queue, const std::string& destination,
+                                   int destination_limit, std::function<void()> job) {
   {
     std::lock_guard lock{mutex_};
-    if (stopping_ || in_flight_ >= limits_.workers || users_.contains(user)) return false;
-    auto& per_host = hosts_[host];
-    if (per_host >= limits_.per_host) return false;
-    ++per_host;
+    if (stopping_ || in_flight_ >= limits_.workers || queues_.contains(queue)) return false;
+    auto& count = destinations_[destination];
+    if (count >= limit_of(destination_limit)) return false;
+    ++count;
     ++in_flight_;
-    users_.insert(user);
-    ready_.push_back({user, host, std::move(job)});
+    queues_.insert(queue);
+    ready_.push_back({queue, destination, std::move(job)});
   }
   cv_.notify_one();
   return true;
 }
 
-std::set<core::UserId> DeliveryDispatcher::running_users() const {
+int DeliveryDispatcher::at_destination(const std::string& destination) const {
   std::lock_guard lock{mutex_};
-  return users_;
+  const auto it = destinations_.find(destination);
+  return it == destinations_.end() ? 0 : it->second;
+}
+
+std::set<DeliveryQueue> DeliveryDispatcher::running_queues() const {
+  std::lock_guard lock{mutex_};
+  return queues_;
+}
+
+int DeliveryDispatcher::idle_workers() const {
+  std::lock_guard lock{mutex_};
+  return limits_.workers - in_flight_;
 }
 
 void DeliveryDispatcher::work(std::stop_token stop) {
@@ -45,9 +56,10 @@ void DeliveryDispatcher::work(std::stop_token stop) {
     {
       std::lock_guard lock{mutex_};
       --in_flight_;
-      users_.erase(job.user);
-      if (auto it = hosts_.find(job.host); it != hosts_.end() && --it->second == 0) {
-        hosts_.erase(it);
+      queues_.erase(job.queue);
+      if (auto it = destinations_.find(job.destination);
+          it != destinations_.end() && --it->second == 0) {
+        destinations_.erase(it);
       }
     }
     if (on_done_) on_done_();

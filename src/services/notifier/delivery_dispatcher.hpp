@@ -1,9 +1,13 @@
 #pragma once
 // Runs outbound deliveries on a fixed set of worker threads, within two limits besides the
-// number of workers: one delivery at a time per user (so a user's deliveries keep their order)
-// and at most `per_host` at a time to one destination host (so one slow or dead host takes a
-// bounded share of the workers). try_start never queues: a delivery whose limits are reached is
-// offered again at the next dispatch, from the store, where it stays pending.
+// number of workers: one delivery at a time per queue — one user's deliveries on one channel
+// (webhook, webhook:7, email, …), so they keep their order while the user's other channels go
+// beside them — and a bounded number at a time to one destination (a webhook's host: `per_host`;
+// a channel may name its own bound, e.g. the connections the SMTP server is given), so one slow or
+// dead destination takes a bounded share of the workers. try_start never queues: a delivery whose
+// limits are reached is offered again at the next dispatch, from the store, where it stays
+// pending.
+#include <compare>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -20,7 +24,14 @@ namespace tickler::services::notifier {
 
 struct DispatchLimits {
   int workers = 16;  // deliveries in flight at once, for everyone
-  int per_host = 4;  // deliveries in flight at once to one host
+  int per_host = 4;  // deliveries in flight at once to one destination, unless it names its own
+};
+
+// One user's deliveries on one channel record name: they go out one at a time, in order.
+struct DeliveryQueue {
+  core::UserId user = 0;
+  std::string channel;
+  friend auto operator<=>(const DeliveryQueue&, const DeliveryQueue&) = default;
 };
 
 class DeliveryDispatcher {
@@ -31,20 +42,28 @@ class DeliveryDispatcher {
   DeliveryDispatcher& operator=(const DeliveryDispatcher&) = delete;
   ~DeliveryDispatcher() { stop(); }
 
-  // Starts job on a free worker unless a worker is not free, the user has a job running, or the
-  // host is at its limit. true when started.
-  bool try_start(core::UserId user, const std::string& host, std::function<void()> job);
-  // The users with a job running now.
-  [[nodiscard]] std::set<core::UserId> running_users() const;
+  // Starts job on a free worker unless no worker is free, the queue has a job running, or the
+  // destination is at its limit (destination_limit, or per_host when it is 0). true when started.
+  bool try_start(const DeliveryQueue& queue, const std::string& destination, int destination_limit,
+                 std::function<void()> job);
+  // The deliveries in flight to a destination now.
+  [[nodiscard]] int at_destination(const std::string& destination) const;
+  // The queues with a job running now.
+  [[nodiscard]] std::set<DeliveryQueue> running_queues() const;
+  // Workers without a job.
+  [[nodiscard]] int idle_workers() const;
   // Lets running jobs finish, then ends the workers.
   void stop();
 
  private:
   void work(std::stop_token stop);
+  [[nodiscard]] int limit_of(int destination_limit) const {
+    return destination_limit > 0 ? destination_limit : limits_.per_host;
+  }
 
   struct Job {
-    core::UserId user;
-    std::string host;
+    DeliveryQueue queue;
+    std::string destination;
     std::function<void()> fn;
   };
   DispatchLimits limits_;
@@ -54,8 +73,8 @@ class DeliveryDispatcher {
   std::deque<Job> ready_;  // started, not yet taken by a worker
   int in_flight_ = 0;
   bool stopping_ = false;
-  std::set<core::UserId> users_;
-  std::map<std::string, int, std::less<>> hosts_;
+  std::set<DeliveryQueue> queues_;
+  std::map<std::string, int, std::less<>> destinations_;
   std::vector<std::jthread> workers_;
 };
 

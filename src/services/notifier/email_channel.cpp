@@ -1,8 +1,5 @@
 #include "services/notifier/email_channel.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace tickler::services::notifier {
 
 core::Result<std::vector<std::string>> EmailChannel::records(store::NotifierReader& reader,
@@ -21,16 +18,17 @@ core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader
   auto c = reader.email_channel(input.reminder.user_id);
   if (!c) return c.error();
   if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
-  std::string domain = (*c)->address.substr((*c)->address.find('@') + 1);
-  std::transform(domain.begin(), domain.end(), domain.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return std::optional<Attempt>{
-      Attempt{"mail:" + domain, [this, reminder = input.reminder, address = (*c)->address] {
-                if (auto st = email_.send_reminder(reminder, address); !st) {
-                  return Outcome::retry(st.error().message);
-                }
-                return Outcome::sent();
-              }}};
+  // Every mail goes through the one SMTP server: it is the destination ("smtp:", never a host
+  // name), with its own bound.
+  return std::optional<Attempt>{Attempt{"smtp:",
+                                        [this, reminder = input.reminder, address = (*c)->address] {
+                                          if (auto st = email_.send_reminder(reminder, address);
+                                              !st) {
+                                            return Outcome::retry(st.error().message);
+                                          }
+                                          return Outcome::sent();
+                                        },
+                                        email_.settings().connections}};
 }
 
 core::Result<std::vector<boost::json::object>> EmailChannel::describe(store::NotifierReader& reader,

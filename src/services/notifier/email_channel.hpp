@@ -23,7 +23,8 @@ class EmailChannel final : public Channel {
   core::Result<std::vector<std::string>> records(store::NotifierReader& reader,
                                                  const store::ReminderRow& reminder) override;
   // The mail to the user's confirmed address; nullopt when it was removed or changed since
-  // (an unconfirmed address is never mailed). Destination: the address's domain.
+  // (an unconfirmed address is never mailed). Destination: the SMTP server ("smtp:"), at most
+  // EmailSettings::connections mails at once (one user's mails go one at a time).
   core::Result<std::optional<Attempt>> prepare(store::NotifierReader& reader,
                                                const AttemptInput& input) override;
   core::Result<std::vector<boost::json::object>> describe(store::NotifierReader& reader,

@@ -23,6 +23,9 @@ struct EmailSettings {
   mail::SmtpSettings smtp;  // smtp.url empty: email is off
   LinkSigner links;
   int confirmations_per_hour = 5;  // confirmation mails per user
+  // Reminder mails in flight at once to the SMTP server (each its own SMTP session); one user's
+  // go one at a time, so a user whose recipient the server holds up takes at most one.
+  int connections = 8;
 };
 
 class EmailService {

@@ -281,6 +281,11 @@ void NotifierService::write_metrics(std::string& out) const {
   lateness_.render("tickler_reminder_fire_lateness_seconds",
                    "Time from a reminder's remind_at to its firing (never negative: never early).",
                    out);
+  dispatch_seconds_.render("tickler_delivery_dispatch_seconds",
+                           "Time of one delivery dispatch pass (read the due heads, start them).",
+                           out);
+  dispatch_heads_.render("tickler_delivery_dispatch_heads",
+                         "Queue heads one delivery dispatch pass read, every channel kind.", out);
 }
 
 core::Result<int> NotifierService::sweep() {
@@ -298,127 +303,6 @@ core::Result<int> NotifierService::sweep() {
     total += *fired;
     if (static_cast<int>(due->size()) < settings_.batch) return total;
   }
-}
-
-Channel* NotifierService::channel_for(std::string_view record) const {
-  for (const auto& c : channels_) {
-    if (c->owns(record)) return c.get();
-  }
-  return nullptr;
-}
-
-core::Status NotifierService::attempt_one(const store::Delivery& delivery,
-                                          const std::optional<Attempt>& attempt) {
-  const auto now = core::now();
-  auto claimed = store_.write_value([&](store::NotifierWriter& w) {
-    return w.claim_delivery(delivery.reminder_id, delivery.channel, owner_, now,
-                            now + settings_.delivery_lease);
-  });
-  if (!claimed) return claimed.error();
-  if (!*claimed) return {};  // another notifier attempts it, or it is final already
-  store::Delivery next = std::move(**claimed);
-  // A notifier that died during earlier attempts counted them without recording an outcome.
-  const auto outcome =
-      next.attempts > settings_.delivery_max_attempts
-          ? Outcome::failed(next.last_error.value_or("the notifier stopped during every attempt"))
-      : attempt ? attempt->send()
-                : Outcome::failed("the reminder or the user's " + next.channel + " is gone");
-  const auto at = core::now();
-  switch (outcome.kind) {
-    case Outcome::Kind::delivered:
-      next.state = "delivered";
-      next.sent_at = at;
-      next.delivered_at = at;
-      next.last_error.reset();
-      break;
-    case Outcome::Kind::sent:
-      next.state = "sent";
-      next.sent_at = at;
-      next.last_error.reset();
-      break;
-    case Outcome::Kind::failed:
-      next.state = "dead";
-      next.last_error = outcome.error;
-      break;
-    case Outcome::Kind::retry:
-      next.last_error = outcome.error;
-      if (next.attempts >= settings_.delivery_max_attempts) {
-        next.state = "dead";
-      } else {
-        next.state = "failed";
-        const auto backoff =
-            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
-                                           settings_.delivery_max_backoff);
-        next.next_attempt = at + backoff;
-      }
-      break;
-  }
-  auto recorded =
-      store_.write_value([&](store::NotifierWriter& w) { return w.finish_delivery(next, owner_); });
-  if (!recorded) return recorded.error();
-  if (!*recorded) {
-    base::log_json(spdlog::level::warn, "a delivery's lease ran out before its outcome",
-                   {{"reminder_id", next.reminder_id}, {"channel", next.channel}});
-  }
-  return {};
-}
-
-core::Result<int> NotifierService::deliver_pending() {
-  if (!dispatcher_) return 0;
-  struct Candidate {
-    store::Delivery delivery;
-    std::optional<Attempt> attempt;
-  };
-  const auto now = core::now();
-  // Users running before the read: a job that finishes during it may have recorded its outcome
-  // after the read saw its delivery still pending, and must not be started again from that row.
-  // Only this loop starts jobs, so no other user can be running with an outcome the read missed.
-  const auto busy = dispatcher_->running_users();
-  auto candidates =
-      store_.read_value([&](store::NotifierReader& r) -> core::Result<std::vector<Candidate>> {
-        auto heads = r.pending_deliveries(now, 500);
-        if (!heads) return heads.error();
-        std::vector<Candidate> out;
-        for (auto& d : *heads) {
-          if (busy.contains(d.user_id)) continue;
-          auto* channel = channel_for(d.channel);
-          if (!channel) continue;  // a channel this process does not run: left pending
-          std::optional<Attempt> attempt;
-          if (AttemptInput::is_event(d)) {
-            auto a = channel->prepare_event(r, d);
-            if (!a) return a.error();
-            out.push_back({std::move(d), std::move(*a)});
-            continue;
-          }
-          auto reminder = r.reminder(d.reminder_id);
-          if (!reminder) return reminder.error();
-          if (*reminder) {
-            store::Delivery upcoming = d;
-            upcoming.attempts += 1;  // the attempt it prepares
-            auto a = channel->prepare(r, AttemptInput{upcoming, **reminder});
-            if (!a) return a.error();
-            attempt = std::move(*a);
-          }
-          out.push_back({std::move(d), std::move(attempt)});
-        }
-        return out;
-      });
-  if (!candidates) return candidates.error();
-  int started = 0;
-  for (auto& c : *candidates) {
-    const auto user = c.delivery.user_id;
-    const auto host = c.attempt ? c.attempt->destination : std::string{};
-    const bool ok = dispatcher_->try_start(user, host, [this, c = std::move(c)] {
-      if (auto st = attempt_one(c.delivery, c.attempt); !st) {
-        base::log_json(spdlog::level::warn, "recording a delivery failed",
-                       {{"reminder_id", c.delivery.reminder_id},
-                        {"channel", c.delivery.channel},
-                        {"error", st.error().message}});
-      }
-    });
-    if (ok) ++started;
-  }
-  return started;
 }
 
 void NotifierService::wake_background() {

@@ -8,13 +8,15 @@
 // A fired reminder becomes a notification (in-app: row + notifications topic) and one durable
 // delivery record per channel the user has on (channel.hpp: the webhook channel, and those added
 // with add_channel), attempted with retries. Deliveries run concurrently on a
-// DeliveryDispatcher: one at a time per user, in order, a bounded number per destination host,
-// so that one user's slow or dead receiver never delays another user's.
+// DeliveryDispatcher: one at a time per user × channel, in order, a bounded number per
+// destination, so that one user's slow or dead receiver never delays another user's, nor one
+// channel's backlog another channel's (the due queue heads are read per channel kind).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,6 +61,11 @@ struct NotifierSettings {
 
 class NotifierService {
  public:
+  // Heads a dispatch pass reads per channel kind beyond those it can start: the heads it skips
+  // because their destination is full (e.g. a hostile user's webhooks to one host that hangs).
+  // More than the webhooks one user may have (10), so one user's never fill it; more such heads
+  // than this, older than everyone else's, hold a kind back until their attempts end.
+  static constexpr int k_full_destination_margin = 16;
   // on_events: wakes the outbox relay after notifications were committed.
   // The webhook channel is built in; others come with add_channel.
   NotifierService(NotifierSettings settings, store::Store& store, base::Offload& offload,
@@ -91,7 +98,8 @@ class NotifierService {
   // the dispatcher's limits allow; returns how many were started.
   core::Result<int> deliver_pending();
   void register_routes(http::Router& router);
-  // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired.
+  // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired;
+  // tickler_delivery_dispatch_seconds and _heads: each dispatch pass's time and heads read.
   void write_metrics(std::string& out) const;
 
  private:
@@ -150,8 +158,22 @@ class NotifierService {
   std::condition_variable_any cv_;
   bool work_ = false;  // deliveries are waiting
   http::Histogram lateness_{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
+  // One dispatch pass (deliver_pending): its time, and the queue heads it read.
+  http::Histogram dispatch_seconds_{
+      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+  http::Histogram dispatch_heads_{{0, 1, 4, 16, 64, 256, 1024}};
   std::vector<std::unique_ptr<Channel>> channels_;
   std::optional<DeliveryDispatcher> dispatcher_;  // from start() to stop()
+  // Where each queue's last prepared attempt went, for the dispatch thread alone: a head whose
+  // queue's destination is full now is skipped without preparing it (its reads, its body), so a
+  // backlog at one busy host costs a pass little. A hint may be stale (the user changed the URL):
+  // it then holds that head back only while the old destination is full. Cleared past a bound.
+  struct DestinationHint {
+    std::string destination;
+    int bound = 0;
+  };
+  std::map<DeliveryQueue, DestinationHint> destination_hints_;
+  static constexpr std::size_t k_max_destination_hints = 100'000;
   // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
   // threads, never the store's.
   base::Offload lookups_{2};

@@ -72,6 +72,8 @@ class PgTx final : public Writer {
   Result<std::optional<Webhook>> webhook(core::UserId user) override;
   Result<std::vector<Webhook>> webhooks(core::UserId user) override;
   Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::vector<Delivery>> due_delivery_heads(std::string_view kind, core::Instant at,
+                                                   int limit) override;
   Result<std::vector<Delivery>> dead_deliveries(int limit) override;
   Result<std::vector<Delivery>> reminder_deliveries(std::string_view reminder_id) override;
   Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,

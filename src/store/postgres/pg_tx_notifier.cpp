@@ -84,15 +84,18 @@ constexpr Query k_upsert_delivery{
     "UPDATE SET state = excluded.state, attempts = excluded.attempts, "
     "last_error = excluded.last_error, next_attempt = excluded.next_attempt, "
     "delivered_at = excluded.delivered_at, sent_at = excluded.sent_at"};
+// Queue heads only (`head`, kept by the trigger of notifier migration 0006).
 const std::string k_pending_deliveries_sql =
     select_columns(k_delivery_columns,
-                   " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-                   "ORDER BY created_at, reminder_id) AS place FROM deliveries "
-                   "WHERE state IN ('pending', 'failed')) "
-                   "AS heads WHERE place = 1 AND next_attempt <= $1 AND (lease_until IS NULL OR "
-                   "lease_until <= $1) "
-                   "ORDER BY next_attempt, created_at LIMIT $2");
+                   " FROM deliveries WHERE head AND next_attempt <= $1 AND (lease_until IS NULL OR "
+                   "lease_until <= $1) ORDER BY next_attempt, created_at LIMIT $2");
 const Query k_pending_deliveries{"select_pending_deliveries", k_pending_deliveries_sql.c_str()};
+// The kind expression is deliveries_due_heads' own, so that the index serves it in order.
+const std::string k_due_delivery_heads_sql = select_columns(
+    k_delivery_columns,
+    " FROM deliveries WHERE head AND split_part(channel, ':', 1) = $1 AND next_attempt <= $2 "
+    "AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt, created_at LIMIT $3");
+const Query k_due_delivery_heads{"select_due_delivery_heads", k_due_delivery_heads_sql.c_str()};
 const std::string k_dead_deliveries_sql = select_columns(
     k_delivery_columns,
     " FROM deliveries WHERE state = 'dead' ORDER BY created_at, reminder_id LIMIT $1");
@@ -162,6 +165,12 @@ Result<std::vector<Webhook>> PgTx::webhooks(core::UserId user) {
 
 Result<std::vector<Delivery>> PgTx::pending_deliveries(core::Instant at, int limit) {
   return collect<Delivery>(conn_.exec(k_pending_deliveries, Params{at, limit}), read_delivery<Row>);
+}
+
+Result<std::vector<Delivery>> PgTx::due_delivery_heads(std::string_view kind, core::Instant at,
+                                                       int limit) {
+  return collect<Delivery>(conn_.exec(k_due_delivery_heads, Params{kind, at, limit}),
+                           read_delivery<Row>);
 }
 
 Status PgTx::upsert_reminder(const ReminderRow& r) {

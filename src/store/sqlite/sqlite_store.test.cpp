@@ -9,6 +9,7 @@
 
 #include "core/validation.hpp"
 #include "store/sqlite/search_index.hpp"
+#include "store/sqlite/sqlite_tx.hpp"
 #include "store/sqlite/task_query_sql.hpp"
 
 namespace tickler::store::sqlite {
@@ -76,6 +77,29 @@ TEST_F(SqliteStoreTest, EverySortWalksAnIndexWithoutSorting) {
       EXPECT_NE(details.find("USING INDEX tasks_by_"), std::string::npos) << details;
     }
   }
+}
+
+// The dispatch's read of due queue heads walks deliveries_due_heads in order, for one kind: its
+// cost is the heads it returns (plus the claimed ones it passes), never the backlog.
+TEST_F(SqliteStoreTest, DueDeliveryHeadsWalkTheIndexOfHeadsWithoutSorting) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ / "t.db").string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  const std::string sql = "EXPLAIN QUERY PLAN " + due_delivery_heads_sql();
+  ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::string details;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    details += "\n";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  EXPECT_NE(details.find("USING INDEX deliveries_due_heads (<expr>=? AND next_attempt"),
+            std::string::npos)
+      << details;
+  EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
 }
 
 // The statements a walk-first listing adds read their index in order, never sort: the key of a

@@ -12,6 +12,10 @@
 
 namespace tickler::store::sqlite {
 
+// The statement of SqliteTx::due_delivery_heads (its query plan is tested: it walks the index of
+// queue heads, deliveries_due_heads, without sorting).
+[[nodiscard]] const std::string& due_delivery_heads_sql();
+
 class SqliteTx final : public Writer {
  public:
   explicit SqliteTx(Connection& conn) : conn_(conn) {}
@@ -76,6 +80,8 @@ class SqliteTx final : public Writer {
   Result<std::optional<Webhook>> webhook(core::UserId user) override;
   Result<std::vector<Webhook>> webhooks(core::UserId user) override;
   Result<std::vector<Delivery>> pending_deliveries(core::Instant at, int limit) override;
+  Result<std::vector<Delivery>> due_delivery_heads(std::string_view kind, core::Instant at,
+                                                   int limit) override;
   Result<std::vector<Delivery>> dead_deliveries(int limit) override;
   Result<std::vector<Delivery>> reminder_deliveries(std::string_view reminder_id) override;
   Result<std::vector<Delivery>> task_deliveries(core::UserId user, core::TaskId task,

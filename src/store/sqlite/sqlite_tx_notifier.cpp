@@ -61,12 +61,16 @@ constexpr const char* k_upsert_delivery =
     "state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, "
     "next_attempt = excluded.next_attempt, delivered_at = excluded.delivered_at, "
     "sent_at = excluded.sent_at";
+// Queue heads only (`head`, kept by the triggers of migration 0015).
 const std::string k_pending_deliveries = select_columns(
     k_delivery_columns,
-    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, channel "
-    "ORDER BY created_at, reminder_id) AS place FROM deliveries "
-    "WHERE state IN ('pending', 'failed')) "
-    "WHERE place = 1 AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?) "
+    " FROM deliveries WHERE head = 1 AND next_attempt <= ? "
+    "AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created_at LIMIT ?");
+// The kind expression is deliveries_due_heads' own, so that the index serves it in order.
+const std::string k_due_delivery_heads = select_columns(
+    k_delivery_columns,
+    " FROM deliveries WHERE head = 1 AND substr(channel, 1, instr(channel || ':', ':') - 1) = ? "
+    "AND next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?) "
     "ORDER BY next_attempt, created_at LIMIT ?");
 const std::string k_dead_deliveries = select_columns(
     k_delivery_columns,
@@ -138,6 +142,17 @@ Result<std::vector<Webhook>> SqliteTx::webhooks(core::UserId user) {
 
 Result<std::vector<Delivery>> SqliteTx::pending_deliveries(core::Instant at, int limit) {
   auto s = bound(conn_, k_pending_deliveries, at, at, std::int64_t{limit});
+  if (!s) return s.error();
+  return collect<Delivery>(*s, read_delivery<Statement>);
+}
+
+const std::string& due_delivery_heads_sql() {
+  return k_due_delivery_heads;
+}
+
+Result<std::vector<Delivery>> SqliteTx::due_delivery_heads(std::string_view kind, core::Instant at,
+                                                           int limit) {
+  auto s = bound(conn_, k_due_delivery_heads, kind, at, at, std::int64_t{limit});
   if (!s) return s.error();
   return collect<Delivery>(*s, read_delivery<Statement>);
 }
