@@ -15,17 +15,43 @@ core::Result<std::vector<std::string>> EmailChannel::records(store::NotifierRead
   return out;
 }
 
+namespace {
+
+// The destination of the dispatcher's per-host limit: the address's domain.
+std::string mail_destination(const std::string& address) {
+  std::string domain = address.substr(address.find('@') + 1);
+  std::transform(domain.begin(), domain.end(), domain.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return "mail:" + domain;
+}
+
+}  // namespace
+
+core::Result<std::optional<Attempt>> EmailChannel::test_attempt(store::NotifierReader& reader,
+                                                                core::UserId user,
+                                                                std::string_view record) {
+  if (!email_.enabled() || record != kind()) return std::optional<Attempt>{};
+  auto c = reader.email_channel(user);
+  if (!c) return c.error();
+  if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
+  return std::optional<Attempt>{
+      Attempt{mail_destination((*c)->address), [this, address = (*c)->address] {
+                if (auto st = email_.send_test(address); !st) {
+                  return Outcome::retry(st.error().message);
+                }
+                return Outcome::sent();
+              }}};
+}
+
 core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader& reader,
                                                            const AttemptInput& input) {
   if (!email_.enabled()) return std::optional<Attempt>{};
   auto c = reader.email_channel(input.reminder.user_id);
   if (!c) return c.error();
   if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
-  std::string domain = (*c)->address.substr((*c)->address.find('@') + 1);
-  std::transform(domain.begin(), domain.end(), domain.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const auto domain = mail_destination((*c)->address);
   return std::optional<Attempt>{
-      Attempt{"mail:" + domain, [this, reminder = input.reminder, address = (*c)->address] {
+      Attempt{domain, [this, reminder = input.reminder, address = (*c)->address] {
                 if (auto st = email_.send_reminder(reminder, address); !st) {
                   return Outcome::retry(st.error().message);
                 }

@@ -62,6 +62,25 @@ mail::MailMessage confirmation_mail(const LinkSigner& signer, const std::string&
   return m;
 }
 
+mail::MailMessage test_mail(const LinkSigner& signer, const std::string& from,
+                            const std::string& to, core::Instant now) {
+  mail::MailMessage m;
+  m.from = from;
+  m.to = to;
+  m.subject = "Tickler: a test of your email channel";
+  m.text = "This is a test sent from Tickler's settings: reminders mailed to " + to +
+           " reach you.\n\nOpen Tickler: " + signer.public_url + "/\n";
+  m.html = html_page("<p>This is a test sent from Tickler's settings: reminders mailed to <b>" +
+                     html_escape(to) + "</b> reach you.</p><p><a href=\"" +
+                     html_escape(signer.public_url) + "/\">Open Tickler</a></p>");
+  // A test is not a delivery: no key to dedupe on; its time tells two tests apart.
+  m.message_id = "<test-" + std::to_string(core::to_millis(now)) + "@" +
+                 message_id_host(signer.public_url) + ">";
+  m.date = now;
+  m.headers = {{"Auto-Submitted", "auto-generated"}, {"X-Tickler-Test", "1"}};
+  return m;
+}
+
 mail::MailMessage reminder_mail(const LinkSigner& signer, const std::string& from,
                                 const std::string& to, const store::ReminderRow& r,
                                 core::Instant now) {

@@ -30,6 +30,10 @@ struct LinkSigner {
                                                   const store::EmailChannel& channel,
                                                   core::Instant now);
 
+// The test mail of POST /api/me/channels/test to `to` (no links that act).
+[[nodiscard]] mail::MailMessage test_mail(const LinkSigner& signer, const std::string& from,
+                                          const std::string& to, core::Instant now);
+
 // The mail of a fired reminder to `to`. Its Message-ID is derived from the reminder and the
 // channel only, so a mail sent twice (a worker that died after the server accepted it and before
 // the record) carries the same id and mail clients show it once.

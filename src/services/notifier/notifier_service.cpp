@@ -8,6 +8,7 @@
 
 #include "base/log.hpp"
 #include "outbox/envelope.hpp"
+#include "services/notifier/preferences.hpp"
 #include "services/notifier/webhook_channel.hpp"
 #include "wire/messages.hpp"
 
@@ -33,6 +34,7 @@ ReminderEvent to_change(const wire::ReminderScheduled& e) {
   r.due_at = e.due_at;
   r.remind_at = e.remind_at;
   r.time_zone = e.time_zone;
+  r.priority = std::string{core::to_string(e.priority)};
   return ReminderChange{std::move(r), true};
 }
 
@@ -151,6 +153,7 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
     core::UserId user = 0;
     std::string name;  // task.<op>
     std::string body;
+    core::TaskId task = 0;
   };
   std::vector<Change> changes;
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -173,7 +176,7 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
                              {"actor", e->actor},
                              {"at", core::format_rfc3339(e->timestamp)}};
     changes.push_back({events[i].id, e->user_id, "task." + std::string{wire::to_string(e->op)},
-                       boost::json::serialize(body)});
+                       boost::json::serialize(body), e->task_id});
   }
   // Most users have no webhook selecting task events: a read finds the events that concern
   // someone, and only those take a write (and a processed-events row).
@@ -184,6 +187,12 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
         auto records = channel->event_records(r, changes[k].user, changes[k].name);
         if (!records) return records.error();
         if (!records->empty()) out[k] = true;
+      }
+      // A deleted task's override goes with it.
+      if (changes[k].name == "task.deleted") {
+        auto o = r.notification_override(changes[k].user, changes[k].task);
+        if (!o) return o.error();
+        if (*o) out[k] = true;
       }
     }
     return out;
@@ -203,6 +212,9 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
       auto fresh = w.mark_processed(k_consumer, c.event_id, now);
       if (!fresh) return fresh.error();
       if (!*fresh) continue;
+      if (c.name == "task.deleted") {
+        if (auto d = w.delete_notification_override(c.user, c.task); !d) return d.error();
+      }
       for (const auto& channel : channels_) {
         auto records = channel->event_records(w, c.user, c.name);
         if (!records) return records.error();
@@ -219,6 +231,21 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
   if (!st) return bus::retry_from_first_kept(std::move(verdicts), st.error().message);
   if (deliveries) wake_background();
   return verdicts;
+}
+
+core::Result<ReminderControls> NotifierService::reminder_controls(
+    store::NotifierReader& r, const store::ReminderRow& reminder, core::Instant now) {
+  auto settings = r.notification_settings(reminder.user_id);
+  if (!settings) return settings.error();
+  auto override_doc = r.notification_override(reminder.user_id, reminder.task_id);
+  if (!override_doc) return override_doc.error();
+  ReminderControls out;
+  out.now = now;
+  out.prefs = *settings ? stored_prefs((*settings)->body) : core::NotificationPrefs::defaults();
+  if (*override_doc) out.override_ = stored_override((*override_doc)->body);
+  out.priority = core::parse_priority(reminder.priority).value_or(core::Priority::none);
+  out.held_until = core::held_until(out.prefs, out.override_, out.priority, now);
+  return out;
 }
 
 core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {
@@ -244,11 +271,18 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
       n.id = *nid;
       store::Delivery in_app{r.id, "in_app", "delivered", 1, {}, {}, now, r.user_id, now, now};
       if (auto d = w.upsert_delivery(in_app); !d) return d;
+      auto controls = reminder_controls(w, r, now);
+      if (!controls) return controls.error();
       for (const auto& channel : channels_) {
         auto records = channel->records(w, r);
         if (!records) return records.error();
         for (const auto& name : *records) {
-          if (auto d = w.upsert_delivery({r.id, name, "pending", 0, {}, now, {}, r.user_id, now});
+          if (!controls->sends(name)) continue;
+          // A held delivery takes its place in the channel's order at the window's end, so a
+          // reminder that is not held (high priority) goes before it, not after.
+          const auto first_attempt = controls->first_attempt(name);
+          if (auto d = w.upsert_delivery(
+                  {r.id, name, "pending", 0, {}, first_attempt, {}, r.user_id, first_attempt});
               !d) {
             return d;
           }
