@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace tickler::core {
 namespace {
@@ -136,7 +137,11 @@ Instant next_local_minute(Instant after, std::string_view time_zone, int minute)
 
 std::string local_date(Instant at, std::string_view time_zone) {
   const auto& zone = zone_or_utc(time_zone);
-  return date::format("%Y-%m-%d", date::floor<date::days>(local_of(zone, at)));
+  const date::year_month_day day{date::floor<date::days>(local_of(zone, at))};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return text;
 }
 
 std::pair<Instant, Instant> local_day_bounds(Instant at, std::string_view time_zone) {

@@ -27,7 +27,7 @@ TEST(NotificationPrefs, ReadsAndWritesHhMm) {
 TEST(NotificationPrefs, FiltersRecordsByPriorityOrOverride) {
   auto prefs = NotificationPrefs::defaults();
   EXPECT_TRUE(record_allowed(prefs, std::nullopt, Priority::low, "webhook:7"));
-  prefs.channels_by_priority[static_cast<int>(Priority::low)] = {"email"};
+  prefs.channels_by_priority[static_cast<std::size_t>(Priority::low)] = {"email"};
   EXPECT_FALSE(record_allowed(prefs, std::nullopt, Priority::low, "webhook:7"));
   EXPECT_FALSE(record_allowed(prefs, std::nullopt, Priority::low, "webhook"));
   EXPECT_TRUE(record_allowed(prefs, std::nullopt, Priority::low, "email"));

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "services/notifier/digest.hpp"
 #include "store/notifier.hpp"
 
 namespace tickler::services::notifier {
@@ -60,10 +61,14 @@ struct Attempt {
 };
 
 // What an attempt is given: the record (attempts already counts this attempt; the idempotency
-// key is key()), and the reminder it delivers.
+// key is key()), and the reminder it delivers. A daily digest's record (its reminder's id is
+// digest:<user>:<date>, digest.hpp) comes with `digest`, which reads the digest's content
+// (blocking: call it in Attempt::send); a channel that does not send digests has no record of
+// one.
 struct AttemptInput {
   const store::Delivery& delivery;
   const store::ReminderRow& reminder;
+  std::function<core::Result<DigestContent>()> digest{};
 
   // The idempotency key a receiver dedupes on: the same on every attempt of one reminder ×
   // channel (the X-Tickler-Delivery header of a webhook, the Message-ID of a mail, …).

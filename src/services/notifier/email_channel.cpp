@@ -50,6 +50,17 @@ core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader
   if (!c) return c.error();
   if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
   const auto domain = mail_destination((*c)->address);
+  if (input.digest) {
+    return std::optional<Attempt>{
+        Attempt{domain, [this, load = input.digest, address = (*c)->address] {
+                  auto content = load();
+                  if (!content) return Outcome::retry(content.error().message);
+                  if (auto st = email_.send_digest(*content, address); !st) {
+                    return Outcome::retry(st.error().message);
+                  }
+                  return Outcome::sent();
+                }}};
+  }
   return std::optional<Attempt>{
       Attempt{domain, [this, reminder = input.reminder, address = (*c)->address] {
                 if (auto st = email_.send_reminder(reminder, address); !st) {

@@ -69,6 +69,13 @@ core::Status EmailService::send_reminder(const store::ReminderRow& reminder,
   return mail::send_mail(settings_.smtp, address, message);
 }
 
+core::Status EmailService::send_digest(const DigestContent& digest,
+                                       const std::string& address) const {
+  const auto message = mail::compose(
+      digest_mail(settings_.links, settings_.smtp.from, address, digest, core::now()));
+  return mail::send_mail(settings_.smtp, address, message);
+}
+
 core::Status EmailService::send_test(const std::string& address) const {
   const auto message =
       mail::compose(test_mail(settings_.links, settings_.smtp.from, address, core::now()));

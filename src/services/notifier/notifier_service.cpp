@@ -8,7 +8,6 @@
 
 #include "base/log.hpp"
 #include "outbox/envelope.hpp"
-#include "services/notifier/preferences.hpp"
 #include "services/notifier/webhook_channel.hpp"
 #include "wire/messages.hpp"
 
@@ -233,21 +232,6 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
   return verdicts;
 }
 
-core::Result<ReminderControls> NotifierService::reminder_controls(
-    store::NotifierReader& r, const store::ReminderRow& reminder, core::Instant now) {
-  auto settings = r.notification_settings(reminder.user_id);
-  if (!settings) return settings.error();
-  auto override_doc = r.notification_override(reminder.user_id, reminder.task_id);
-  if (!override_doc) return override_doc.error();
-  ReminderControls out;
-  out.now = now;
-  out.prefs = *settings ? stored_prefs((*settings)->body) : core::NotificationPrefs::defaults();
-  if (*override_doc) out.override_ = stored_override((*override_doc)->body);
-  out.priority = core::parse_priority(reminder.priority).value_or(core::Priority::none);
-  out.held_until = core::held_until(out.prefs, out.override_, out.priority, now);
-  return out;
-}
-
 core::Result<int> NotifierService::fire_due(const std::vector<std::string>& ids) {
   return fire_at(ids, core::now());
 }
@@ -256,15 +240,26 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   int fired = 0;
   bool deliveries = false;
   std::vector<core::Instant> due_times;  // remind_at of each reminder fired
+  int digests = 0;
+  std::vector<store::ReminderRow> next_digests;
   auto st = store_.write([&](store::Writer& w) -> core::Status {
     fired = 0;
+    digests = 0;
     deliveries = false;
     due_times.clear();
+    next_digests.clear();
     for (const auto& id : ids) {
       auto reminder = w.fire_reminder(id, now);
       if (!reminder) return reminder.error();
       if (!*reminder) continue;  // cancelled, fired already, or (moved) not due yet
       const auto& r = **reminder;
+      if (is_digest(r.id)) {
+        auto next = fire_digest(w, r, now, deliveries);
+        if (!next) return next.error();
+        if (*next) next_digests.push_back(std::move(**next));
+        ++digests;
+        continue;
+      }
       store::NotificationRow n{0, r.user_id, r.task_id, r.id, r.title, r.remind_at, now, {}};
       auto nid = w.insert_notification(n);
       if (!nid) return nid.error();
@@ -301,8 +296,9 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   for (auto at : due_times) lateness_.observe(std::chrono::duration<double>(now - at).count());
   if (fired > 0 && on_events_) on_events_();
   if (deliveries) wake_background();
+  for (const auto& d : next_digests) scheduler_->schedule(d.id, d.remind_at);
   // A reminder moved later since it was queued is still scheduled: queue it at its new time.
-  if (fired < static_cast<int>(ids.size())) {
+  if (fired + digests < static_cast<int>(ids.size())) {
     for (const auto& id : ids) {
       auto r = store_.read_value([&](store::NotifierReader& rd) { return rd.reminder(id); });
       if (r && *r && (*r)->state == "scheduled") scheduler_->schedule(id, (*r)->remind_at);
@@ -429,7 +425,11 @@ core::Result<int> NotifierService::deliver_pending() {
           if (*reminder) {
             store::Delivery upcoming = d;
             upcoming.attempts += 1;  // the attempt it prepares
-            auto a = channel->prepare(r, AttemptInput{upcoming, **reminder});
+            AttemptInput input{upcoming, **reminder};
+            if (is_digest(d.reminder_id)) {
+              input.digest = [this, row = **reminder] { return load_digest(row); };
+            }
+            auto a = channel->prepare(r, input);
             if (!a) return a.error();
             attempt = std::move(*a);
           }

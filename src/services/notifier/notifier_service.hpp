@@ -32,6 +32,7 @@
 #include "http/router.hpp"
 #include "services/notifier/channel.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
+#include "services/notifier/digest.hpp"
 #include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
@@ -117,6 +118,9 @@ class NotifierService {
   // has no tasks). Set before the routes are used.
   using TaskCheck = std::function<core::Result<bool>(core::UserId, core::TaskId)>;
   void set_task_check(TaskCheck check) { task_check_ = std::move(check); }
+  // Where a daily digest's tasks are read (the api's tables); without one (the distributed mode
+  // for now) no digest is scheduled. Set before start().
+  void set_digest_source(DigestSource source) { digest_source_ = std::move(source); }
   // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired.
   void write_metrics(std::string& out) const;
 
@@ -160,6 +164,18 @@ class NotifierService {
                                                                   core::TaskId task);
   core::Result<boost::json::array> read_channels(core::UserId user);
   core::Result<int> fire_at(const std::vector<std::string>& ids, core::Instant now);
+  // A digest's row fired: its deliveries (the digest's channels the user has on) and the next
+  // local day's row, returned to be scheduled (nullopt when the user has no digest any more).
+  core::Result<std::optional<store::ReminderRow>> fire_digest(store::NotifierWriter& w,
+                                                              const store::ReminderRow& r,
+                                                              core::Instant now, bool& deliveries);
+  // The user's next digest row, set in `w` (cancelling one scheduled around now in either zone);
+  // nullopt when the preferences have none.
+  core::Result<std::optional<store::ReminderRow>> schedule_digest(
+      store::NotifierWriter& w, core::UserId user, const core::NotificationPrefs& prefs,
+      const std::string& old_zone, core::Instant now);
+  // A digest's content, read when its attempt is sent.
+  core::Result<DigestContent> load_digest(const store::ReminderRow& row) const;
   // The user's preferences and the task's override, read in the firing transaction.
   static core::Result<ReminderControls> reminder_controls(store::NotifierReader& r,
                                                           const store::ReminderRow& reminder,
@@ -202,6 +218,7 @@ class NotifierService {
   // threads, never the store's.
   base::Offload lookups_{2};
   TaskCheck task_check_;
+  DigestSource digest_source_;
   std::mutex tests_mutex_;
   std::unordered_map<core::UserId, std::deque<std::chrono::steady_clock::time_point>> tests_;
   std::jthread thread_;

@@ -65,8 +65,22 @@ core::Result<core::NotificationPrefs> NotifierService::read_settings(core::UserI
 
 core::Status NotifierService::write_settings(core::UserId user,
                                              const core::NotificationPrefs& prefs) {
-  const store::PreferenceDocument doc{user, boost::json::serialize(prefs_json(prefs)), core::now()};
-  return store_.write([&](store::NotifierWriter& w) { return w.set_notification_settings(doc); });
+  const auto now = core::now();
+  const store::PreferenceDocument doc{user, boost::json::serialize(prefs_json(prefs)), now};
+  std::optional<store::ReminderRow> digest;
+  auto st = store_.write([&](store::NotifierWriter& w) -> core::Status {
+    auto old = w.notification_settings(user);
+    if (!old) return old.error();
+    const auto old_zone = *old ? stored_prefs((*old)->body).time_zone : std::string{"UTC"};
+    if (auto s = w.set_notification_settings(doc); !s) return s;
+    auto next = schedule_digest(w, user, prefs, old_zone, now);
+    if (!next) return next.error();
+    digest = std::move(*next);
+    return {};
+  });
+  if (!st) return st;
+  if (digest && scheduler_) scheduler_->schedule(digest->id, digest->remind_at);
+  return {};
 }
 
 http::net::awaitable<http::Response> NotifierService::get_settings(http::RequestContext& ctx) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <initializer_list>
 
 #include "core/task.hpp"
 #include "core/time.hpp"
@@ -56,9 +57,10 @@ core::Result<int> read_time(const boost::json::object& o, const std::string& fie
 
 core::Status only(const boost::json::object& o, std::initializer_list<std::string_view> allowed,
                   const std::string& where) {
-  for (const auto& [k, v] : o) {
-    if (std::find(allowed.begin(), allowed.end(), std::string_view{k}) == allowed.end()) {
-      return core::field_error(where + std::string{k}, "is not a known member");
+  for (const auto& member : o) {
+    const std::string_view key = member.key();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return core::field_error(where + std::string{key}, "is not a known member");
     }
   }
   return {};
