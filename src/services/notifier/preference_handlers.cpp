@@ -48,7 +48,8 @@ void NotifierService::register_control_routes(http::Router& router) {
   router.add(verb::put, "/api/me/notification-settings", http::Access::account,
              std::bind_front(&NotifierService::put_settings, this));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
-    router.add(method, "/api/tasks/{id}/notification-override", http::Access::tasks_write,
+    router.add(method, "/api/tasks/{id}/notification-override",
+               method == verb::get ? http::Access::tasks_read : http::Access::tasks_write,
                std::bind_front(&NotifierService::handle_override, this));
   }
   router.add(verb::post, "/api/me/channels/test", http::Access::account,
