@@ -235,6 +235,9 @@ std::string jwt_secret(const std::string& data_dir) {
 namespace tickler::app {
 namespace {
 
+// GCC 12's false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 http::net::awaitable<http::Response> forward_owned(store::Store* store, base::Offload* offload,
                                                    const http::Handler* forward,
                                                    http::RequestContext& ctx) {
@@ -254,6 +257,8 @@ http::net::awaitable<http::Response> forward_owned(store::Store* store, base::Of
   co_return co_await (*forward)(ctx);
 }
 
+#pragma GCC diagnostic pop
+
 }  // namespace
 
 core::Result<bool> task_owned(store::Store& store, core::UserId user, core::TaskId task) {
@@ -264,8 +269,8 @@ core::Result<bool> task_owned(store::Store& store, core::UserId user, core::Task
 }
 
 core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
-                                                                        core::UserId user,
-                                                                        core::Instant day_end) {
+                                                                       core::UserId user,
+                                                                       core::Instant day_end) {
   core::TaskQuery q;
   q.user_id = user;
   q.status = core::TaskStatus::pending;
