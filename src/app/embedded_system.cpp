@@ -90,6 +90,10 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   notifier_->service.set_task_check([store = store_.get()](core::UserId user, core::TaskId task) {
     return task_owned(*store, user, task);
   });
+  notifier_->service.set_digest_source(
+      [store = store_.get()](core::UserId user, core::Instant day_end) {
+        return digest_tasks(*store, user, day_end);
+      });
   realtime_ = services::realtime::wire_realtime(
       ports, std::bind_front(&services::api::ApiService::authenticate, &api),
       [&api](std::string_view token) -> std::optional<services::realtime::SessionToken> {
