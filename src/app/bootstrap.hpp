@@ -65,8 +65,8 @@ core::Result<bool> task_owned(store::Store& store, core::UserId user, core::Task
 // The daily digest's tasks from a store with the api's tasks: the user's pending ones due
 // before day_end, by due time (at most 100).
 core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
-                                                                        core::UserId user,
-                                                                        core::Instant day_end);
+                                                                       core::UserId user,
+                                                                       core::Instant day_end);
 // The frontend's override routes: the api checks the caller has the task, then forwards to the
 // notifier (whose database has no tasks).
 http::Handler forward_if_task_owned(store::Store& store, base::Offload& offload,
