@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "auth/signed_link.hpp"
 #include "base/log.hpp"
+#include "http/response.hpp"
 #include "mail/smtp.hpp"
 
 namespace tickler::app {
@@ -227,5 +229,72 @@ std::string jwt_secret(const std::string& data_dir) {
   return hex;
 }
 #pragma GCC diagnostic pop
+
+}  // namespace tickler::app
+
+namespace tickler::app {
+namespace {
+
+// GCC 12's false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+http::net::awaitable<http::Response> forward_owned(store::Store* store, base::Offload* offload,
+                                                   const http::Handler* forward,
+                                                   http::RequestContext& ctx) {
+  const auto& text = ctx.path_params.at("id");
+  core::TaskId task = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), task);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || task <= 0) {
+    co_return http::error_response(core::make_error(core::Errc::not_found, "task not found"));
+  }
+  auto owned = co_await offload->call(
+      [](store::Store* s, core::UserId user, core::TaskId id) { return task_owned(*s, user, id); },
+      store, *ctx.user_id, task);
+  if (!owned) co_return http::error_response(owned.error());
+  if (!*owned) {
+    co_return http::error_response(core::make_error(core::Errc::not_found, "task not found"));
+  }
+  co_return co_await (*forward)(ctx);
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+core::Result<bool> task_owned(store::Store& store, core::UserId user, core::TaskId task) {
+  auto found = store.read_value([&](store::Reader& r) { return r.task(user, task); });
+  if (found) return true;
+  if (found.error().code == core::Errc::not_found) return false;
+  return found.error();
+}
+
+core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
+                                                                       core::UserId user,
+                                                                       core::Instant day_end) {
+  core::TaskQuery q;
+  q.user_id = user;
+  q.status = core::TaskStatus::pending;
+  q.due_before = day_end;
+  q.has_due = true;
+  q.sort = core::SortKey::due;
+  q.order = core::SortOrder::asc;
+  q.limit = 100;
+  auto page = store.read_value([&](store::Reader& r) { return r.tasks(q); });
+  if (!page) return page.error();
+  std::vector<services::notifier::DigestItem> out;
+  for (const auto& t : page->items) {
+    if (!t.due_at) continue;
+    out.push_back({t.id, t.title, *t.due_at, t.time_zone, false});
+  }
+  return out;
+}
+
+http::Handler forward_if_task_owned(store::Store& store, base::Offload& offload,
+                                    http::Handler forward) {
+  auto shared = std::make_shared<http::Handler>(std::move(forward));
+  return [&store, &offload, shared](http::RequestContext& ctx) {
+    return forward_owned(&store, &offload, shared.get(), ctx);
+  };
+}
 
 }  // namespace tickler::app

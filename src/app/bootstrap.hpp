@@ -59,6 +59,19 @@ services::assistant::LlmSettings llm_settings(const LlmConfig& config,
 std::string llm_api_key_from_environment();
 // Creates the data directory, opens <data>/tickler.db and applies pending migrations.
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_dir, int readers);
+// Whether the user has the task, read from a store with the api's tasks: what the notification
+// override routes check (404 for another user's task).
+core::Result<bool> task_owned(store::Store& store, core::UserId user, core::TaskId task);
+// The daily digest's tasks from a store with the api's tasks: the user's pending ones due
+// before day_end, by due time (at most 100).
+core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
+                                                                       core::UserId user,
+                                                                       core::Instant day_end);
+// The frontend's override routes: the api checks the caller has the task, then forwards to the
+// notifier (whose database has no tasks).
+http::Handler forward_if_task_owned(store::Store& store, base::Offload& offload,
+                                    http::Handler forward);
+
 // TICKLER_JWT_SECRET, else <data>/jwt.secret, generated once (0600).
 std::string jwt_secret(const std::string& data_dir);
 

@@ -87,6 +87,13 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
       ports, std::bind_front(&services::api::create_recurrer_occurrence, std::ref(api)));
   auditor_ = services::auditor::wire_auditor(ports);
   notifier_ = services::notifier::wire_notifier(ports, notifier_settings(config), &timer_queue);
+  notifier_->service.set_task_check([store = store_.get()](core::UserId user, core::TaskId task) {
+    return task_owned(*store, user, task);
+  });
+  notifier_->service.set_digest_source(
+      [store = store_.get()](core::UserId user, core::Instant day_end) {
+        return digest_tasks(*store, user, day_end);
+      });
   realtime_ = services::realtime::wire_realtime(
       ports, std::bind_front(&services::api::ApiService::authenticate, &api),
       [&api](std::string_view token) -> std::optional<services::realtime::SessionToken> {

@@ -212,6 +212,17 @@ void RoleProcess::wire_api(const services::Ports& ports) {
     router.add(method, "/api/me/channels/webhooks/{id}", http::Access::account,
                to(config_.notifier_app_id));
   }
+  router.add(verb::get, "/api/me/notification-settings", http::Access::account,
+             to(config_.notifier_app_id));
+  router.add(verb::put, "/api/me/notification-settings", http::Access::account,
+             to(config_.notifier_app_id));
+  router.add(verb::post, "/api/me/channels/test", http::Access::account,
+             to(config_.notifier_app_id));
+  for (auto method : {verb::get, verb::put, verb::delete_}) {
+    router.add(method, "/api/tasks/{id}/notification-override",
+               method == verb::get ? http::Access::tasks_read : http::Access::tasks_write,
+               forward_if_task_owned(*ports.store, ports.offload, to(config_.notifier_app_id)));
+  }
   router.add(verb::get, "/api/notifications", http::Access::tasks_read,
              to(config_.notifier_app_id));
   router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,

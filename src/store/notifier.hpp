@@ -24,6 +24,16 @@ struct ReminderRow {
   std::string state = "scheduled";  // scheduled | fired | cancelled
   std::optional<core::Instant> fired_at;
   std::string time_zone = "UTC";  // the task's: what a mailed reminder shows its due time in
+  std::string priority =
+      "none";  // the task's: which channels it goes to, whether quiet hours hold it
+};
+
+// A user's notification preferences or a task's override of them: a JSON document the notifier
+// reads and writes (services/notifier/preferences.hpp); the store keeps it as it is given.
+struct PreferenceDocument {
+  core::UserId user_id = 0;
+  std::string body;
+  core::Instant updated_at{};
 };
 
 struct NotificationRow {
@@ -131,6 +141,12 @@ class NotifierReader {
                                                               int limit) = 0;
   virtual core::Result<std::optional<ReminderRow>> reminder(std::string_view id) = 0;
   virtual core::Result<std::optional<EmailChannel>> email_channel(core::UserId user) = 0;
+  // The user's notification preferences; nullopt when never set (the defaults).
+  virtual core::Result<std::optional<PreferenceDocument>> notification_settings(
+      core::UserId user) = 0;
+  // The override of the user's task; nullopt when it has none (or the task is another's).
+  virtual core::Result<std::optional<PreferenceDocument>> notification_override(
+      core::UserId user, core::TaskId task) = 0;
 };
 
 // The notifier's rows changed in a write transaction (which can read them too).
@@ -161,6 +177,13 @@ class NotifierWriter : public virtual NotifierReader {
   // Inserts or replaces the user's email channel.
   virtual core::Status set_email_channel(const EmailChannel& channel) = 0;
   virtual core::Status delete_email_channel(core::UserId user) = 0;
+  // Inserts or replaces the user's notification preferences.
+  virtual core::Status set_notification_settings(const PreferenceDocument& settings) = 0;
+  // Inserts or replaces a task's override (one per task, the user's whose task it is).
+  virtual core::Status set_notification_override(core::TaskId task,
+                                                 const PreferenceDocument& override_) = 0;
+  // Removes the user's task's override; false when it had none.
+  virtual core::Result<bool> delete_notification_override(core::UserId user, core::TaskId task) = 0;
   // Claims a waiting delivery for one attempt: when it is pending or failed, due by `at`, and
   // not claimed (or its lease ended by `at`), counts the attempt and leases it to `owner` until
   // `until`; returns it as claimed, nullopt when it was not claimable (another notifier has it, or
@@ -179,7 +202,7 @@ class NotifierWriter : public virtual NotifierReader {
   virtual core::Result<int> redrive_deliveries(
       const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) = 0;
   // The notifier's rows of a deleted user: reminders (so none fires), deliveries,
-  // notifications, webhooks and the email channel.
+  // notifications, webhooks, the email channel, notification preferences and overrides.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

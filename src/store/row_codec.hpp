@@ -196,11 +196,17 @@ AuditHead read_audit_head(const R& r) {
 
 // Notifier.
 inline constexpr const char* k_reminder_columns =
-    "id, task_id, user_id, title, due_at, remind_at, state, fired_at, time_zone";
+    "id, task_id, user_id, title, due_at, remind_at, state, fired_at, time_zone, priority";
 template <RowColumns R>
 ReminderRow read_reminder(const R& r) {
   return {r.text(0),    r.int64(1), r.int64(2),       r.text(3), r.opt_instant(4),
-          r.instant(5), r.text(6),  r.opt_instant(7), r.text(8)};
+          r.instant(5), r.text(6),  r.opt_instant(7), r.text(8), r.text(9)};
+}
+
+inline constexpr const char* k_preference_columns = "user_id, body, updated_at";
+template <RowColumns R>
+PreferenceDocument read_preference(const R& r) {
+  return {r.int64(0), r.text(1), r.instant(2)};
 }
 
 inline constexpr const char* k_email_channel_columns =

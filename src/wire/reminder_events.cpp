@@ -15,7 +15,8 @@ boost::json::object ReminderScheduled::to_json() const {
           {"due_at", std::move(due)},
           {"remind_at", core::format_rfc3339(remind_at)},
           {"user_id", user_id},
-          {"time_zone", time_zone}};
+          {"time_zone", time_zone},
+          {"priority", core::to_string(priority)}};
 }
 
 core::Result<ReminderScheduled> ReminderScheduled::from_json(const boost::json::object& data) {
@@ -37,9 +38,19 @@ core::Result<ReminderScheduled> ReminderScheduled::from_json(const boost::json::
     if (!zone) return zone.error();
     time_zone = std::move(*zone);
   }
+  auto priority = core::Priority::none;
+  if (data.contains("priority")) {
+    auto text = fields::text(data, "priority");
+    if (!text) return text.error();
+    auto parsed = core::parse_priority(*text);
+    if (!parsed) {
+      return core::field_error("priority", "must be none, low, medium or high");
+    }
+    priority = *parsed;
+  }
   return ReminderScheduled{
       std::move(*reminder_id), *task_id, std::move(*title), *due_at, *remind_at, *user_id,
-      std::move(time_zone)};
+      std::move(time_zone),    priority};
 }
 
 boost::json::object ReminderCancelled::to_json() const {

@@ -29,6 +29,7 @@ struct ReminderScheduled {
   core::Instant remind_at{};
   core::UserId user_id = 0;
   std::string time_zone = "UTC";
+  core::Priority priority = core::Priority::none;  // the task's: "none" when absent (older events)
 
   [[nodiscard]] std::string_view type() const { return k_type; }
   [[nodiscard]] std::string subject() const { return std::to_string(task_id); }

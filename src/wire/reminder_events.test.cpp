@@ -15,7 +15,8 @@ const ReminderScheduled k_scheduled{"42-at-1900000000000",
                                     core::from_millis(1'900'000'900'000),
                                     core::from_millis(1'900'000'000'000),
                                     7,
-                                    "Europe/Paris"};
+                                    "Europe/Paris",
+                                    core::Priority::high};
 
 TEST(ReminderEvents, ScheduledIsWrittenAsTheContractSays) {
   EXPECT_EQ(k_scheduled.type(), "tickler.reminder.scheduled.v1");
@@ -23,7 +24,7 @@ TEST(ReminderEvents, ScheduledIsWrittenAsTheContractSays) {
   EXPECT_EQ(boost::json::serialize(k_scheduled.to_json()),
             R"({"reminder_id":"42-at-1900000000000","task_id":42,"title":"Water the plants",)"
             R"("due_at":"2030-03-17T18:01:40.000Z","remind_at":"2030-03-17T17:46:40.000Z",)"
-            R"("user_id":7,"time_zone":"Europe/Paris"})");
+            R"("user_id":7,"time_zone":"Europe/Paris","priority":"high"})");
   auto undated = k_scheduled;
   undated.due_at.reset();
   EXPECT_TRUE(undated.to_json().at("due_at").is_null());
@@ -42,6 +43,7 @@ TEST(ReminderEvents, ScheduledRoundTrips) {
     EXPECT_EQ(back->remind_at, e.remind_at);
     EXPECT_EQ(back->user_id, 7);
     EXPECT_EQ(back->time_zone, "Europe/Paris");
+    EXPECT_EQ(back->priority, core::Priority::high);
   }
   // Events published before the time zone travelled with them: UTC.
   auto older = k_scheduled.to_json();
@@ -51,6 +53,14 @@ TEST(ReminderEvents, ScheduledRoundTrips) {
   EXPECT_EQ(back->time_zone, "UTC");
   older["time_zone"] = 17.5;
   EXPECT_EQ(testing::field_of(ReminderScheduled::from_json(older).error()), "time_zone");
+  // ... and before the priority did: none.
+  older = k_scheduled.to_json();
+  older.erase("priority");
+  back = ReminderScheduled::from_json(older);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->priority, core::Priority::none);
+  older["priority"] = "urgent";
+  EXPECT_EQ(testing::field_of(ReminderScheduled::from_json(older).error()), "priority");
 }
 
 TEST(ReminderEvents, ScheduledRefusesMissingOrMistypedMembers) {

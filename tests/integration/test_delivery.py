@@ -178,3 +178,39 @@ def test_dead_deliveries_are_redriven_with_tickler_dlq_on_the_notifiers_database
         assert key not in cli_output(run_cli(tickler, "dlq", "deliveries", "list", *db))
     finally:
         flaky.close()
+
+
+def test_the_controls_through_the_frontend(stack, notifiers, frontend, receiver):
+    """Preferences, a task's override (checked against the api's tasks before the notifier gets
+    it) and send-a-test, each frontend → api → notifier; the priority's channels applied by the
+    role."""
+    user = signup(frontend.url)
+    r = user.api.put("/api/me/notification-settings",
+                     json={"time_zone": "Europe/Berlin", "channels_by_priority": {"low": []}})
+    assert r.status_code == 200 and r.json()["time_zone"] == "Europe/Berlin", describe(r)
+    assert user.api.get("/api/me/notification-settings").json()["channels_by_priority"]["low"] == []
+    assert user.api.put("/api/me/webhook", json={"url": receiver.url}).status_code == 200
+    r = user.api.post("/api/me/channels/test", json={"channel": "webhook"})
+    assert r.status_code == 200 and r.json()["outcome"] == "delivered", describe(r)
+    assert receiver.requests[0]["headers"].get("X-Tickler-Event") == "test"
+    r = user.api.post("/api/me/channels/test", json={"channel": "webhook:0"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "channel_not_found", describe(r)
+
+    task = create_task(user.api, title="Quiet low " + unique_word(), priority="low")
+    path = f"/api/tasks/{task['id']}/notification-override"
+    stranger = signup(frontend.url)
+    assert stranger.api.put(path, json={"quiet_hours": "ignore"}).status_code == 404
+    r = user.api.put(path, json={"channels": ["webhook"], "quiet_hours": "ignore"})
+    assert r.status_code == 200 and r.json()["channels"] == ["webhook"], describe(r)
+    assert user.api.get(path).json()["quiet_hours"] == "ignore"
+    # A low reminder: no channel by priority, the webhook by the override.
+    low = create_task(user.api, title="Low " + unique_word(), priority="low",
+                      reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
+    r = user.api.patch(f"/api/tasks/{task['id']}", json={"reminders": [{"at": iso_ms(now_ms() + LEAD_MS)}]})
+    assert r.status_code == 200, describe(r)
+    got = receipt(user.api, task["id"], "delivered", timeout=LEAD_MS / 1000 + EVENT_WAIT)
+    assert got["attempts"] == 1, got
+    wait_until(lambda: deliveries(user.api, low["id"]).get("in_app"), timeout=EVENT_WAIT,
+               interval=0.2, what="the low reminder fired")
+    assert set(deliveries(user.api, low["id"])) == {"in_app"}
+    assert user.api.delete(path).status_code == 204

@@ -51,10 +51,11 @@ std::vector<store::OutboxRow> task_change_events(TaskOp op, const std::optional<
   }
   for (const auto& r : new_set) {
     if (r.remind_at <= now) continue;  // a reminder already in the past when set is not sent
-    outbox::append_outbox_rows(rows,
-                               wire::ReminderScheduled{r.id, task.id, task.title, task.due_at,
-                                                       r.remind_at, task.user_id, task.time_zone},
-                               now);
+    outbox::append_outbox_rows(
+        rows,
+        wire::ReminderScheduled{r.id, task.id, task.title, task.due_at, r.remind_at, task.user_id,
+                                task.time_zone, task.priority},
+        now);
   }
   return rows;
 }

@@ -15,7 +15,12 @@
 //               (the user's settings for this channel: a webhook's URL and secret, a confirmed
 //               address, …), as an Attempt to run later; nullopt when the settings are gone;
 //   - Attempt::send: the blocking send itself, on a dispatcher worker, answering an Outcome;
-//   - describe: the user's endpoints of this channel and their state, for GET /api/me/channels.
+//   - describe: the user's endpoints of this channel and their state, for GET /api/me/channels;
+//   - test_attempt: a test message to one of the user's endpoints (POST /api/me/channels/test),
+//               sent like an attempt but with no delivery record.
+// Which of a reminder's records are kept (the user's channels by priority, a task's override)
+// and when they may first be attempted (quiet hours) is the core's, in one place
+// (NotifierService::fire_at), not a channel's.
 // A channel never writes the delivery record; it may read and write its own tables in prepare.
 #include <boost/json/object.hpp>
 #include <functional>
@@ -25,6 +30,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "services/notifier/digest.hpp"
 #include "store/notifier.hpp"
 
 namespace tickler::services::notifier {
@@ -57,10 +63,14 @@ struct Attempt {
 };
 
 // What an attempt is given: the record (attempts already counts this attempt; the idempotency
-// key is key()), and the reminder it delivers.
+// key is key()), and the reminder it delivers. A daily digest's record (its reminder's id is
+// digest:<user>:<date>, digest.hpp) comes with `digest`, which reads the digest's content
+// (blocking: call it in Attempt::send); a channel that does not send digests has no record of
+// one.
 struct AttemptInput {
   const store::Delivery& delivery;
   const store::ReminderRow& reminder;
+  std::function<core::Result<DigestContent>()> digest{};
 
   // The idempotency key a receiver dedupes on: the same on every attempt of one reminder ×
   // channel (the X-Tickler-Delivery header of a webhook, the Message-ID of a mail, …).
@@ -114,6 +124,17 @@ class Channel {
                                                              const store::Delivery& delivery) {
     (void)reader;
     (void)delivery;
+    return std::optional<Attempt>{};
+  }
+
+  // A test message to the user's endpoint named `record` (one describe lists), through the same
+  // send and destination policy as a delivery; nullopt when the user has no such endpoint here.
+  virtual core::Result<std::optional<Attempt>> test_attempt(store::NotifierReader& reader,
+                                                            core::UserId user,
+                                                            std::string_view record) {
+    (void)reader;
+    (void)user;
+    (void)record;
     return std::optional<Attempt>{};
   }
 

@@ -12,6 +12,23 @@ core::Result<std::vector<std::string>> EmailChannel::records(store::NotifierRead
   return out;
 }
 
+core::Result<std::optional<Attempt>> EmailChannel::test_attempt(store::NotifierReader& reader,
+                                                                core::UserId user,
+                                                                std::string_view record) {
+  if (!email_.enabled() || record != kind()) return std::optional<Attempt>{};
+  auto c = reader.email_channel(user);
+  if (!c) return c.error();
+  if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
+  return std::optional<Attempt>{Attempt{"smtp:",
+                                        [this, address = (*c)->address] {
+                                          if (auto st = email_.send_test(address); !st) {
+                                            return Outcome::retry(st.error().message);
+                                          }
+                                          return Outcome::sent();
+                                        },
+                                        email_.settings().connections}};
+}
+
 core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader& reader,
                                                            const AttemptInput& input) {
   if (!email_.enabled()) return std::optional<Attempt>{};
@@ -20,6 +37,21 @@ core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader
   if (!*c || !(*c)->confirmed) return std::optional<Attempt>{};
   // Every mail goes through the one SMTP server: it is the destination ("smtp:", never a host
   // name), with its own bound.
+  const auto limit = email_.settings().connections;
+  if (input.digest) {
+    return std::optional<Attempt>{Attempt{"smtp:",
+                                          [this, load = input.digest, address = (*c)->address] {
+                                            auto content = load();
+                                            if (!content)
+                                              return Outcome::retry(content.error().message);
+                                            if (auto st = email_.send_digest(*content, address);
+                                                !st) {
+                                              return Outcome::retry(st.error().message);
+                                            }
+                                            return Outcome::sent();
+                                          },
+                                          limit}};
+  }
   return std::optional<Attempt>{Attempt{"smtp:",
                                         [this, reminder = input.reminder, address = (*c)->address] {
                                           if (auto st = email_.send_reminder(reminder, address);
@@ -28,7 +60,7 @@ core::Result<std::optional<Attempt>> EmailChannel::prepare(store::NotifierReader
                                           }
                                           return Outcome::sent();
                                         },
-                                        email_.settings().connections}};
+                                        limit}};
 }
 
 core::Result<std::vector<boost::json::object>> EmailChannel::describe(store::NotifierReader& reader,

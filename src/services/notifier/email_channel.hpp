@@ -29,6 +29,10 @@ class EmailChannel final : public Channel {
                                                const AttemptInput& input) override;
   core::Result<std::vector<boost::json::object>> describe(store::NotifierReader& reader,
                                                           core::UserId user) override;
+  // A test mail to the user's confirmed address (an unconfirmed one is never mailed).
+  core::Result<std::optional<Attempt>> test_attempt(store::NotifierReader& reader,
+                                                    core::UserId user,
+                                                    std::string_view record) override;
 
  private:
   const EmailService& email_;

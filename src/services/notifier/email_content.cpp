@@ -62,6 +62,61 @@ mail::MailMessage confirmation_mail(const LinkSigner& signer, const std::string&
   return m;
 }
 
+mail::MailMessage digest_mail(const LinkSigner& signer, const std::string& from,
+                              const std::string& to, const DigestContent& digest,
+                              core::Instant now) {
+  mail::MailMessage m;
+  m.from = from;
+  m.to = to;
+  const auto count = std::to_string(digest.items.size());
+  m.subject = "Tickler digest for " + digest.date + ": " + count +
+              (digest.items.size() == 1 ? " task" : " tasks");
+  m.text = "Your tasks overdue and due today (" + digest.date + ", " + digest.time_zone + "):\n\n";
+  std::string rows;
+  for (const auto& item : digest.items) {
+    const auto open = signer.public_url + "/?task=" + std::to_string(item.task_id);
+    const auto when = (item.overdue ? "Overdue since " : "Due ") +
+                      core::local_time_text(item.due_at, item.time_zone);
+    m.text += "- " + item.title + " (" + when + ")\n  " + open + "\n";
+    rows += "<li style=\"margin:0 0 8px\"><a href=\"" + html_escape(open) + "\">" +
+            html_escape(item.title) +
+            "</a><br><span style=\"color:" + (item.overdue ? "#b00020" : "#555") + "\">" +
+            html_escape(when) + "</span></li>";
+  }
+  if (digest.items.empty()) {
+    m.text += "Nothing overdue, nothing due today.\n";
+    rows = "<li>Nothing overdue, nothing due today.</li>";
+  }
+  m.text += "\nOpen Tickler: " + signer.public_url + "/\n";
+  m.html =
+      html_page("<h2 style=\"margin:0 0 4px\">Your day, " + html_escape(digest.date) +
+                "</h2><p style=\"margin:0 0 16px\">Overdue and due today</p><ul>" + rows + "</ul>");
+  const auto key = digest_id(digest.user_id, digest.date);
+  m.message_id = "<" + key + ".email@" + message_id_host(signer.public_url) + ">";
+  m.date = now;
+  m.headers = {{"Auto-Submitted", "auto-generated"}, {"X-Tickler-Delivery", key + "/email"}};
+  return m;
+}
+
+mail::MailMessage test_mail(const LinkSigner& signer, const std::string& from,
+                            const std::string& to, core::Instant now) {
+  mail::MailMessage m;
+  m.from = from;
+  m.to = to;
+  m.subject = "Tickler: a test of your email channel";
+  m.text = "This is a test sent from Tickler's settings: reminders mailed to " + to +
+           " reach you.\n\nOpen Tickler: " + signer.public_url + "/\n";
+  m.html = html_page("<p>This is a test sent from Tickler's settings: reminders mailed to <b>" +
+                     html_escape(to) + "</b> reach you.</p><p><a href=\"" +
+                     html_escape(signer.public_url) + "/\">Open Tickler</a></p>");
+  // A test is not a delivery: no key to dedupe on; its time tells two tests apart.
+  m.message_id = "<test-" + std::to_string(core::to_millis(now)) + "@" +
+                 message_id_host(signer.public_url) + ">";
+  m.date = now;
+  m.headers = {{"Auto-Submitted", "auto-generated"}, {"X-Tickler-Test", "1"}};
+  return m;
+}
+
 mail::MailMessage reminder_mail(const LinkSigner& signer, const std::string& from,
                                 const std::string& to, const store::ReminderRow& r,
                                 core::Instant now) {

@@ -8,6 +8,7 @@
 
 #include "auth/signed_link.hpp"
 #include "mail/message.hpp"
+#include "services/notifier/digest.hpp"
 #include "store/notifier.hpp"
 
 namespace tickler::services::notifier {
@@ -29,6 +30,17 @@ struct LinkSigner {
 [[nodiscard]] mail::MailMessage confirmation_mail(const LinkSigner& signer, const std::string& from,
                                                   const store::EmailChannel& channel,
                                                   core::Instant now);
+
+// The daily digest's mail: the tasks overdue and due that day, each with its due time in its
+// zone and a link opening it in the web UI. Its Message-ID is derived from the digest's key
+// (digest:<user>:<date>), so a mail sent twice carries the same one.
+[[nodiscard]] mail::MailMessage digest_mail(const LinkSigner& signer, const std::string& from,
+                                            const std::string& to, const DigestContent& digest,
+                                            core::Instant now);
+
+// The test mail of POST /api/me/channels/test to `to` (no links that act).
+[[nodiscard]] mail::MailMessage test_mail(const LinkSigner& signer, const std::string& from,
+                                          const std::string& to, core::Instant now);
 
 // The mail of a fired reminder to `to`. Its Message-ID is derived from the reminder and the
 // channel only, so a mail sent twice (a worker that died after the server accepted it and before

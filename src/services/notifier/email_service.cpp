@@ -69,6 +69,19 @@ core::Status EmailService::send_reminder(const store::ReminderRow& reminder,
   return mail::send_mail(settings_.smtp, address, message);
 }
 
+core::Status EmailService::send_digest(const DigestContent& digest,
+                                       const std::string& address) const {
+  const auto message = mail::compose(
+      digest_mail(settings_.links, settings_.smtp.from, address, digest, core::now()));
+  return mail::send_mail(settings_.smtp, address, message);
+}
+
+core::Status EmailService::send_test(const std::string& address) const {
+  const auto message =
+      mail::compose(test_mail(settings_.links, settings_.smtp.from, address, core::now()));
+  return mail::send_mail(settings_.smtp, address, message);
+}
+
 core::Result<std::optional<store::EmailChannel>> EmailService::read_channel(core::UserId user) {
   return store_.read_value([&](store::NotifierReader& r) { return r.email_channel(user); });
 }

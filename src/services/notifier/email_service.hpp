@@ -39,6 +39,11 @@ class EmailService {
   // Mails the reminder to `address` (blocking: an SMTP exchange).
   [[nodiscard]] core::Status send_reminder(const store::ReminderRow& reminder,
                                            const std::string& address) const;
+  // Mails the daily digest to `address` (blocking).
+  [[nodiscard]] core::Status send_digest(const DigestContent& digest,
+                                         const std::string& address) const;
+  // Mails the test of POST /api/me/channels/test to `address` (blocking).
+  [[nodiscard]] core::Status send_test(const std::string& address) const;
 
  private:
   http::net::awaitable<http::Response> get_email(http::RequestContext& ctx);

@@ -125,7 +125,11 @@ core::Result<int> NotifierService::deliver_pending() {
               if (*reminder) {
                 store::Delivery upcoming = d;
                 upcoming.attempts += 1;  // the attempt it prepares
-                auto a = channel->prepare(r, AttemptInput{upcoming, **reminder});
+                AttemptInput input{upcoming, **reminder};
+                if (is_digest(d.reminder_id)) {
+                  input.digest = [this, row = **reminder] { return load_digest(row); };
+                }
+                auto a = channel->prepare(r, input);
                 if (!a) return a.error();
                 attempt = std::move(*a);
               }

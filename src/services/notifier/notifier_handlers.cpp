@@ -48,6 +48,7 @@ void NotifierService::register_routes(http::Router& router) {
              std::bind_front(&NotifierService::delete_webhook, this));
   register_delivery_routes(router);
   register_webhook_routes(router);
+  register_control_routes(router);
 }
 
 core::Result<NotifierService::NotificationReceipts> NotifierService::read_notifications(

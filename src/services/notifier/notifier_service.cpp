@@ -33,6 +33,7 @@ ReminderEvent to_change(const wire::ReminderScheduled& e) {
   r.due_at = e.due_at;
   r.remind_at = e.remind_at;
   r.time_zone = e.time_zone;
+  r.priority = std::string{core::to_string(e.priority)};
   return ReminderChange{std::move(r), true};
 }
 
@@ -151,6 +152,7 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
     core::UserId user = 0;
     std::string name;  // task.<op>
     std::string body;
+    core::TaskId task = 0;
   };
   std::vector<Change> changes;
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -173,7 +175,7 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
                              {"actor", e->actor},
                              {"at", core::format_rfc3339(e->timestamp)}};
     changes.push_back({events[i].id, e->user_id, "task." + std::string{wire::to_string(e->op)},
-                       boost::json::serialize(body)});
+                       boost::json::serialize(body), e->task_id});
   }
   // Most users have no webhook selecting task events: a read finds the events that concern
   // someone, and only those take a write (and a processed-events row).
@@ -184,6 +186,12 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
         auto records = channel->event_records(r, changes[k].user, changes[k].name);
         if (!records) return records.error();
         if (!records->empty()) out[k] = true;
+      }
+      // A deleted task's override goes with it.
+      if (changes[k].name == "task.deleted") {
+        auto o = r.notification_override(changes[k].user, changes[k].task);
+        if (!o) return o.error();
+        if (*o) out[k] = true;
       }
     }
     return out;
@@ -203,6 +211,9 @@ std::vector<bus::Verdict> NotifierService::on_task_events(const std::vector<bus:
       auto fresh = w.mark_processed(k_consumer, c.event_id, now);
       if (!fresh) return fresh.error();
       if (!*fresh) continue;
+      if (c.name == "task.deleted") {
+        if (auto d = w.delete_notification_override(c.user, c.task); !d) return d.error();
+      }
       for (const auto& channel : channels_) {
         auto records = channel->event_records(w, c.user, c.name);
         if (!records) return records.error();
@@ -229,26 +240,44 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   int fired = 0;
   bool deliveries = false;
   std::vector<core::Instant> due_times;  // remind_at of each reminder fired
+  int digests = 0;
+  std::vector<store::ReminderRow> next_digests;
   auto st = store_.write([&](store::Writer& w) -> core::Status {
     fired = 0;
+    digests = 0;
     deliveries = false;
     due_times.clear();
+    next_digests.clear();
     for (const auto& id : ids) {
       auto reminder = w.fire_reminder(id, now);
       if (!reminder) return reminder.error();
       if (!*reminder) continue;  // cancelled, fired already, or (moved) not due yet
       const auto& r = **reminder;
+      if (is_digest(r.id)) {
+        auto next = fire_digest(w, r, now, deliveries);
+        if (!next) return next.error();
+        if (*next) next_digests.push_back(std::move(**next));
+        ++digests;
+        continue;
+      }
       store::NotificationRow n{0, r.user_id, r.task_id, r.id, r.title, r.remind_at, now, {}};
       auto nid = w.insert_notification(n);
       if (!nid) return nid.error();
       n.id = *nid;
       store::Delivery in_app{r.id, "in_app", "delivered", 1, {}, {}, now, r.user_id, now, now};
       if (auto d = w.upsert_delivery(in_app); !d) return d;
+      auto controls = reminder_controls(w, r, now);
+      if (!controls) return controls.error();
       for (const auto& channel : channels_) {
         auto records = channel->records(w, r);
         if (!records) return records.error();
         for (const auto& name : *records) {
-          if (auto d = w.upsert_delivery({r.id, name, "pending", 0, {}, now, {}, r.user_id, now});
+          if (!controls->sends(name)) continue;
+          // A held delivery takes its place in the channel's order at the window's end, so a
+          // reminder that is not held (high priority) goes before it, not after.
+          const auto first_attempt = controls->first_attempt(name);
+          if (auto d = w.upsert_delivery(
+                  {r.id, name, "pending", 0, {}, first_attempt, {}, r.user_id, first_attempt});
               !d) {
             return d;
           }
@@ -267,8 +296,9 @@ core::Result<int> NotifierService::fire_at(const std::vector<std::string>& ids, 
   for (auto at : due_times) lateness_.observe(std::chrono::duration<double>(now - at).count());
   if (fired > 0 && on_events_) on_events_();
   if (deliveries) wake_background();
+  for (const auto& d : next_digests) scheduler_->schedule(d.id, d.remind_at);
   // A reminder moved later since it was queued is still scheduled: queue it at its new time.
-  if (fired < static_cast<int>(ids.size())) {
+  if (fired + digests < static_cast<int>(ids.size())) {
     for (const auto& id : ids) {
       auto r = store_.read_value([&](store::NotifierReader& rd) { return rd.reminder(id); });
       if (r && *r && (*r)->state == "scheduled") scheduler_->schedule(id, (*r)->remind_at);

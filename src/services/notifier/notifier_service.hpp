@@ -15,22 +15,26 @@
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/offload.hpp"
 #include "bus/bus.hpp"
 #include "bus/scheduler.hpp"
+#include "core/notification_prefs.hpp"
 #include "http/destination.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "services/notifier/channel.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
+#include "services/notifier/digest.hpp"
 #include "services/notifier/email_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
@@ -53,6 +57,24 @@ struct NotifierSettings {
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
   EmailSettings email;                     // the email channel (off without an SMTP URL)
+};
+
+// What the user's controls make of one fired reminder's records: which are kept (channels by
+// priority, the task's override) and when each may first be attempted (quiet hours hold the
+// channels that reach a person to the window's end; webhooks feed machines and are not held).
+struct ReminderControls {
+  core::NotificationPrefs prefs;
+  std::optional<core::NotificationOverride> override_;
+  core::Priority priority = core::Priority::none;
+  std::optional<core::Instant> held_until;
+  core::Instant now{};
+
+  [[nodiscard]] bool sends(std::string_view record) const {
+    return core::record_allowed(prefs, override_, priority, record);
+  }
+  [[nodiscard]] core::Instant first_attempt(std::string_view record) const {
+    return held_until && core::quiet_hours_hold(record) ? *held_until : now;
+  }
 };
 
 // A delivery record as a receipt: {reminder_id, channel, state, attempts, created_at, sent_at,
@@ -98,6 +120,14 @@ class NotifierService {
   // the dispatcher's limits allow; returns how many were started.
   core::Result<int> deliver_pending();
   void register_routes(http::Router& router);
+  // Whether the user has the task (the override routes answer 404 for another's); unset in the
+  // distributed mode, where the frontend checks it before forwarding (the notifier's database
+  // has no tasks). Set before the routes are used.
+  using TaskCheck = std::function<core::Result<bool>(core::UserId, core::TaskId)>;
+  void set_task_check(TaskCheck check) { task_check_ = std::move(check); }
+  // Where a daily digest's tasks are read (the api's tables); without one (the distributed mode
+  // for now) no digest is scheduled. Set before start().
+  void set_digest_source(DigestSource source) { digest_source_ = std::move(source); }
   // tickler_reminder_fire_lateness_seconds: fired_at − remind_at of every reminder fired;
   // tickler_delivery_dispatch_seconds and _heads: each dispatch pass's time and heads read.
   void write_metrics(std::string& out) const;
@@ -109,7 +139,23 @@ class NotifierService {
   http::net::awaitable<http::Response> put_webhook(http::RequestContext& ctx);
   http::net::awaitable<http::Response> delete_webhook(http::RequestContext& ctx);
   void register_delivery_routes(http::Router& router);  // delivery_handlers.cpp
-  void register_webhook_routes(http::Router& router);   // webhook_handlers.cpp
+  void register_control_routes(http::Router& router);   // preference_handlers.cpp
+  http::net::awaitable<http::Response> get_settings(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> put_settings(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> handle_override(http::RequestContext& ctx);
+  http::net::awaitable<http::Response> test_channel(http::RequestContext& ctx);
+  core::Result<core::NotificationPrefs> read_settings(core::UserId user);
+  core::Status write_settings(core::UserId user, const core::NotificationPrefs& prefs);
+  enum class OverrideOp { get, set, remove };
+  // The override read, set or removed (not_found when the user has no such task, or, for get
+  // and remove, the task no override).
+  core::Result<std::optional<core::NotificationOverride>> override_op(
+      core::UserId user, core::TaskId task, OverrideOp op,
+      const std::optional<core::NotificationOverride>& value);
+  // false when the user sent 5 tests in the last minute.
+  bool take_test_slot(core::UserId user);
+  core::Result<std::optional<Attempt>> prepare_test(core::UserId user, const std::string& record);
+  void register_webhook_routes(http::Router& router);  // webhook_handlers.cpp
   http::net::awaitable<http::Response> list_webhooks(http::RequestContext& ctx);
   http::net::awaitable<http::Response> create_webhook(http::RequestContext& ctx);
   http::net::awaitable<http::Response> get_webhook_by_id(http::RequestContext& ctx);
@@ -126,6 +172,22 @@ class NotifierService {
                                                                   core::TaskId task);
   core::Result<boost::json::array> read_channels(core::UserId user);
   core::Result<int> fire_at(const std::vector<std::string>& ids, core::Instant now);
+  // A digest's row fired: its deliveries (the digest's channels the user has on) and the next
+  // local day's row, returned to be scheduled (nullopt when the user has no digest any more).
+  core::Result<std::optional<store::ReminderRow>> fire_digest(store::NotifierWriter& w,
+                                                              const store::ReminderRow& r,
+                                                              core::Instant now, bool& deliveries);
+  // The user's next digest row, set in `w` (cancelling one scheduled around now in either zone);
+  // nullopt when the preferences have none.
+  core::Result<std::optional<store::ReminderRow>> schedule_digest(
+      store::NotifierWriter& w, core::UserId user, const core::NotificationPrefs& prefs,
+      const std::string& old_zone, core::Instant now);
+  // A digest's content, read when its attempt is sent.
+  core::Result<DigestContent> load_digest(const store::ReminderRow& row) const;
+  // The user's preferences and the task's override, read in the firing transaction.
+  static core::Result<ReminderControls> reminder_controls(store::NotifierReader& r,
+                                                          const store::ReminderRow& reminder,
+                                                          core::Instant now);
   // Blocking halves of the handlers.
   // Notifications with their deliveries (receipts), newest first.
   using NotificationReceipts =
@@ -177,6 +239,10 @@ class NotifierService {
   // Name lookups of URLs being saved: a slow resolver (one a user may control) ties up these
   // threads, never the store's.
   base::Offload lookups_{2};
+  TaskCheck task_check_;
+  DigestSource digest_source_;
+  std::mutex tests_mutex_;
+  std::unordered_map<core::UserId, std::deque<std::chrono::steady_clock::time_point>> tests_;
   std::jthread thread_;
 };
 

@@ -146,6 +146,26 @@ core::Result<std::optional<Attempt>> WebhookChannel::prepare_event(
       post(**hook, AttemptInput::delivery_key(delivery), std::move(event), *delivery.payload)};
 }
 
+core::Result<std::optional<Attempt>> WebhookChannel::test_attempt(store::NotifierReader& reader,
+                                                                  core::UserId user,
+                                                                  std::string_view record) {
+  auto hooks = reader.webhooks(user);
+  if (!hooks) return hooks.error();
+  for (std::size_t i = 0; i < hooks->size(); ++i) {
+    const auto& h = (*hooks)[i];
+    if (record != record_name(h.id) && !(i == 0 && record == "webhook")) continue;
+    const auto now = core::now();
+    const boost::json::object body{{"type", "test"},
+                                   {"user_id", user},
+                                   {"webhook_id", h.id},
+                                   {"sent_at", core::format_rfc3339(now)}};
+    return std::optional<Attempt>{
+        post(h, "test:" + std::to_string(h.id) + ":" + std::to_string(core::to_millis(now)), "test",
+             boost::json::serialize(body))};
+  }
+  return std::optional<Attempt>{};
+}
+
 core::Result<std::vector<boost::json::object>> WebhookChannel::describe(
     store::NotifierReader& reader, core::UserId user) {
   auto hooks = reader.webhooks(user);

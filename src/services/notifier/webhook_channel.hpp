@@ -51,6 +51,11 @@ class WebhookChannel final : public Channel {
                                                        std::string_view event) override;
   core::Result<std::optional<Attempt>> prepare_event(store::NotifierReader& reader,
                                                      const store::Delivery& delivery) override;
+  // POSTs {type: "test", user_id, sent_at} (X-Tickler-Event: test, a fresh X-Tickler-Delivery
+  // key) to webhook:<id> (any of the user's webhooks) or "webhook" (the first).
+  core::Result<std::optional<Attempt>> test_attempt(store::NotifierReader& reader,
+                                                    core::UserId user,
+                                                    std::string_view record) override;
 
  private:
   // A signed POST of payload to hook, under key, as event.

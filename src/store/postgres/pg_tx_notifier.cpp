@@ -27,9 +27,9 @@ const Query k_select_reminder{"select_reminder", k_reminder_sql.c_str()};
 constexpr Query k_upsert_reminder{
     "upsert_reminder",
     "INSERT INTO reminders (id, task_id, user_id, title, due_at, remind_at, state, created_at, "
-    "time_zone) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7, $8) ON CONFLICT (id) DO UPDATE "
-    "SET title = excluded.title, due_at = excluded.due_at, remind_at = excluded.remind_at, "
-    "time_zone = excluded.time_zone, "
+    "time_zone, priority) VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7, $8, $9) ON CONFLICT "
+    "(id) DO UPDATE SET title = excluded.title, due_at = excluded.due_at, "
+    "remind_at = excluded.remind_at, time_zone = excluded.time_zone, priority = excluded.priority, "
     "state = CASE WHEN reminders.state = 'fired' THEN 'fired' ELSE 'scheduled' END"};
 constexpr Query k_cancel_reminder{
     "cancel_reminder",
@@ -174,8 +174,9 @@ Result<std::vector<Delivery>> PgTx::due_delivery_heads(std::string_view kind, co
 }
 
 Status PgTx::upsert_reminder(const ReminderRow& r) {
-  return done(conn_.exec(k_upsert_reminder, Params{r.id, r.task_id, r.user_id, r.title, r.due_at,
-                                                   r.remind_at, core::now(), r.time_zone}));
+  return done(
+      conn_.exec(k_upsert_reminder, Params{r.id, r.task_id, r.user_id, r.title, r.due_at,
+                                           r.remind_at, core::now(), r.time_zone, r.priority}));
 }
 
 Result<bool> PgTx::cancel_reminder(std::string_view id) {
@@ -282,14 +283,18 @@ Result<int> PgTx::redrive_deliveries(const std::optional<std::pair<std::string, 
 }
 
 Status PgTx::delete_user_notifier_data(core::UserId user) {
-  constexpr std::array<Query, 5> k_statements{
+  constexpr std::array<Query, 7> k_statements{
       Query{"delete_user_deliveries",
             "DELETE FROM deliveries WHERE user_id = $1 OR reminder_id IN "
             "(SELECT id FROM reminders WHERE user_id = $1)"},
       Query{"delete_user_reminders", "DELETE FROM reminders WHERE user_id = $1"},
       Query{"delete_user_notifications", "DELETE FROM notifications WHERE user_id = $1"},
       Query{"delete_user_webhook", "DELETE FROM webhooks WHERE user_id = $1"},
-      Query{"delete_user_email_channel", "DELETE FROM email_channels WHERE user_id = $1"}};
+      Query{"delete_user_email_channel", "DELETE FROM email_channels WHERE user_id = $1"},
+      Query{"delete_user_notification_settings",
+            "DELETE FROM notification_settings WHERE user_id = $1"},
+      Query{"delete_user_notification_overrides",
+            "DELETE FROM notification_overrides WHERE user_id = $1"}};
   for (const auto& q : k_statements) {
     if (auto st = done(conn_.exec(q, Params{user})); !st) return st;
   }

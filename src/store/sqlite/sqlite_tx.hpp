@@ -99,6 +99,13 @@ class SqliteTx final : public Writer {
   Result<std::optional<EmailChannel>> email_channel(core::UserId user) override;
   Status set_email_channel(const EmailChannel& channel) override;
   Status delete_email_channel(core::UserId user) override;
+  // Users' notification preferences and tasks' overrides (sqlite_tx_preferences.cpp).
+  Result<std::optional<PreferenceDocument>> notification_settings(core::UserId user) override;
+  Result<std::optional<PreferenceDocument>> notification_override(core::UserId user,
+                                                                  core::TaskId task) override;
+  Status set_notification_settings(const PreferenceDocument& settings) override;
+  Status set_notification_override(core::TaskId task, const PreferenceDocument& override_) override;
+  Result<bool> delete_notification_override(core::UserId user, core::TaskId task) override;
   Result<std::int64_t> insert_webhook(const Webhook& hook) override;
   Result<bool> update_webhook(const Webhook& hook) override;
   Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) override;

@@ -19,9 +19,9 @@ const std::string k_select_reminder =
     select_columns(k_reminder_columns, " FROM reminders WHERE id = ?");
 constexpr const char* k_upsert_reminder =
     "INSERT INTO reminders (id, task_id, user_id, title, due_at, remind_at, state, created_at, "
-    "time_zone) VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (id) DO UPDATE SET "
-    "title = excluded.title, due_at = excluded.due_at, remind_at = excluded.remind_at, "
-    "time_zone = excluded.time_zone, "
+    "time_zone, priority) VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?) ON CONFLICT (id) DO "
+    "UPDATE SET title = excluded.title, due_at = excluded.due_at, "
+    "remind_at = excluded.remind_at, time_zone = excluded.time_zone, priority = excluded.priority, "
     "state = CASE WHEN state = 'fired' THEN 'fired' ELSE 'scheduled' END";
 constexpr const char* k_cancel_reminder =
     "UPDATE reminders SET state = 'cancelled' WHERE id = ? AND state = 'scheduled'";
@@ -178,7 +178,7 @@ Result<std::vector<Delivery>> SqliteTx::task_deliveries(core::UserId user, core:
 
 Status SqliteTx::upsert_reminder(const ReminderRow& r) {
   auto s = bound(conn_, k_upsert_reminder, r.id, r.task_id, r.user_id, r.title, r.due_at,
-                 r.remind_at, core::now(), r.time_zone);
+                 r.remind_at, core::now(), r.time_zone, r.priority);
   if (!s) return s.error();
   return s->run();
 }
@@ -258,7 +258,9 @@ Status SqliteTx::delete_user_notifier_data(core::UserId user) {
       {"DELETE FROM deliveries WHERE user_id = ?1 OR "
        "reminder_id IN (SELECT id FROM reminders WHERE user_id = ?1)",
        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
-       "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?"},
+       "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?",
+       "DELETE FROM notification_settings WHERE user_id = ?",
+       "DELETE FROM notification_overrides WHERE user_id = ?"},
       user);
 }
 
