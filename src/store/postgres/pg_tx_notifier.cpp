@@ -273,14 +273,16 @@ Result<int> PgTx::redrive_deliveries(const std::optional<std::pair<std::string, 
 }
 
 Status PgTx::delete_user_notifier_data(core::UserId user) {
-  constexpr std::array<Query, 5> k_statements{
+  constexpr std::array<Query, 7> k_statements{
       Query{"delete_user_deliveries",
             "DELETE FROM deliveries WHERE user_id = $1 OR reminder_id IN "
             "(SELECT id FROM reminders WHERE user_id = $1)"},
       Query{"delete_user_reminders", "DELETE FROM reminders WHERE user_id = $1"},
       Query{"delete_user_notifications", "DELETE FROM notifications WHERE user_id = $1"},
       Query{"delete_user_webhook", "DELETE FROM webhooks WHERE user_id = $1"},
-      Query{"delete_user_email_channel", "DELETE FROM email_channels WHERE user_id = $1"}};
+      Query{"delete_user_email_channel", "DELETE FROM email_channels WHERE user_id = $1"},
+      Query{"delete_user_push_subscriptions", "DELETE FROM push_subscriptions WHERE user_id = $1"},
+      Query{"delete_user_ntfy_channel", "DELETE FROM ntfy_channels WHERE user_id = $1"}};
   for (const auto& q : k_statements) {
     if (auto st = done(conn_.exec(q, Params{user})); !st) return st;
   }

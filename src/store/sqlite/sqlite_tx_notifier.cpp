@@ -243,7 +243,9 @@ Status SqliteTx::delete_user_notifier_data(core::UserId user) {
       {"DELETE FROM deliveries WHERE user_id = ?1 OR "
        "reminder_id IN (SELECT id FROM reminders WHERE user_id = ?1)",
        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
-       "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?"},
+       "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?",
+       "DELETE FROM push_subscriptions WHERE user_id = ?",
+       "DELETE FROM ntfy_channels WHERE user_id = ?"},
       user);
 }
 
