@@ -30,6 +30,8 @@
 #include "services/notifier/channel.hpp"
 #include "services/notifier/delivery_dispatcher.hpp"
 #include "services/notifier/email_service.hpp"
+#include "services/notifier/ntfy_service.hpp"
+#include "services/notifier/push_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
 
@@ -51,6 +53,8 @@ struct NotifierSettings {
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
   EmailSettings email;                     // the email channel (off without an SMTP URL)
+  PushSettings push;                       // the Web Push channel (off without a VAPID key)
+  NtfySettings ntfy;                       // the ntfy channel
 };
 
 // A delivery record as a receipt: {reminder_id, channel, state, attempts, created_at, sent_at,
