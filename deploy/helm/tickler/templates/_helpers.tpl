@@ -95,7 +95,7 @@ app.kubernetes.io/component: {{ .role }}
 
 {{/* The Kubernetes Secrets each role reads through the Dapr secret store. */}}
 {{- define "tickler.roleSecrets" -}}
-{{- $m := dict "api" (list "api-database-url" "jwt-secret") "notifier" (list "notifier-database-url" "jwt-secret" "smtp-url") "auditor" (list "auditor-database-url" "jwt-secret") "realtime" (list "jwt-secret") "recurrer" (list) "frontend" (list) "assistant" (list "jwt-secret" "llm-api-key") -}}
+{{- $m := dict "api" (list "api-database-url" "jwt-secret") "notifier" (list "notifier-database-url" "jwt-secret" "smtp-url" "vapid-private-key") "auditor" (list "auditor-database-url" "jwt-secret") "realtime" (list "jwt-secret") "recurrer" (list) "frontend" (list) "assistant" (list "jwt-secret" "llm-api-key") -}}
 {{- toJson (index $m .) -}}
 {{- end -}}
 
@@ -103,7 +103,7 @@ app.kubernetes.io/component: {{ .role }}
 {{- define "tickler.invokers" -}}
 {{- $m := dict
   "api" (list (dict "from" "recurrer" "ops" (list (dict "name" "/internal/occurrences" "verbs" (list "POST")))) (dict "from" "frontend" "ops" (list (dict "name" "/api/**" "verbs" (list "*")) (dict "name" "/mcp" "verbs" (list "*")) (dict "name" "/oauth/**" "verbs" (list "*")) (dict "name" "/.well-known/**" "verbs" (list "GET")) (dict "name" "/links/**" "verbs" (list "GET" "POST")))) (dict "from" "realtime" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))) (dict "from" "notifier" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))) (dict "from" "auditor" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")))) (dict "from" "assistant" "ops" (list (dict "name" "/api/me" "verbs" (list "GET")) (dict "name" "/api/tasks" "verbs" (list "GET" "POST")) (dict "name" "/api/tasks/**" "verbs" (list "*")) (dict "name" "/api/tags" "verbs" (list "GET")) (dict "name" "/api/notifications" "verbs" (list "GET")))))
-  "notifier" (list (dict "from" "api" "ops" (list (dict "name" "/api/notifications/**" "verbs" (list "*")) (dict "name" "/api/notifications" "verbs" (list "*")) (dict "name" "/api/me/webhook" "verbs" (list "*")) (dict "name" "/api/me/channels/email" "verbs" (list "*")) (dict "name" "/links/email/*" "verbs" (list "GET" "POST")) (dict "name" "/api/me/channels" "verbs" (list "GET")) (dict "name" "/api/me/channels/webhooks" "verbs" (list "*")) (dict "name" "/api/me/channels/webhooks/*" "verbs" (list "*")) (dict "name" "/api/tasks/*/deliveries" "verbs" (list "GET")))))
+  "notifier" (list (dict "from" "api" "ops" (list (dict "name" "/api/notifications/**" "verbs" (list "*")) (dict "name" "/api/notifications" "verbs" (list "*")) (dict "name" "/api/me/webhook" "verbs" (list "*")) (dict "name" "/api/me/channels/email" "verbs" (list "*")) (dict "name" "/api/me/channels/push" "verbs" (list "GET" "POST")) (dict "name" "/api/me/channels/push/*" "verbs" (list "GET" "DELETE")) (dict "name" "/api/me/channels/ntfy" "verbs" (list "*")) (dict "name" "/links/email/*" "verbs" (list "GET" "POST")) (dict "name" "/api/me/channels" "verbs" (list "GET")) (dict "name" "/api/me/channels/webhooks" "verbs" (list "*")) (dict "name" "/api/me/channels/webhooks/*" "verbs" (list "*")) (dict "name" "/api/tasks/*/deliveries" "verbs" (list "GET")))))
   "auditor" (list (dict "from" "api" "ops" (list (dict "name" "/api/tasks/*/history" "verbs" (list "GET")))))
   "recurrer" (list)
   "realtime" (list)
