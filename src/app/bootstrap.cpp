@@ -84,10 +84,9 @@ void add_push_settings(services::notifier::NotifierSettings& settings, const Pus
   s.links = settings.email.links;
   s.destinations = settings.destinations;
   s.ca_file = settings.webhook_ca_file;
-  // The push service's answer comes within the webhook timeout's bound, at least 10 s.
-  s.timeout = std::max(settings.webhook_timeout, std::chrono::milliseconds{10000});
-  settings.delivery_lease =
-      std::max(settings.delivery_lease, std::chrono::ceil<std::chrono::seconds>(2 * s.timeout));
+  // A push service's or ntfy's answer is bounded like a webhook's (--webhook-timeout-ms), which
+  // the delivery lease already outlasts (add_delivery_settings).
+  s.timeout = settings.webhook_timeout;
   auto& n = settings.ntfy;
   n.links = settings.email.links;
   n.destinations = settings.destinations;

@@ -25,8 +25,8 @@
 namespace tickler::services::notifier {
 
 struct NtfySettings {
-  LinkSigner links;  // the action links (purpose "ntfy")
-  std::chrono::milliseconds timeout{10000};
+  LinkSigner links;                         // the action links (purpose "ntfy")
+  std::chrono::milliseconds timeout{5000};  // one attempt (--webhook-timeout-ms)
   std::string ca_file;
   http::DestinationSettings destinations;
 };

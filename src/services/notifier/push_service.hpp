@@ -38,11 +38,11 @@ struct PushSettings {
   std::optional<std::string> key_pem;
   std::string subject;  // the JWT's sub (mailto: or https:); empty: the public URL, else mailto:
   LinkSigner links;     // the action links (purpose "push")
-  std::chrono::milliseconds timeout{10000};
-  std::string ca_file;                     // extra CAs (PEM) for push services
-  std::chrono::seconds ttl{24 * 3600};     // how long a push service keeps an undelivered one
-  http::DestinationSettings destinations;  // where endpoints may be
-  int max_subscriptions = 10;              // per user
+  std::chrono::milliseconds timeout{5000};  // one attempt (--webhook-timeout-ms)
+  std::string ca_file;                      // extra CAs (PEM) for push services
+  std::chrono::seconds ttl{24 * 3600};      // how long a push service keeps an undelivered one
+  http::DestinationSettings destinations;   // where endpoints may be
+  int max_subscriptions = 10;               // per user
 };
 
 class PushService {
