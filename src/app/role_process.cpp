@@ -117,7 +117,8 @@ std::uint16_t default_port(std::string_view role) {
 }
 
 std::vector<std::string> store_roles(std::string_view role) {
-  if (role == "api") return {"api", "outbox"};
+  // The api records the ids of used task links (mailed, push, ntfy) as processed events.
+  if (role == "api") return {"api", "outbox", "consumer"};
   if (role == "notifier") return {"notifier", "outbox", "consumer"};
   if (role == "auditor") return {"auditor", "consumer"};
   return {};
