@@ -78,6 +78,24 @@ void add_email_settings(services::notifier::NotifierSettings& settings, const Ma
                                      std::chrono::ceil<std::chrono::seconds>(2 * s.smtp.timeout));
 }
 
+void add_push_settings(services::notifier::NotifierSettings& settings, const PushConfig& push,
+                       std::optional<std::string> key_pem) {
+  auto& s = settings.push;
+  s.key_pem = std::move(key_pem);
+  s.subject = push.vapid_subject;
+  s.links = settings.email.links;
+  s.destinations = settings.destinations;
+  s.ca_file = settings.webhook_ca_file;
+  // A push service's or ntfy's answer is bounded like a webhook's (--webhook-timeout-ms), which
+  // the delivery lease already outlasts (add_delivery_settings).
+  s.timeout = settings.webhook_timeout;
+  auto& n = settings.ntfy;
+  n.links = settings.email.links;
+  n.destinations = settings.destinations;
+  n.ca_file = settings.webhook_ca_file;
+  n.timeout = s.timeout;
+}
+
 void add_delivery_settings(services::notifier::NotifierSettings& s, const DeliveryConfig& config,
                            const NetworkConfig& network) {
   s.delivery_max_attempts = config.max_attempts;

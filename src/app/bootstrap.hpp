@@ -48,6 +48,10 @@ services::notifier::PagerSettings pager_settings(const ReminderWindowConfig& con
 // outlasts an SMTP exchange. Call after add_delivery_settings. Throws on a bad combination.
 void add_email_settings(services::notifier::NotifierSettings& settings, const MailConfig& mail,
                         const NetworkConfig& network, const std::string& jwt_secret);
+// The push and ntfy channels' settings: the links of add_email_settings (call after it), the
+// VAPID subject, the destination policy and CAs of deliveries; `key_pem` as PushSettings::key_pem.
+void add_push_settings(services::notifier::NotifierSettings& settings, const PushConfig& push,
+                       std::optional<std::string> key_pem);
 // The connection cap: the configured one, else the open-file limit less a reserve for the
 // store, outgoing requests and logs.
 int max_connections(const NetworkConfig& config);

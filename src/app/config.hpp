@@ -86,6 +86,11 @@ struct MailConfig {
   int timeout_seconds = 30;  // one SMTP exchange
 };
 
+// Web Push (the notifier's push channel): the VAPID key's contact (the JWT's sub).
+struct PushConfig {
+  std::string vapid_subject;  // --vapid-subject: mailto:… or https:…; empty: --public-url
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -105,6 +110,7 @@ struct ServeConfig {
   DeliveryConfig delivery;
   LlmConfig llm;
   MailConfig mail;
+  PushConfig push;
 };
 
 // tickler migrate: the embedded SQLite file, or (--role, --database-url) a role's PostgreSQL
@@ -165,6 +171,8 @@ struct RoleConfig {
   DeliveryConfig delivery;                   // notifier
   MailConfig mail;                           // notifier
   std::string smtp_url_secret = "smtp-url";  // notifier: read when --smtp-url is not given
+  PushConfig push;                           // notifier
+  std::string vapid_key_secret = "vapid-private-key";  // notifier: the VAPID key (PEM)
 };
 
 // tickler dlq list | redrive, tickler audit verify: maintenance on a data directory (safe while

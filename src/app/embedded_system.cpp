@@ -56,6 +56,7 @@ services::notifier::NotifierSettings notifier_settings(const ServeConfig& config
   add_delivery_settings(s, config.delivery, config.network);
   s.pager = pager_settings(config.reminders);
   add_email_settings(s, config.mail, config.network, jwt_secret(config.data_dir));
+  add_push_settings(s, config.push, std::nullopt);  // the key kept in the database
   return s;
 }
 

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   tickler::app::add_delivery_options(*s, serve.delivery);
   tickler::app::add_llm_options(*s, serve.llm);
   tickler::app::add_mail_options(*s, serve.mail);
+  tickler::app::add_push_options(*s, serve.push);
 
   MigrateConfig migrate;
   auto* m = cli.add_subcommand("migrate", "apply schema migrations, then exit");

@@ -212,8 +212,29 @@ inline void add_mail_options(CLI::App& cmd, MailConfig& c) {
       ->capture_default_str();
 }
 
+// Web Push (tickler serve and the notifier role).
+inline void add_push_options(CLI::App& cmd, PushConfig& c) {
+  const CLI::Validator subject{[](std::string& s) -> std::string {
+                                 if (s.rfind("mailto:", 0) == 0 || s.rfind("https://", 0) == 0)
+                                   return {};
+                                 return "must be a mailto: or https: URL";
+                               },
+                               "URL"};
+  cmd.add_option("--vapid-subject", c.vapid_subject,
+                 "notifier: the contact push services see in Web Push requests (mailto: or "
+                 "https:); default: --public-url when https, else mailto:tickler@localhost")
+      ->envname("TICKLER_VAPID_SUBJECT")
+      ->check(subject);
+}
+
 inline void add_role_options(CLI::App& cmd, RoleConfig& c) {
   add_mail_options(cmd, c.mail);
+  add_push_options(cmd, c.push);
+  cmd.add_option("--vapid-key-secret", c.vapid_key_secret,
+                 "notifier: the secret holding the VAPID private key (PEM); without it push is "
+                 "off")
+      ->envname("TICKLER_VAPID_KEY_SECRET")
+      ->capture_default_str();
   cmd.add_option("--smtp-url-secret", c.smtp_url_secret,
                  "notifier: the secret holding the SMTP URL, read when --smtp-url is not given")
       ->envname("TICKLER_SMTP_URL_SECRET")

@@ -117,7 +117,8 @@ std::uint16_t default_port(std::string_view role) {
 }
 
 std::vector<std::string> store_roles(std::string_view role) {
-  if (role == "api") return {"api", "outbox"};
+  // The api records the ids of used task links (mailed, push, ntfy) as processed events.
+  if (role == "api") return {"api", "outbox", "consumer"};
   if (role == "notifier") return {"notifier", "outbox", "consumer"};
   if (role == "auditor") return {"auditor", "consumer"};
   return {};
@@ -227,7 +228,15 @@ void RoleProcess::wire_api(const services::Ports& ports) {
              to(config_.notifier_app_id));
   router.add(verb::post, "/api/notifications/{id}/read", http::Access::tasks_write,
              to(config_.notifier_app_id));
+  router.add(verb::get, "/api/me/channels/push/vapid-key", http::Access::account,
+             to(config_.notifier_app_id));
+  for (auto method : {verb::get, verb::post}) {
+    router.add(method, "/api/me/channels/push", http::Access::account, to(config_.notifier_app_id));
+  }
+  router.add(verb::delete_, "/api/me/channels/push/{id}", http::Access::account,
+             to(config_.notifier_app_id));
   for (auto method : {verb::get, verb::put, verb::delete_}) {
+    router.add(method, "/api/me/channels/ntfy", http::Access::account, to(config_.notifier_app_id));
     router.add(method, "/api/me/webhook", http::Access::account, to(config_.notifier_app_id));
     router.add(method, "/api/me/channels/email", http::Access::account,
                to(config_.notifier_app_id));
@@ -282,7 +291,8 @@ void RoleProcess::wire_frontend(const services::Ports& ports) {
   }
   // Links mailed to users (the api serves a task's, and passes an address's confirmation on to
   // the notifier).
-  for (const char* path : {"/links/task/{token}", "/links/email/{token}"}) {
+  for (const char* path : {"/links/task/{token}", "/links/email/{token}", "/links/push/{token}",
+                           "/links/ntfy/{token}"}) {
     ports.router.add(verb::get, path, http::Access::open, to_api);
     ports.router.add(verb::post, path, http::Access::open, to_api, http::Body::json_or_form);
   }
@@ -330,6 +340,11 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
                    {{"secret", config_.smtp_url_secret}, {"found", bool{url}}});
   }
   add_email_settings(settings, mail, config_.network, jwt_secret_);
+  // The VAPID key: made once by the Helm chart (or the operator) in the secret store.
+  auto vapid = dapr_.secret(config_.secret_store, config_.vapid_key_secret);
+  base::log_json(spdlog::level::info, "vapid key",
+                 {{"secret", config_.vapid_key_secret}, {"found", bool{vapid}}});
+  add_push_settings(settings, config_.push, vapid ? std::move(*vapid) : std::string{});
   // Reminders come due through the Dapr Jobs API (POST /job/{name}), by the scheduler's clock.
   const auto jobs_api = [this](const services::Ports& p, services::notifier::JobFiring& firing) {
     auto jobs = std::make_unique<bus::dapr::JobsScheduler>(

@@ -52,8 +52,9 @@ TEST(RoleProcess, FrontendPassesEveryApiRouteOn) {
   for (const auto& r : k_oauth) EXPECT_EQ(routes.erase(r), 1U) << r.second;
   // A chat turn has its own route: its answer comes back as JSON (chat_forwarding.hpp).
   EXPECT_EQ(routes.erase({"POST", "/api/chat"}), 1U);
-  // The links mailed to users (the api serves a task's and passes a confirmation on).
-  for (const char* path : {"/links/task/{token}", "/links/email/{token}"}) {
+  // The links mailed or pushed to users (the api serves a task's and passes a confirmation on).
+  for (const char* path : {"/links/task/{token}", "/links/email/{token}", "/links/push/{token}",
+                           "/links/ntfy/{token}"}) {
     EXPECT_EQ(routes.erase({"GET", path}) + routes.erase({"POST", path}), 2U) << path;
   }
   EXPECT_EQ(routes.size(), 25U);  // five depths, five methods

@@ -184,6 +184,11 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
   char* type = nullptr;
   curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
   if (type) out.content_type = type;
+  curl_header* retry_after = nullptr;
+  if (curl_easy_header(c, "Retry-After", 0, CURLH_HEADER, -1, &retry_after) == CURLHE_OK &&
+      retry_after) {
+    out.retry_after = retry_after->value;
+  }
   out.body = std::move(t.body);
   return out;
 }

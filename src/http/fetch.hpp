@@ -30,6 +30,7 @@ struct FetchResponse {
   unsigned status = 0;
   std::string body;
   std::string content_type;
+  std::string retry_after;  // the Retry-After header, as sent (empty: none)
 };
 
 using FetchHeaders = std::vector<std::pair<std::string, std::string>>;

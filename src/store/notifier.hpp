@@ -71,6 +71,27 @@ struct EmailChannel {
   core::Instant confirmations_since{};
 };
 
+// One of a user's Web Push subscriptions (a browser's PushSubscription): where the push service
+// takes messages for it, and the keys its messages are encrypted with (base64url, as sent).
+struct PushSubscription {
+  std::int64_t id = 0;
+  core::UserId user_id = 0;
+  std::string endpoint;
+  std::string p256dh;
+  std::string auth;
+  std::string user_agent;
+  core::Instant created_at{};
+};
+
+// A user's ntfy topic: the server (its base URL), the topic, and an access token (empty: none).
+struct NtfyChannel {
+  core::UserId user_id = 0;
+  std::string server;
+  std::string topic;
+  std::string token;
+  core::Instant created_at{};
+};
+
 // One reminder's delivery on one channel; (reminder_id, channel) is its idempotency key. A
 // user's waiting deliveries on a channel go out in the order they were created (created_at, then
 // reminder_id), one at a time. States: pending (not attempted yet) and failed (the last attempt
@@ -147,6 +168,11 @@ class NotifierReader {
   // The override of the user's task; nullopt when it has none (or the task is another's).
   virtual core::Result<std::optional<PreferenceDocument>> notification_override(
       core::UserId user, core::TaskId task) = 0;
+  // The user's push subscriptions, by id.
+  virtual core::Result<std::vector<PushSubscription>> push_subscriptions(core::UserId user) = 0;
+  virtual core::Result<std::optional<NtfyChannel>> ntfy_channel(core::UserId user) = 0;
+  // A key this instance made once and keeps (the VAPID key of Web Push), by name.
+  virtual core::Result<std::optional<std::string>> instance_key(std::string_view name) = 0;
 };
 
 // The notifier's rows changed in a write transaction (which can read them too).
@@ -184,6 +210,16 @@ class NotifierWriter : public virtual NotifierReader {
                                                  const PreferenceDocument& override_) = 0;
   // Removes the user's task's override; false when it had none.
   virtual core::Result<bool> delete_notification_override(core::UserId user, core::TaskId task) = 0;
+  // Adds a push subscription (sub.id ignored); returns its id.
+  virtual core::Result<std::int64_t> insert_push_subscription(const PushSubscription& sub) = 0;
+  // false when the user has no such subscription.
+  virtual core::Result<bool> delete_push_subscription(core::UserId user, std::int64_t id) = 0;
+  // Inserts or replaces the user's ntfy topic.
+  virtual core::Status set_ntfy_channel(const NtfyChannel& channel) = 0;
+  virtual core::Status delete_ntfy_channel(core::UserId user) = 0;
+  // Keeps `value` under `name` unless a value is kept there already (the first writer wins).
+  virtual core::Status insert_instance_key(std::string_view name, std::string_view value,
+                                           core::Instant at) = 0;
   // Claims a waiting delivery for one attempt: when it is pending or failed, due by `at`, and
   // not claimed (or its lease ended by `at`), counts the attempt and leases it to `owner` until
   // `until`; returns it as claimed, nullopt when it was not claimable (another notifier has it, or
@@ -202,7 +238,8 @@ class NotifierWriter : public virtual NotifierReader {
   virtual core::Result<int> redrive_deliveries(
       const std::optional<std::pair<std::string, std::string>>& key, core::Instant at) = 0;
   // The notifier's rows of a deleted user: reminders (so none fires), deliveries,
-  // notifications, webhooks, the email channel, notification preferences and overrides.
+  // notifications, webhooks, the email channel, notification preferences and overrides, push
+  // subscriptions and the ntfy topic.
   virtual core::Status delete_user_notifier_data(core::UserId user) = 0;
 };
 

@@ -219,6 +219,19 @@ EmailChannel read_email_channel(const R& r) {
           r.instant(6)};
 }
 
+inline constexpr const char* k_push_subscription_columns =
+    "id, user_id, endpoint, p256dh, auth, user_agent, created_at";
+template <RowColumns R>
+PushSubscription read_push_subscription(const R& r) {
+  return {r.int64(0), r.int64(1), r.text(2), r.text(3), r.text(4), r.text(5), r.instant(6)};
+}
+
+inline constexpr const char* k_ntfy_channel_columns = "user_id, server, topic, token, created_at";
+template <RowColumns R>
+NtfyChannel read_ntfy_channel(const R& r) {
+  return {r.int64(0), r.text(1), r.text(2), r.text(3), r.instant(4)};
+}
+
 inline constexpr const char* k_notification_columns =
     "id, user_id, task_id, reminder_id, title, remind_at, fired_at, read_at";
 template <RowColumns R>

@@ -214,3 +214,45 @@ def test_the_controls_through_the_frontend(stack, notifiers, frontend, receiver)
                interval=0.2, what="the low reminder fired")
     assert set(deliveries(user.api, low["id"])) == {"in_app"}
     assert user.api.delete(path).status_code == 204
+
+
+def test_web_push_through_the_frontend_with_the_secret_stores_key(stack, notifiers, frontend):
+    """The notifier's VAPID key comes from the secret store (vapid-private-key); subscribing,
+    the push itself and its Done link all go frontend → api → notifier (or api)."""
+    import base64
+
+    import http_ece
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    endpoint = Receiver(statuses=(201,))
+    try:
+        user = signup(frontend.url)
+        r = user.api.get("/api/me/channels/push/vapid-key")
+        assert r.status_code == 200, describe(r)
+        key = ec.generate_private_key(ec.SECP256R1())
+        auth = os.urandom(16)
+        b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
+        point = key.public_key().public_bytes(serialization.Encoding.X962,
+                                              serialization.PublicFormat.UncompressedPoint)
+        r = user.api.post("/api/me/channels/push",
+                          json={"endpoint": endpoint.url, "keys": {"p256dh": b64(point), "auth": b64(auth)}})
+        assert r.status_code == 201, describe(r)
+        sub = r.json()
+        assert [s["id"] for s in user.api.get("/api/me/channels/push").json()["items"]] == [sub["id"]]
+        task = create_task(user.api, title="Pushed " + unique_word(),
+                           reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
+        wait_until(lambda: endpoint.requests, timeout=LEAD_MS / 1000 + EVENT_WAIT, interval=0.2,
+                   what="the push message")
+        assert_stays(lambda: len(endpoint.requests) == 1, 3.0, what="one push")
+        message = json.loads(http_ece.decrypt(endpoint.requests[0]["body"], private_key=key,
+                                              auth_secret=auth, version="aes128gcm"))
+        assert message["task_id"] == task["id"] and message["type"] == "reminder", message
+        done = next(a["url"] for a in message["actions"] if a["action"] == "done")
+        path = done[done.index("/links/push/"):]
+        resp = Api(frontend.url).post(path)
+        assert resp.status_code == 200, describe(resp)
+        assert user.api.get(f"/api/tasks/{task['id']}").json()["status"] == "completed"
+        assert user.api.delete(f"/api/me/channels/push/{sub['id']}").status_code == 204
+    finally:
+        endpoint.close()

@@ -198,6 +198,10 @@ class Stack:
             # The assistant reads the LLM's key here (none is used while no model is set up).
             "llm-api-key": "stack-llm-key-" + secrets.token_hex(8),
             **({"smtp-url": self.smtp_url} if self.smtp_url else {}),
+            # The notifier's Web Push key (a P-256 PEM, as the Helm chart's genPrivateKey makes).
+            "vapid-private-key": subprocess.run(
+                ["openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout"],
+                check=True, capture_output=True, text=True).stdout,
         }, indent=1))
         secrets_file.chmod(0o600)
         values = {"KAFKA_BROKERS": self.kafka, "SECRETS_FILE": str(secrets_file),

@@ -96,9 +96,12 @@ void ApiService::register_routes(http::Router& router) {
   add(verb::post, "/api/tasks/{id}/complete", Access::tasks_write, &ApiService::complete_task);
   add(verb::post, "/api/tasks/{id}/reopen", Access::tasks_write, &ApiService::reopen_task);
   add(verb::post, "/api/tasks/{id}/snooze", Access::tasks_write, &ApiService::snooze_task);
-  add(verb::get, "/links/task/{token}", Access::open, &ApiService::task_link_page);
-  router.add(verb::post, "/links/task/{token}", Access::open,
-             std::bind_front(&ApiService::act_on_task_link, this), http::Body::json_or_form);
+  // A reminder's links: mailed (task), in a push message (push), in an ntfy message (ntfy).
+  for (const char* path : {"/links/task/{token}", "/links/push/{token}", "/links/ntfy/{token}"}) {
+    add(verb::get, path, Access::open, &ApiService::task_link_page);
+    router.add(verb::post, path, Access::open, std::bind_front(&ApiService::act_on_task_link, this),
+               http::Body::json_or_form);
+  }
   add(verb::get, "/api/tags", Access::tasks_read, &ApiService::tags);
   add(verb::post, "/api/tasks/parse", Access::tasks_read, &ApiService::parse_quick);
   add(verb::get, "/api/openapi.json", Access::open, &ApiService::openapi);

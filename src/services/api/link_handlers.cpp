@@ -1,7 +1,8 @@
-// Handlers of the links mailed with a reminder (/links/task/{token}) and of
+// Handlers of a reminder's links — mailed (/links/task/{token}), in a Web Push message
+// (/links/push/{token}) or an ntfy message (/links/ntfy/{token}) — and of
 // POST /api/tasks/{id}/snooze. A link's GET shows a page with a button and changes nothing (mail
 // scanners fetch links); the POST to the same URL acts, through the same task operations as the
-// REST routes (events, audit with the actor "email link"), once.
+// REST routes (events, audit with the channel's actor: "email link", "push", "ntfy"), once.
 #include <charconv>
 
 #include "core/local_time.hpp"
@@ -53,6 +54,22 @@ SnoozeUntil snooze_of(std::string_view action) {
   };
 }
 
+// The purpose a link's path names (/links/<purpose>/…) and the audit actor of acting on it.
+struct LinkPurpose {
+  std::string_view purpose;
+  std::string_view actor;
+};
+constexpr LinkPurpose k_purposes[] = {{"task", "email link"}, {"push", "push"}, {"ntfy", "ntfy"}};
+
+const LinkPurpose* purpose_of(const http::RequestContext& ctx) {
+  const std::string_view target = ctx.request.target();
+  for (const auto& p : k_purposes) {
+    const auto prefix = "/links/" + std::string{p.purpose} + "/";
+    if (target.starts_with(prefix)) return &p;
+  }
+  return nullptr;
+}
+
 http::Response refused_page(const core::Error& e) {
   return http::link_page(http::status_of(e.code), "This link does not work", e.message);
 }
@@ -71,8 +88,9 @@ core::Result<auth::LinkClaims> ApiService::task_link(const http::RequestContext&
   core::TaskId id = 0;
   const auto& s = claims->subject;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (claims->purpose != "task" || !action_named(claims->action) || ec != std::errc{} ||
-      ptr != s.data() + s.size()) {
+  const auto* purpose = purpose_of(ctx);
+  if (!purpose || claims->purpose != purpose->purpose || !action_named(claims->action) ||
+      ec != std::errc{} || ptr != s.data() + s.size()) {
     auto e = core::make_error(core::Errc::forbidden, "this link is not a task's link");
     e.code_name = "link_invalid";
     return e;
@@ -96,7 +114,7 @@ net::awaitable<http::Response> ApiService::act_on_task_link(Ctx& ctx) {
   auto claims = task_link(ctx);
   if (!claims) co_return refused_page(claims.error());
   const auto id = std::stoll(claims->subject);
-  const Actor actor{"email link", ctx.request_id};
+  const Actor actor{std::string{purpose_of(ctx)->actor}, ctx.request_id};
   const std::optional<std::string> link_id = claims->id;
   core::Result<core::Task> task = core::make_error(core::Errc::internal, "not acted");
   if (claims->action == "done") {

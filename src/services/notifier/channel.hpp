@@ -23,6 +23,7 @@
 // (NotifierService::fire_at), not a channel's.
 // A channel never writes the delivery record; it may read and write its own tables in prepare.
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,10 +46,15 @@ struct Outcome {
   };
   Kind kind = Kind::delivered;
   std::string error;  // why, for retry and failed; kept as the record's last_error
+  // retry: the receiver asked to wait at least this long (Retry-After); the core waits for the
+  // longer of it and its own backoff, at most its longest backoff.
+  std::chrono::seconds retry_after{0};
 
   static Outcome delivered() { return {Kind::delivered, {}}; }
   static Outcome sent() { return {Kind::sent, {}}; }
-  static Outcome retry(std::string why) { return {Kind::retry, std::move(why)}; }
+  static Outcome retry(std::string why, std::chrono::seconds after = std::chrono::seconds{0}) {
+    return {Kind::retry, std::move(why), after};
+  }
   static Outcome failed(std::string why) { return {Kind::failed, std::move(why)}; }
 };
 

@@ -56,9 +56,9 @@ core::Status NotifierService::attempt_one(const store::Delivery& delivery,
         next.state = "dead";
       } else {
         next.state = "failed";
-        const auto backoff =
-            std::min<std::chrono::seconds>(std::chrono::seconds{1LL << std::min(next.attempts, 20)},
-                                           settings_.delivery_max_backoff);
+        const auto backoff = std::min<std::chrono::seconds>(
+            std::max(std::chrono::seconds{1LL << std::min(next.attempts, 20)}, outcome.retry_after),
+            settings_.delivery_max_backoff);
         next.next_attempt = at + backoff;
       }
       break;

@@ -36,6 +36,8 @@
 #include "services/notifier/delivery_dispatcher.hpp"
 #include "services/notifier/digest.hpp"
 #include "services/notifier/email_service.hpp"
+#include "services/notifier/ntfy_service.hpp"
+#include "services/notifier/push_service.hpp"
 #include "services/notifier/reminder_window.hpp"
 #include "store/store.hpp"
 
@@ -57,6 +59,8 @@ struct NotifierSettings {
   DispatchLimits delivery;                 // webhook deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
   EmailSettings email;                     // the email channel (off without an SMTP URL)
+  PushSettings push;                       // the Web Push channel (off without a VAPID key)
+  NtfySettings ntfy;                       // the ntfy channel
 };
 
 // What the user's controls make of one fired reminder's records: which are kept (channels by

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "services/notifier/email_channel.hpp"
+#include "services/notifier/ntfy_channel.hpp"
+#include "services/notifier/push_channel.hpp"
 #include "wire/topics.hpp"
 
 namespace tickler::services::notifier {
@@ -16,6 +18,10 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   notifier.register_routes(ports.router);
   wired->email.register_routes(ports.router);
   notifier.add_channel(std::make_unique<EmailChannel>(wired->email));
+  wired->push.register_routes(ports.router);
+  notifier.add_channel(std::make_unique<PushChannel>(wired->push));
+  wired->ntfy.register_routes(ports.router);
+  notifier.add_channel(std::make_unique<NtfyChannel>(wired->ntfy));
   wired->scheduler = make_scheduler(ports, wired->firing);
   auto& pager =
       wired->pager.emplace(settings.pager, ports.require_store("the notifier"), *wired->scheduler);
@@ -32,6 +38,10 @@ std::unique_ptr<WiredNotifier> wire_notifier(const Ports& ports, NotifierSetting
   }
   ports.metrics.add_source([&notifier](std::string& out) { notifier.write_metrics(out); });
   ports.metrics.add_source([&pager](std::string& out) { pager.write_metrics(out); });
+  // The VAPID key is loaded (or made and kept) before the first reminder's records are made.
+  ports.lifecycle.on_start([&push = wired->push] {
+    if (auto st = push.start(); !st) throw std::runtime_error("web push: " + st.error().message);
+  });
   ports.lifecycle.on_start([&notifier] {
     if (auto st = notifier.start(); !st) throw std::runtime_error(st.error().message);
   });

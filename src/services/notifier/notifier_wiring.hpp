@@ -27,11 +27,17 @@ struct WiredNotifier {
   WiredNotifier(NotifierSettings settings, store::Store& store, base::Offload& offload,
                 std::function<void()> on_events)
       : email(settings.email, store, offload),
+        push(settings.push, store, offload),
+        ntfy(settings.ntfy, store, offload),
         service(settings, store, offload, std::move(on_events)),
         firing(service, store) {}
   // /api/me/channels/email, the confirmation links, reminder mails (the service's email
   // channel sends through it, so it outlives the service).
   EmailService email;
+  // /api/me/channels/push*, the VAPID key, Web Push messages (the push channel sends through it).
+  PushService push;
+  // /api/me/channels/ntfy, ntfy publishes (the ntfy channel sends through it).
+  NtfyService ntfy;
   NotifierService service;
   JobFiring firing;
   std::optional<SweepBinding> sweep_binding;

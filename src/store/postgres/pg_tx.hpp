@@ -98,6 +98,16 @@ class PgTx final : public Writer {
   Status set_notification_settings(const PreferenceDocument& settings) override;
   Status set_notification_override(core::TaskId task, const PreferenceDocument& override_) override;
   Result<bool> delete_notification_override(core::UserId user, core::TaskId task) override;
+  // Users' push subscriptions and ntfy topics, the instance's keys (pg_tx_push.cpp).
+  Result<std::vector<PushSubscription>> push_subscriptions(core::UserId user) override;
+  Result<std::optional<NtfyChannel>> ntfy_channel(core::UserId user) override;
+  Result<std::optional<std::string>> instance_key(std::string_view name) override;
+  Result<std::int64_t> insert_push_subscription(const PushSubscription& sub) override;
+  Result<bool> delete_push_subscription(core::UserId user, std::int64_t id) override;
+  Status set_ntfy_channel(const NtfyChannel& channel) override;
+  Status delete_ntfy_channel(core::UserId user) override;
+  Status insert_instance_key(std::string_view name, std::string_view value,
+                             core::Instant at) override;
   Result<std::int64_t> insert_webhook(const Webhook& hook) override;
   Result<bool> update_webhook(const Webhook& hook) override;
   Result<bool> delete_webhook_by_id(core::UserId user, std::int64_t id) override;

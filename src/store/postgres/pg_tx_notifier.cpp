@@ -283,7 +283,7 @@ Result<int> PgTx::redrive_deliveries(const std::optional<std::pair<std::string, 
 }
 
 Status PgTx::delete_user_notifier_data(core::UserId user) {
-  constexpr std::array<Query, 7> k_statements{
+  constexpr std::array<Query, 9> k_statements{
       Query{"delete_user_deliveries",
             "DELETE FROM deliveries WHERE user_id = $1 OR reminder_id IN "
             "(SELECT id FROM reminders WHERE user_id = $1)"},
@@ -294,7 +294,9 @@ Status PgTx::delete_user_notifier_data(core::UserId user) {
       Query{"delete_user_notification_settings",
             "DELETE FROM notification_settings WHERE user_id = $1"},
       Query{"delete_user_notification_overrides",
-            "DELETE FROM notification_overrides WHERE user_id = $1"}};
+            "DELETE FROM notification_overrides WHERE user_id = $1"},
+      Query{"delete_user_push_subscriptions", "DELETE FROM push_subscriptions WHERE user_id = $1"},
+      Query{"delete_user_ntfy_channel", "DELETE FROM ntfy_channels WHERE user_id = $1"}};
   for (const auto& q : k_statements) {
     if (auto st = done(conn_.exec(q, Params{user})); !st) return st;
   }

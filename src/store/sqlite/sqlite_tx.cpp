@@ -28,6 +28,8 @@ constexpr std::initializer_list<const char*> k_delete_user_everywhere{
     "DELETE FROM notifications WHERE user_id = ?1",
     "DELETE FROM webhooks WHERE user_id = ?1",
     "DELETE FROM email_channels WHERE user_id = ?1",
+    "DELETE FROM push_subscriptions WHERE user_id = ?1",
+    "DELETE FROM ntfy_channels WHERE user_id = ?1",
     "DELETE FROM audit_log WHERE user_id = ?1",
     "DELETE FROM audit_heads WHERE user_id = ?1",
     "DELETE FROM outbox WHERE user_id = ?1 AND sent_at IS NULL",

@@ -260,7 +260,9 @@ Status SqliteTx::delete_user_notifier_data(core::UserId user) {
        "DELETE FROM reminders WHERE user_id = ?", "DELETE FROM notifications WHERE user_id = ?",
        "DELETE FROM webhooks WHERE user_id = ?", "DELETE FROM email_channels WHERE user_id = ?",
        "DELETE FROM notification_settings WHERE user_id = ?",
-       "DELETE FROM notification_overrides WHERE user_id = ?"},
+       "DELETE FROM notification_overrides WHERE user_id = ?",
+       "DELETE FROM push_subscriptions WHERE user_id = ?",
+       "DELETE FROM ntfy_channels WHERE user_id = ?"},
       user);
 }
 

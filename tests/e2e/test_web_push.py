@@ -1,0 +1,235 @@
+"""Web Push (RFC 8030 / 8291 / 8292): a fired reminder reaches a push endpoint on loopback that
+decrypts every message with an independent implementation (`http_ece`, aes128gcm) and verifies
+the VAPID JWT's ES256 signature (`py_vapid`) against the key the instance publishes; 404/410
+removes the subscription; 429 is retried; an action link POSTed acts once with the actor `push`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+
+import http_ece
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid import Vapid02
+
+from e2e_support import history, iso_ms, now_ms, wait_until
+from helpers import assert_error, create_task, describe, signup
+from webhook_receivers import Receiver
+
+PUBLIC_URL = "https://tickler.example"
+LEAD_MS = 1500
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Browser:
+    """A browser's push subscription: its P-256 key pair and auth secret, and the endpoint."""
+
+    def __init__(self, endpoint: str):
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        self.endpoint = endpoint
+        point = self.key.public_key().public_bytes(serialization.Encoding.X962,
+                                                   serialization.PublicFormat.UncompressedPoint)
+        self.subscription = {"endpoint": endpoint, "expirationTime": None,
+                             "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}}
+
+    def decrypt(self, body: bytes) -> dict:
+        plain = http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
+        return json.loads(plain)
+
+
+def check_vapid(request: dict, public_key: str, audience: str) -> dict:
+    """Checks a push request's headers and its VAPID JWT; returns the JWT's claims."""
+    headers = request["headers"]
+    assert headers.get("Content-Encoding") == "aes128gcm", headers
+    assert int(headers["TTL"]) > 0, headers
+    assert headers.get("Urgency") in ("very-low", "low", "normal", "high"), headers
+    scheme, _, params = headers["Authorization"].partition(" ")
+    assert scheme == "vapid", headers["Authorization"]
+    parts = dict(p.strip().split("=", 1) for p in params.split(","))
+    assert parts["k"] == public_key, (parts["k"], public_key)
+    signed, _, signature = parts["t"].rpartition(".")
+    assert Vapid02.from_raw_public(parts["k"].encode()).verify_token(signed.encode(), signature), \
+        "the VAPID JWT's signature does not verify with the instance's public key"
+    header = json.loads(b64url_decode(signed.split(".")[0]))
+    assert header["alg"] == "ES256", header
+    claims = json.loads(b64url_decode(signed.split(".")[1]))
+    assert claims["aud"] == audience, claims
+    assert time.time() < claims["exp"] <= time.time() + 24 * 3600 + 5, claims
+    assert claims["sub"].startswith(("mailto:", "https:")), claims
+    return claims
+
+
+@pytest.fixture
+def push_server(server_factory):
+    return server_factory(extra_args=("--public-url", PUBLIC_URL,
+                                      "--allowed-destinations", "127.0.0.0/8,::1/128",
+                                      "--vapid-subject", "mailto:ops@tickler.example"))
+
+
+def subscribe(owner, browser: Browser, status: int = 201) -> dict:
+    resp = owner.api.post("/api/me/channels/push", json=browser.subscription)
+    assert resp.status_code == status, describe(resp)
+    return resp.json()
+
+
+def reminder_task(owner, title: str) -> tuple[dict, int]:
+    remind_ms = now_ms() + LEAD_MS
+    task = create_task(owner.api, title=title, due_at=iso_ms(remind_ms + 3_600_000),
+                       reminders=[{"at": iso_ms(remind_ms)}])
+    return task, remind_ms
+
+
+def local(srv, url: str) -> str:
+    assert url.startswith(PUBLIC_URL + "/links/push/"), url
+    return srv.base_url + url[len(PUBLIC_URL):]
+
+
+def test_a_reminder_is_one_encrypted_signed_push_and_its_done_link_acts_once(push_server):
+    owner = signup(push_server.base_url)
+    public_key = owner.api.get("/api/me/channels/push/vapid-key").json()["public_key"]
+    assert len(b64url_decode(public_key)) == 65 and b64url_decode(public_key)[0] == 4
+    endpoint = Receiver(statuses=(201,))
+    try:
+        browser = Browser(endpoint.url)
+        sub = subscribe(owner, browser)
+        assert {"id", "endpoint", "user_agent", "created_at"} <= set(sub), sub
+        channels = owner.api.get("/api/me/channels").json()["channels"]
+        push = [c for c in channels if c["channel"] == f"push:{sub['id']}"]
+        assert push and push[0]["state"] == "on" and push[0]["endpoint"] == endpoint.url, channels
+
+        task, remind_ms = reminder_task(owner, "Water the ferns")
+        wait_until(lambda: endpoint.requests, what="the push message")
+        time.sleep(1.0)
+        assert len(endpoint.requests) == 1, endpoint.requests
+        request = endpoint.requests[0]
+        assert request["at"] >= remind_ms - 5
+        check_vapid(request, public_key, audience=endpoint.url.split("/hooks")[0])
+        message = browser.decrypt(request["body"])
+        assert message["type"] == "reminder", message
+        assert message["title"] == "Water the ferns"
+        assert message["task_id"] == task["id"]
+        assert message["remind_at"] == iso_ms(remind_ms)
+        assert message["url"] == f"{PUBLIC_URL}/?task={task['id']}"
+        assert {"title", "body", "due_at", "priority", "actions"} <= set(message), message
+        actions = {a["action"]: a for a in message["actions"]}
+        assert set(actions) == {"done", "snooze-10m", "snooze-1h"}, actions
+
+        wait_until(lambda: [d for d in owner.api.get(f"/api/tasks/{task['id']}/deliveries").json()["items"]
+                            if d["channel"] == f"push:{sub['id']}" and d["state"] == "delivered"],
+                   what="the push delivery recorded as delivered")
+
+        # The service worker POSTs the Done link (fetch(url, {method: "POST"}): no body).
+        done = local(push_server, actions["done"]["url"])
+        resp = requests.post(done, timeout=10)
+        assert resp.status_code == 200, resp.text
+        assert owner.api.get(f"/api/tasks/{task['id']}").json()["status"] == "completed"
+        assert requests.post(done, timeout=10).status_code == 409
+        entries = wait_until(lambda: [e for e in history(owner.api, task["id"]) if "completed" in e["type"]],
+                             what="the completion in the audit history")
+        assert entries[0]["actor"] == "push", entries
+    finally:
+        endpoint.close()
+
+
+def test_a_gone_subscription_is_removed_and_its_delivery_fails(push_server):
+    owner = signup(push_server.base_url)
+    endpoint = Receiver(statuses=(410,))
+    try:
+        sub = subscribe(owner, Browser(endpoint.url))
+        task, _ = reminder_task(owner, "Gone")
+        wait_until(lambda: endpoint.requests, what="the push attempt")
+        wait_until(lambda: owner.api.get("/api/me/channels/push").json()["items"] == [],
+                   what="the subscription removed")
+        delivery = wait_until(
+            lambda: [d for d in owner.api.get(f"/api/tasks/{task['id']}/deliveries").json()["items"]
+                     if d["channel"] == f"push:{sub['id']}" and d["state"] == "dead"],
+            what="the delivery dead")
+        assert "410" in delivery[0]["last_error"], delivery
+        time.sleep(2.5)
+        assert len(endpoint.requests) == 1, "a gone subscription was tried again"
+    finally:
+        endpoint.close()
+
+
+def test_429_is_retried_after_retry_after_and_delivered_once(push_server):
+    owner = signup(push_server.base_url)
+    endpoint = Receiver(statuses=(429, 201), headers={"Retry-After": "3"})
+    try:
+        browser = Browser(endpoint.url)
+        sub = subscribe(owner, browser)
+        task, _ = reminder_task(owner, "Busy push service")
+        wait_until(lambda: len(endpoint.requests) >= 2, timeout=20, what="the retried push")
+        gap = endpoint.requests[1]["at"] - endpoint.requests[0]["at"]
+        assert gap >= 2900, f"retried {gap:.0f} ms after a 429 asking for 3 s"
+        time.sleep(1.5)
+        assert len(endpoint.requests) == 2, endpoint.requests
+        first, second = (browser.decrypt(r["body"]) for r in endpoint.requests)
+        assert first["delivery"] == second["delivery"] and first["task_id"] == task["id"]
+        assert endpoint.requests[0]["headers"]["Topic"] == endpoint.requests[1]["headers"]["Topic"]
+        wait_until(lambda: [d for d in owner.api.get(f"/api/tasks/{task['id']}/deliveries").json()["items"]
+                            if d["channel"] == f"push:{sub['id']}" and d["state"] == "delivered"
+                            and d["attempts"] == 2],
+                   what="the push delivered on the second attempt")
+    finally:
+        endpoint.close()
+
+
+def test_subscriptions_contract(push_server, server_factory):
+    owner = signup(push_server.base_url)
+    browser = Browser("http://127.0.0.1:9/push/a")
+    first = subscribe(owner, browser)
+    again = subscribe(owner, browser, status=200)
+    assert again["id"] == first["id"]
+    items = owner.api.get("/api/me/channels/push").json()["items"]
+    assert [i["id"] for i in items] == [first["id"]], items
+    # Another user sees none of them and cannot delete them.
+    other = signup(push_server.base_url)
+    assert other.api.get("/api/me/channels/push").json()["items"] == []
+    assert other.api.delete(f"/api/me/channels/push/{first['id']}").status_code == 404
+    # Bad keys and refused endpoints: 422.
+    bad = dict(browser.subscription, keys={"p256dh": "BAAA", "auth": browser.subscription["keys"]["auth"]})
+    assert owner.api.post("/api/me/channels/push", json=bad).status_code == 422
+    bad = dict(browser.subscription, keys={"p256dh": browser.subscription["keys"]["p256dh"], "auth": "AA"})
+    assert owner.api.post("/api/me/channels/push", json=bad).status_code == 422
+    refused = dict(browser.subscription, endpoint="http://10.1.2.3/push")
+    assert owner.api.post("/api/me/channels/push", json=refused).status_code == 422
+    # At most 10.
+    for n in range(9):
+        subscribe(owner, Browser(f"http://127.0.0.1:9/push/{n}"))
+    resp = owner.api.post("/api/me/channels/push", json=Browser("http://127.0.0.1:9/push/x").subscription)
+    assert_error(resp, 409, "too_many_push_subscriptions")
+    assert owner.api.delete(f"/api/me/channels/push/{first['id']}").status_code == 204
+    assert owner.api.delete(f"/api/me/channels/push/{first['id']}").status_code == 404
+    # Without the operator's loopback allowance, plain http (and loopback) is refused.
+    plain = server_factory()
+    user = signup(plain.base_url)
+    assert user.api.post("/api/me/channels/push", json=browser.subscription).status_code == 422
+
+
+def test_the_vapid_key_is_made_once_and_kept(server_factory, tmp_path):
+    data = tmp_path / "kept"
+    srv = server_factory(data_dir=data)
+    owner = signup(srv.base_url)
+    key = owner.api.get("/api/me/channels/push/vapid-key").json()["public_key"]
+    srv.proc.terminate()
+    srv.wait(10)
+    again = server_factory(data_dir=data)
+    login = requests.post(f"{again.base_url}/api/auth/login",
+                          json={"email": owner.email, "password": owner.password}, timeout=10)
+    assert login.status_code == 200, login.text
+    resp = requests.get(f"{again.base_url}/api/me/channels/push/vapid-key",
+                        headers={"Authorization": f"Bearer {login.json()['token']}"}, timeout=10)
+    assert resp.json()["public_key"] == key
