@@ -188,3 +188,27 @@ def test_settings_are_validated(ntfy_server, server_factory):
     user = signup(plain.base_url)
     assert_validation(user.api.put("/api/me/channels/ntfy",
                                    json={"server": "http://127.0.0.1:9", "topic": "t"}), "server")
+
+
+def test_send_a_test_and_a_high_tasks_priority(ntfy_server):
+    """POST /api/me/channels/test {"channel": "ntfy"} publishes a test message at once; a high
+    task's reminder is published with ntfy's priority 5."""
+    ntfy = NtfyStandIn()
+    try:
+        owner = signup(ntfy_server.base_url)
+        topic = f"tickler-{uuid.uuid4().hex[:10]}"
+        resp = owner.api.post("/api/me/channels/test", json={"channel": "ntfy"})
+        assert resp.status_code == 404, describe(resp)  # no topic yet
+        assert owner.api.put("/api/me/channels/ntfy", json={"server": ntfy.url, "topic": topic}).status_code == 200
+        resp = owner.api.post("/api/me/channels/test", json={"channel": "ntfy"})
+        assert resp.status_code == 200 and resp.json()["outcome"] == "sent", describe(resp)
+        [test] = ntfy.poll(topic)
+        assert test["title"] == "Tickler test" and test["actions"] == [], test
+
+        create_task(owner.api, title="Urgent call", priority="high",
+                    reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
+        wait_until(lambda: len(ntfy.poll(topic)) == 2, what="the high reminder's publish")
+        urgent = ntfy.poll(topic)[1]
+        assert urgent["title"] == "Urgent call" and urgent["priority"] == 5, urgent
+    finally:
+        ntfy.close()

@@ -9,6 +9,8 @@ import base64
 import json
 import os
 import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import http_ece
 import pytest
@@ -233,3 +235,56 @@ def test_the_vapid_key_is_made_once_and_kept(server_factory, tmp_path):
     resp = requests.get(f"{again.base_url}/api/me/channels/push/vapid-key",
                         headers={"Authorization": f"Bearer {login.json()['token']}"}, timeout=10)
     assert resp.json()["public_key"] == key
+
+
+@pytest.mark.slow
+def test_priority_send_a_test_and_the_digest_reach_a_subscription(push_server):
+    """The task's priority travels into the message (and its Urgency); POST
+    /api/me/channels/test sends a type "test" message to push:<id>; the daily digest chosen for
+    push arrives once as a type "digest" message at the user's local time."""
+    owner = signup(push_server.base_url)
+    public_key = owner.api.get("/api/me/channels/push/vapid-key").json()["public_key"]
+    endpoint = Receiver(statuses=(201,))
+    try:
+        browser = Browser(endpoint.url)
+        sub = subscribe(owner, browser)
+        channel = f"push:{sub['id']}"
+
+        resp = owner.api.post("/api/me/channels/test", json={"channel": channel})
+        assert resp.status_code == 200 and resp.json()["outcome"] == "delivered", describe(resp)
+        assert len(endpoint.requests) == 1, endpoint.requests
+        test = browser.decrypt(endpoint.requests[0]["body"])
+        assert test["type"] == "test" and test["actions"] == [] and test["task_id"] is None, test
+        check_vapid(endpoint.requests[0], public_key, audience=endpoint.url.split("/hooks")[0])
+        resp = owner.api.post("/api/me/channels/test", json={"channel": f"push:{sub['id'] + 1000}"})
+        assert_error(resp, 404, "channel_not_found")
+
+        remind_ms = now_ms() + LEAD_MS
+        urgent = create_task(owner.api, title="Urgent one", priority="high",
+                             reminders=[{"at": iso_ms(remind_ms)}])
+        wait_until(lambda: len(endpoint.requests) >= 2, what="the high reminder's push")
+        message = browser.decrypt(endpoint.requests[1]["body"])
+        assert message["task_id"] == urgent["id"] and message["priority"] == "high", message
+        assert endpoint.requests[1]["headers"]["Urgency"] == "high"
+
+        # The digest at the next whole minute, in a zone where "today" lasts through the test.
+        zone = next(z for z in ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu")
+                    if 1 <= datetime.now(ZoneInfo(z)).hour < 22)
+        now = datetime.now(timezone.utc)
+        at = (now + timedelta(seconds=5)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        at_ms = int(at.timestamp() * 1000)
+        create_task(owner.api, title="Overdue bill", due_at=iso_ms(now_ms() - 86_400_000))
+        resp = owner.api.put("/api/me/notification-settings", json={
+            "time_zone": zone,
+            "digest": {"time": at.astimezone(ZoneInfo(zone)).strftime("%H:%M"), "channels": ["push"]}})
+        assert resp.status_code == 200, describe(resp)
+        wait_until(lambda: len(endpoint.requests) >= 3, timeout=(at_ms - now_ms()) / 1000 + 20,
+                   interval=0.2, what="the digest's push")
+        assert endpoint.requests[2]["at"] >= at_ms - 5
+        digest = browser.decrypt(endpoint.requests[2]["body"])
+        assert digest["type"] == "digest" and digest["title"] == "Today: 0 due, 1 overdue", digest
+        assert "Overdue bill" in digest["body"] and digest["actions"] == [], digest
+        time.sleep(2.0)
+        assert len(endpoint.requests) == 3, "the digest came once"
+    finally:
+        endpoint.close()
