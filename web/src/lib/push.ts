@@ -57,6 +57,9 @@ function sameKey(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
 export const BLOCKED =
   'Notifications are blocked for this site. Allow them in the browser’s site settings (the icon left of the address), then try again.';
 
+const SUBSCRIBE_WAIT_MS = 10000;
+const SUBSCRIBE_TIMEOUT = 'push subscribe timed out';
+
 export async function enablePush(env: PushEnv, server: PushServer, userAgent: string): Promise<PushSubscriptionRecord> {
   if (!env.supported) {
     throw new PushFailure(
@@ -92,8 +95,18 @@ export async function enablePush(env: PushEnv, server: PushServer, userAgent: st
     if (existing && !sameKey(existing.options?.applicationServerKey, applicationServerKey)) await existing.unsubscribe();
     sub = existing && sameKey(existing.options?.applicationServerKey, applicationServerKey)
       ? existing
-      : await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+      : await withTimeout(
+          registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }),
+          SUBSCRIBE_WAIT_MS,
+          SUBSCRIBE_TIMEOUT,
+        );
   } catch (e) {
+    // A browser that cannot reach its push service may never answer: say so rather than wait.
+    if (e instanceof Error && e.message === SUBSCRIBE_TIMEOUT) {
+      throw new PushFailure(
+        `The browser could not reach its push service (no answer in ${SUBSCRIBE_WAIT_MS / 1000} s), so push stays off. Check the connection and try again.`,
+      );
+    }
     throw new PushFailure(`The browser refused to subscribe to push: ${reason(e)}.`);
   }
 
