@@ -5,25 +5,17 @@
 
 #include <boost/json.hpp>
 
+#include "services/notifier/content_test_support.hpp"
 #include "services/notifier/ntfy_service.hpp"
 #include "services/notifier/push_channel.hpp"
 
 namespace tickler::services::notifier {
 namespace {
 
-const LinkSigner k_signer{"https://tickler.example", auth::link_key(std::string(32, 's')),
-                          std::chrono::hours{24 * 7}};
+using content_testing::k_signer;
 
 store::ReminderRow reminder() {
-  store::ReminderRow r;
-  r.id = "t7-1796000000000";
-  r.task_id = 7;
-  r.user_id = 42;
-  r.title = "Pay rent";
-  r.due_at = *core::parse_rfc3339("2026-12-07T08:30:00Z");
-  r.remind_at = *core::parse_rfc3339("2026-12-07T08:00:00Z");
-  r.time_zone = "Europe/Paris";
-  return r;
+  return content_testing::reminder_of("Pay rent");
 }
 
 TEST(PushContent, ReminderMessageHasTheContractsFieldsAndSignedActionLinks) {
