@@ -138,7 +138,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       },
       (e: unknown) => {
         clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
+        reject(e); // as the browser gave it: a DOMException is not always an Error
       },
     );
   });
