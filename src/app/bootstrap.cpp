@@ -286,27 +286,6 @@ core::Result<bool> task_owned(store::Store& store, core::UserId user, core::Task
   return found.error();
 }
 
-core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
-                                                                       core::UserId user,
-                                                                       core::Instant day_end) {
-  core::TaskQuery q;
-  q.user_id = user;
-  q.status = core::TaskStatus::pending;
-  q.due_before = day_end;
-  q.has_due = true;
-  q.sort = core::SortKey::due;
-  q.order = core::SortOrder::asc;
-  q.limit = 100;
-  auto page = store.read_value([&](store::Reader& r) { return r.tasks(q); });
-  if (!page) return page.error();
-  std::vector<services::notifier::DigestItem> out;
-  for (const auto& t : page->items) {
-    if (!t.due_at) continue;
-    out.push_back({t.id, t.title, *t.due_at, t.time_zone, false});
-  }
-  return out;
-}
-
 http::Handler forward_if_task_owned(store::Store& store, base::Offload& offload,
                                     http::Handler forward) {
   auto shared = std::make_shared<http::Handler>(std::move(forward));

@@ -66,11 +66,6 @@ std::unique_ptr<store::sqlite::SqliteStore> open_store(const std::string& data_d
 // Whether the user has the task, read from a store with the api's tasks: what the notification
 // override routes check (404 for another user's task).
 core::Result<bool> task_owned(store::Store& store, core::UserId user, core::TaskId task);
-// The daily digest's tasks from a store with the api's tasks: the user's pending ones due
-// before day_end, by due time (at most 100).
-core::Result<std::vector<services::notifier::DigestItem>> digest_tasks(store::Store& store,
-                                                                       core::UserId user,
-                                                                       core::Instant day_end);
 // The frontend's override routes: the api checks the caller has the task, then forwards to the
 // notifier (whose database has no tasks).
 http::Handler forward_if_task_owned(store::Store& store, base::Offload& offload,

@@ -8,6 +8,7 @@
 #include "bus/inproc/timer_queue.hpp"
 #include "outbox/envelope.hpp"
 #include "services/api/api_wiring.hpp"
+#include "services/api/digest_route.hpp"
 #include "services/assistant/assistant_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
 #include "services/ops_routes.hpp"
@@ -93,7 +94,7 @@ EmbeddedSystem::EmbeddedSystem(const ServeConfig& config, boost::asio::io_contex
   });
   notifier_->service.set_digest_source(
       [store = store_.get()](core::UserId user, core::Instant day_end) {
-        return digest_tasks(*store, user, day_end);
+        return services::api::digest_tasks(*store, user, day_end);
       });
   realtime_ = services::realtime::wire_realtime(
       ports, std::bind_front(&services::api::ApiService::authenticate, &api),

@@ -13,8 +13,10 @@
 #include "bus/dapr/invocation.hpp"
 #include "bus/dapr/jobs_scheduler.hpp"
 #include "services/api/api_wiring.hpp"
+#include "services/api/digest_route.hpp"
 #include "services/assistant/distributed_wiring.hpp"
 #include "services/auditor/auditor_wiring.hpp"
+#include "services/notifier/digest_client.hpp"
 #include "services/ops_routes.hpp"
 #include "services/realtime/realtime_wiring.hpp"
 #include "services/recurrer/occurrence_client.hpp"
@@ -192,6 +194,7 @@ void RoleProcess::wire_api(const services::Ports& ports) {
   process_.set_authenticator(std::bind_front(&services::api::ApiService::authenticate, &*api_));
   process_.set_challenge(std::bind_front(&services::api::ApiService::challenge, &*api_));
   services::api::add_occurrence_route(ports, *api_, config_.app_api_token);
+  services::api::add_digest_route(ports, config_.app_api_token);
   // One origin for the browser: the routes of the auditor and the notifier are forwarded to
   // them through service invocation, the WebSocket to a realtime replica. The api checks the
   // token first (it alone knows revoked tokens and deleted users); they check the signature too.
@@ -359,6 +362,9 @@ void RoleProcess::wire_notifier(const services::Ports& ports) {
         return dapr_.save_state(config_.state_store, key, json);
       }};
   notifier_ = services::notifier::wire_notifier(ports, settings, jobs_api, std::move(sweep));
+  // The digest's tasks live in the api's database: asked for over service invocation.
+  notifier_->service.set_digest_source(
+      services::notifier::digest_by_invocation(dapr_, config_.api_app_id));
 }
 
 void RoleProcess::wire_realtime(const services::Ports& ports) {

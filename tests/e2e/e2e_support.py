@@ -16,6 +16,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import websocket
 
@@ -233,3 +234,11 @@ def db_query(data_dir: Path, sql: str, params=()) -> list[tuple]:
         return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+def zone_away_from_midnight() -> str:
+    """A zone whose clock is between 01:00 and 22:00 now, so "today" lasts through the test."""
+    for zone in ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu", "Asia/Kolkata"):
+        if 1 <= datetime.now(ZoneInfo(zone)).hour < 22:
+            return zone
+    raise AssertionError("no zone away from midnight")

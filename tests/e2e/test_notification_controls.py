@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from e2e_support import iso_ms, now_ms, parse_ms, wait_until
+from e2e_support import iso_ms, now_ms, parse_ms, wait_until, zone_away_from_midnight
 from helpers import assert_error, create_task, describe, signup, unique_email
 from mail_support import Mailpit
 from test_email import PUBLIC_URL, confirm_address, email_server
@@ -227,14 +227,6 @@ def test_send_a_test_to_email_and_webhook(server_factory, mailpit, receiver):
         assert "500" in resp.json()["error"], resp.json()
     finally:
         failing.close()
-
-
-def zone_away_from_midnight() -> str:
-    """A zone whose clock is between 01:00 and 22:00 now, so "today" lasts through the test."""
-    for zone in ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu", "Asia/Kolkata"):
-        if 1 <= datetime.now(ZoneInfo(zone)).hour < 22:
-            return zone
-    raise AssertionError("no zone away from midnight")
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ SIDECAR_ONLY = [
     ("recurrer", "GET", "/dapr/subscribe"),
     ("realtime-1", "POST", "/events/task-updates/realtime"),
     ("api", "POST", "/internal/occurrences"),
+    ("api", "POST", "/internal/digest"),
 ]
 
 

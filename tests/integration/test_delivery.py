@@ -14,11 +14,14 @@ import json
 import os
 import signal
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from e2e_support import assert_stays, cli_output, iso_ms, now_ms, run_cli, wait_until
+from e2e_support import (assert_stays, cli_output, iso_ms, now_ms, run_cli, wait_until,
+                         zone_away_from_midnight)
 from flows import EVENT_WAIT
 from helpers import Api, create_task, describe, signup, unique_word
 from webhook_receivers import Receiver
@@ -216,43 +219,82 @@ def test_the_controls_through_the_frontend(stack, notifiers, frontend, receiver)
     assert user.api.delete(path).status_code == 204
 
 
-def test_web_push_through_the_frontend_with_the_secret_stores_key(stack, notifiers, frontend):
-    """The notifier's VAPID key comes from the secret store (vapid-private-key); subscribing,
-    the push itself and its Done link all go frontend → api → notifier (or api)."""
+def subscribe_push(user, endpoint: Receiver):
+    """A browser's push subscription for `endpoint`: (its id, decrypt(body) -> the message)."""
     import base64
 
     import http_ece
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
+    key = ec.generate_private_key(ec.SECP256R1())
+    auth = os.urandom(16)
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
+    point = key.public_key().public_bytes(serialization.Encoding.X962,
+                                          serialization.PublicFormat.UncompressedPoint)
+    r = user.api.post("/api/me/channels/push",
+                      json={"endpoint": endpoint.url, "keys": {"p256dh": b64(point), "auth": b64(auth)}})
+    assert r.status_code == 201, describe(r)
+
+    def decrypt(body: bytes) -> dict:
+        return json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
+    return r.json()["id"], decrypt
+
+
+def test_web_push_through_the_frontend_with_the_secret_stores_key(stack, notifiers, frontend):
+    """The notifier's VAPID key comes from the secret store (vapid-private-key); subscribing,
+    the push itself and its Done link all go frontend → api → notifier (or api)."""
     endpoint = Receiver(statuses=(201,))
     try:
         user = signup(frontend.url)
         r = user.api.get("/api/me/channels/push/vapid-key")
         assert r.status_code == 200, describe(r)
-        key = ec.generate_private_key(ec.SECP256R1())
-        auth = os.urandom(16)
-        b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
-        point = key.public_key().public_bytes(serialization.Encoding.X962,
-                                              serialization.PublicFormat.UncompressedPoint)
-        r = user.api.post("/api/me/channels/push",
-                          json={"endpoint": endpoint.url, "keys": {"p256dh": b64(point), "auth": b64(auth)}})
-        assert r.status_code == 201, describe(r)
-        sub = r.json()
-        assert [s["id"] for s in user.api.get("/api/me/channels/push").json()["items"]] == [sub["id"]]
+        sub_id, decrypt = subscribe_push(user, endpoint)
+        assert [s["id"] for s in user.api.get("/api/me/channels/push").json()["items"]] == [sub_id]
         task = create_task(user.api, title="Pushed " + unique_word(),
                            reminders=[{"at": iso_ms(now_ms() + LEAD_MS)}])
         wait_until(lambda: endpoint.requests, timeout=LEAD_MS / 1000 + EVENT_WAIT, interval=0.2,
                    what="the push message")
         assert_stays(lambda: len(endpoint.requests) == 1, 3.0, what="one push")
-        message = json.loads(http_ece.decrypt(endpoint.requests[0]["body"], private_key=key,
-                                              auth_secret=auth, version="aes128gcm"))
+        message = decrypt(endpoint.requests[0]["body"])
         assert message["task_id"] == task["id"] and message["type"] == "reminder", message
         done = next(a["url"] for a in message["actions"] if a["action"] == "done")
         path = done[done.index("/links/push/"):]
         resp = Api(frontend.url).post(path)
         assert resp.status_code == 200, describe(resp)
         assert user.api.get(f"/api/tasks/{task['id']}").json()["status"] == "completed"
-        assert user.api.delete(f"/api/me/channels/push/{sub['id']}").status_code == 204
+        assert user.api.delete(f"/api/me/channels/push/{sub_id}").status_code == 204
+    finally:
+        endpoint.close()
+
+
+def test_the_daily_digest_reads_the_apis_tasks_over_invocation(stack, notifiers, frontend):
+    """The notifier role has no tasks: at the digest's local minute it asks the api
+    (POST /internal/digest, allowed to the notifier alone) for the user's overdue and today's
+    tasks, and pushes them once."""
+    endpoint = Receiver(statuses=(201,))
+    try:
+        user = signup(frontend.url)
+        _, decrypt = subscribe_push(user, endpoint)
+        zone = zone_away_from_midnight()
+        now = datetime.now(timezone.utc)
+        at = (now + timedelta(seconds=5)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        create_task(user.api, title="Overdue " + unique_word(), due_at=iso_ms(now_ms() - 86_400_000))
+        today = create_task(user.api, title="Later today " + unique_word(),
+                            due_at=iso_ms(int(at.timestamp() * 1000) + 30_000), time_zone=zone)
+        create_task(user.api, title="Next week", due_at=iso_ms(now_ms() + 7 * 86_400_000))
+        local = at.astimezone(ZoneInfo(zone))
+        r = user.api.put("/api/me/notification-settings", json={
+            "time_zone": zone, "digest": {"time": local.strftime("%H:%M"), "channels": ["push"]}})
+        assert r.status_code == 200, describe(r)
+        wait_until(lambda: endpoint.requests, timeout=(at - now).total_seconds() + EVENT_WAIT,
+                   interval=0.5, what="the digest's push")
+        assert datetime.now(timezone.utc) >= at
+        assert_stays(lambda: len(endpoint.requests) == 1, 3.0, what="one digest")
+        message = decrypt(endpoint.requests[0]["body"])
+        assert message["type"] == "digest" and message["title"] == "Today: 1 due, 1 overdue", message
+        lines = message["body"].splitlines()
+        assert lines[0].startswith("Overdue: Overdue ") and lines[1].startswith(today["title"]), message
+        assert "Next week" not in message["body"], message
     finally:
         endpoint.close()

@@ -7,26 +7,22 @@
 // conditional update, its deliveries keyed digest:<user>:<date> × channel with the retries and
 // dead letters of any delivery. Firing one schedules the next local day's (DST-correct:
 // core::next_local_minute). Its content is a channel-neutral DigestContent, read when an attempt
-// is sent (the tasks live in the api's tables: a DigestSource reads them), and rendered by one
-// function per channel (email: digest_mail in email_content.hpp).
+// is sent (the tasks live in the api's tables: a DigestSource reads them, in-process in tickler
+// serve, over the api's POST /internal/digest in the distributed mode: digest_client.hpp), and
+// rendered by one function per channel (email: digest_mail in email_content.hpp).
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/digest_item.hpp"
 #include "core/notification_prefs.hpp"
 #include "core/result.hpp"
 #include "store/notifier.hpp"
 
 namespace tickler::services::notifier {
 
-struct DigestItem {
-  core::TaskId task_id = 0;
-  std::string title;
-  core::Instant due_at{};
-  std::string time_zone = "UTC";  // the task's: its due time is shown there
-  bool overdue = false;
-};
+using DigestItem = core::DigestItem;
 
 struct DigestContent {
   core::UserId user_id = 0;
