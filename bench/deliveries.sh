@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Issue H1's figure: 10,000 reminders due in one minute for 1,000 users to email + https webhook,
-# each delivered exactly once per channel, none early, lateness p99 ≤ 2 s per channel.
+# Issues H1 and H2's figure: 10,000 reminders due in one minute for 1,000 users to https webhook,
+# email, Web Push and ntfy, each delivered exactly once per channel, none early, lateness p99 ≤ 2 s
+# per channel.
 # Usage: bench/deliveries.sh [deliveries_bench.py options]   (see bench/README.md, "Deliveries")
 #
 # Builds Mailpit when missing (tools/mailpit/build.sh, Go on PATH), then runs
-# bench/deliveries_bench.py with the test venv's Python: one `tickler serve` on loopback, an
-# https receiver with a CA made for the run (--ca-file), Mailpit for the mails. About 5 minutes
-# (most of it signing up 1,000 users: argon2id). Output: bench/out/deliveries.json.
+# bench/deliveries_bench.py with the test venv's Python: one `tickler serve` on loopback, https
+# receivers with a CA made for the run (--ca-file) for the webhooks, a push service and an ntfy
+# stand-in, Mailpit for the mails. About 5 minutes (most of it signing up 1,000 users: argon2id).
+# Output: bench/out/deliveries.json.
 #
 # Knobs (environment): TICKLER_BIN (build/tickler), PYTHON (build/venv/bin/python), MAILPIT (a
 # mailpit binary), BENCH_OUT (bench/out), BENCH_TIMEOUT (900 s: the whole run, however it goes),
-# BENCH_STRICT=1 to exit 1 when a target is missed. --no-email runs the webhook half alone.
+# BENCH_STRICT=1 to exit 1 when a target is missed. --no-email, --no-push, --no-ntfy leave a
+# channel out (the webhook is always on): --no-push --no-ntfy is H1's run.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

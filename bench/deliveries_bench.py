@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
-"""Issue H1's figure: 10,000 reminders due in one minute for 1,000 users to email + webhook, each
-delivered exactly once per channel, none early, lateness p99 <= 2 s per channel.
+"""Issues H1 and H2's figure: 10,000 reminders due in one minute for 1,000 users to webhook, email,
+Web Push and ntfy, each delivered exactly once per channel, none early, lateness p99 <= 2 s per
+channel.
 
 One `tickler serve` on loopback; every user signs up, gets an https webhook (a TLS receiver in
-this process, its certificate signed by a CA made here and given to the server with --ca-file)
-and, with email on, an address confirmed through the mailed link (Mailpit: the link is read with
-its HTTP API and POSTed). Then `--tasks` tasks, one reminder each, due evenly over `--window`
-seconds from a start `--lead` seconds ahead (creation has to finish first). Every arrival is
-recorded: a webhook by the receiver's clock on arrival, a mail by Mailpit's `Created` (when it
-stored the message, at the end of SMTP DATA). Per channel: missing, duplicates (the same
-X-Tickler-Delivery key / Message-ID twice), early (before remind_at: a failure), and the
-lateness p50/p99/max against the remind_at this driver asked for. The reminder's own firing
+this process, its certificate signed by a CA made here and given to the server with --ca-file),
+with email on an address confirmed through the mailed link (Mailpit: the link is read with its
+HTTP API and POSTed), with push on a Web Push subscription (a browser's key pair made here; the
+endpoint an https push service in this process), with ntfy on an ntfy topic (an https stand-in of
+ntfy's JSON publish API in this process: the real server cannot be built here). Each channel's
+receiver is on a loopback address of its own, so each is one destination host for the server, as
+a push service or an ntfy server is for everyone. Then `--tasks` tasks, one reminder each, due
+evenly over `--window` seconds from a start `--lead` seconds ahead (creation has to finish
+first). Every arrival is recorded: a webhook, a push or an ntfy publish by its receiver's clock
+on arrival, a mail by Mailpit's `Created` (when it stored the message, at the end of SMTP DATA).
+After the window every push is checked (headers, VAPID JWT verified with py_vapid) and decrypted
+(http_ece, aes128gcm) with the subscription's keys. Per channel: missing, duplicates (the same
+X-Tickler-Delivery key / Message-ID / the push's `delivery` key twice), early (before remind_at:
+a failure), and the lateness p50/p99/max against the remind_at this driver asked for. The reminder's own firing
 (`fired_at` in the webhook body, the in-app notice's time) is the baseline: what delivery adds
 is the channel's lateness minus it.
 
@@ -45,10 +52,13 @@ sys.path[:0] = [str(ROOT / "tests" / "api"), str(ROOT / "tests" / "e2e")]
 
 from e2e_support import iso_ms, now_ms  # noqa: E402
 from helpers import describe, signup  # noqa: E402
+from ntfy_support import NtfyStandIn  # noqa: E402
+from push_support import Browser, check_vapid  # noqa: E402
 from tickler_server import TicklerServer, free_port, tickler_binary  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 PUBLIC_URL = "https://tickler.example"  # the mailed links' base; the driver sends them to the server
+PUSH_IP, NTFY_IP = "127.0.1.1", "127.0.2.1"  # one push service, one ntfy server: a destination each
 
 
 def log(msg: str) -> None:
@@ -100,11 +110,12 @@ def make_ca(folder: Path, ips: list[str]) -> tuple[Path, Path, Path]:
 
 
 class Receivers:
-    """https webhook receivers, one per loopback address in `ips` (each address is a destination
-    host of its own for the server's per-host limit), recording every POST on arrival."""
+    """https receivers (webhooks, or a push service with status=201), one per loopback address in
+    `ips` (each address is a destination host of its own for the server's per-host limit),
+    recording every POST on arrival: {at (ms), path, headers, body}."""
 
-    def __init__(self, ips: list[str], cert: Path, key: Path):
-        self.arrivals: list[tuple[float, str, bytes]] = []  # (ms, X-Tickler-Delivery, body)
+    def __init__(self, ips: list[str], cert: Path, key: Path, status: int = 200, path: str = "/hooks/tickler"):
+        self.arrivals: list[dict] = []
         self.servers, self.urls = [], []
         arrivals = self.arrivals
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -113,8 +124,9 @@ class Receivers:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                arrivals.append((time.time_ns() / 1e6, self.headers.get("X-Tickler-Delivery", ""), body))
-                self.send_response(200)
+                arrivals.append({"at": time.time_ns() / 1e6, "path": self.path, "headers": dict(self.headers),
+                                 "body": body})
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -130,7 +142,7 @@ class Receivers:
             httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
             threading.Thread(target=httpd.serve_forever, daemon=True).start()
             self.servers.append(httpd)
-            self.urls.append(f"https://{ip}:{httpd.server_address[1]}/hooks/tickler")
+            self.urls.append(f"https://{ip}:{httpd.server_address[1]}{path}")
 
     def close(self):
         for httpd in self.servers:
@@ -278,15 +290,64 @@ def dispatch_figures(base_url: str) -> dict | None:
             "heads_p99_at_most": heads["p99_at_most"]}
 
 
+def push_figures(push: Receivers, browsers: list[Browser], public_key: str, task_index: dict[int, int],
+                 expected: dict[int, int]) -> dict:
+    """Every push checked (headers, VAPID JWT) and decrypted with its subscription's keys; its
+    task and remind_at must be the subscriber's own. Arrivals keyed by the message's `delivery`."""
+    audience = push.urls[0].rsplit("/push", 1)[0]
+    arrivals, invalid = [], []
+    for request in list(push.arrivals):
+        try:
+            n = int(request["path"].rsplit("/u", 1)[1])
+            check_vapid(request, public_key, audience)
+            message = browsers[n].decrypt(request["body"])
+            index = task_index.get(message.get("task_id"), -1)
+            assert index in expected and index % len(browsers) == n, f"task {message.get('task_id')} for u{n}"
+            assert message["remind_at"] == iso_ms(expected[index]), message["remind_at"]
+            arrivals.append((index, request["at"], message["delivery"]))
+        except Exception as e:  # noqa: BLE001 - counted and shown, whatever it is
+            invalid.append(f"{request['path']}: {e!r}"[:300])
+    figures = channel_figures(expected, arrivals)
+    figures.update(invalid=len(invalid), invalid_examples=invalid[:3])
+    return figures
+
+
+def ntfy_figures(ntfy: NtfyStandIn, users: int, task_index: dict[int, int], expected: dict[int, int]) -> dict:
+    """Every publish: its task (from `click`) must be its topic's user's; keyed by X-Tickler-Delivery."""
+    arrivals, invalid = [], 0
+    for request in list(ntfy.requests):
+        body = json.loads(request["body"])
+        found = re.search(r"[?&]task=(\d+)", body.get("click", ""))
+        index = task_index.get(int(found.group(1)), -1) if found else -1
+        if index < 0 or body.get("topic") != f"bench-u{index % users}":
+            invalid += 1
+        arrivals.append((index, request["at"], request["headers"].get("X-Tickler-Delivery", "")))
+    figures = channel_figures(expected, arrivals)
+    figures["invalid"] = invalid
+    return figures
+
+
+def summary(result: dict) -> None:
+    for name, c in result["channels"].items():
+        late = c["lateness_ms"]
+        log(f"{name:>26}: {c['distinct']}/{c['expected']} delivered, missing {c['missing']}, duplicates "
+            f"{c['duplicates']}, early {c['early']}{', invalid ' + str(c['invalid']) if 'invalid' in c else ''}; "
+            f"lateness p50 {late['p50']} ms, p99 {late['p99']} ms, max {late['max']} ms")
+    log(f"load (1-min average) {result['load']['loadavg_1m_start']} -> {result['load']['loadavg_1m_max']}, "
+        f"CPU % of one core {result['load']['cpu_percent_of_one_core']}")
+
+
 def run(args, tmp: Path) -> dict:
     ips = [f"127.0.0.{k + 1}" for k in range(args.webhook_hosts)]
-    ca, cert, key = make_ca(tmp / "ca", ips)
+    ca, cert, key = make_ca(tmp / "ca", ips + [PUSH_IP, NTFY_IP])
     receivers = Receivers(ips, cert, key)
+    push = Receivers([PUSH_IP], cert, key, status=201, path="/push") if args.push else None
+    ntfy = NtfyStandIn(host=NTFY_IP, tls=(cert, key)) if args.ntfy else None
     mp = Mailpit(tmp) if args.email else None
-    server_args = ["--allowed-destinations", "127.0.0.0/8", "--ca-file", str(ca), *args.server_args.split()]
+    server_args = ["--allowed-destinations", "127.0.0.0/8", "--ca-file", str(ca), "--public-url", PUBLIC_URL,
+                   *args.server_args.split()]
     if mp:
-        server_args += ["--smtp-url", mp.smtp_url, "--smtp-from", "Tickler <tickler@bench.example>",
-                        "--public-url", PUBLIC_URL]
+        server_args += ["--smtp-url", mp.smtp_url, "--smtp-from", "Tickler <tickler@bench.example>"]
     srv = TicklerServer(tickler_binary(), tmp / "data", tmp / "server.log", server_args,
                         env_extra={"TICKLER_LOG_LEVEL": "warn"}).start()
     try:
@@ -300,6 +361,8 @@ def run(args, tmp: Path) -> dict:
 
         users = parallel(new_user, range(args.users), args.threads)
         log(f"{len(users)} users signed up in {time.monotonic() - t:.1f} s")
+        browsers = [Browser(f"{push.urls[0]}/u{n}") for n in range(len(users))] if push else []
+        public_key = users[0].api.get("/api/me/channels/push/vapid-key").json()["public_key"] if push else ""
 
         def channels(pair):
             n, user = pair
@@ -308,12 +371,19 @@ def run(args, tmp: Path) -> dict:
             if mp:
                 resp = user.api.put("/api/me/channels/email", json={"address": f"u{n}@bench.example"})
                 assert resp.status_code == 202, describe(resp)
+            if push:
+                resp = user.api.post("/api/me/channels/push", json=browsers[n].subscription)
+                assert resp.status_code == 201, describe(resp)
+            if ntfy:
+                resp = user.api.put("/api/me/channels/ntfy", json={"server": ntfy.url, "topic": f"bench-u{n}"})
+                assert resp.status_code == 200, describe(resp)
 
         t = time.monotonic()
         parallel(channels, list(enumerate(users)), args.threads)
         if mp:
             confirm_addresses(srv, mp, users, args.threads)
-        log(f"webhooks set{', addresses confirmed' if mp else ''} in {time.monotonic() - t:.1f} s")
+        log(f"webhooks set{', addresses confirmed' if mp else ''}{', push subscribed' if push else ''}"
+            f"{', ntfy topics set' if ntfy else ''} in {time.monotonic() - t:.1f} s")
 
         start = now_ms() + int(args.lead * 1000)
         window = int(args.window * 1000)
@@ -337,18 +407,23 @@ def run(args, tmp: Path) -> dict:
         loads, end = [loadavg()], start + window
         deadline = end + int(args.grace * 1000)
         want = args.tasks
+
+        def all_arrived():
+            return (len(receivers.arrivals) >= want and (not push or len(push.arrivals) >= want)
+                    and (not ntfy or len(ntfy.requests) >= want) and (not mp or mp.total() >= want))
+
         while now_ms() < deadline:
             time.sleep(1)
             loads.append(loadavg())
-            if now_ms() > end and len(receivers.arrivals) >= want and (not mp or mp.total() >= want):
+            if now_ms() > end and all_arrived():
                 break
         elapsed = (now_ms() - start) / 1000
         cpu = {name: round((cpu_seconds(pid) - cpu0[name]) / elapsed * 100, 1) for name, pid in pids.items()}
         time.sleep(2)  # late duplicates, if any
 
         hooks, fired = [], []
-        for at, dkey, body in list(receivers.arrivals):
-            doc = json.loads(body)
+        for arrival in list(receivers.arrivals):
+            at, dkey, doc = arrival["at"], arrival["headers"].get("X-Tickler-Delivery", ""), json.loads(arrival["body"])
             index = task_index.get(doc.get("task_id"), -1)
             hooks.append((index, at, dkey))
             if index in expected and doc.get("fired_at"):
@@ -364,8 +439,15 @@ def run(args, tmp: Path) -> dict:
                 created = datetime.datetime.fromisoformat(m["Created"].replace("Z", "+00:00")).timestamp() * 1000
                 mails.append((int(found.group(1)) if found else -1, created, m.get("MessageID", "")))
             result["email"] = channel_figures(expected, mails)
+        if push:
+            t = time.monotonic()
+            result["push"] = push_figures(push, browsers, public_key, task_index, expected)
+            log(f"{len(push.arrivals)} pushes checked and decrypted in {time.monotonic() - t:.1f} s")
+        if ntfy:
+            result["ntfy"] = ntfy_figures(ntfy, len(users), task_index, expected)
         return {"settings": {"users": args.users, "tasks": args.tasks, "window_s": args.window,
-                             "webhook_hosts": args.webhook_hosts, "email": bool(mp),
+                             "webhook_hosts": args.webhook_hosts, "email": bool(mp), "push": bool(push),
+                             "ntfy": bool(ntfy),
                              "binary": str(tickler_binary()), "server_args": server_args,
                              "cores": os.cpu_count(),
                              "lead_left_s": round((start - created_at) / 1000, 1)},
@@ -377,6 +459,9 @@ def run(args, tmp: Path) -> dict:
     finally:
         srv.stop()
         receivers.close()
+        for extra in (push, ntfy):
+            if extra:
+                extra.close()
         if mp:
             mp.stop()
 
@@ -389,7 +474,9 @@ def main():
     parser.add_argument("--lead", type=float, default=45, help="seconds from the setup's end to the first remind_at")
     parser.add_argument("--grace", type=float, default=60, help="seconds to wait after the last remind_at")
     parser.add_argument("--webhook-hosts", type=int, default=1, help="loopback addresses the webhooks spread over")
-    parser.add_argument("--no-email", dest="email", action="store_false", help="webhooks only")
+    parser.add_argument("--no-email", dest="email", action="store_false", help="no email channel")
+    parser.add_argument("--no-push", dest="push", action="store_false", help="no Web Push subscriptions")
+    parser.add_argument("--no-ntfy", dest="ntfy", action="store_false", help="no ntfy topics")
     parser.add_argument("--threads", type=int, default=8, help="the driver's setup threads")
     parser.add_argument("--server-args", default="", help="more tickler serve arguments")
     args = parser.parse_args()
@@ -400,10 +487,12 @@ def main():
         result = run(args, Path(tmp))
     text = json.dumps(result, indent=2)
     print(text)
+    summary(result)
     (OUT / "deliveries.json").write_text(text + "\n")
     if not result["valid"]:
         sys.exit(2)
-    missed = any(c["missing"] or c["duplicates"] or c["early"] or (c["lateness_ms"]["p99"] or 1e9) > 2000
+    missed = any(c["missing"] or c["duplicates"] or c["early"] or c.get("invalid")
+                 or (c["lateness_ms"]["p99"] or 1e9) > 2000
                  for name, c in result["channels"].items() if "baseline" not in name)
     sys.exit(1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0)
 

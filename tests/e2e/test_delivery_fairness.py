@@ -1,17 +1,30 @@
-"""One user's dead destination cannot delay another user's deliveries: user A has 50 reminders due
-at T to a webhook that accepts the connection and never answers; user B has one due at T to a
-healthy receiver. B's webhook POST and B's in-app notice arrive within 1 s of T."""
+"""One user's dead destinations cannot delay another user's deliveries.
+
+- Webhook: user A has 50 reminders due at T to a webhook that accepts the connection and never
+  answers; user B has one due at T to a healthy receiver. B's webhook POST and B's in-app notice
+  arrive within 1 s of T.
+- Web Push and ntfy: a hostile user has the most push subscriptions a user may have (10), each
+  on a loopback address of its own (10 destination hosts: the per-host bound does not hold them
+  back), half of them hanging (accept, never answer) and half answering after 3 s, and an ntfy
+  server that hangs; 20 reminders due at T. A normal user's push (decrypted) and ntfy publish
+  for a reminder at T arrive within 1.5 s of T."""
 
 from __future__ import annotations
 
 import pytest
 
+from conftest import LOOPBACK_DESTINATIONS
 from e2e_support import assert_still_before, iso_ms, now_ms, parse_ms, wait_until
 from helpers import create_task, describe, signup
+from ntfy_support import NtfyStandIn
+from push_support import Browser
 from webhook_receivers import BlackHole, Receiver
 
 A_REMINDERS = 50
 LEAD_MS = 4000
+HOSTILE_SUBSCRIPTIONS = 10  # the most a user may have
+HOSTILE_REMINDERS = 20
+SLOW_ANSWER_S = 3.0
 
 
 @pytest.mark.slow
@@ -47,3 +60,47 @@ def test_a_dead_webhook_of_one_user_does_not_delay_another(server):
     finally:
         hole.close()
         healthy.close()
+
+
+@pytest.mark.slow
+def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(server_factory):
+    srv = server_factory(extra_args=LOOPBACK_DESTINATIONS)
+    half = HOSTILE_SUBSCRIPTIONS // 2
+    holes = [BlackHole(host=f"127.0.0.{2 + k}") for k in range(half)]
+    slow = [Receiver(statuses=(201,), delay=SLOW_ANSWER_S, host=f"127.0.0.{2 + half + k}")
+            for k in range(HOSTILE_SUBSCRIPTIONS - half)]
+    ntfy_hole = BlackHole(host=f"127.0.0.{2 + HOSTILE_SUBSCRIPTIONS}")
+    push_service, ntfy = Receiver(statuses=(201,)), NtfyStandIn()
+    try:
+        hostile, normal = signup(srv.base_url), signup(srv.base_url)
+        for n, url in enumerate([h.url for h in holes] + [r.url for r in slow]):
+            resp = hostile.api.post("/api/me/channels/push", json=Browser(f"{url}/{n}").subscription)
+            assert resp.status_code == 201, describe(resp)
+        resp = hostile.api.put("/api/me/channels/ntfy", json={"server": ntfy_hole.url.rsplit("/", 1)[0],
+                                                              "topic": "hostile"})
+        assert resp.status_code == 200, describe(resp)
+        browser = Browser(push_service.url)
+        assert normal.api.post("/api/me/channels/push", json=browser.subscription).status_code == 201
+        resp = normal.api.put("/api/me/channels/ntfy", json={"server": ntfy.url, "topic": "normal"})
+        assert resp.status_code == 200, describe(resp)
+
+        due_ms = now_ms() + LEAD_MS
+        for i in range(HOSTILE_REMINDERS):
+            create_task(hostile.api, title=f"hostile {i}", reminders=[{"at": iso_ms(due_ms)}])
+        task = create_task(normal.api, title="normal", reminders=[{"at": iso_ms(due_ms)}])
+        assert_still_before(due_ms, "creating the reminders")
+
+        wait_until(lambda: push_service.requests, timeout=LEAD_MS / 1000 + 5, what="the normal user's push")
+        wait_until(lambda: ntfy.requests, timeout=5, what="the normal user's ntfy publish")
+        push_late, ntfy_late = push_service.requests[0]["at"] - due_ms, ntfy.requests[0]["at"] - due_ms
+        print(f"normal user: push {push_late:.0f} ms, ntfy {ntfy_late:.0f} ms after its time")
+        assert browser.decrypt(push_service.requests[0]["body"])["task_id"] == task["id"]
+        assert [m["topic"] for m in ntfy.messages] == ["normal"], ntfy.messages
+        assert 0 <= push_late <= 1500, f"the normal user's push came {push_late:.0f} ms after its time"
+        assert 0 <= ntfy_late <= 1500, f"the normal user's ntfy publish came {ntfy_late:.0f} ms after its time"
+        # The hostile user's deliveries were really held (the test means something).
+        wait_until(lambda: all(h.accepted for h in holes + [ntfy_hole]) and all(r.requests for r in slow),
+                   timeout=5, what="every hostile destination tried")
+    finally:
+        for closable in (*holes, *slow, ntfy_hole, push_service, ntfy):
+            closable.close()

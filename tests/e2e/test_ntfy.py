@@ -3,92 +3,23 @@ Done / Snooze as http actions, click to the task), with the access token as a Be
 the Done action's URL acts once with the audit actor `ntfy`.
 
 The ntfy server cannot be built here (the Go module proxy answers 403 for heckel.io/ntfy/v2), so
-these tests run against a stand-in of its documented HTTP API (`NtfyStandIn`): `POST /` with a
-JSON message (https://docs.ntfy.sh/publish/#publish-as-json) and the poll API
-(`GET /<topic>/json?poll=1`, https://docs.ntfy.sh/subscribe/api/), with a token check."""
+these tests run against a stand-in of its documented HTTP API (`ntfy_support.NtfyStandIn`)."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from e2e_support import history, iso_ms, now_ms, wait_until
 from helpers import assert_validation, create_task, describe, signup
+from ntfy_support import NtfyStandIn
 
 PUBLIC_URL = "https://tickler.example"
 LEAD_MS = 1500
 TOKEN = "tk_standin0123456789"
-
-
-class NtfyStandIn:
-    """What Tickler uses of an ntfy server, as its documentation describes it: a JSON publish to
-    the root (topic in the body; 400 without one; 401 without the token when one is required),
-    kept as a message {id, time, event, topic, title, message, priority, tags, click, actions};
-    the poll subscription of a topic as newline-delimited JSON."""
-
-    def __init__(self, token: str | None = None, statuses=()):
-        self.messages: list[dict] = []
-        self.requests: list[dict] = []
-        self.statuses = list(statuses)  # answers before publishing works (e.g. 503)
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def answer(self, status: int, body: bytes = b"", kind="application/json"):
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_POST(self):  # noqa: N802
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                stand_in.requests.append({"path": self.path, "headers": dict(self.headers), "body": raw})
-                if stand_in.statuses:
-                    return self.answer(stand_in.statuses.pop(0), b'{"error":"busy"}')
-                if token and self.headers.get("Authorization") != f"Bearer {token}":
-                    return self.answer(401, b'{"code":40101,"http":401,"error":"unauthorized"}')
-                if self.path != "/":
-                    return self.answer(404)
-                body = json.loads(raw)
-                if not body.get("topic"):
-                    return self.answer(400, b'{"code":40001,"http":400,"error":"invalid request"}')
-                message = {"id": uuid.uuid4().hex[:12], "time": int(time.time()), "event": "message",
-                           **{k: body[k] for k in ("topic", "title", "message", "priority", "tags", "click",
-                                                  "actions") if k in body}}
-                stand_in.messages.append(message)
-                self.answer(200, json.dumps(message).encode())
-
-            def do_GET(self):  # noqa: N802
-                path, _, query = self.path.partition("?")
-                parts = path.strip("/").split("/")
-                if len(parts) != 2 or parts[1] != "json" or "poll=1" not in query:
-                    return self.answer(404)
-                lines = "".join(json.dumps(m) + "\n" for m in stand_in.messages if m["topic"] == parts[0])
-                self.answer(200, lines.encode(), "application/x-ndjson")
-
-            def log_message(self, *args):
-                pass
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def poll(self, topic: str) -> list[dict]:
-        resp = requests.get(f"{self.url}/{topic}/json?poll=1", timeout=5)
-        return [json.loads(line) for line in resp.text.splitlines() if line]
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture

@@ -67,10 +67,11 @@ class TestCa:
 class Receiver:
     """An HTTP server on loopback (IPv4, or IPv6 with family=AF_INET6) that records every request
     and answers the given statuses in turn (the last one for every further request); over https
-    with tls=TestCa, on a given port with port=, answering after `delay` seconds."""
+    with tls=TestCa, on a given port with port=, on another IPv4 loopback address with host=
+    (another destination host for the server's per-host bound), answering after `delay` seconds."""
 
     def __init__(self, statuses=(500, 200), family=socket.AF_INET, headers=None, tls: TestCa | None = None,
-                 port: int = 0, delay: float = 0.0):
+                 port: int = 0, delay: float = 0.0, host: str = "127.0.0.1"):
         self.requests: list[dict] = []
         self.statuses = list(statuses)
         receiver = self
@@ -99,7 +100,7 @@ class Receiver:
             allow_reuse_address = True
             daemon_threads = True
 
-        host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+        host = "::1" if family == socket.AF_INET6 else host
         self.httpd = Server((host, port), Handler)
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -108,7 +109,7 @@ class Receiver:
         self.port = self.httpd.server_address[1]
         scheme = "https" if tls else "http"
         self.url = (f"{scheme}://[::1]:{self.port}/hooks/tickler" if family == socket.AF_INET6
-                    else f"{scheme}://127.0.0.1:{self.port}/hooks/tickler")
+                    else f"{scheme}://{host}:{self.port}/hooks/tickler")
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -118,14 +119,14 @@ class Receiver:
 
 
 class BlackHole:
-    """Accepts every connection on 127.0.0.1 and never answers nor closes it (until close())."""
+    """Accepts every connection on `host` (127.0.0.1) and never answers nor closes it (until close())."""
 
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((host, 0))
         self.sock.listen(128)
         self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/never"
+        self.url = f"http://{host}:{self.sock.getsockname()[1]}/never"
         self.accepted: list[socket.socket] = []
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
