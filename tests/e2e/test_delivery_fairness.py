@@ -7,7 +7,10 @@
   on a loopback address of its own (10 destination hosts: the per-host bound does not hold them
   back), half of them hanging (accept, never answer) and half answering after 3 s, and an ntfy
   server that hangs; 20 reminders due at T. A normal user's push (decrypted) and ntfy publish
-  for a reminder at T arrive within 1.5 s of T."""
+  for a reminder at T arrive within 1.5 s of T.
+- The same user with 10 hanging webhooks more (21 hosts, more than the 16 delivery workers), due
+  0.5 s earlier: an expected failure (xfail, strict) until one user's deliveries in flight are
+  bounded — today the normal user's push and ntfy wait for the 5 s timeout."""
 
 from __future__ import annotations
 
@@ -62,14 +65,17 @@ def test_a_dead_webhook_of_one_user_does_not_delay_another(server):
         healthy.close()
 
 
-@pytest.mark.slow
-def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(server_factory):
-    srv = server_factory(extra_args=LOOPBACK_DESTINATIONS)
+def assert_hostile_user_does_not_delay_normal_push_and_ntfy(srv, hostile_webhooks: int = 0,
+                                                             head_start_ms: int = 0) -> None:
+    """The push / ntfy scenario of the module's docstring; with `hostile_webhooks`, the hostile
+    user also has that many webhooks that never answer, each on a loopback address of its own,
+    and with `head_start_ms` the hostile reminders are due that much before the normal one."""
     half = HOSTILE_SUBSCRIPTIONS // 2
     holes = [BlackHole(host=f"127.0.0.{2 + k}") for k in range(half)]
     slow = [Receiver(statuses=(201,), delay=SLOW_ANSWER_S, host=f"127.0.0.{2 + half + k}")
             for k in range(HOSTILE_SUBSCRIPTIONS - half)]
     ntfy_hole = BlackHole(host=f"127.0.0.{2 + HOSTILE_SUBSCRIPTIONS}")
+    hook_holes = [BlackHole(host=f"127.0.0.{3 + HOSTILE_SUBSCRIPTIONS + k}") for k in range(hostile_webhooks)]
     push_service, ntfy = Receiver(statuses=(201,)), NtfyStandIn()
     try:
         hostile, normal = signup(srv.base_url), signup(srv.base_url)
@@ -79,6 +85,9 @@ def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(se
         resp = hostile.api.put("/api/me/channels/ntfy", json={"server": ntfy_hole.url.rsplit("/", 1)[0],
                                                               "topic": "hostile"})
         assert resp.status_code == 200, describe(resp)
+        for hole in hook_holes:
+            resp = hostile.api.post("/api/me/channels/webhooks", json={"url": hole.url})
+            assert resp.status_code == 201, describe(resp)
         browser = Browser(push_service.url)
         assert normal.api.post("/api/me/channels/push", json=browser.subscription).status_code == 201
         resp = normal.api.put("/api/me/channels/ntfy", json={"server": ntfy.url, "topic": "normal"})
@@ -86,12 +95,12 @@ def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(se
 
         due_ms = now_ms() + LEAD_MS
         for i in range(HOSTILE_REMINDERS):
-            create_task(hostile.api, title=f"hostile {i}", reminders=[{"at": iso_ms(due_ms)}])
+            create_task(hostile.api, title=f"hostile {i}", reminders=[{"at": iso_ms(due_ms - head_start_ms)}])
         task = create_task(normal.api, title="normal", reminders=[{"at": iso_ms(due_ms)}])
-        assert_still_before(due_ms, "creating the reminders")
+        assert_still_before(due_ms - head_start_ms, "creating the reminders")
 
-        wait_until(lambda: push_service.requests, timeout=LEAD_MS / 1000 + 5, what="the normal user's push")
-        wait_until(lambda: ntfy.requests, timeout=5, what="the normal user's ntfy publish")
+        wait_until(lambda: push_service.requests, timeout=LEAD_MS / 1000 + 10, what="the normal user's push")
+        wait_until(lambda: ntfy.requests, timeout=10, what="the normal user's ntfy publish")
         push_late, ntfy_late = push_service.requests[0]["at"] - due_ms, ntfy.requests[0]["at"] - due_ms
         print(f"normal user: push {push_late:.0f} ms, ntfy {ntfy_late:.0f} ms after its time")
         assert browser.decrypt(push_service.requests[0]["body"])["task_id"] == task["id"]
@@ -102,5 +111,20 @@ def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(se
         wait_until(lambda: all(h.accepted for h in holes + [ntfy_hole]) and all(r.requests for r in slow),
                    timeout=5, what="every hostile destination tried")
     finally:
-        for closable in (*holes, *slow, ntfy_hole, push_service, ntfy):
+        for closable in (*holes, *slow, ntfy_hole, *hook_holes, push_service, ntfy):
             closable.close()
+
+
+@pytest.mark.slow
+def test_hostile_push_subscriptions_and_ntfy_server_do_not_delay_another_user(server_factory):
+    assert_hostile_user_does_not_delay_normal_push_and_ntfy(server_factory(extra_args=LOOPBACK_DESTINATIONS))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="no bound on one user's deliveries in flight: 21 hanging queues of one "
+                   "user on 21 hosts hold all 16 delivery workers until the 5 s timeout")
+def test_hostile_push_ntfy_and_webhooks_on_many_hosts_do_not_delay_another_user(server_factory):
+    """10 hanging / slow push subscriptions, 10 hanging webhooks and a hanging ntfy server of one
+    user, each on a host of its own, due 0.5 s before the normal user's reminder."""
+    assert_hostile_user_does_not_delay_normal_push_and_ntfy(server_factory(extra_args=LOOPBACK_DESTINATIONS),
+                                                             hostile_webhooks=10, head_start_ms=500)
