@@ -24,6 +24,7 @@ from e2e_support import (assert_stays, cli_output, iso_ms, now_ms, run_cli, wait
                          zone_away_from_midnight)
 from flows import EVENT_WAIT
 from helpers import Api, create_task, describe, signup, unique_word
+from push_support import Browser
 from webhook_receivers import Receiver
 from webhook_receivers import TestCa as Ca  # not collected as a test class
 
@@ -221,24 +222,10 @@ def test_the_controls_through_the_frontend(stack, notifiers, frontend, receiver)
 
 def subscribe_push(user, endpoint: Receiver):
     """A browser's push subscription for `endpoint`: (its id, decrypt(body) -> the message)."""
-    import base64
-
-    import http_ece
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    auth = os.urandom(16)
-    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
-    point = key.public_key().public_bytes(serialization.Encoding.X962,
-                                          serialization.PublicFormat.UncompressedPoint)
-    r = user.api.post("/api/me/channels/push",
-                      json={"endpoint": endpoint.url, "keys": {"p256dh": b64(point), "auth": b64(auth)}})
+    browser = Browser(endpoint.url)
+    r = user.api.post("/api/me/channels/push", json=browser.subscription)
     assert r.status_code == 201, describe(r)
-
-    def decrypt(body: bytes) -> dict:
-        return json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm"))
-    return r.json()["id"], decrypt
+    return r.json()["id"], browser.decrypt
 
 
 def test_web_push_through_the_frontend_with_the_secret_stores_key(stack, notifiers, frontend):
