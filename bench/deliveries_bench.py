@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime
-import ipaddress
 import json
 import os
 import re
@@ -55,6 +54,7 @@ from helpers import describe, signup  # noqa: E402
 from ntfy_support import NtfyStandIn  # noqa: E402
 from push_support import Browser, check_vapid  # noqa: E402
 from tickler_server import TicklerServer, free_port, tickler_binary  # noqa: E402
+from webhook_receivers import TestCa  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 PUBLIC_URL = "https://tickler.example"  # the mailed links' base; the driver sends them to the server
@@ -68,45 +68,6 @@ def log(msg: str) -> None:
 def pct(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else None
-
-
-def make_ca(folder: Path, ips: list[str]) -> tuple[Path, Path, Path]:
-    """A CA and a server certificate for `ips` that it signed: (ca.pem, server.pem, server.key)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    valid = (now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=1))
-    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tickler bench CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(valid[0]).not_valid_after(valid[1])
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench receiver")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(valid[0]).not_valid_after(valid[1])
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    files = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    files[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    files[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return files
 
 
 class Receivers:
@@ -339,7 +300,8 @@ def summary(result: dict) -> None:
 
 def run(args, tmp: Path) -> dict:
     ips = [f"127.0.0.{k + 1}" for k in range(args.webhook_hosts)]
-    ca, cert, key = make_ca(tmp / "ca", ips + [PUSH_IP, NTFY_IP])
+    test_ca = TestCa(tmp / "ca", "Tickler bench CA", extra_ips=(*ips, PUSH_IP, NTFY_IP))
+    ca, cert, key = test_ca.ca_file, test_ca.cert_file, test_ca.key_file
     receivers = Receivers(ips, cert, key)
     push = Receivers([PUSH_IP], cert, key, status=201, path="/push") if args.push else None
     ntfy = NtfyStandIn(host=NTFY_IP, tls=(cert, key)) if args.ntfy else None

@@ -16,9 +16,10 @@ from pathlib import Path
 
 class TestCa:
     """A certificate authority made for one test (in `folder`): ca.pem to trust, and a server
-    certificate for localhost, 127.0.0.1 and ::1 (server.pem, server.key) that it signed."""
+    certificate for localhost, 127.0.0.1, ::1 and the `extra_ips` (server.pem, server.key) that
+    it signed."""
 
-    def __init__(self, folder: Path, name: str = "Tickler test CA"):
+    def __init__(self, folder: Path, name: str = "Tickler test CA", extra_ips: tuple[str, ...] = ()):
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import ec
@@ -46,9 +47,9 @@ class TestCa:
                 .serial_number(x509.random_serial_number())
                 .not_valid_before(now - datetime.timedelta(minutes=5))
                 .not_valid_after(now + datetime.timedelta(days=1))
-                .add_extension(x509.SubjectAlternativeName([
-                    x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                    x509.IPAddress(ipaddress.ip_address("::1"))]), critical=False)
+                .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")] + [
+                    x509.IPAddress(ipaddress.ip_address(ip))
+                    for ip in dict.fromkeys(("127.0.0.1", "::1", *extra_ips))]), critical=False)
                 .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                 .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
                 .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
