@@ -218,21 +218,26 @@ TEST_F(PgPriorityWalkTest, RecentTasksOfOtherPrioritiesAreNotRead) {
       q.sort = core::SortKey::created;
       q.order = order;
       q.limit = 50;
-      std::vector<BuiltQuery> trace;
-      ListingLimits limits;
-      limits.trace = &trace;
-      auto p = page(q, limits);
-      ASSERT_TRUE(p) << p.error().message;
-      ASSERT_EQ(p->items.size(), 50U);
-      EXPECT_EQ(trace.size(), 1U);
-      std::int64_t read = 0;
-      std::string plans;
-      for (const auto& statement : trace) {
-        std::string plan;
-        read += entries_read(statement, plan);
-        plans += plan;
+      // The first page and the next (from its cursor).
+      for (int n = 0; n < 2; ++n) {
+        std::vector<BuiltQuery> trace;
+        ListingLimits limits;
+        limits.trace = &trace;
+        auto p = page(q, limits);
+        ASSERT_TRUE(p) << p.error().message;
+        ASSERT_EQ(p->items.size(), 50U);
+        ASSERT_TRUE(p->next);
+        EXPECT_EQ(trace.size(), 1U);
+        std::int64_t read = 0;
+        std::string plans;
+        for (const auto& statement : trace) {
+          std::string plan;
+          read += entries_read(statement, plan);
+          plans += plan;
+        }
+        EXPECT_LE(read, (q.limit + 2) * std::ssize(priorities)) << plans;
+        q.after = p->next;
       }
-      EXPECT_LE(read, (q.limit + 2) * std::ssize(priorities)) << plans;
     }
   }
 }
