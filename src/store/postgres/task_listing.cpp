@@ -162,6 +162,13 @@ core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& c
   return best;
 }
 
+// Whether the listing walks its priorities' entries (build_priority_walk): a priority filter in
+// created order, with neither a search nor a tag (they have walks of their own).
+bool walks_priorities(const core::TaskQuery& q, const ListingLimits& limits) {
+  return limits.priority_walk && !q.priorities.empty() && q.words.empty() && q.tags.empty() &&
+         q.sort == core::SortKey::created;
+}
+
 }  // namespace
 
 core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuery& q,
@@ -175,13 +182,16 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
   auto words = walk_words(conn, q, limits);
   if (!words) return words.error();
   const bool word_walk = words->has_value();
-  bool counted = limits.plan.has_value() || !has_candidate_sets(q);
+  // A walk along the priorities' entries reads what their set holds, in order: no set is counted.
+  const bool priority_walk = !word_walk && walks_priorities(q, limits);
+  bool counted = limits.plan.has_value() || !has_candidate_sets(q) || priority_walk;
   std::vector<core::Task> found;
   auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
   for (;;) {
     auto walked = run(conn,
-                      word_walk ? build_word_walk(from, limits.walk_rows, **words)
-                                : build_task_walk(from, limits.walk_rows),
+                      word_walk       ? build_word_walk(from, limits.walk_rows, **words)
+                      : priority_walk ? build_priority_walk(from, limits.walk_rows)
+                                      : build_task_walk(from, limits.walk_rows),
                       limits);
     if (!walked) return walked.error();
     const int hit_col = walked->columns() - 2;  // then last

@@ -216,6 +216,50 @@ BuiltQuery build_tag_walk(const core::TaskQuery& q, std::int64_t rows) {
   return b;
 }
 
+// A walk in created order along the index entries of several keys of one column (task_words'
+// words, tasks' priorities): each key's entries past the cursor in created order (one index
+// scan of (user_id, key, created_at, id), stopped at `rows`), merged (a Merge Append: every
+// step of the statement streams, so a page that fills early reads few entries); each entry's
+// task read by id and tested against every filter as the page needs it. A task two keys hold
+// (two words of a prefix) comes twice in a row: the second is a duplicate, never a hit (it
+// still counts as walked, so the run's last entry is always there to go on from).
+BuiltQuery build_merged_walk(const core::TaskQuery& q, std::int64_t rows, std::string_view table,
+                             std::string_view id, std::string_view key_column,
+                             const std::vector<std::string>& keys) {
+  BuiltQuery b;
+  Builder p{b};
+  const TaskSort entry{q, "x.title_key", "x", id};
+  const TaskSort walked{q, "w.title_key", "w", "id"};
+  const std::string user = p.param(q.user_id);
+  const std::string after = after_cursor(p, q, entry);
+  const std::string walk_rows = std::to_string(rows);
+  const std::string source = "SELECT x.created_at, " + entry.id() + " AS task_id FROM " +
+                             std::string{table} + " x WHERE x.user_id = " + user;
+  const std::string order = "created_at" + direction(q) + ", task_id" + direction(q);
+  const std::string entry_order =
+      std::string{entry.column()} + direction(q) + ", " + entry.id() + direction(q);
+  // One key's entries are in order already; several keys' are merged, in order.
+  std::string entries;
+  for (const auto& key : keys) {
+    if (!entries.empty()) entries += " UNION ALL ";
+    entries += "(" + source + " AND x." + std::string{key_column} + " = " + p.param(key) + after +
+               " ORDER BY " + entry_order + " LIMIT " + walk_rows + ")";
+  }
+  if (keys.size() > 1) entries += " ORDER BY " + order + " LIMIT " + walk_rows;
+  // No key: nothing matches (every parameter still used).
+  if (entries.empty()) entries = source + " AND false" + after;
+  const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
+  b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
+          " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
+          "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
+          entries + ") x WINDOW o AS (ORDER BY " + order +
+          ")) w CROSS JOIN LATERAL (SELECT * FROM "
+          "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
+          hit + ") OR w.walked = " + walk_rows;
+  b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+  return b;
+}
+
 }  // namespace
 
 bool can_match(const core::TaskQuery& q) {
@@ -295,42 +339,18 @@ BuiltQuery build_word_plan(const core::TaskQuery& q, std::int64_t cap) {
 
 BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
                            const std::vector<std::string>& words) {
-  BuiltQuery b;
-  Builder p{b};
-  const TaskSort entry{q, "x.title_key", "x", "task_id"};
-  const TaskSort walked{q, "w.title_key", "w", "id"};
-  const std::string user = p.param(q.user_id);
-  const std::string after = after_cursor(p, q, entry);
-  const std::string walk_rows = std::to_string(rows);
-  const std::string order = "created_at" + direction(q) + ", task_id" + direction(q);
-  // Each word's entries past the cursor in created order (an index-only scan of
-  // task_words_by_word), merged (a Merge Append: every step of the statement streams, so a
-  // page that fills early reads few entries). A task two words of a prefix hold comes twice in
-  // a row: the second is a duplicate, never a hit (it still counts as walked, so the run's last
-  // entry is always there to go on from).
-  // One word's entries are in order already; several words' are merged, in order.
-  std::string entries;
-  for (const auto& word : words) {
-    if (!entries.empty()) entries += " UNION ALL ";
-    entries += "(SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
-               " AND x.word = " + p.param(word) + after + " ORDER BY " + order + " LIMIT " +
-               walk_rows + ")";
-  }
-  if (words.size() > 1) entries += " ORDER BY " + order + " LIMIT " + walk_rows;
-  if (entries.empty()) {  // the token has no word: nothing matches (every parameter still used)
-    entries = "SELECT x.created_at, x.task_id FROM task_words x WHERE x.user_id = " + user +
-              " AND false" + after;
-  }
-  const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
-  b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
-          " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
-          "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
-          entries + ") x WINDOW o AS (ORDER BY " + order +
-          ")) w CROSS JOIN LATERAL (SELECT * FROM "
-          "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
-          hit + ") OR w.walked = " + walk_rows;
-  b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
-  return b;
+  return build_merged_walk(q, rows, "task_words", "task_id", "word", words);
+}
+
+BuiltQuery build_priority_walk(const core::TaskQuery& q, std::int64_t rows) {
+  // Each priority once: a task has one, so no entry comes twice.
+  std::vector<std::int64_t> codes;
+  for (const auto priority : q.priorities) codes.push_back(static_cast<std::int64_t>(priority));
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  std::vector<std::string> keys;
+  for (const auto code : codes) keys.push_back(std::to_string(code));
+  return build_merged_walk(q, rows, "tasks", "id", "priority", keys);
 }
 
 BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap) {

@@ -13,7 +13,9 @@
 //   the tag; migrations/postgres/api/0007), tests the priority on each entry and reads from
 //   tasks, by id, only the entries that pass. A search in created order without a tag reads
 //   one token's entries in task_words instead (migrations/postgres/api/0008: each word's
-//   entries in created order, merged over the words of a prefix), each row by id;
+//   entries in created order, merged over the words of a prefix), each row by id; a priority
+//   filter in created order without a tag or a search reads each wanted priority's entries in
+//   tasks_by_priority_created (api/0009), merged the same way;
 // - a driven listing reads one set — a search token's entries in task_words (then each row by
 //   id), a tag's keys in the user's GIN entries (task_tag_keys), or tasks_by_priority — behind
 //   OFFSET 0, so that the planner fetches the set by its index, then sorts it (at most
@@ -84,6 +86,12 @@ inline constexpr std::int64_t k_max_walk_words = 64;
 // page needs it. Returns what build_task_walk returns.
 [[nodiscard]] BuiltQuery build_word_walk(const core::TaskQuery& query, std::int64_t rows,
                                          const std::vector<std::string>& words);
+
+// The walk of a priority filter in created order (query.sort == created, priorities, no tag, no
+// search) along each wanted priority's tasks in tasks_by_priority_created (migrations/postgres/
+// api/0009), merged as build_word_walk merges a prefix's words: recent tasks of other
+// priorities are not read, however many. Returns what build_task_walk returns.
+[[nodiscard]] BuiltQuery build_priority_walk(const core::TaskQuery& query, std::int64_t rows);
 
 // The plan of a statement reading one tag's set by its index (EXPLAIN): its first line carries
 // the planner's estimate of the set's rows ("rows=N"), from the statistics PostgreSQL keeps of
