@@ -4,7 +4,7 @@
 One embedded instance (`tickler serve`) is seeded over the API in steps (bench/lua/seed_tasks.lua
 under wrk, so the database is the one the API builds) and measured at each size with wrk: every
 query of the issue (list, next page, common word, rare word, two prefixes, tag + priority,
-create) against /healthz of the same step, plus RSS, database and WAL bytes, and start-up time
+priority alone, create) against /healthz of the same step, plus RSS, database and WAL bytes, and start-up time
 (a restart over the data). Then the shape "the same user's tasks alone → among many users":
 one user with K tasks alone, then the same K tasks among U users × K tasks.
 
@@ -46,6 +46,7 @@ QUERIES = [
     ("q rare", "/api/tasks?q=zanzibar&limit=50", True),
     ("q two prefixes", "/api/tasks?q=pa%20re&limit=50", True),
     ("tag+priority", "/api/tasks?tag=home&priority=high&limit=50", True),
+    ("priority", "/api/tasks?priority=high&limit=50", True),
     ("create", "CREATE", True),
 ]
 

@@ -5,7 +5,7 @@ same step, then memory, bytes, WAL, seeding and start-up."""
 import json
 import sys
 
-ROWS = ["list", "page", "q common", "q rare", "q two prefixes", "tag+priority", "create"]
+ROWS = ["list", "page", "q common", "q rare", "q two prefixes", "tag+priority", "priority", "create"]
 
 
 def cell(q, healthz):
@@ -39,9 +39,9 @@ def render(result):
     for row in ROWS:
         out.append(f"| {row} | " + " | ".join(
             cell(c["queries"].get(row), c["queries"]["healthz"]) for _, c in cols) + " |")
-    out.append("| hits on the first page (common / rare / prefixes / tag+priority) | " + " | ".join(
+    out.append("| hits on the first page (common / rare / prefixes / tag+priority / priority) | " + " | ".join(
         " / ".join(str(c["queries"].get("hits", {}).get(k, "–"))
-                   for k in ("q common", "q rare", "q two prefixes", "tag+priority"))
+                   for k in ("q common", "q rare", "q two prefixes", "tag+priority", "priority"))
         for _, c in cols) + " |")
     out.append("| RSS after the queries | " +
                " | ".join(f"{c['queries']['rss_mb']} MB" for _, c in cols) + " |")

@@ -104,6 +104,46 @@ void append(HeaderList& list, const char* line) {
   }
 }
 
+// The calling thread's easy handle, reset for the next transfer: what libcurl keeps in it across
+// transfers — the TLS session cache (a later handshake with the same server is resumed) and the CA
+// store parsed from the CA file (cached for a day, CURLOPT_CA_CACHE_TIMEOUT) — makes a delivery
+// cheaper than a handle made for each. Connections are not kept (CURLOPT_FORBID_REUSE): every
+// transfer connects anew, so the destination policy checks each one. A transfer started while
+// the thread's handle is in use (from a callback) gets a handle of its own.
+class ThreadHandle {
+ public:
+  ThreadHandle() {
+    thread_local std::unique_ptr<CURL, EasyDeleter> kept;
+    thread_local bool busy = false;
+    if (!busy) {
+      if (kept) {
+        curl_easy_reset(kept.get());
+      } else {
+        kept.reset(curl_easy_init());
+      }
+      if (kept) {
+        busy_ = &busy;
+        busy = true;
+        handle_ = kept.get();
+        return;
+      }
+    }
+    own_.reset(curl_easy_init());
+    handle_ = own_.get();
+  }
+  ~ThreadHandle() {
+    if (busy_) *busy_ = false;
+  }
+  ThreadHandle(const ThreadHandle&) = delete;
+  ThreadHandle& operator=(const ThreadHandle&) = delete;
+  [[nodiscard]] CURL* get() const { return handle_; }
+
+ private:
+  CURL* handle_ = nullptr;
+  bool* busy_ = nullptr;
+  std::unique_ptr<CURL, EasyDeleter> own_;
+};
+
 // How a transfer's answer is read: whole, or streamed to `on_piece` until `stop`.
 struct Streaming {
   const FetchPiece* on_piece = nullptr;
@@ -118,8 +158,8 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
                                     Streaming streaming = {}) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::unique_ptr<CURL, EasyDeleter> curl{curl_easy_init()};
-  if (!curl) return unavailable("cannot start a transfer");
+  const ThreadHandle curl;
+  if (!curl.get()) return unavailable("cannot start a transfer");
   Transfer t{policy,         settings.max_bytes, {},   false, {}, streaming.on_piece,
              streaming.stop, curl.get(),         false};
   HeaderList headers{curl_slist_append(nullptr, streaming.on_piece
@@ -140,6 +180,7 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.timeout.count()));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings.max_bytes));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

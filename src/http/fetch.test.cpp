@@ -1,6 +1,8 @@
 #include "http/fetch.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +10,9 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace tickler::http {
 namespace {
@@ -155,6 +159,50 @@ TEST(PostUnderPolicy, PostsToAnAllowedAddressOverIpv4AndIpv6) {
     EXPECT_EQ(received.rfind("POST /hook HTTP/1.1\r\n", 0), 0u) << received;
     EXPECT_NE(received.find("X-Tickler-Delivery: r1\r\n"), std::string::npos) << received;
   }
+}
+
+// The thread's handle is reused (its TLS sessions and CA store kept), its connections are not: a
+// server that keeps the connection open still sees the next transfer connect anew, so a policy
+// that refuses the address refuses it, and nothing of the last transfer's request is sent again.
+TEST(PostUnderPolicy, EveryTransferConnectsAnewUnderItsPolicy) {
+  DestinationSettings open;
+  open.allow_private = true;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
+  const auto port = acceptor.local_endpoint().port();
+  std::vector<std::string> requests;  // one per connection: what arrived on it
+  std::thread server{[&] {
+    for (int connection = 0; connection < 2; ++connection) {
+      boost::system::error_code ec;
+      tcp::socket socket{ioc};
+      acceptor.accept(socket, ec);
+      if (ec) return;  // shut down: the client did not connect again
+      net::streambuf buf;
+      net::read_until(socket, buf, "\r\n\r\n", ec);
+      requests.emplace_back(net::buffers_begin(buf.data()), net::buffers_end(buf.data()));
+      const std::string answer = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+      net::write(socket, net::buffer(answer));
+      // Kept open: a client that reused it would send its next request here (waited for 3 s at
+      // most: such a client fails the test rather than hang it).
+      pollfd readable{socket.native_handle(), POLLIN, 0};
+      if (::poll(&readable, 1, 3000) > 0) net::read(socket, buf, net::transfer_at_least(1), ec);
+    }
+  }};
+  const auto url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  auto first =
+      post_under_policy(url, "", {{"X-Tickler-Delivery", "r1"}}, quick(), DestinationPolicy{open});
+  ASSERT_TRUE(first) << first.error().message;
+  auto refused = post_under_policy(url, "", {}, quick(), DestinationPolicy{});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("destination refused"), std::string::npos)
+      << refused.error().message;
+  auto again = post_under_policy(url, "", {}, quick(), DestinationPolicy{open});
+  ::shutdown(acceptor.native_handle(), SHUT_RDWR);  // wakes an accept nobody answers
+  server.join();
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[0].find("X-Tickler-Delivery: r1\r\n"), std::string::npos) << requests[0];
+  EXPECT_EQ(requests[1].find("X-Tickler-Delivery"), std::string::npos) << requests[1];
 }
 
 // A streamed answer: each piece is handed on as it arrives, before the answer ends.
