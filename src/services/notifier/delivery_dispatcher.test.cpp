@@ -1,6 +1,7 @@
 // DeliveryDispatcher: one job at a time per queue (user × channel) while the user's other
 // channels and other users go beside it, a bound per destination (the default, or the one an
-// attempt names), and a held-up queue or destination that never holds up another.
+// attempt names), a bound per user across their channels (of which one kind takes all but one),
+// and a held-up queue, destination or user that never holds up another.
 #include "services/notifier/delivery_dispatcher.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <string>
 
 namespace tickler::services::notifier {
 namespace {
@@ -93,6 +95,52 @@ TEST(DeliveryDispatcher, AHeldUpQueueDoesNotDelayAnotherUsersJobs) {
   EXPECT_TRUE(eventually([&] { return done == 20; }));
   EXPECT_EQ(hung.finished_, 0);
   hung.open();
+}
+
+TEST(DeliveryDispatcher, AUserAtTheirBoundIsSkippedWhileAnotherUserStartsAndAFreedSlotLetsThemOn) {
+  Gate hung;
+  std::atomic<int> woken{0};
+  DeliveryDispatcher d{{16, 4, 4}, [&] { ++woken; }};
+  // User 1's hanging webhooks, each on a host of its own (the per-host bound does not hold them):
+  // one kind takes all of the user's slots but one.
+  for (int i = 0; i < 3; ++i) {
+    const auto host = "hole" + std::to_string(i) + ".example";
+    EXPECT_TRUE(d.try_start({1, "webhook:" + std::to_string(i)}, host, 0, hung.job())) << i;
+  }
+  EXPECT_FALSE(d.try_start({1, "webhook:3"}, "hole3.example", 0, hung.job()));  // the kind's share
+  EXPECT_FALSE(d.user_has_room(d.at_user({1, "webhook:3"})));
+  // The user's email still finds the slot left, then the user is at their bound on every kind.
+  EXPECT_TRUE(d.user_has_room(d.at_user({1, "email"})));
+  EXPECT_TRUE(d.try_start({1, "email"}, "smtp:", 8, hung.job()));
+  EXPECT_EQ(d.at_user({1, "push:2"}).all, 4);
+  EXPECT_EQ(d.at_user({1, "webhook"}).of_kind, 3);
+  EXPECT_FALSE(d.try_start({1, "push:2"}, "push.example", 0, hung.job()));
+  EXPECT_FALSE(d.try_start({1, "ntfy"}, "ntfy.example", 0, hung.job()));
+  // Another user's deliveries start on the 12 workers left, one after another.
+  EXPECT_EQ(d.idle_workers(), 12);
+  std::atomic<int> done{0};
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(eventually([&] {
+      return d.try_start({2, "push:1"}, "push.example", 0, [&] { ++done; });
+    })) << i;
+  }
+  EXPECT_TRUE(eventually([&] { return done == 10; }));
+  EXPECT_EQ(hung.finished_, 0);
+  // Freed slots: user 1 goes on (the wake-up runs after the counts are released).
+  hung.open();
+  ASSERT_TRUE(eventually([&] { return woken == 14; }));  // 4 of user 1, 10 of user 2
+  EXPECT_EQ(d.at_user({1, "webhook"}).all, 0);
+  EXPECT_TRUE(d.try_start({1, "push:2"}, "push.example", 0, [] {}));
+  EXPECT_TRUE(d.try_start({1, "webhook:3"}, "hole3.example", 0, [] {}));
+}
+
+TEST(DeliveryDispatcher, ABoundOfOneStillLetsEachUserRunOneJob) {
+  Gate gate;
+  DeliveryDispatcher d{{4, 4, 1}, {}};
+  EXPECT_TRUE(d.try_start({1, "webhook"}, "a", 0, gate.job()));
+  EXPECT_FALSE(d.try_start({1, "email"}, "smtp:", 8, gate.job()));
+  EXPECT_TRUE(d.try_start({2, "email"}, "smtp:", 8, gate.job()));
+  gate.open();
 }
 
 TEST(DeliveryDispatcher, NoJobStartsBeyondTheWorkersAndStopLetsStartedJobsFinish) {

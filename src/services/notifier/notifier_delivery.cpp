@@ -89,18 +89,29 @@ core::Result<int> NotifierService::deliver_pending() {
   const auto busy = dispatcher_->running_queues();
   // Per kind, the read returns the heads this pass may start (at most `idle`) plus those it
   // skips: the running queues' heads (claimed ones the store leaves out, so only those not
-  // claimed yet or just finished) and heads whose destination is full (the margin).
+  // claimed yet or just finished) and heads whose destination or user is full (the margin).
   const int limit = idle + static_cast<int>(busy.size()) + k_full_destination_margin;
   int heads_read = 0;
   auto candidates =
       store_.read_value([&](store::NotifierReader& r) -> core::Result<std::vector<Candidate>> {
         std::vector<Candidate> out;
+        // Deliveries this pass plans per user, all kinds together, besides those in flight.
+        std::map<core::UserId, int> planned_for_user;
         for (const auto& channel : channels_) {
           auto heads = r.due_delivery_heads(channel->kind(), now, limit);
           if (!heads) return heads.error();
           heads_read += static_cast<int>(heads->size());
           // Deliveries this pass plans per destination, besides those in flight.
           std::map<std::string, int, std::less<>> planned;
+          std::map<core::UserId, int> planned_of_kind;  // … per user, this kind
+          // A user at their bound (DispatchLimits::per_user) is skipped like a full destination:
+          // the head waits in the store and a freed slot wakes the next pass.
+          const auto user_full = [&](const DeliveryQueue& queue) {
+            auto load = dispatcher_->at_user(queue);
+            load.all += planned_for_user[queue.user];
+            load.of_kind += planned_of_kind[queue.user];
+            return !dispatcher_->user_has_room(load);
+          };
           const auto full = [&](const std::string& destination, int bound) {
             return dispatcher_->at_destination(destination) + planned[destination] >= bound;
           };
@@ -108,7 +119,7 @@ core::Result<int> NotifierService::deliver_pending() {
           for (auto& d : *heads) {
             if (taken >= idle) break;
             DeliveryQueue queue{d.user_id, d.channel};
-            if (busy.contains(queue)) continue;
+            if (busy.contains(queue) || user_full(queue)) continue;
             if (const auto hint = destination_hints_.find(queue);
                 hint != destination_hints_.end() &&
                 full(hint->second.destination, hint->second.bound)) {
@@ -143,6 +154,8 @@ core::Result<int> NotifierService::deliver_pending() {
               ++planned[attempt->destination];
             }
             ++taken;
+            ++planned_for_user[queue.user];
+            ++planned_of_kind[queue.user];
             out.push_back({std::move(d), std::move(attempt)});
           }
         }

@@ -56,7 +56,7 @@ struct NotifierSettings {
   std::chrono::milliseconds webhook_timeout{5000};
   std::string webhook_ca_file;             // extra CAs (PEM) webhooks' certificates may chain to
   http::DestinationSettings destinations;  // where webhooks may go
-  DispatchLimits delivery;                 // webhook deliveries in flight
+  DispatchLimits delivery;                 // deliveries in flight
   PagerSettings pager;                     // which reminders the scheduler holds
   EmailSettings email;                     // the email channel (off without an SMTP URL)
   PushSettings push;                       // the Web Push channel (off without a VAPID key)
@@ -88,8 +88,9 @@ struct ReminderControls {
 class NotifierService {
  public:
   // Heads a dispatch pass reads per channel kind beyond those it can start: the heads it skips
-  // because their destination is full (e.g. a hostile user's webhooks to one host that hangs).
-  // More than the webhooks one user may have (10), so one user's never fill it; more such heads
+  // because their destination is full (e.g. a hostile user's webhooks to one host that hangs) or
+  // their user is at their bound (DispatchLimits::per_user). More than the webhooks or push
+  // subscriptions one user may have (10), so one user's never fill it; more such heads
   // than this, older than everyone else's, hold a kind back until their attempts end.
   static constexpr int k_full_destination_margin = 16;
   // on_events: wakes the outbox relay after notifications were committed.
