@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -27,6 +28,15 @@ for extra in (ROOT / "tests", ROOT / "tests" / "api", ROOT / "tests" / "e2e", RO
 import stack as stack_module  # noqa: E402
 from events_schema import event_tap, pytest_terminal_summary  # noqa: E402,F401 - every published event is checked
 from helpers import signup  # noqa: E402
+
+
+def _interrupt(signum, frame):
+    """SIGTERM (a `timeout` around the run) stops the run like Ctrl-C, so pytest tears the
+    fixtures down and the stack's processes do not outlive it."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+signal.signal(signal.SIGTERM, _interrupt)
 
 
 # daprd's mDNS name resolution is machine-wide: two stacks with the same app ids on one host
