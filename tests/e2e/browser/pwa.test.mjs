@@ -46,8 +46,14 @@ describe('the PWA', { timeout: 180000 }, () => {
       await page.goto(server.baseUrl + '/');
       await page.locator('.live-open').waitFor();
       const state = await page.evaluate(async () => {
+        // `ready` resolves once the worker is active, which includes 'activating': under load the
+        // activate handler may still run, so wait for its end (bounded by the test's timeout).
         const r = await navigator.serviceWorker.ready;
-        return { scope: r.scope, script: r.active?.scriptURL, state: r.active?.state };
+        const w = r.active;
+        if (w && w.state === 'activating') {
+          await new Promise((resolve) => w.addEventListener('statechange', () => w.state !== 'activating' && resolve()));
+        }
+        return { scope: r.scope, script: w?.scriptURL, state: w?.state };
       });
       assert.deepEqual(state, { scope: server.baseUrl + '/', script: server.baseUrl + '/sw.js', state: 'activated' });
 
