@@ -73,9 +73,12 @@ def pct(values, p):
 class Receivers:
     """https receivers (webhooks, or a push service with status=201), one per loopback address in
     `ips` (each address is a destination host of its own for the server's per-host limit),
-    recording every POST on arrival: {at (ms), path, headers, body}."""
+    recording every POST on arrival: {at (ms), path, headers, body}. `keep_alive`: HTTP/1.1 with
+    connections kept between requests, as push services and most webhook receivers do; else
+    HTTP/1.0, each connection closed after its answer."""
 
-    def __init__(self, ips: list[str], cert: Path, key: Path, status: int = 200, path: str = "/hooks/tickler"):
+    def __init__(self, ips: list[str], cert: Path, key: Path, status: int = 200, path: str = "/hooks/tickler",
+                 keep_alive: bool = True):
         self.arrivals: list[dict] = []
         self.servers, self.urls = [], []
         arrivals = self.arrivals
@@ -83,6 +86,9 @@ class Receivers:
         context.load_cert_chain(cert, key)
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            timeout = 60  # an idle kept connection is closed after a minute
+
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 arrivals.append({"at": time.time_ns() / 1e6, "path": self.path, "headers": dict(self.headers),
@@ -302,9 +308,10 @@ def run(args, tmp: Path) -> dict:
     ips = [f"127.0.0.{k + 1}" for k in range(args.webhook_hosts)]
     test_ca = TestCa(tmp / "ca", "Tickler bench CA", extra_ips=(*ips, PUSH_IP, NTFY_IP))
     ca, cert, key = test_ca.ca_file, test_ca.cert_file, test_ca.key_file
-    receivers = Receivers(ips, cert, key)
-    push = Receivers([PUSH_IP], cert, key, status=201, path="/push") if args.push else None
-    ntfy = NtfyStandIn(host=NTFY_IP, tls=(cert, key)) if args.ntfy else None
+    keep = args.keep_alive
+    receivers = Receivers(ips, cert, key, keep_alive=keep)
+    push = Receivers([PUSH_IP], cert, key, status=201, path="/push", keep_alive=keep) if args.push else None
+    ntfy = NtfyStandIn(host=NTFY_IP, tls=(cert, key), keep_alive=keep) if args.ntfy else None
     mp = Mailpit(tmp) if args.email else None
     server_args = ["--allowed-destinations", "127.0.0.0/8", "--ca-file", str(ca), "--public-url", PUBLIC_URL,
                    *args.server_args.split()]
@@ -409,7 +416,7 @@ def run(args, tmp: Path) -> dict:
             result["ntfy"] = ntfy_figures(ntfy, len(users), task_index, expected)
         return {"settings": {"users": args.users, "tasks": args.tasks, "window_s": args.window,
                              "webhook_hosts": args.webhook_hosts, "email": bool(mp), "push": bool(push),
-                             "ntfy": bool(ntfy),
+                             "ntfy": bool(ntfy), "keep_alive": keep,
                              "binary": str(tickler_binary()), "server_args": server_args,
                              "cores": os.cpu_count(),
                              "lead_left_s": round((start - created_at) / 1000, 1)},
@@ -439,6 +446,8 @@ def main():
     parser.add_argument("--no-email", dest="email", action="store_false", help="no email channel")
     parser.add_argument("--no-push", dest="push", action="store_false", help="no Web Push subscriptions")
     parser.add_argument("--no-ntfy", dest="ntfy", action="store_false", help="no ntfy topics")
+    parser.add_argument("--no-keep-alive", dest="keep_alive", action="store_false",
+                        help="the https receivers close each connection after its answer (HTTP/1.0)")
     parser.add_argument("--threads", type=int, default=8, help="the driver's setup threads")
     parser.add_argument("--server-args", default="", help="more tickler serve arguments")
     args = parser.parse_args()

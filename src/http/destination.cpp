@@ -176,6 +176,23 @@ core::Result<UrlTarget> parse_url_target(std::string_view url) {
   return t;
 }
 
+DestinationPolicy::DestinationPolicy(DestinationSettings settings)
+    : settings_(std::move(settings)) {
+  if (settings_.allow_private) {
+    identity_ = "any";
+    return;
+  }
+  std::vector<std::string> ranges;
+  ranges.reserve(settings_.allowed.size());
+  for (const auto& c : settings_.allowed) {
+    ranges.push_back(c.base.to_string() + "/" + std::to_string(c.prefix));
+  }
+  std::sort(ranges.begin(), ranges.end());
+  ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+  identity_ = "public";
+  for (const auto& r : ranges) identity_ += "+" + r;
+}
+
 std::string DestinationPolicy::refusal(const ip::address& a) const {
   if (settings_.allow_private) return {};
   for (const auto& c : settings_.allowed) {

@@ -50,7 +50,11 @@ struct DestinationSettings {
 
 class DestinationPolicy {
  public:
-  explicit DestinationPolicy(DestinationSettings settings = {}) : settings_(std::move(settings)) {}
+  explicit DestinationPolicy(DestinationSettings settings = {});
+  // What this policy allows, as text ("public", "public+10.0.0.0/8", "any"): equal for two
+  // policies that allow the same addresses. A connection opened under one may carry a request
+  // under the other (fetch.cpp keeps connections per identity), never under a different one.
+  [[nodiscard]] const std::string& identity() const { return identity_; }
   // Empty when a request may connect to this address; else why not.
   [[nodiscard]] std::string refusal(const boost::asio::ip::address& a) const;
   [[nodiscard]] bool allows(const boost::asio::ip::address& a) const { return refusal(a).empty(); }
@@ -66,6 +70,7 @@ class DestinationPolicy {
 
  private:
   DestinationSettings settings_;
+  std::string identity_;
 };
 
 }  // namespace tickler::http

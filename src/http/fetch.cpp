@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -104,27 +105,48 @@ void append(HeaderList& list, const char* line) {
   }
 }
 
-// The calling thread's easy handle, reset for the next transfer: what libcurl keeps in it across
-// transfers — the TLS session cache (a later handshake with the same server is resumed) and the CA
-// store parsed from the CA file (cached for a day, CURLOPT_CA_CACHE_TIMEOUT) — makes a delivery
-// cheaper than a handle made for each. Connections are not kept (CURLOPT_FORBID_REUSE): every
-// transfer connects anew, so the destination policy checks each one. A transfer started while
-// the thread's handle is in use (from a callback) gets a handle of its own.
+// How many idle connections one kept handle holds (libcurl's default is 5; a delivery worker
+// serves many hosts in turn), and how long an idle one is kept before it is closed rather than
+// reused: below common server idle timeouts, so a reuse rarely meets a connection the server is
+// closing (libcurl then sends the request again once on a new connection: a POST that the server
+// had received but not answered arrives twice, under the same X-Tickler-Delivery key).
+constexpr long kKeptConnections = 16;
+constexpr long kKeptIdleSeconds = 30;
+// At most this many destination classes get a kept handle per thread (a process has a few: the
+// users' policy, the operator's endpoints); another is served by a handle of its own.
+constexpr std::size_t kKeptClasses = 8;
+
+// The calling thread's easy handle for one destination class — the identity of the policy the
+// transfer runs under, or "operator" for the operator's endpoints — reset for the next transfer.
+// What libcurl keeps in it across transfers makes a delivery cheaper than a handle made for
+// each: its idle connections (a later request to the same host and port skips the TCP and TLS
+// handshakes), the TLS session cache (a new connection's handshake is resumed) and the CA store
+// parsed from the CA file (CURLOPT_CA_CACHE_TIMEOUT). A kept connection was checked by the
+// destination policy when it was opened, so it is only reused under a policy that allows the same
+// addresses: never by a transfer of another class (a user's webhook never rides on a connection
+// opened for the operator's endpoint at the same address). A transfer started while the class's
+// handle is in use (from a callback) gets a handle of its own that keeps nothing.
 class ThreadHandle {
  public:
-  ThreadHandle() {
-    thread_local std::unique_ptr<CURL, EasyDeleter> kept;
-    thread_local bool busy = false;
-    if (!busy) {
-      if (kept) {
-        curl_easy_reset(kept.get());
+  explicit ThreadHandle(const std::string& kind) {
+    struct Kept {
+      std::unique_ptr<CURL, EasyDeleter> handle;
+      bool busy = false;
+    };
+    thread_local std::map<std::string, Kept, std::less<>> kept;
+    auto it = kept.find(kind);
+    if (it == kept.end() && kept.size() < kKeptClasses) it = kept.try_emplace(kind).first;
+    if (it != kept.end() && !it->second.busy) {
+      auto& slot = it->second;
+      if (slot.handle) {
+        curl_easy_reset(slot.handle.get());
       } else {
-        kept.reset(curl_easy_init());
+        slot.handle.reset(curl_easy_init());
       }
-      if (kept) {
-        busy_ = &busy;
-        busy = true;
-        handle_ = kept.get();
+      if (slot.handle) {
+        busy_ = &slot.busy;
+        slot.busy = true;
+        handle_ = slot.handle.get();
         return;
       }
     }
@@ -137,6 +159,8 @@ class ThreadHandle {
   ThreadHandle(const ThreadHandle&) = delete;
   ThreadHandle& operator=(const ThreadHandle&) = delete;
   [[nodiscard]] CURL* get() const { return handle_; }
+  // Whether connections of this transfer may be kept for the next (false: a handle of its own).
+  [[nodiscard]] bool keeps() const { return busy_ != nullptr; }
 
  private:
   CURL* handle_ = nullptr;
@@ -158,7 +182,8 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
                                     Streaming streaming = {}) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  const ThreadHandle curl;
+  static const std::string operator_class = "operator";
+  const ThreadHandle curl{policy ? policy->identity() : operator_class};
   if (!curl.get()) return unavailable("cannot start a transfer");
   Transfer t{policy,         settings.max_bytes, {},   false, {}, streaming.on_piece,
              streaming.stop, curl.get(),         false};
@@ -180,7 +205,12 @@ core::Result<FetchResponse> perform(const std::string& address, std::string_view
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  if (curl.keeps()) {
+    curl_easy_setopt(c, CURLOPT_MAXCONNECTS, kKeptConnections);
+    curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, kKeptIdleSeconds);
+  } else {
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+  }
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.timeout.count()));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings.max_bytes));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

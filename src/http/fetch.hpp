@@ -6,8 +6,10 @@
 // bounds on time and size. A POST to a URL a user gave (a webhook): http or https under the same
 // policy. Also a POST to an endpoint the operator configured (a language model's API): http or
 // https, any address (the operator chose it), the same bounds. https verifies the server's
-// certificate against the system CAs and FetchSettings::ca_file. Blocking: run them through
-// base::Offload or on a worker thread.
+// certificate against the system CAs and FetchSettings::ca_file. Connections are kept between
+// transfers on the same thread, each only for transfers under a policy with the same identity()
+// as the one that checked it when it was opened (the operator's endpoints: a class of their own).
+// Blocking: run them through base::Offload or on a worker thread.
 #include <chrono>
 #include <functional>
 #include <string>

@@ -1,10 +1,11 @@
 #include "http/fetch.hpp"
 
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
@@ -161,48 +162,98 @@ TEST(PostUnderPolicy, PostsToAnAllowedAddressOverIpv4AndIpv6) {
   }
 }
 
-// The thread's handle is reused (its TLS sessions and CA store kept), its connections are not: a
-// server that keeps the connection open still sees the next transfer connect anew, so a policy
-// that refuses the address refuses it, and nothing of the last transfer's request is sent again.
-TEST(PostUnderPolicy, EveryTransferConnectsAnewUnderItsPolicy) {
+// A keep-alive server that answers 204 to every request, recording on which connection (counted
+// from 0 in the order accepted) each request came and its X-Tickler-Delivery header.
+class KeepAliveServer {
+ public:
+  KeepAliveServer() : acceptor_{ioc_, {net::ip::make_address("127.0.0.1"), 0}} {
+    accepting_ = std::thread{[this] {
+      for (int connection = 0;; ++connection) {
+        boost::system::error_code ec;
+        auto socket = std::make_shared<tcp::socket>(ioc_);
+        acceptor_.accept(*socket, ec);
+        if (ec) return;
+        const std::lock_guard lock{mutex_};
+        sockets_.push_back(socket);
+        serving_.emplace_back([this, socket, connection] { serve(*socket, connection); });
+      }
+    }};
+  }
+  ~KeepAliveServer() {
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
+    accepting_.join();
+    const std::lock_guard lock{mutex_};
+    for (auto& s : sockets_) ::shutdown(s->native_handle(), SHUT_RDWR);
+    for (auto& t : serving_) t.join();
+  }
+  KeepAliveServer(const KeepAliveServer&) = delete;
+  KeepAliveServer& operator=(const KeepAliveServer&) = delete;
+
+  [[nodiscard]] std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/hook";
+  }
+  // (connection, X-Tickler-Delivery) of every request so far.
+  [[nodiscard]] std::vector<std::pair<int, std::string>> requests() {
+    const std::lock_guard lock{mutex_};
+    return requests_;
+  }
+
+ private:
+  void serve(tcp::socket& socket, int connection) {
+    net::streambuf buf;
+    for (;;) {
+      boost::system::error_code ec;
+      const auto n = net::read_until(socket, buf, "\r\n\r\n", ec);
+      if (ec) return;
+      const std::string head(net::buffers_begin(buf.data()),
+                             net::buffers_begin(buf.data()) + static_cast<std::ptrdiff_t>(n));
+      buf.consume(n);
+      std::string key;
+      if (auto at = head.find("X-Tickler-Delivery: "); at != std::string::npos) {
+        key = head.substr(at + 20, head.find("\r\n", at) - at - 20);
+      }
+      {
+        const std::lock_guard lock{mutex_};
+        requests_.emplace_back(connection, key);
+      }
+      const std::string answer = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+      net::write(socket, net::buffer(answer), ec);
+      if (ec) return;
+    }
+  }
+
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<tcp::socket>> sockets_;
+  std::vector<std::thread> serving_;
+  std::vector<std::pair<int, std::string>> requests_;
+  std::thread accepting_;
+};
+
+// A connection is kept between transfers, but only for transfers under a policy that allows the
+// same addresses: one opened under a lenient policy never carries a request the strict policy
+// refuses, nor an operator endpoint's request, and the reverse.
+TEST(PostUnderPolicy, KeepsAConnectionOnlyForTransfersUnderTheSamePolicy) {
   DestinationSettings open;
   open.allow_private = true;
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
-  const auto port = acceptor.local_endpoint().port();
-  std::vector<std::string> requests;  // one per connection: what arrived on it
-  std::thread server{[&] {
-    for (int connection = 0; connection < 2; ++connection) {
-      boost::system::error_code ec;
-      tcp::socket socket{ioc};
-      acceptor.accept(socket, ec);
-      if (ec) return;  // shut down: the client did not connect again
-      net::streambuf buf;
-      net::read_until(socket, buf, "\r\n\r\n", ec);
-      requests.emplace_back(net::buffers_begin(buf.data()), net::buffers_end(buf.data()));
-      const std::string answer = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n";
-      net::write(socket, net::buffer(answer));
-      // Kept open: a client that reused it would send its next request here (waited for 3 s at
-      // most: such a client fails the test rather than hang it).
-      pollfd readable{socket.native_handle(), POLLIN, 0};
-      if (::poll(&readable, 1, 3000) > 0) net::read(socket, buf, net::transfer_at_least(1), ec);
-    }
-  }};
-  const auto url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
-  auto first =
-      post_under_policy(url, "", {{"X-Tickler-Delivery", "r1"}}, quick(), DestinationPolicy{open});
-  ASSERT_TRUE(first) << first.error().message;
-  auto refused = post_under_policy(url, "", {}, quick(), DestinationPolicy{});
+  KeepAliveServer server;
+  const auto url = server.url();
+  const auto post = [&](const std::string& key, const DestinationPolicy& policy) {
+    return post_under_policy(url, "", {{"X-Tickler-Delivery", key}}, quick(), policy);
+  };
+  ASSERT_TRUE(post("r1", DestinationPolicy{open}));
+  ASSERT_TRUE(post("r2", DestinationPolicy{open}));  // another policy object, the same addresses
+  auto refused = post("r3", DestinationPolicy{});
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("destination refused"), std::string::npos)
       << refused.error().message;
-  auto again = post_under_policy(url, "", {}, quick(), DestinationPolicy{open});
-  ::shutdown(acceptor.native_handle(), SHUT_RDWR);  // wakes an accept nobody answers
-  server.join();
-  ASSERT_TRUE(again) << again.error().message;
-  ASSERT_EQ(requests.size(), 2u);
-  EXPECT_NE(requests[0].find("X-Tickler-Delivery: r1\r\n"), std::string::npos) << requests[0];
-  EXPECT_EQ(requests[1].find("X-Tickler-Delivery"), std::string::npos) << requests[1];
+  ASSERT_TRUE(
+      post_to_operator_endpoint(url, "", {{"X-Tickler-Delivery", "r4"}}, quick()).has_value());
+  ASSERT_TRUE(post("r5", DestinationPolicy{open}));
+  const std::vector<std::pair<int, std::string>> expected{
+      {0, "r1"}, {0, "r2"}, {1, "r4"}, {0, "r5"}};
+  EXPECT_EQ(server.requests(), expected);
 }
 
 // A streamed answer: each piece is handed on as it arrives, before the answer ends.

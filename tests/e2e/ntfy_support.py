@@ -23,16 +23,21 @@ class NtfyStandIn:
     without one; 401 without the token when one is required), kept as a message {id, time, event,
     topic, title, message, priority, tags, click, actions}; the poll subscription of a topic as
     newline-delimited JSON. Every publish request is recorded with its arrival time (`at`, Unix
-    ms), path, headers and body. On `host` (127.0.0.1); over https with tls=(cert.pem, key.pem)."""
+    ms), path, headers and body. On `host` (127.0.0.1); over https with tls=(cert.pem, key.pem).
+    `keep_alive`: HTTP/1.1 with connections kept between requests, as ntfy does (default: HTTP/1.0,
+    each connection closed after its answer)."""
 
     def __init__(self, token: str | None = None, statuses=(), host: str = "127.0.0.1",
-                 tls: tuple[Path, Path] | None = None):
+                 tls: tuple[Path, Path] | None = None, keep_alive: bool = False):
         self.messages: list[dict] = []
         self.requests: list[dict] = []
         self.statuses = list(statuses)  # answers before publishing works (e.g. 503)
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            timeout = 60  # an idle kept connection is closed after a minute
+
             def answer(self, status: int, body: bytes = b"", kind="application/json"):
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
