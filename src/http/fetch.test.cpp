@@ -4,13 +4,13 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <memory>
-#include <mutex>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
