@@ -88,6 +88,9 @@ class Receivers:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
             timeout = 60  # an idle kept connection is closed after a minute
+            # An answer's head and body are two writes: without TCP_NODELAY the body waits for
+            # the client's delayed ACK of the head (40 ms) on a kept connection.
+            disable_nagle_algorithm = True
 
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "core/validation.hpp"
-#include "store/postgres/pg_test_support.hpp"
+#include "store/postgres/pg_listing_fixture.hpp"
 #include "store/postgres/task_listing.hpp"
 
 namespace tickler::store::postgres {
@@ -18,29 +18,8 @@ namespace {
 namespace json = boost::json;
 using core::from_millis;
 
-class PgPriorityWalkTest : public ::testing::Test {
+class PgPriorityWalkTest : public PgListingFixture {
  protected:
-  void SetUp() override {
-    const auto url = TestSchema::url();
-    if (!url) GTEST_SKIP() << "TICKLER_TEST_PG_URL not set";
-    schema_ = std::make_unique<TestSchema>(*url);
-    auto s = PostgresStore::open(schema_->settings());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
-    alice_ = add_user("alice@example.com");
-    bob_ = add_user("bob@example.com");
-    conn_ = schema_->connect();
-  }
-
-  core::UserId add_user(const std::string& email) {
-    auto u = store_->write_value([&](Writer& w) {
-      return w.insert_user({0, email, "", "hash", core::now()});
-    });
-    EXPECT_TRUE(u);
-    return u ? u->id : 0;
-  }
-
   // n older tasks of user (every priority, ties in created_at, some completed, some due), then
   // `recent` newer tasks of priority none; returns them all, as written.
   std::vector<core::Task> seed(core::UserId user, int n, int recent) {
@@ -67,20 +46,6 @@ class PgPriorityWalkTest : public ::testing::Test {
 
   core::Result<core::TaskPage> page(const core::TaskQuery& q, const ListingLimits& limits) {
     return list_tasks(*conn_, q, limits);
-  }
-
-  // Every page of q under the limits, the ids in order.
-  std::vector<core::TaskId> all_pages(core::TaskQuery q, const ListingLimits& limits) {
-    std::vector<core::TaskId> ids;
-    for (int guard = 0; guard < 1000; ++guard) {
-      auto p = page(q, limits);
-      EXPECT_TRUE(p) << p.error().message;
-      if (!p) break;
-      for (const auto& t : p->items) ids.push_back(t.id);
-      if (!p->next) break;
-      q.after = p->next;
-    }
-    return ids;
   }
 
   // The index entries the statement's scans return, but the reads of a task by id: EXPLAIN
@@ -111,12 +76,6 @@ class PgPriorityWalkTest : public ::testing::Test {
     visit(json::parse(plan).as_array().at(0).as_object().at("Plan").as_object());
     return read;
   }
-
-  std::unique_ptr<TestSchema> schema_;
-  std::unique_ptr<PostgresStore> store_;
-  std::unique_ptr<PgConnection> conn_;
-  core::UserId alice_ = 0;
-  core::UserId bob_ = 0;
 };
 
 bool passes(const core::Task& t, const core::TaskQuery& q) {

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "core/validation.hpp"
-#include "store/postgres/pg_test_support.hpp"
+#include "store/postgres/pg_listing_fixture.hpp"
 #include "store/postgres/search_terms.hpp"
 
 namespace tickler::store::postgres {
@@ -24,29 +24,8 @@ ListingLimits small(std::int64_t walk_rows, std::int64_t set_cap) {
   return limits;
 }
 
-class PgListingTest : public ::testing::Test {
+class PgListingTest : public PgListingFixture {
  protected:
-  void SetUp() override {
-    const auto url = TestSchema::url();
-    if (!url) GTEST_SKIP() << "TICKLER_TEST_PG_URL not set";
-    schema_ = std::make_unique<TestSchema>(*url);
-    auto s = PostgresStore::open(schema_->settings());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
-    alice_ = add_user("alice@example.com");
-    bob_ = add_user("bob@example.com");
-    conn_ = schema_->connect();
-  }
-
-  core::UserId add_user(const std::string& email) {
-    auto u = store_->write_value([&](Writer& w) {
-      return w.insert_user({0, email, "", "hash", core::now()});
-    });
-    EXPECT_TRUE(u);
-    return u ? u->id : 0;
-  }
-
   // n varied tasks for user, in one transaction: titles from a few words (some rare), tags
   // home/work/rare, every priority, some due dates, ties in created_at, some completed.
   std::set<core::TaskId> seed(core::UserId user, int n) {
@@ -77,26 +56,6 @@ class PgListingTest : public ::testing::Test {
     }));
     return ids;
   }
-
-  // Every page of q under the limits, the ids in order.
-  std::vector<core::TaskId> all_pages(core::TaskQuery q, const ListingLimits& limits) {
-    std::vector<core::TaskId> ids;
-    for (int guard = 0; guard < 1000; ++guard) {
-      auto page = list_tasks(*conn_, q, limits);
-      EXPECT_TRUE(page) << page.error().message;
-      if (!page) break;
-      for (const auto& t : page->items) ids.push_back(t.id);
-      if (!page->next) break;
-      q.after = page->next;
-    }
-    return ids;
-  }
-
-  std::unique_ptr<TestSchema> schema_;
-  std::unique_ptr<PostgresStore> store_;
-  std::unique_ptr<PgConnection> conn_;
-  core::UserId alice_ = 0;
-  core::UserId bob_ = 0;
 };
 
 TEST_F(PgListingTest, EveryPlanListsTheSamePages) {

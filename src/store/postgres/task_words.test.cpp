@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "core/validation.hpp"
-#include "store/postgres/pg_test_support.hpp"
+#include "store/postgres/pg_listing_fixture.hpp"
 #include "store/postgres/task_listing.hpp"
 
 namespace tickler::store::postgres {
@@ -17,29 +17,8 @@ namespace {
 namespace json = boost::json;
 using core::from_millis;
 
-class PgWordsTest : public ::testing::Test {
+class PgWordsTest : public PgListingFixture {
  protected:
-  void SetUp() override {
-    const auto url = TestSchema::url();
-    if (!url) GTEST_SKIP() << "TICKLER_TEST_PG_URL not set";
-    schema_ = std::make_unique<TestSchema>(*url);
-    auto s = PostgresStore::open(schema_->settings());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->migrate());
-    alice_ = add_user("alice@example.com");
-    bob_ = add_user("bob@example.com");
-    conn_ = schema_->connect();
-  }
-
-  core::UserId add_user(const std::string& email) {
-    auto u = store_->write_value([&](Writer& w) {
-      return w.insert_user({0, email, "", "hash", core::now()});
-    });
-    EXPECT_TRUE(u);
-    return u ? u->id : 0;
-  }
-
   core::Task add(core::UserId user, const std::string& title, std::int64_t created,
                  const std::string& description = {}) {
     core::TaskDraft d;
@@ -62,25 +41,6 @@ class PgWordsTest : public ::testing::Test {
         "x.task_id AND t.user_id = x.user_id AND t.created_at = x.created_at AND x.word = ANY "
         "(tsvector_to_array(t.search))))");
   }
-
-  std::vector<core::TaskId> all_pages(core::TaskQuery q, const ListingLimits& limits) {
-    std::vector<core::TaskId> ids;
-    for (int guard = 0; guard < 1000; ++guard) {
-      auto page = list_tasks(*conn_, q, limits);
-      EXPECT_TRUE(page) << page.error().message;
-      if (!page) break;
-      for (const auto& t : page->items) ids.push_back(t.id);
-      if (!page->next) break;
-      q.after = page->next;
-    }
-    return ids;
-  }
-
-  std::unique_ptr<TestSchema> schema_;
-  std::unique_ptr<PostgresStore> store_;
-  std::unique_ptr<PgConnection> conn_;
-  core::UserId alice_ = 0;
-  core::UserId bob_ = 0;
 };
 
 TEST_F(PgWordsTest, TheWordTableMatchesTheTasks) {
