@@ -107,9 +107,10 @@ void append(HeaderList& list, const char* line) {
 
 // How many idle connections one kept handle holds (libcurl's default is 5; a delivery worker
 // serves many hosts in turn), and how long an idle one is kept before it is closed rather than
-// reused: below common server idle timeouts, so a reuse rarely meets a connection the server is
-// closing (libcurl then sends the request again once on a new connection: a POST that the server
-// had received but not answered arrives twice, under the same X-Tickler-Delivery key).
+// reused. A server may close an idle connection sooner (some after 5 s): libcurl sees one it
+// closed while idle before reusing it; only one closed just as a request goes out costs a second
+// send on a new connection (a POST the server had received but not answered then arrives twice,
+// under the same X-Tickler-Delivery key).
 constexpr long kKeptConnections = 16;
 constexpr long kKeptIdleSeconds = 30;
 // At most this many destination classes get a kept handle per thread (a process has a few: the
