@@ -1,6 +1,8 @@
 #include "store/postgres/pg_connection.hpp"
 
 #include <charconv>
+#include <optional>
+#include <utility>
 
 namespace tickler::store::postgres {
 namespace {
@@ -120,6 +122,8 @@ core::Status PgConnection::set_up_session() {
 }
 
 bool PgConnection::reset() {
+  pending_begin_ = nullptr;
+  unawaited_ = false;
   prepared_.clear();
   by_text_.clear();
   PQreset(conn_);
@@ -135,12 +139,75 @@ core::Result<PgResult> PgConnection::check(PGresult* res, std::string_view what)
   return error;
 }
 
+void PgConnection::send_unawaited(const char* sql) {
+  settle();
+  unawaited_ = PQsendQuery(conn_, sql) == 1;
+}
+
+void PgConnection::settle() {
+  if (!std::exchange(unawaited_, false)) return;
+  while (PGresult* res = PQgetResult(conn_)) PQclear(res);
+}
+
 core::Result<PgResult> PgConnection::exec(const std::string& sql) {
+  settle();
+  if (const char* begin = std::exchange(pending_begin_, nullptr)) {
+    if (auto b = check(PQexec(conn_, begin), "begin"); !b) return b.error();
+  }
   return check(PQexec(conn_, sql.c_str()), "exec");
+}
+
+core::Result<PgResult> PgConnection::exec_after_begin(const char* name, const char* sql,
+                                                      bool prepare, const Params& params) {
+  settle();
+  const char* begin = std::exchange(pending_begin_, nullptr);
+  const auto values = params.pointers();
+  if (PQenterPipelineMode(conn_) != 1) return check(nullptr, "pipeline");
+  bool sent = PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  if (sent && prepare) sent = PQsendPrepare(conn_, name, sql, 0, nullptr) == 1;
+  if (sent) {
+    sent = name ? PQsendQueryPrepared(conn_, name, params.size(), values.data(), nullptr, nullptr,
+                                      0) == 1
+                : PQsendQueryParams(conn_, sql, params.size(), nullptr, values.data(), nullptr,
+                                    nullptr, 0) == 1;
+  }
+  if (sent) sent = PQpipelineSync(conn_) == 1;
+  if (!sent) {
+    // Nothing waits for an answer that cannot come: the connection is reset before reuse.
+    auto error = check(nullptr, "pipeline");
+    (void)PQexitPipelineMode(conn_);
+    return error;
+  }
+  // Each statement's result and a null, then the sync's. After a failure the server skips the
+  // rest (PGRES_PIPELINE_ABORTED) up to the sync.
+  const int statements = prepare ? 3 : 2;
+  std::optional<core::Result<PgResult>> outcome;
+  for (int i = 0; i < statements && !broken(); ++i) {
+    PGresult* res = PQgetResult(conn_);
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    const char* what = i == 0 ? "begin" : i + 1 < statements ? "prepare" : "exec";
+    if (outcome) {
+      PQclear(res);
+      continue;
+    }
+    auto checked = check(res, what);
+    if (checked && prepare && i == 1) prepared_.insert(name);
+    if (!checked || i + 1 == statements) outcome.emplace(std::move(checked));
+  }
+  if (!broken()) {
+    PGresult* sync = PQgetResult(conn_);
+    const bool synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (synced) (void)PQexitPipelineMode(conn_);
+  }
+  if (!outcome) return check(nullptr, "pipeline");
+  return std::move(*outcome);
 }
 
 core::Result<PgResult> PgConnection::exec_prepared(const std::string& name, const char* sql,
                                                    const Params& params) {
+  if (pending_begin_) return exec_after_begin(name.c_str(), sql, !prepared_.contains(name), params);
+  settle();
   if (!prepared_.contains(name)) {
     auto prep = check(PQprepare(conn_, name.c_str(), sql, 0, nullptr), "prepare " + name);
     if (!prep) return prep.error();
@@ -164,6 +231,8 @@ core::Result<PgResult> PgConnection::exec_text(const std::string& sql, const Par
     by_text_.emplace(sql, name);
     return exec_prepared(name, sql.c_str(), params);
   }
+  if (pending_begin_) return exec_after_begin(nullptr, sql.c_str(), false, params);
+  settle();
   const auto values = params.pointers();
   return check(
       PQexecParams(conn_, sql.c_str(), params.size(), nullptr, values.data(), nullptr, nullptr, 0),

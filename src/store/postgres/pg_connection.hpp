@@ -131,9 +131,23 @@ class PgConnection {
   // Statement text built at run time: prepared and kept by text (up to k_cache_limit).
   core::Result<PgResult> exec_text(const std::string& sql, const Params& params);
 
+  // Sends `begin` (a BEGIN statement, a literal that outlives the call) in one round trip with
+  // the next statement, in libpq's pipeline mode: a transaction's BEGIN costs no wait of its
+  // own. If BEGIN fails, that statement fails with its error.
+  void begin_with_next(const char* begin) { pending_begin_ = begin; }
+  // True while that BEGIN waits for a statement: no transaction has started on the server.
+  [[nodiscard]] bool begin_pending() const { return pending_begin_ != nullptr; }
+  void drop_pending_begin() { pending_begin_ = nullptr; }
+  // Sends sql (the COMMIT of a read-only transaction: it ends the transaction whatever it
+  // answers) without waiting for the answer; the next statement here reads it first. A lost
+  // connection shows then, as broken().
+  void send_unawaited(const char* sql);
   // True when the server is gone (libpq gave up on the socket).
   [[nodiscard]] bool broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
-  [[nodiscard]] bool idle() const { return PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+  // No transaction open, or only an unawaited statement that ends it.
+  [[nodiscard]] bool idle() const {
+    return unawaited_ || PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  }
   // Reconnects (PQreset) and sets the session up again; false when that failed.
   bool reset();
   // The SQLSTATE of the first statement that failed since the last clear_failure(), so a
@@ -144,15 +158,25 @@ class PgConnection {
  private:
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
   core::Status set_up_session();
+  // Reads and drops the answer to send_unawaited's statement, if one is due.
+  void settle();
   core::Result<PgResult> check(PGresult* res, std::string_view what);
   core::Result<PgResult> exec_prepared(const std::string& name, const char* sql,
                                        const Params& params);
+  // The pending BEGIN, then (prepare: PREPARE name, remembered once it succeeded: prepared
+  // statements outlive a rolled-back transaction) the statement — named, or sql with params
+  // when name is null — in one pipeline: one round trip. Returns the statement's result, or
+  // the first error.
+  core::Result<PgResult> exec_after_begin(const char* name, const char* sql, bool prepare,
+                                          const Params& params);
 
   PGconn* conn_;
   std::string search_path_;
   std::unordered_set<std::string> prepared_;              // statement names on this session
   std::unordered_map<std::string, std::string> by_text_;  // run-time text → statement name
   std::string first_failure_;
+  const char* pending_begin_ = nullptr;
+  bool unawaited_ = false;
   static constexpr std::size_t k_cache_limit = 256;
 };
 

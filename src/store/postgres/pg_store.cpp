@@ -50,12 +50,23 @@ core::Error aborted(std::string_view sqlstate) {
 }
 
 // BEGIN, fn, COMMIT on conn; rolls back when something fails. commit_sent tells whether COMMIT
-// went out (then a lost connection leaves the outcome unknown).
-Status run_transaction(PgConnection& conn, const char* begin,
-                       const std::function<Status(PgTx&)>& fn, bool& commit_sent) {
-  if (auto b = conn.exec(begin); !b) return b.error();
+// went out (then a lost connection leaves the outcome unknown). BEGIN goes out with fn's first
+// statement, in the same round trip; when fn ran none, there is no transaction to end. A read
+// commits without waiting: its answer changes nothing for fn's results, and the connection's
+// next statement reads it.
+Status run_transaction(PgConnection& conn, bool write, const std::function<Status(PgTx&)>& fn,
+                       bool& commit_sent) {
+  conn.begin_with_next(write ? k_begin_write : k_begin_read);
   PgTx tx{conn};
   Status st = fn(tx);
+  if (conn.begin_pending()) {
+    conn.drop_pending_begin();
+    return st;
+  }
+  if (st && !write) {
+    conn.send_unawaited("COMMIT");
+    return st;
+  }
   if (st) {
     commit_sent = true;
     auto end = conn.exec("COMMIT");
@@ -162,7 +173,7 @@ Status PostgresStore::transact(bool write, const std::function<Status(PgTx&)>& f
       if (!conn) return conn.error();
       auto& c = **conn;
       c.clear_failure();
-      st = run_transaction(c, write ? k_begin_write : k_begin_read, fn, commit_sent);
+      st = run_transaction(c, write, fn, commit_sent);
       broken = c.broken();
       sqlstate = c.first_failure();
     }

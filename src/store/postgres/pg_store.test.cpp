@@ -422,6 +422,57 @@ TEST_F(PgStoreTest, AFailedStatementFailsTheWriteEvenWhenIgnored) {
   EXPECT_NE(user, 0);
 }
 
+// BEGIN goes out with a transaction's first statement (one round trip): the snapshot is still
+// the transaction's, from its first statement to its last.
+TEST_F(PgStoreTest, AReadSeesOneSnapshotAlthoughItsBeginTravelsWithItsFirstStatement) {
+  auto store = migrated(1);
+  auto other = open(1);
+  add_user(*store, "a@example.com");
+  std::size_t first = 0;
+  std::size_t second = 0;
+  auto st = store->read([&](Reader& r) -> core::Status {
+    auto before = r.users();
+    if (!before) return before.error();
+    first = before->size();
+    EXPECT_NE(add_user(*other, "b@example.com"), 0);  // committed meanwhile, elsewhere
+    auto after = r.users();
+    if (!after) return after.error();
+    second = after->size();
+    return {};
+  });
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(first, 1U);
+  EXPECT_EQ(second, 1U);
+  auto now = store->read_value([](Reader& r) { return r.users(); });
+  ASSERT_TRUE(now) << now.error().message;
+  EXPECT_EQ(now->size(), 2U);
+}
+
+// A statement prepared in the same round trip as BEGIN and its first run stays prepared when
+// that run fails; a read that runs nothing opens no transaction; a read's COMMIT, not waited
+// for, is read before the connection's next statement.
+TEST_F(PgStoreTest, TheConnectionStaysUsableWhateverTheFirstStatementDoes) {
+  auto store = migrated(1);
+  add_user(*store, "a@example.com");
+  auto fresh = open(1);  // its connection has prepared nothing yet
+  auto dup = fresh->write([&](Writer& w) -> core::Status {
+    auto u = w.insert_user({0, "a@example.com", "", "h", core::now()});
+    return u ? core::Status{} : core::Status{u.error()};
+  });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, core::Errc::conflict);
+  EXPECT_NE(add_user(*fresh, "b@example.com"), 0) << "insert_user, prepared by the failed run";
+  EXPECT_TRUE(fresh->read([](Reader&) -> core::Status { return {}; }));
+  for (int i = 0; i < 3; ++i) {
+    auto users = fresh->read_value([](Reader& r) { return r.users(); });
+    ASSERT_TRUE(users) << users.error().message;
+    EXPECT_EQ(users->size(), 2U + static_cast<std::size_t>(i));
+    EXPECT_NE(add_user(*fresh, "c" + std::to_string(i) + "@example.com"), 0);
+  }
+  EXPECT_EQ(fresh->pool_stats().size, 1);
+  EXPECT_EQ(fresh->pool_stats().in_use, 0);
+}
+
 // Every sort has an index whose order is the ORDER BY's (collation included), so a listing can
 // walk it without sorting — the user's (tasks_by_<key>), and a tag's (task_tags_by_<key>) when
 // the listing has one; the planner is steered to show that the walk exists.

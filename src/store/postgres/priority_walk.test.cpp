@@ -1,6 +1,7 @@
 // A priority filter in created order walks the wanted priorities' entries in
-// tasks_by_priority_created (migrations/postgres/api/0009), merged: its pages are those of the
-// tasks in memory from every cursor, in both orders, and recent tasks of other priorities are
+// tasks_by_priority_created (migrations/postgres/api/0009) — with a tag, the tag's entries of
+// those priorities in task_tags_by_priority_created (api/0010) — merged: its pages are those of
+// the tasks in memory from every cursor, in both orders, and recent tasks of other priorities are
 // not read, however many.
 #include <gtest/gtest.h>
 
@@ -20,8 +21,9 @@ using core::from_millis;
 
 class PgPriorityWalkTest : public PgListingFixture {
  protected:
-  // n older tasks of user (every priority, ties in created_at, some completed, some due), then
-  // `recent` newer tasks of priority none; returns them all, as written.
+  // n older tasks of user (every priority, ties in created_at, some completed, some due, tagged
+  // home, home and work, work or nothing in turn), then `recent` newer tasks of priority none
+  // tagged home; returns them all, as written.
   std::vector<core::Task> seed(core::UserId user, int n, int recent) {
     std::vector<core::Task> tasks;
     EXPECT_TRUE(store_->write([&](Writer& w) -> core::Status {
@@ -29,6 +31,8 @@ class PgPriorityWalkTest : public PgListingFixture {
         core::TaskDraft d;
         d.title = (i < n ? "older " : "bench create ") + std::to_string(i);
         if (i % 3) d.due_at = from_millis(1'800'000'000'000 + (i % 7) * 60'000);
+        if (i >= n || i % 4 < 2) d.tags.push_back("home");
+        if (i < n && i % 4 > 0 && i % 4 < 3) d.tags.push_back("work");
         auto task = core::make_task(user, d, from_millis(i / 3));
         task.priority = i < n ? static_cast<core::Priority>((i * 7 / 3) % 4) : core::Priority::none;
         if (i % 5 == 0) {
@@ -84,7 +88,9 @@ bool passes(const core::Task& t, const core::TaskQuery& q) {
     return false;
   }
   if (q.due_before && !(t.due_at && *t.due_at < *q.due_before)) return false;
-  return true;
+  return std::all_of(q.tags.begin(), q.tags.end(), [&](const std::string& tag) {
+    return std::find(t.tags.begin(), t.tags.end(), tag) != t.tags.end();
+  });
 }
 
 TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
@@ -100,6 +106,7 @@ TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
                                                      {P::medium, P::medium},
                                                      {P::high, P::none, P::low},
                                                      {P::none, P::low, P::medium, P::high}};
+  const std::vector<std::vector<std::string>> tag_sets = {{}, {"home"}, {"work", "home"}};
   std::vector<BuiltQuery> trace;
   int combination = 0;
   for (const auto& priorities : priority_sets) {
@@ -108,6 +115,7 @@ TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
       core::TaskQuery q;
       q.user_id = alice_;
       q.priorities = priorities;
+      q.tags = tag_sets[static_cast<std::size_t>(c + 1) % tag_sets.size()];
       q.sort = core::SortKey::created;
       q.order = order;
       if (c % 3 == 1) q.status = core::TaskStatus::pending;
@@ -129,10 +137,10 @@ TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
         limits.trace = &trace;
         trace.clear();
         EXPECT_EQ(all_pages(q, limits), expected_ids) << label;
-        // Only walks of the priorities' entries, no count.
-        for (const auto& s : trace) {
-          EXPECT_NE(s.sql.find("FROM tasks x WHERE x.user_id"), std::string::npos) << s.sql;
-        }
+        // Only walks of the priorities' entries (of the first tag's), no count.
+        const std::string walked =
+            q.tags.empty() ? "FROM tasks x WHERE x.user_id" : "FROM task_tags x WHERE x.user_id";
+        for (const auto& s : trace) EXPECT_NE(s.sql.find(walked), std::string::npos) << s.sql;
         // The page after each task's cursor (the filters' misses among them).
         for (std::size_t k = 0; k < tasks.size(); k += 7) {
           auto from = q;
@@ -156,7 +164,7 @@ TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
               << label << ", after task " << k;
         }
       }
-      // The sort index's walk lists the same pages.
+      // The sort index's walk (the tag's entries' walk) lists the same pages.
       ListingLimits sort_index_walk;
       sort_index_walk.priority_walk = false;
       EXPECT_EQ(all_pages(q, sort_index_walk), expected_ids) << label;
@@ -164,45 +172,50 @@ TEST_F(PgPriorityWalkTest, PagesAreTheTasksInMemoryFromEveryCursor) {
   }
 }
 
-// Many recent tasks of priority none ahead of older ones of every priority: the listing reads
-// about limit + 1 entries of each wanted priority, in one statement, and none of the recent
-// tasks (the sort index's walk read them all before the first hit).
+// Many recent tasks of priority none (tagged home) ahead of older ones of every priority: the
+// listing reads about limit + 1 entries of each wanted priority, in one statement, and none of
+// the recent tasks (the sort index's walk, and the tag's, read them all before the first hit).
 TEST_F(PgPriorityWalkTest, RecentTasksOfOtherPrioritiesAreNotRead) {
   seed(alice_, 2'000, 3'000);
   schema_->exec("VACUUM ANALYZE tasks");
+  schema_->exec("VACUUM ANALYZE task_tags");
   using P = core::Priority;
   for (const auto& priorities : {std::vector<P>{P::high}, std::vector<P>{P::low, P::high}}) {
     for (const auto order : {core::SortOrder::desc, core::SortOrder::asc}) {
-      core::TaskQuery q;
-      q.user_id = alice_;
-      q.priorities = priorities;
-      q.sort = core::SortKey::created;
-      q.order = order;
-      q.limit = 50;
-      // The first page and the next (from its cursor).
-      for (int n = 0; n < 2; ++n) {
-        std::vector<BuiltQuery> trace;
-        ListingLimits limits;
-        // Runs of 60 entries: a run's LIMIT well under a priority's ~500 tasks, as the default
-        // run's 1,000 is under a priority's tasks at scale (with a LIMIT near the set's size the
-        // planner may read the set by a bitmap and sort it: a cost the run's LIMIT bounds).
-        limits.walk_rows = 60;
-        limits.trace = &trace;
-        auto p = page(q, limits);
-        ASSERT_TRUE(p) << p.error().message;
-        ASSERT_EQ(p->items.size(), 50U);
-        ASSERT_TRUE(p->next);
-        EXPECT_EQ(trace.size(), 1U);
-        std::int64_t read = 0;
-        std::string plans;
-        for (const auto& statement : trace) {
-          std::string plan;
-          read += entries_read(statement, plan);
-          plans += plan;
+      for (const auto& tags : {std::vector<std::string>{}, std::vector<std::string>{"home"}}) {
+        core::TaskQuery q;
+        q.user_id = alice_;
+        q.priorities = priorities;
+        q.tags = tags;
+        q.sort = core::SortKey::created;
+        q.order = order;
+        q.limit = 50;
+        // The first page and the next (from its cursor).
+        for (int n = 0; n < 2; ++n) {
+          std::vector<BuiltQuery> trace;
+          ListingLimits limits;
+          // Runs of 60 entries: a run's LIMIT well under a priority's ~500 tasks, as the default
+          // run's 1,000 is under a priority's tasks at scale (with a LIMIT near the set's size the
+          // planner may read the set by a bitmap and sort it: a cost the run's LIMIT bounds).
+          limits.walk_rows = 60;
+          limits.trace = &trace;
+          auto p = page(q, limits);
+          ASSERT_TRUE(p) << p.error().message;
+          ASSERT_EQ(p->items.size(), 50U);
+          ASSERT_TRUE(p->next);
+          EXPECT_EQ(trace.size(), 1U);
+          std::int64_t read = 0;
+          std::string plans;
+          for (const auto& statement : trace) {
+            std::string plan;
+            read += entries_read(statement, plan);
+            plans += plan;
+          }
+          EXPECT_LE(read, (q.limit + 2) * std::ssize(priorities))
+              << priorities.size() << " priorities, " << tags.size() << " tags, page " << n << ": "
+              << plans;
+          q.after = p->next;
         }
-        EXPECT_LE(read, (q.limit + 2) * std::ssize(priorities))
-            << priorities.size() << " priorities, page " << n << ": " << plans;
-        q.after = p->next;
       }
     }
   }

@@ -162,10 +162,11 @@ core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& c
   return best;
 }
 
-// Whether the listing walks its priorities' entries (build_priority_walk): a priority filter in
-// created order, with neither a search nor a tag (they have walks of their own).
+// Whether the listing walks its priorities' entries (build_priority_walk; with a tag, the
+// tag's entries of those priorities): a priority filter in created order without a search (it
+// has a walk of its own).
 bool walks_priorities(const core::TaskQuery& q, const ListingLimits& limits) {
-  return limits.priority_walk && !q.priorities.empty() && q.words.empty() && q.tags.empty() &&
+  return limits.priority_walk && !q.priorities.empty() && q.words.empty() &&
          q.sort == core::SortKey::created;
 }
 

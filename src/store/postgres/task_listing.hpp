@@ -7,9 +7,11 @@
 //    whose prefix covers at most k_max_walk_words words (build_word_plan, counted up to 200
 //    entries; a search of one token is not counted) — every task the search matches has an
 //    entry there, so recent tasks without the word cost nothing, however many. A priority
-//    filter in created order without a search or a tag walks the wanted priorities' entries in
-//    tasks_by_priority_created (build_priority_walk, api/0009), merged: recent tasks of other
-//    priorities cost nothing either, and no set is counted (it would read the same rows);
+//    filter in created order without a search walks the wanted priorities' entries in
+//    tasks_by_priority_created (build_priority_walk, api/0009) — with a tag, the first tag's
+//    entries of those priorities in task_tags_by_priority_created (api/0010) — merged: recent
+//    tasks of other priorities cost nothing either, and no set is counted (it would read the
+//    same rows);
 // 2. with candidate sets (a search's tokens, tags, priorities), when the first run did neither:
 //    the counts of the sets, each up to a cap + 1 from the user's index entries, and
 //    choose_driving_set. The cap is what the rest of the walk would cost, from the first run's
@@ -62,8 +64,8 @@ struct ListingLimits {
   // A search in created order may walk a token's entries (build_word_walk); false: it walks the
   // sort index (tests compare the two).
   bool word_walk = true;
-  // A priority filter in created order without a search or a tag walks its priorities' entries
-  // (build_priority_walk); false: it walks the sort index (tests compare the two).
+  // A priority filter in created order without a search walks its priorities' entries
+  // (build_priority_walk); false: it walks the sort index or the tag's entries (tests compare).
   bool priority_walk = true;
   // Tests: this plan and no other (no counts).
   std::optional<DrivingSet> plan;

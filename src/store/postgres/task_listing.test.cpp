@@ -153,6 +153,9 @@ TEST_F(PgListingTest, ASetEstimatedFarOverTheCapIsNotCounted) {
   };
   for (const std::int64_t over : {10, 0}) {  // 0: every set is counted
     auto limits = small(2, 3);
+    // The tag's walk and its counts (else a tag with a priority walks the tag's entries of
+    // that priority, and counts nothing).
+    limits.priority_walk = false;
     limits.uncounted_over = over;
     limits.trace = &trace;
     trace.clear();

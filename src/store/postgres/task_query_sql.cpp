@@ -223,18 +223,21 @@ BuiltQuery build_tag_walk(const core::TaskQuery& q, std::int64_t rows) {
 // task read by id and tested against every filter as the page needs it. A task two keys hold
 // (two words of a prefix) comes twice in a row: the second is a duplicate, never a hit (it
 // still counts as walked, so the run's last entry is always there to go on from).
+// `tag`, when given, is task_tags' tag the entries have.
 BuiltQuery build_merged_walk(const core::TaskQuery& q, std::int64_t rows, std::string_view table,
                              std::string_view id, std::string_view key_column,
-                             const std::vector<std::string>& keys) {
+                             const std::vector<std::string>& keys,
+                             const std::optional<std::string>& tag = std::nullopt) {
   BuiltQuery b;
   Builder p{b};
   const TaskSort entry{q, "x.title_key", "x", id};
   const TaskSort walked{q, "w.title_key", "w", "id"};
   const std::string user = p.param(q.user_id);
+  const std::string of_tag = tag ? " AND x.tag = " + p.param(*tag) : std::string{};
   const std::string after = after_cursor(p, q, entry);
   const std::string walk_rows = std::to_string(rows);
   const std::string source = "SELECT x.created_at, " + entry.id() + " AS task_id FROM " +
-                             std::string{table} + " x WHERE x.user_id = " + user;
+                             std::string{table} + " x WHERE x.user_id = " + user + of_tag;
   const std::string order = "created_at" + direction(q) + ", task_id" + direction(q);
   const std::string entry_order =
       std::string{entry.column()} + direction(q) + ", " + entry.id() + direction(q);
@@ -350,6 +353,9 @@ BuiltQuery build_priority_walk(const core::TaskQuery& q, std::int64_t rows) {
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   std::vector<std::string> keys;
   for (const auto code : codes) keys.push_back(std::to_string(code));
+  if (!q.tags.empty()) {
+    return build_merged_walk(q, rows, "task_tags", "task_id", "priority", keys, q.tags.front());
+  }
   return build_merged_walk(q, rows, "tasks", "id", "priority", keys);
 }
 

@@ -87,10 +87,12 @@ inline constexpr std::int64_t k_max_walk_words = 64;
 [[nodiscard]] BuiltQuery build_word_walk(const core::TaskQuery& query, std::int64_t rows,
                                          const std::vector<std::string>& words);
 
-// The walk of a priority filter in created order (query.sort == created, priorities, no tag, no
+// The walk of a priority filter in created order (query.sort == created, priorities, no
 // search) along each wanted priority's tasks in tasks_by_priority_created (migrations/postgres/
-// api/0009), merged as build_word_walk merges a prefix's words: recent tasks of other
-// priorities are not read, however many. Returns what build_task_walk returns.
+// api/0009) — with a tag, along the first tag's entries of each wanted priority in
+// task_tags_by_priority_created (api/0010) — merged as build_word_walk merges a prefix's words:
+// recent tasks of other priorities are not read, however many. Returns what build_task_walk
+// returns.
 [[nodiscard]] BuiltQuery build_priority_walk(const core::TaskQuery& query, std::int64_t rows);
 
 // The plan of a statement reading one tag's set by its index (EXPLAIN): its first line carries
