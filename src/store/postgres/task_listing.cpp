@@ -170,6 +170,16 @@ bool walks_priorities(const core::TaskQuery& q, const ListingLimits& limits) {
          q.sort == core::SortKey::created;
 }
 
+// Whether every entry the walk reads is a hit (no filter but those its entries are chosen by:
+// none for the sort index, the priorities and one tag for the priorities' walk). Its runs are
+// then the page and one more entry: a LIMIT the planner reads along the index even when the
+// user's tasks are the whole of a small table, where a run of k_walk_rows is read by a scan of
+// the table, sorted.
+bool walks_hits_only(const core::TaskQuery& q, bool priority_walk) {
+  if (q.status || q.due_before || q.due_after || q.has_due || !q.words.empty()) return false;
+  return priority_walk ? q.tags.size() <= 1 : q.priorities.empty() && q.tags.empty();
+}
+
 }  // namespace
 
 core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuery& q,
@@ -186,13 +196,16 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
   // A walk along the priorities' entries reads what their set holds, in order: no set is counted.
   const bool priority_walk = !word_walk && walks_priorities(q, limits);
   bool counted = limits.plan.has_value() || !has_candidate_sets(q) || priority_walk;
+  const auto run_rows = !word_walk && walks_hits_only(q, priority_walk)
+                            ? std::min(limits.walk_rows, static_cast<std::int64_t>(q.limit) + 1)
+                            : limits.walk_rows;
   std::vector<core::Task> found;
   auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
   for (;;) {
     auto walked = run(conn,
-                      word_walk       ? build_word_walk(from, limits.walk_rows, **words)
-                      : priority_walk ? build_priority_walk(from, limits.walk_rows)
-                                      : build_task_walk(from, limits.walk_rows),
+                      word_walk       ? build_word_walk(from, run_rows, **words)
+                      : priority_walk ? build_priority_walk(from, run_rows)
+                                      : build_task_walk(from, run_rows),
                       limits);
     if (!walked) return walked.error();
     const int hit_col = walked->columns() - 2;  // then last

@@ -2,7 +2,9 @@
 // A task listing on PostgreSQL: store/search_plan.hpp's rule, in statements of one snapshot.
 // 1. the walk: runs of at most walk_rows rows of the user's sort index past the cursor
 //    (build_task_walk; with a tag, that tag's entries in task_tags), until the page is full or
-//    the user's last task is reached. A search in created order without a tag walks one of its
+//    the user's last task is reached. A walk whose every entry is a hit (no filter; or only the
+//    priorities, and one tag, that a priorities' walk chooses its entries by) runs for the page
+//    and one more entry: the planner reads that LIMIT along the index even in a small table. A search in created order without a tag walks one of its
 //    tokens' entries in task_words instead (build_word_walk): the token with the fewest entries
 //    whose prefix covers at most k_max_walk_words words (build_word_plan, counted up to 200
 //    entries; a search of one token is not counted) — every task the search matches has an
