@@ -3,8 +3,8 @@
 # over an existing PostgreSQL database (e.g. one bench/pg_seed.sql filled), for comparing two
 # builds on the same data: run it for each, alternated. Per query: a warm-up of 10 requests,
 # then wrk -t2 -c$CONNS for $DUR seconds; prints the rate, p50 / p99 / max, and the CPU time per
-# request of the api process and of its PostgreSQL backends (from /proc; the server runs on
-# this machine).
+# request of the api process and of the PostgreSQL backends (from /proc: every backend on a
+# TCP connection to this machine's servers, so run it with nothing else connected).
 #
 #   PG_URL=postgresql://… BENCH_EMAIL=curve0@bench.example bench/pg_queries.sh build/tickler
 #
