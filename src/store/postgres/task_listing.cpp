@@ -135,31 +135,29 @@ core::Result<DrivingSet> choose(PgConnection& conn, const core::TaskQuery& q,
 // are common, and their hits meet often or rarely whichever drives.
 constexpr std::int64_t k_word_plan_cap = 200;
 
-// The words of the token a search in created order walks (build_word_walk), or nullopt when it
-// walks the sort index: the token with the fewest entries among those whose words are at most
-// k_max_walk_words.
-core::Result<std::optional<std::vector<std::string>>> walk_words(PgConnection& conn,
-                                                                 const core::TaskQuery& q,
-                                                                 const ListingLimits& limits) {
-  using Words = std::optional<std::vector<std::string>>;
+// A search's word walk, when it has one: the words of the token it walks, and the walk's first
+// run when it came in the same statement (its rows carry the words in one more column).
+struct WordWalk {
+  std::optional<std::vector<std::string>> words;
+  std::optional<PgResult> first_run;
+};
+
+// The word walk of a search in created order without a tag (build_word_search), or none.
+core::Result<WordWalk> plan_word_walk(PgConnection& conn, const core::TaskQuery& q,
+                                      const ListingLimits& limits) {
+  WordWalk walk;
   if (!limits.word_walk || q.words.empty() || !q.tags.empty() || q.sort != core::SortKey::created) {
-    return Words{};
+    return walk;
   }
-  auto res = run(conn, build_word_plan(q, k_word_plan_cap), limits);
+  auto res = run(
+      conn, build_word_search(q, limits.walk_rows, k_word_plan_cap, limits.word_branches), limits);
   if (!res) return res.error();
-  const auto row = res->row(0);
-  Words best;
-  std::int64_t fewest = 0;
-  for (int col = 0; col + 1 < res->columns(); col += 2) {
-    const auto entries = row.int64(col);
-    auto words = from_pg_array(row.text(col + 1));
-    if (static_cast<std::int64_t>(words.size()) > k_max_walk_words) continue;
-    if (!best || entries < fewest) {
-      fewest = entries;
-      best = std::move(words);
-    }
+  if (res->rows() == 0) return walk;  // every token covers too many words
+  walk.words = from_pg_array(res->row(0).text(res->columns() - 1));
+  if (static_cast<std::int64_t>(walk.words->size()) <= limits.word_branches) {
+    walk.first_run.emplace(std::move(*res));
   }
-  return best;
+  return walk;
 }
 
 // Whether the listing walks its priorities' entries (build_priority_walk; with a tag, the
@@ -190,9 +188,9 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     if (!tasks) return tasks.error();
     return page_of(std::move(*tasks), q);
   }
-  auto words = walk_words(conn, q, limits);
+  auto words = plan_word_walk(conn, q, limits);
   if (!words) return words.error();
-  const bool word_walk = words->has_value();
+  const bool word_walk = words->words.has_value();
   // A walk along the priorities' entries reads what their set holds, in order: no set is counted.
   const bool priority_walk = !word_walk && walks_priorities(q, limits);
   bool counted = limits.plan.has_value() || !has_candidate_sets(q) || priority_walk;
@@ -202,16 +200,22 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
   std::vector<core::Task> found;
   auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
   for (;;) {
-    auto walked = run(conn,
-                      word_walk       ? build_word_walk(from, run_rows, **words)
-                      : priority_walk ? build_priority_walk(from, run_rows)
-                                      : build_task_walk(from, run_rows),
-                      limits);
+    // The first run of a word walk may have come with its plan, with the words' column last
+    // (and, when nothing was walked, a row of NULLs).
+    const int extra = words->first_run ? 1 : 0;
+    auto walked = words->first_run ? core::Result<PgResult>{std::move(*words->first_run)}
+                  : run(conn,
+                        word_walk       ? build_word_walk(from, run_rows, *words->words)
+                        : priority_walk ? build_priority_walk(from, run_rows)
+                                        : build_task_walk(from, run_rows),
+                        limits);
+    words->first_run.reset();
     if (!walked) return walked.error();
-    const int hit_col = walked->columns() - 2;  // then last
+    const int hit_col = walked->columns() - 2 - extra;  // then last
     std::optional<core::Task> last;
     for (int i = 0; i < walked->rows(); ++i) {
       const auto row = walked->row(i);
+      if (row.is_null(0)) continue;
       auto task = read_listed(row);
       if (row.boolean(hit_col + 1)) last = task;
       if (row.boolean(hit_col)) found.push_back(std::move(task));

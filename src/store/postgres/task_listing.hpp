@@ -53,6 +53,10 @@ inline constexpr std::int64_t k_uncounted_over = k_estimate_slack * k_driving_se
 // row (the next index entry, its heap row, the filters' test) takes about 1 µs.
 inline constexpr std::int64_t k_set_row_cost = 8;
 
+// A word walk's first run comes with its plan when the token covers at most this many words: a
+// few (each of the merge's branches costs a little even when it has no word).
+inline constexpr std::int64_t k_word_branches = 4;
+
 // The plan's sizes (tests make them small, to reach every plan with few tasks).
 struct ListingLimits {
   // Rows one run of a walk reads (search_plan.hpp); few beside a large user's rows, so that the
@@ -66,11 +70,14 @@ struct ListingLimits {
   // A search in created order may walk a token's entries (build_word_walk); false: it walks the
   // sort index (tests compare the two).
   bool word_walk = true;
+  // The words of a token a word walk's first run reads in the statement that plans it
+  // (build_word_search); a token of more words is walked by a statement of its own.
+  std::int64_t word_branches = k_word_branches;
   // A priority filter in created order without a search walks its priorities' entries
   // (build_priority_walk); false: it walks the sort index or the tag's entries (tests compare).
   bool priority_walk = true;
   // Tests: this plan and no other (no counts).
-  std::optional<DrivingSet> plan;
+  std::optional<DrivingSet> plan = std::nullopt;
   // Tests: every statement run is appended here.
   std::vector<BuiltQuery>* trace = nullptr;
 };

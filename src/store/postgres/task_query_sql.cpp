@@ -223,13 +223,14 @@ BuiltQuery build_tag_walk(const core::TaskQuery& q, std::int64_t rows) {
 // task read by id and tested against every filter as the page needs it. A task two keys hold
 // (two words of a prefix) comes twice in a row: the second is a duplicate, never a hit (it
 // still counts as walked, so the run's last entry is always there to go on from).
-// `tag`, when given, is task_tags' tag the entries have.
-BuiltQuery build_merged_walk(const core::TaskQuery& q, std::int64_t rows, std::string_view table,
-                             std::string_view id, std::string_view key_column,
-                             const std::vector<std::string>& keys,
-                             const std::optional<std::string>& tag = std::nullopt) {
-  BuiltQuery b;
-  Builder p{b};
+// `keys` are SQL expressions (placeholders, or a word of the statement's plan); `tag`, when
+// given, is task_tags' tag the entries have; `gate`, when given, a condition on nothing the walk
+// reads: when false, the walk reads nothing.
+std::string merged_walk(Builder& p, const core::TaskQuery& q, std::int64_t rows,
+                        std::string_view table, std::string_view id, std::string_view key_column,
+                        const std::vector<std::string>& keys,
+                        const std::optional<std::string>& tag = std::nullopt,
+                        std::string_view gate = {}) {
   const TaskSort entry{q, "x.title_key", "x", id};
   const TaskSort walked{q, "w.title_key", "w", "id"};
   const std::string user = p.param(q.user_id);
@@ -245,22 +246,62 @@ BuiltQuery build_merged_walk(const core::TaskQuery& q, std::int64_t rows, std::s
   std::string entries;
   for (const auto& key : keys) {
     if (!entries.empty()) entries += " UNION ALL ";
-    entries += "(" + source + " AND x." + std::string{key_column} + " = " + p.param(key) + after +
+    entries += "(" + source + " AND x." + std::string{key_column} + " = " + key + after +
                " ORDER BY " + entry_order + " LIMIT " + walk_rows + ")";
   }
   if (keys.size() > 1) entries += " ORDER BY " + order + " LIMIT " + walk_rows;
   // No key: nothing matches (every parameter still used).
   if (entries.empty()) entries = source + " AND false" + after;
+  const std::string gated = gate.empty() ? std::string{} : " WHERE " + std::string{gate};
   const std::string hit = "(NOT w.dup" + residuals(p, q, Driver::sort_index) + ") IS TRUE";
-  b.sql = select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
-          " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
-          "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
-          entries + ") x WINDOW o AS (ORDER BY " + order +
-          ")) w CROSS JOIN LATERAL (SELECT * FROM "
-          "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
-          hit + ") OR w.walked = " + walk_rows;
-  b.sql += walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
-  return b;
+  return select_columns(k_task_columns, ", ") + hit + " AS hit, w.walked = " + walk_rows +
+         " AS last FROM (SELECT x.created_at, x.task_id AS id, row_number() OVER o AS walked, "
+         "coalesce(lag(x.task_id) OVER o = x.task_id, false) AS dup FROM (" +
+         entries + ") x" + gated + " WINDOW o AS (ORDER BY " + order +
+         ")) w CROSS JOIN LATERAL (SELECT * FROM "
+         "tasks t WHERE t.id = w.id OFFSET 0) t WHERE (" +
+         hit + ") OR w.walked = " + walk_rows +
+         walked.order_by(p.param(static_cast<std::int64_t>(q.limit) + 1));
+}
+
+// The word plan of a search in created order: one row, the words (text[]) of the token a word
+// walk reads, or none when every token covers over k_max_walk_words words. That token is the
+// one with the fewest index entries in task_words (each counted up to cap + 1 by an index-only
+// range scan that stops there; a search of one token is not counted), ties to the first; its
+// distinct words are found one index descent each (a loose index scan), and a token's only
+// when those before it cover too many. (A prefix prefix_end finds no end for is never walked.)
+std::string word_plan(Builder& p, const core::TaskQuery& q, std::int64_t cap) {
+  const std::string user = p.param(q.user_id);
+  const std::string limit = std::to_string(cap + 1);
+  const std::string most = std::to_string(k_max_walk_words + 1);
+  const auto ranges = search_word_ranges(q.words);
+  std::string tokens;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const auto& range = ranges[i];
+    const std::string count =
+        ranges.size() == 1 ? std::string{"0::bigint"}
+                           : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE x.user_id = " +
+                                 user + word_range(p, range) + " LIMIT " + limit + ") s)";
+    const std::string high = range.high ? p.param(*range.high) + "::text" : "NULL::text";
+    if (i) tokens += ", ";
+    tokens += "(" + std::to_string(i) + ", " + count + ", " + p.param(range.low) + "::text, " +
+              high + ", " + (range.exact ? "true" : "false") + ")";
+  }
+  // The tokens in the order they are tried (OFFSET 0 keeps each step apart: the words are found
+  // for the tokens tried, once each, and in that order).
+  return "SELECT c.words FROM (SELECT CASE WHEN c.exact THEN ARRAY[c.low] ELSE "
+         "ARRAY(WITH RECURSIVE w(word, n) AS ((SELECT x.word, 1 FROM task_words x WHERE "
+         "x.user_id = " +
+         user +
+         " AND x.word >= c.low AND x.word < c.high ORDER BY x.word LIMIT 1) UNION ALL (SELECT "
+         "y.word, w.n + 1 FROM w CROSS JOIN LATERAL (SELECT x.word FROM task_words x WHERE "
+         "x.user_id = " +
+         user + " AND x.word > w.word AND x.word < c.high ORDER BY x.word LIMIT 1) y WHERE w.n < " +
+         most +
+         ")) SELECT word FROM w) END AS words FROM (SELECT * FROM (VALUES " + tokens +
+         ") c(i, n, low, high, exact) WHERE c.exact OR c.high IS NOT NULL ORDER BY c.n, c.i "
+         "OFFSET 0) c OFFSET 0) c WHERE cardinality(c.words) <= " +
+         std::to_string(k_max_walk_words) + " LIMIT 1";
 }
 
 }  // namespace
@@ -305,44 +346,30 @@ BuiltQuery build_capped_set_query(const core::TaskQuery& q, const DrivingSet& fr
   return b;
 }
 
-BuiltQuery build_word_plan(const core::TaskQuery& q, std::int64_t cap) {
+BuiltQuery build_word_search(const core::TaskQuery& q, std::int64_t rows, std::int64_t cap,
+                             std::int64_t branches) {
   BuiltQuery b;
   Builder p{b};
-  const std::string user = p.param(q.user_id);
-  const std::string limit = std::to_string(cap + 1);
-  const std::string words = std::to_string(k_max_walk_words + 1);
-  b.sql = "SELECT ";
-  const auto ranges = search_word_ranges(q.words);
-  for (std::size_t i = 0; i < ranges.size(); ++i) {
-    const auto& range = ranges[i];
-    if (i) b.sql += ", ";
-    // One token is walked whatever its count: it is not counted.
-    b.sql += ranges.size() == 1 ? std::string{"0::bigint"}
-                                : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE "
-                                  "x.user_id = " +
-                                      user + word_range(p, range) + " LIMIT " + limit + ") s)";
-    b.sql += ", ";
-    if (range.exact) {
-      b.sql += "ARRAY[" + p.param(range.low) + "::text]";
-      continue;
-    }
-    // The range's distinct words, one index descent each (a loose index scan).
-    const std::string high = range.high ? " AND x.word < " + p.param(*range.high) : std::string{};
-    b.sql +=
-        "ARRAY(WITH RECURSIVE w(word, n) AS ((SELECT x.word, 1 FROM task_words x WHERE "
-        "x.user_id = " +
-        user + " AND x.word >= " + p.param(range.low) + high +
-        " ORDER BY x.word LIMIT 1) UNION ALL (SELECT y.word, w.n + 1 FROM w CROSS JOIN "
-        "LATERAL (SELECT x.word FROM task_words x WHERE x.user_id = " +
-        user + " AND x.word > w.word" + high + " ORDER BY x.word LIMIT 1) y WHERE w.n < " + words +
-        ")) SELECT word FROM w)";
-  }
+  const std::string plan = word_plan(p, q, cap);
+  std::vector<std::string> keys;
+  for (std::int64_t k = 1; k <= branches; ++k) keys.push_back("p.words[" + std::to_string(k) + "]");
+  // The walk runs once, for the plan's one row (LATERAL: a nested loop, which keeps its order),
+  // and only when it has a branch for each word.
+  b.sql = "WITH p AS MATERIALIZED (" + plan + ") SELECT w.*, p.words FROM p LEFT JOIN LATERAL (" +
+          merged_walk(p, q, rows, "task_words", "task_id", "word", keys, std::nullopt,
+                      "cardinality(p.words) <= " + std::to_string(branches)) +
+          ") w ON true";
   return b;
 }
 
 BuiltQuery build_word_walk(const core::TaskQuery& q, std::int64_t rows,
                            const std::vector<std::string>& words) {
-  return build_merged_walk(q, rows, "task_words", "task_id", "word", words);
+  BuiltQuery b;
+  Builder p{b};
+  std::vector<std::string> keys;
+  for (const auto& word : words) keys.push_back(p.param(word));
+  b.sql = merged_walk(p, q, rows, "task_words", "task_id", "word", keys);
+  return b;
 }
 
 BuiltQuery build_priority_walk(const core::TaskQuery& q, std::int64_t rows) {
@@ -351,12 +378,14 @@ BuiltQuery build_priority_walk(const core::TaskQuery& q, std::int64_t rows) {
   for (const auto priority : q.priorities) codes.push_back(static_cast<std::int64_t>(priority));
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  BuiltQuery b;
+  Builder p{b};
   std::vector<std::string> keys;
-  for (const auto code : codes) keys.push_back(std::to_string(code));
-  if (!q.tags.empty()) {
-    return build_merged_walk(q, rows, "task_tags", "task_id", "priority", keys, q.tags.front());
-  }
-  return build_merged_walk(q, rows, "tasks", "id", "priority", keys);
+  for (const auto code : codes) keys.push_back(p.param(code));
+  b.sql = q.tags.empty() ? merged_walk(p, q, rows, "tasks", "id", "priority", keys)
+                         : merged_walk(p, q, rows, "task_tags", "task_id", "priority", keys,
+                                       q.tags.front());
+  return b;
 }
 
 BuiltQuery build_set_counts(const core::TaskQuery& q, std::int64_t cap) {

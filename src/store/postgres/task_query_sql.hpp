@@ -73,11 +73,17 @@ struct BuiltQuery {
 // The most distinct words a prefix may cover for a word walk (each is an index scan merged).
 inline constexpr std::int64_t k_max_walk_words = 64;
 
-// One row, two columns per token of the search (search_word_ranges, in order): the number of its
-// index entries in task_words, up to cap + 1 (an index-only range scan that stops there; 0 when
-// the search has one token, which is walked whatever its count), and its distinct words
-// (text[]), up to k_max_walk_words + 1 of them (one index descent each).
-[[nodiscard]] BuiltQuery build_word_plan(const core::TaskQuery& query, std::int64_t cap);
+// A search in created order without a tag, in one statement: its word plan, then the first run
+// of the word walk (build_word_walk) along the words the plan found, when they are at most
+// `branches` (the walk's merge has that many branches; those past the words read nothing).
+// The plan's token is the one with the fewest entries in task_words (each counted up to cap + 1
+// by an index-only range scan that stops there; a search of one token is not counted), among
+// those whose words are at most k_max_walk_words (found one index descent each, for the tokens
+// tried only). Returns no row when no token is walked; else the walk's rows as build_task_walk
+// returns them, each with one more column, the token's words (text[]), or one row of NULLs but
+// the words when the walk has no row or was not run (more words than branches).
+[[nodiscard]] BuiltQuery build_word_search(const core::TaskQuery& query, std::int64_t rows,
+                                           std::int64_t cap, std::int64_t branches);
 
 // The walk of a search in created order (query.sort == created, no tag) along one token's
 // entries in task_words: the entries of the given words (a token's range) past the cursor, at

@@ -123,9 +123,9 @@ TEST_F(PgWordsTest, RecentTasksWithoutTheWordCostNothing) {
     ASSERT_EQ(walked.size(), 750U);
     auto page = list_tasks(*conn_, q, limits);
     ASSERT_TRUE(page) << page.error().message;
-    // The word plan, then one run of the word's entries that fills the page.
-    ASSERT_EQ(trace.size(), 2U) << words.front();
-    EXPECT_NE(trace[1].sql.find("FROM task_words x"), std::string::npos);
+    // One statement: the word plan, then one run of the word's entries that fills the page.
+    ASSERT_EQ(trace.size(), 1U) << words.front();
+    EXPECT_NE(trace[0].sql.find("FROM task_words x"), std::string::npos);
     EXPECT_EQ(std::vector<core::TaskId>(walked.begin(), walked.begin() + 50), [&] {
       std::vector<core::TaskId> ids;
       for (const auto& t : page->items) ids.push_back(t.id);
@@ -168,6 +168,63 @@ TEST_F(PgWordsTest, RecentTasksWithoutTheWordCostNothing) {
     };
     visit(json::parse(plan).as_array().at(0).as_object().at("Plan").as_object());
     EXPECT_EQ(scans, static_cast<int>(words.size())) << plan;
+  }
+}
+
+// A search walks its token in the statement that plans it when the token covers a few words;
+// a token of more words is walked by a statement of its own, with the words that plan found; a
+// token of over k_max_walk_words words is not walked (another token is, or the sort index).
+// Every way lists what the sort index walk lists.
+TEST_F(PgWordsTest, ASearchWalksItsTokenInTheStatementThatPlansIt) {
+  // "zz…": 100 distinct words, 26 of them "zza…"; "kiwi" in 30 tasks; "common" in all 100.
+  ASSERT_TRUE(store_->write([&](Writer& w) -> core::Status {
+    for (int i = 0; i < 100; ++i) {
+      std::string word = "zz";
+      word += static_cast<char>('a' + i / 26);
+      word += static_cast<char>('a' + i % 26);
+      for (auto user : {alice_, bob_}) {
+        core::TaskDraft d;
+        d.title = word + (i >= 70 ? " kiwi" : "") + " common";
+        auto t = w.insert_task(core::make_task(user, d, from_millis(i)));
+        if (!t) return t.error();
+      }
+    }
+    return {};
+  }));
+  struct Case {
+    std::vector<std::string> words;
+    std::size_t hits;
+    std::size_t statements;  // for the first page
+    const char* second;      // what the second statement walks
+  };
+  const Case cases[] = {
+      {{"kiwi"}, 30, 1, nullptr},
+      {{"zza"}, 26, 2, "26 words"},              // more words than branches
+      {{"zz"}, 100, 2, "the sort index"},        // over k_max_walk_words
+      {{"zz", "kiwi"}, 30, 1, nullptr},          // kiwi has fewer entries
+      {{"zz", "common"}, 100, 1, nullptr},       // a tie, zz first: too many words, so common
+  };
+  for (const auto& c : cases) {
+    core::TaskQuery q;
+    q.user_id = alice_;
+    q.words = c.words;
+    q.limit = 7;
+    const auto label = c.words.front() + (c.words.size() > 1 ? " " + c.words.back() : "");
+    const auto walked = all_pages(q, {.word_walk = false, .plan = DrivingSet{}});
+    EXPECT_EQ(walked.size(), c.hits) << label;
+    EXPECT_EQ(all_pages(q, {}), walked) << label;
+    std::vector<BuiltQuery> trace;
+    ASSERT_TRUE(list_tasks(*conn_, q, {.trace = &trace})) << label;
+    ASSERT_EQ(trace.size(), c.statements) << label;
+    EXPECT_TRUE(trace[0].sql.starts_with("WITH p AS")) << label;
+    if (c.statements < 2) continue;
+    const auto& second = trace[1].sql;
+    if (std::string_view{c.second} == "26 words") {
+      EXPECT_EQ(trace[1].params.size(), 29U) << second;  // user, 26 words, search, limit
+      EXPECT_NE(second.find("FROM task_words x"), std::string::npos) << second;
+    } else {
+      EXPECT_EQ(second.find("task_words"), std::string::npos) << second;
+    }
   }
 }
 
