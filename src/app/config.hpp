@@ -1,9 +1,11 @@
 #pragma once
 // Command-line and environment configuration of every role. Only src/app reads configuration;
 // everything else gets settings structs.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tickler::app {
@@ -121,6 +123,16 @@ struct MigrateConfig {
   std::string database_url;  // TICKLER_DATABASE_URL
 };
 
+// A role's threads for blocking store work, and its PostgreSQL connections, unless given: two
+// per CPU. A request's store work is CPU in one of those threads and in its connection's server
+// process; with many more of them than CPUs, the requests wait in the kernel's run queue, where
+// one can miss its turn several times (on 2 CPUs, 8 of each: p99.9 of 70–110 ms at the rate 3
+// or 4 reach with p99.9 of 10–25 ms; bench/RESULTS.md), rather than in the pool's queue, first
+// come first served. A database on another machine leaves the threads waiting more: give more.
+inline int default_db_connections() {
+  return std::clamp(2 * static_cast<int>(std::thread::hardware_concurrency()), 2, 64);
+}
+
 // tickler api | notifier | recurrer | auditor | realtime: one service of the distributed mode,
 // beside its Dapr sidecar. Secrets (database URL, JWT secret) come from the Dapr secret store
 // unless given in the environment.
@@ -132,8 +144,8 @@ struct RoleConfig {
   // looks where default_web_root() does.
   std::string web_root;
   int io_threads = 2;
-  int db_threads = 8;
-  int db_pool = 8;
+  int db_threads = default_db_connections();
+  int db_pool = default_db_connections();
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   int token_ttl_seconds = 24 * 3600;

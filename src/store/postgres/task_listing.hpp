@@ -7,13 +7,15 @@
 //    and one more entry: the planner reads that LIMIT along the index even in a small table. A
 //    search in created order without a tag walks one of its tokens' entries in task_words instead
 //    (build_word_walk): the token with the fewest entries whose prefix covers at most
-//    k_max_walk_words words (build_word_plan, counted up to 200 entries; a search of one token is
-//    not counted) — every task the search matches has an entry there, so recent tasks without the
-//    word cost nothing, however many. A priority filter in created order without a search walks the
-//    wanted priorities' entries in tasks_by_priority_created (build_priority_walk, api/0009) — with
-//    a tag, the first tag's entries of those priorities in task_tags_by_priority_created (api/0010)
-//    — merged: recent tasks of other priorities cost nothing either, and no set is counted (it
-//    would read the same rows);
+//    k_max_walk_words words (counted up to 200 entries; a search of one token is not counted) —
+//    every task the search matches has an entry there, so recent tasks without the word cost
+//    nothing, however many. That plan and the walk's first run are one statement
+//    (build_word_search) when the token covers at most word_branches words. A priority filter in
+//    created order without a search walks the wanted priorities' entries in
+//    tasks_by_priority_created (build_priority_walk, api/0009) — with a tag, the first tag's
+//    entries of those priorities in task_tags_by_priority_created (api/0010) — merged: recent
+//    tasks of other priorities cost nothing either, and no set is counted (it would read the same
+//    rows);
 // 2. with candidate sets (a search's tokens, tags, priorities), when the first run did neither:
 //    the counts of the sets, each up to a cap + 1 from the user's index entries, and
 //    choose_driving_set. The cap is what the rest of the walk would cost, from the first run's
