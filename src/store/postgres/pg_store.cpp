@@ -63,7 +63,9 @@ Status run_transaction(PgConnection& conn, bool write, const std::function<Statu
     conn.drop_pending_begin();
     return st;
   }
-  if (st && !write) {
+  // A read's COMMIT is not waited for, unless a statement failed: then it answers ROLLBACK and
+  // the read fails, as a write does, even when fn ignored the failure.
+  if (st && !write && conn.first_failure().empty()) {
     conn.send_unawaited("COMMIT");
     return st;
   }

@@ -380,6 +380,29 @@ TEST_F(PgStoreTest, AFailedStatementFailsTheWriteEvenWhenIgnored) {
   EXPECT_NE(user, 0);
 }
 
+// The same for a read, whose COMMIT is otherwise not waited for: here the statement that fails
+// is a write in a read-only transaction.
+TEST_F(PgStoreTest, AFailedStatementFailsTheReadEvenWhenIgnored) {
+  auto store = migrated();
+  bool ran = false;
+  auto st = store->read([&](Reader& r) -> core::Status {
+    auto* w = dynamic_cast<Writer*>(&r);  // a write in a read-only transaction: it fails
+    if (w) (void)w->insert_user({0, "a@example.com", "", "h", core::now()});
+    ran = w != nullptr;
+    return {};
+  });
+  ASSERT_TRUE(ran);
+  EXPECT_FALSE(st);
+  std::size_t users = 99;
+  EXPECT_TRUE(store->read([&](Reader& r) -> core::Status {
+    auto all = r.users();
+    if (!all) return all.error();
+    users = all->size();
+    return {};
+  }));
+  EXPECT_EQ(users, 0U);  // nothing written, and the next read runs
+}
+
 // BEGIN goes out with a transaction's first statement (one round trip): the snapshot is still
 // the transaction's, from its first statement to its last.
 TEST_F(PgStoreTest, AReadSeesOneSnapshotAlthoughItsBeginTravelsWithItsFirstStatement) {

@@ -197,6 +197,11 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
   const auto run_rows = !word_walk && walks_hits_only(q, priority_walk)
                             ? std::min(limits.walk_rows, static_cast<std::int64_t>(q.limit) + 1)
                             : limits.walk_rows;
+  const auto next_run = [&](const core::TaskQuery& after) {
+    return word_walk       ? build_word_walk(after, run_rows, *words->words)
+           : priority_walk ? build_priority_walk(after, run_rows)
+                           : build_task_walk(after, run_rows);
+  };
   std::vector<core::Task> found;
   auto from = q;  // the walk's next run: past the last row walked, for what the page lacks
   for (;;) {
@@ -204,11 +209,7 @@ core::Result<core::TaskPage> list_tasks(PgConnection& conn, const core::TaskQuer
     // (and, when nothing was walked, a row of NULLs).
     const int extra = words->first_run ? 1 : 0;
     auto walked = words->first_run ? core::Result<PgResult>{std::move(*words->first_run)}
-                  : run(conn,
-                        word_walk       ? build_word_walk(from, run_rows, *words->words)
-                        : priority_walk ? build_priority_walk(from, run_rows)
-                                        : build_task_walk(from, run_rows),
-                        limits);
+                                   : run(conn, next_run(from), limits);
     words->first_run.reset();
     if (!walked) return walked.error();
     const int hit_col = walked->columns() - 2 - extra;  // then last

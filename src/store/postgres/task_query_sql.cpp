@@ -279,9 +279,10 @@ std::string word_plan(Builder& p, const core::TaskQuery& q, std::int64_t cap) {
   for (std::size_t i = 0; i < ranges.size(); ++i) {
     const auto& range = ranges[i];
     const std::string count =
-        ranges.size() == 1 ? std::string{"0::bigint"}
-                           : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE x.user_id = " +
-                                 user + word_range(p, range) + " LIMIT " + limit + ") s)";
+        ranges.size() == 1
+            ? std::string{"0::bigint"}
+            : "(SELECT count(*) FROM (SELECT FROM task_words x WHERE x.user_id = " + user +
+                  word_range(p, range) + " LIMIT " + limit + ") s)";
     const std::string high = range.high ? p.param(*range.high) + "::text" : "NULL::text";
     if (i) tokens += ", ";
     tokens += "(" + std::to_string(i) + ", " + count + ", " + p.param(range.low) + "::text, " +
@@ -297,8 +298,7 @@ std::string word_plan(Builder& p, const core::TaskQuery& q, std::int64_t cap) {
          "y.word, w.n + 1 FROM w CROSS JOIN LATERAL (SELECT x.word FROM task_words x WHERE "
          "x.user_id = " +
          user + " AND x.word > w.word AND x.word < c.high ORDER BY x.word LIMIT 1) y WHERE w.n < " +
-         most +
-         ")) SELECT word FROM w) END AS words FROM (SELECT * FROM (VALUES " + tokens +
+         most + ")) SELECT word FROM w) END AS words FROM (SELECT * FROM (VALUES " + tokens +
          ") c(i, n, low, high, exact) WHERE c.exact OR c.high IS NOT NULL ORDER BY c.n, c.i "
          "OFFSET 0) c OFFSET 0) c WHERE cardinality(c.words) <= " +
          std::to_string(k_max_walk_words) + " LIMIT 1";
@@ -382,9 +382,9 @@ BuiltQuery build_priority_walk(const core::TaskQuery& q, std::int64_t rows) {
   Builder p{b};
   std::vector<std::string> keys;
   for (const auto code : codes) keys.push_back(p.param(code));
-  b.sql = q.tags.empty() ? merged_walk(p, q, rows, "tasks", "id", "priority", keys)
-                         : merged_walk(p, q, rows, "task_tags", "task_id", "priority", keys,
-                                       q.tags.front());
+  b.sql = q.tags.empty()
+              ? merged_walk(p, q, rows, "tasks", "id", "priority", keys)
+              : merged_walk(p, q, rows, "task_tags", "task_id", "priority", keys, q.tags.front());
   return b;
 }
 

@@ -199,10 +199,10 @@ TEST_F(PgWordsTest, ASearchWalksItsTokenInTheStatementThatPlansIt) {
   };
   const Case cases[] = {
       {{"kiwi"}, 30, 1, nullptr},
-      {{"zza"}, 26, 2, "26 words"},              // more words than branches
-      {{"zz"}, 100, 2, "the sort index"},        // over k_max_walk_words
-      {{"zz", "kiwi"}, 30, 1, nullptr},          // kiwi has fewer entries
-      {{"zz", "common"}, 100, 1, nullptr},       // a tie, zz first: too many words, so common
+      {{"zza"}, 26, 2, "26 words"},         // more words than branches
+      {{"zz"}, 100, 2, "the sort index"},   // over k_max_walk_words
+      {{"zz", "kiwi"}, 30, 1, nullptr},     // kiwi has fewer entries
+      {{"zz", "common"}, 100, 1, nullptr},  // a tie, zz first: too many words, so common
   };
   for (const auto& c : cases) {
     core::TaskQuery q;
