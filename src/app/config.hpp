@@ -126,9 +126,10 @@ struct MigrateConfig {
 // A role's threads for blocking store work, and its PostgreSQL connections, unless given: two
 // per CPU. A request's store work is CPU in one of those threads and in its connection's server
 // process; with many more of them than CPUs, the requests wait in the kernel's run queue, where
-// one can miss its turn several times (on 2 CPUs, 8 of each: p99.9 of 70–110 ms at the rate 3
-// or 4 reach with p99.9 of 10–25 ms; bench/RESULTS.md), rather than in the pool's queue, first
-// come first served. A database on another machine leaves the threads waiting more: give more.
+// one can miss its turn several times, rather than in the pool's queue, first come first
+// served (on 2 CPUs, p99.9 of the list and of a two-prefix search: 21–34 and 81–93 ms with 8 of
+// each, 11–14 and 25–72 ms with 4, at 1.02–1.09× the rate with 4; bench/RESULTS.md). A database on
+// another machine leaves the threads waiting more: give more.
 inline int default_db_connections() {
   return std::clamp(2 * static_cast<int>(std::thread::hardware_concurrency()), 2, 64);
 }

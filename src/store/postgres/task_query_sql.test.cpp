@@ -286,7 +286,6 @@ TEST_F(PgPlanTest, AWalkReadsOnlyTheRowsItsEntriesPass) {
   }
 }
 
-// The check itself fails on a plan that reads every user's entries.
 // A walk whose every entry is a hit (no filter, or only the priorities and one tag it walks)
 // runs for the page and one more entry: a LIMIT the planner reads along the index even when the
 // user's tasks are the whole, small table (a run of 1,000 there is a scan of the table, sorted).
@@ -323,6 +322,7 @@ TEST_F(PgPlanTest, AWalkOfHitsReadsItsIndexInASmallTable) {
   }
 }
 
+// The check itself fails on a plan that reads every user's entries.
 TEST_F(PgPlanTest, ACrossUserPlanIsCaught) {
   seed("big@example.com", 2'000);
   schema_->exec("ANALYZE tasks");
